@@ -1,0 +1,237 @@
+package dsl
+
+// This file holds the validated model: what Check produces from a parsed
+// file once every name is resolved and every rule holds. The generator and
+// the diagram renderers read only this model, never the syntax tree.
+//
+// Every slice is in declaration order unless its comment says otherwise, so
+// that everything derived from the model is deterministic.
+
+// Position locates a node in its source file. Line and Column are 1-based;
+// Column counts bytes, as go/token does.
+type Position struct {
+	Filename string
+	Offset   int
+	Line     int
+	Column   int
+}
+
+// File is one checked .esm file.
+type File struct {
+	Name       string // the file name as given to Parse
+	Doc        string // doc comment above the package clause
+	Package    string // Go package name of the generated code
+	Imports    []*Import
+	Types      []*ValueType // value types declared in the file
+	Externs    []*Extern    // types that live in the consumer's Go package
+	Aggregates []*Aggregate
+	Pos        Position
+}
+
+// Import is a Go package whose types fields may name ("time", "net/netip").
+type Import struct {
+	Alias string // the name used in qualified types; the last path element when not given
+	Path  string
+	Pos   Position
+}
+
+// Extern declares a type that the consumer's Go package defines, so that
+// fields can use it and typos in type names still get reported.
+type Extern struct {
+	Name string
+	Doc  string
+	Pos  Position
+}
+
+// ValueType is a struct type declared in the file and shared by fields.
+type ValueType struct {
+	Name   string
+	Doc    string
+	Fields []*Field
+	Pos    Position
+}
+
+// Field is a named, typed member of a value type, state, command or event.
+type Field struct {
+	Name    string // as written in the .esm (snake_case or camelCase)
+	Doc     string
+	Type    *TypeExpr
+	Default *Literal // only on event fields; nil when none is declared
+	Pos     Position
+}
+
+// TypeKind says which shape a TypeExpr has.
+type TypeKind int
+
+const (
+	// TypeBuiltin is a predeclared Go type: string, bool, int, int64, float64, []byte's byte...
+	TypeBuiltin TypeKind = iota + 1
+	// TypeValue is a value type declared in the file; TypeExpr.Value points to it.
+	TypeValue
+	// TypeExtern is a type of the consumer's package declared with extern.
+	TypeExtern
+	// TypeQualified is a type of an imported package, such as time.Time.
+	TypeQualified
+	// TypeSlice is []Elem.
+	TypeSlice
+	// TypeMap is map[Key]Elem.
+	TypeMap
+	// TypePointer is *Elem.
+	TypePointer
+)
+
+// TypeExpr is a Go type written in the .esm.
+type TypeExpr struct {
+	Kind   TypeKind
+	Name   string     // builtin, value, extern or qualified type name
+	Import *Import    // TypeQualified: the import the qualifier names
+	Value  *ValueType // TypeValue: the declaration
+	Extern *Extern    // TypeExtern: the declaration
+	Elem   *TypeExpr  // TypeSlice, TypeMap (value), TypePointer
+	Key    *TypeExpr  // TypeMap
+	Pos    Position
+}
+
+// String returns the canonical .esm (and Go) spelling of the type, such as
+// "map[string][]time.Time".
+func (t *TypeExpr) String() string {
+	switch t.Kind {
+	case TypeSlice:
+		return "[]" + t.Elem.String()
+	case TypeMap:
+		return "map[" + t.Key.String() + "]" + t.Elem.String()
+	case TypePointer:
+		return "*" + t.Elem.String()
+	case TypeQualified:
+		return t.Import.Alias + "." + t.Name
+	default:
+		return t.Name
+	}
+}
+
+// LiteralKind says which kind of constant a Literal holds.
+type LiteralKind int
+
+const (
+	LiteralString LiteralKind = iota + 1
+	LiteralInt
+	LiteralFloat
+	LiteralBool
+)
+
+// Literal is a constant default value of an event field.
+type Literal struct {
+	Kind LiteralKind
+	// Text is the Go source spelling of the value: a quoted string literal
+	// ("\"web\""), a decimal integer, a float or true/false.
+	Text string
+	Pos  Position
+}
+
+// Aggregate is one aggregate: a Mealy machine over states, commands and
+// events, or, when Eventual is set, an append-only stream of events with no
+// states, commands or transitions.
+type Aggregate struct {
+	Name string
+	Doc  string
+	Pos  Position
+
+	// Eventual marks a non-transactional aggregate: events only.
+	Eventual bool
+
+	// IDType is the Go type of the aggregate id (string when not declared).
+	IDType *TypeExpr
+	// Stream and Subject override the JetStream stream name and subject
+	// prefix; empty means the runtime's default naming.
+	Stream  string
+	Subject string
+	// SnapshotEvery is the snapshot policy: a snapshot after every N events;
+	// 0 means no snapshots.
+	SnapshotEvery int
+
+	States      []*State
+	Initial     *State // exactly one; nil only for eventual aggregates
+	Commands    []*Command
+	Events      []*Event
+	Transitions []*Transition
+
+	// Evolutions is the Evolve table derived from Transitions: for every
+	// branch, the first emitted event moves From to the branch's target and
+	// every further event of that branch applies to the target itself.
+	// Check rejects two entries with the same (From, Event) and different
+	// targets. Sorted by the position of the branch, then event order.
+	Evolutions []*Evolution
+}
+
+// State is a state of the machine, optionally carrying data.
+type State struct {
+	Name    string
+	Doc     string
+	Initial bool
+	Final   bool
+	Fields  []*Field
+	Pos     Position
+}
+
+// Command is a request to change an aggregate.
+type Command struct {
+	Name   string
+	Doc    string
+	Fields []*Field
+	Pos    Position
+}
+
+// Event is a fact an aggregate records, in one or more schema versions.
+type Event struct {
+	Name string
+	Doc  string
+	// Versions are ascending and contiguous from 1; an event declared without
+	// a version number has exactly one version, 1.
+	Versions []*EventVersion
+	Pos      Position // position of the first declaration
+}
+
+// Latest returns the newest version: the only one ever written.
+func (e *Event) Latest() *EventVersion { return e.Versions[len(e.Versions)-1] }
+
+// EventVersion is one schema version of an event.
+type EventVersion struct {
+	Number int
+	Doc    string
+	Fields []*Field
+	// Hook is set when the upcast from the previous version cannot be derived
+	// from field names, types and defaults and user code must provide it.
+	// Always false for version 1.
+	Hook bool
+	Pos  Position
+}
+
+// Transition is one `on Command:` declaration with its branches. The
+// decision for the command picks exactly one branch whose sources include
+// the current state.
+type Transition struct {
+	Command  *Command
+	Doc      string
+	Branches []*Branch
+	Pos      Position
+}
+
+// Branch is one alternative of a transition: from any of the source states
+// to the target state, emitting the events in order.
+type Branch struct {
+	From  []*State
+	To    *State
+	Emits []*Event
+	Pos   Position
+}
+
+// SelfLoop reports whether the branch stays in its only source state.
+func (b *Branch) SelfLoop() bool { return len(b.From) == 1 && b.From[0] == b.To }
+
+// Evolution is one entry of the Evolve table.
+type Evolution struct {
+	From   *State
+	Event  *Event
+	To     *State
+	Branch *Branch
+}

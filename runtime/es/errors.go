@@ -1,0 +1,97 @@
+package es
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error the runtime returns that a caller may branch
+// on matches one of these with errors.Is.
+var (
+	// ErrConflict: another writer appended to the aggregate since it was
+	// loaded (optimistic concurrency).
+	ErrConflict = errors.New("es: concurrency conflict")
+	// ErrInvalidTransition: the command is not declared for the current state.
+	ErrInvalidTransition = errors.New("es: invalid transition")
+	// ErrNotFound: the aggregate has no events (or none at the requested point).
+	ErrNotFound = errors.New("es: aggregate not found")
+	// ErrUnknownEventType: a stored event names a type the codec does not know.
+	ErrUnknownEventType = errors.New("es: unknown event type")
+	// ErrUnknownSchemaVersion: a stored event has a schema version the codec does not know.
+	ErrUnknownSchemaVersion = errors.New("es: unknown schema version")
+	// ErrCorruptEvent: a stored event's payload or metadata cannot be decoded.
+	ErrCorruptEvent = errors.New("es: corrupt event")
+	// ErrInvalidID: an aggregate id that cannot be stored safely (empty, or
+	// characters that could address another aggregate).
+	ErrInvalidID = errors.New("es: invalid aggregate id")
+	// ErrInvalidEvolution: a stored event cannot be applied to the state the
+	// history reached; the history contradicts the machine.
+	ErrInvalidEvolution = errors.New("es: event does not apply to state")
+)
+
+// InvalidTransitionError reports a command that the aggregate's machine does
+// not accept in its current state. errors.Is(err, ErrInvalidTransition) holds.
+type InvalidTransitionError struct {
+	Aggregate string // aggregate type, e.g. "Order"
+	State     string // state name as declared in the .esm, e.g. "Draft"
+	Command   string // command name as declared in the .esm, e.g. "Fulfill"
+}
+
+func (e *InvalidTransitionError) Error() string {
+	return fmt.Sprintf("%s: command %s is not allowed in state %s", e.Aggregate, e.Command, e.State)
+}
+
+// Is makes errors.Is(err, ErrInvalidTransition) true.
+func (e *InvalidTransitionError) Is(target error) bool { return target == ErrInvalidTransition }
+
+// InvalidEvolutionError reports a stored event that does not apply to the
+// state reached by the events before it. errors.Is(err, ErrInvalidEvolution) holds.
+type InvalidEvolutionError struct {
+	Aggregate string
+	State     string
+	Event     string
+}
+
+func (e *InvalidEvolutionError) Error() string {
+	return fmt.Sprintf("%s: event %s does not apply to state %s", e.Aggregate, e.Event, e.State)
+}
+
+// Is makes errors.Is(err, ErrInvalidEvolution) true.
+func (e *InvalidEvolutionError) Is(target error) bool { return target == ErrInvalidEvolution }
+
+// ConflictError is returned when an append's expectation does not hold.
+// errors.Is(err, ErrConflict) holds.
+type ConflictError struct {
+	Ref              Ref
+	ExpectedSequence uint64 // the sequence the writer expected to be last
+	Err              error  // the store's underlying error, if any
+}
+
+func (e *ConflictError) Error() string {
+	msg := fmt.Sprintf("%s %q: concurrency conflict: expected last sequence %d", e.Ref.Type, e.Ref.ID, e.ExpectedSequence)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Unwrap returns the store's underlying error.
+func (e *ConflictError) Unwrap() error { return e.Err }
+
+// DecodeError reports a stored event that could not be decoded. It wraps
+// ErrUnknownEventType, ErrUnknownSchemaVersion or ErrCorruptEvent.
+type DecodeError struct {
+	EventType     string
+	SchemaVersion int
+	Err           error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("decode %s v%d: %v", e.EventType, e.SchemaVersion, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *DecodeError) Unwrap() error { return e.Err }

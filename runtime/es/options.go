@@ -1,0 +1,86 @@
+package es
+
+import (
+	"log/slog"
+	"time"
+)
+
+// HandleOption sets metadata or behaviour of one Handle call.
+type HandleOption func(*handleOptions)
+
+type handleOptions struct {
+	commandID     string
+	correlationID string
+	causationID   string
+	actor         string
+	traceparent   string
+}
+
+// WithCommandID sets the command's id. Event ids and the store's dedupe key
+// derive from it, so handling the same command id twice after a lost reply
+// stores its events once. By default every Handle call gets a random id.
+func WithCommandID(id string) HandleOption { return func(o *handleOptions) { o.commandID = id } }
+
+// WithCorrelationID sets the correlation id stored on every event. By
+// default it is the command id, so a command starts a new flow.
+func WithCorrelationID(id string) HandleOption {
+	return func(o *handleOptions) { o.correlationID = id }
+}
+
+// WithCausationID sets the id of the command or event that caused this
+// command. By default it is the command id.
+func WithCausationID(id string) HandleOption { return func(o *handleOptions) { o.causationID = id } }
+
+// WithActor records who issued the command.
+func WithActor(actor string) HandleOption { return func(o *handleOptions) { o.actor = actor } }
+
+// WithTraceparent carries a W3C traceparent header value into the events.
+func WithTraceparent(tp string) HandleOption { return func(o *handleOptions) { o.traceparent = tp } }
+
+// CausedBy sets correlation and causation from a stored event, so that the
+// command's events chain to the event that triggered them.
+func CausedBy(m Metadata) HandleOption {
+	return func(o *handleOptions) {
+		o.correlationID = m.CorrelationID
+		o.causationID = m.EventID
+		if o.traceparent == "" {
+			o.traceparent = m.Traceparent
+		}
+	}
+}
+
+// RepositoryOption configures a Repository.
+type RepositoryOption func(*repositoryOptions)
+
+type repositoryOptions struct {
+	snapshots  SnapshotStore
+	cacheSize  int
+	maxRetries int
+	clock      func() time.Time
+	logger     *slog.Logger
+}
+
+// WithSnapshots stores snapshots according to the aggregate's policy and
+// starts loads from them.
+func WithSnapshots(s SnapshotStore) RepositoryOption {
+	return func(o *repositoryOptions) { o.snapshots = s }
+}
+
+// WithCacheSize keeps the states of up to n recently used aggregates in
+// memory, so that a command loads only the events appended since. 0 turns
+// the cache off. The default is 1024.
+func WithCacheSize(n int) RepositoryOption { return func(o *repositoryOptions) { o.cacheSize = n } }
+
+// WithMaxRetries sets how many times Handle reloads and decides again after
+// a concurrency conflict before returning ErrConflict. The default is 3.
+func WithMaxRetries(n int) RepositoryOption { return func(o *repositoryOptions) { o.maxRetries = n } }
+
+// WithClock sets the clock that stamps events (time.Now by default). The
+// time is recorded in metadata; Evolve never reads a clock.
+func WithClock(now func() time.Time) RepositoryOption {
+	return func(o *repositoryOptions) { o.clock = now }
+}
+
+// WithLogger sets the logger for conflicts retried and snapshot failures.
+// The default discards.
+func WithLogger(l *slog.Logger) RepositoryOption { return func(o *repositoryOptions) { o.logger = l } }

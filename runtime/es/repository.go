@@ -1,0 +1,332 @@
+package es
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+)
+
+// Definition is what the runtime needs to know of one aggregate type. esgen
+// generates it; the decisions inside Decide are the user's.
+type Definition[S, C, E any] struct {
+	// Type is the aggregate type name, e.g. "Order".
+	Type string
+	// Initial returns the state of an aggregate with no events.
+	Initial func() S
+	// Decide returns the events a command produces in a state (the Mealy
+	// output), or an error. It may return no events.
+	Decide func(ctx context.Context, state S, cmd C) ([]E, error)
+	// Evolve applies one event to a state. It must be pure: no clock, no
+	// randomness, no I/O, and it must not modify its input state.
+	Evolve func(state S, event E) (S, error)
+	// Events encodes and decodes events.
+	Events EventCodec[E]
+	// States encodes states for snapshots; nil disables snapshots.
+	States StateCodec[S]
+	// SnapshotEvery saves a snapshot each time the version crosses a
+	// multiple of it; 0 disables snapshots.
+	SnapshotEvery uint64
+}
+
+// Instance is an aggregate instance at a point of its history.
+type Instance[S any] struct {
+	ID    string
+	State S
+	Position
+}
+
+// Result is the outcome of one handled command.
+type Result[S, E any] struct {
+	Instance[S]
+	// Events are the events the command produced, in order; empty when the
+	// decision produced none (nothing was appended).
+	Events []E
+	// Records are the stored events with their metadata.
+	Records []Record
+}
+
+// Repository handles commands for one aggregate type on a Store.
+// It is safe for concurrent use.
+type Repository[S, C, E any] struct {
+	def   Definition[S, C, E]
+	store Store
+	opts  repositoryOptions
+	cache *stateCache[S]
+}
+
+// NewRepository binds an aggregate definition to a store.
+func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...RepositoryOption) *Repository[S, C, E] {
+	o := repositoryOptions{cacheSize: 1024, maxRetries: 3, clock: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize)}
+}
+
+// Handle decides cmd on the current state of aggregate id, appends the
+// resulting events atomically and returns the new state. On a concurrency
+// conflict it reloads and decides again, up to the retry limit; errors from
+// the decision (including ErrInvalidTransition) are returned as they are.
+func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts ...HandleOption) (Result[S, E], error) {
+	var res Result[S, E]
+	if err := ValidateID(id); err != nil {
+		return res, err
+	}
+	var o handleOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.commandID == "" {
+		o.commandID = newID()
+	}
+	if o.correlationID == "" {
+		o.correlationID = o.commandID
+	}
+	if o.causationID == "" {
+		o.causationID = o.commandID
+	}
+	ref := Ref{Type: r.def.Type, ID: id}
+	for attempt := 0; ; attempt++ {
+		// The cached state is trusted without a read: if another writer got
+		// there first, the append's concurrency check fails and we reload.
+		inst, err := r.current(ctx, ref, false)
+		if err != nil {
+			return res, err
+		}
+		events, err := r.def.Decide(ctx, inst.State, cmd)
+		if err != nil {
+			return res, err
+		}
+		if len(events) == 0 {
+			res.Instance = inst
+			return res, nil
+		}
+		req := &AppendRequest{
+			Ref:              ref,
+			ExpectedVersion:  inst.Version,
+			ExpectedSequence: inst.Sequence,
+			CommandID:        o.commandID,
+			Time:             r.opts.clock().UTC(),
+			CorrelationID:    o.correlationID,
+			CausationID:      o.causationID,
+			Actor:            o.actor,
+			Traceparent:      o.traceparent,
+			Events:           make([]RawEvent, len(events)),
+		}
+		for i, e := range events {
+			if req.Events[i], err = r.def.Events.Encode(e); err != nil {
+				return res, fmt.Errorf("%s %q: encode event: %w", ref.Type, id, err)
+			}
+		}
+		ar, err := r.store.Append(ctx, req)
+		if errors.Is(err, ErrConflict) && attempt < r.opts.maxRetries {
+			r.cache.remove(id)
+			r.opts.logger.LogAttrs(ctx, slog.LevelInfo, "concurrency conflict, retrying",
+				slog.String("aggregate", ref.Type), slog.String("id", id),
+				slog.Int("attempt", attempt+1), slog.String("command_id", o.commandID))
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		state := inst.State
+		for _, e := range events {
+			if state, err = r.def.Evolve(state, e); err != nil {
+				r.cache.remove(id)
+				return res, fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
+			}
+		}
+		next := Instance[S]{ID: id, State: state, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}
+		r.cache.put(id, next)
+		r.maybeSnapshot(ctx, ref, inst.Version, next)
+		return Result[S, E]{Instance: next, Events: events, Records: ar.Records}, nil
+	}
+}
+
+// Load returns the current state of aggregate id. An aggregate with no
+// events fails with ErrNotFound.
+func (r *Repository[S, C, E]) Load(ctx context.Context, id string) (Instance[S], error) {
+	if err := ValidateID(id); err != nil {
+		return Instance[S]{}, err
+	}
+	inst, err := r.current(ctx, Ref{Type: r.def.Type, ID: id}, true)
+	if err == nil && inst.Version == 0 {
+		err = fmt.Errorf("%s %q: %w", r.def.Type, id, ErrNotFound)
+	}
+	return inst, err
+}
+
+// LoadAt returns the state of aggregate id right after its event number
+// version (time travel by version). Version 0 is the initial state. A
+// version beyond the newest fails with ErrNotFound.
+func (r *Repository[S, C, E]) LoadAt(ctx context.Context, id string, version uint64) (Instance[S], error) {
+	return r.replayUntil(ctx, id, func(rec Record) bool { return rec.Version <= version }, func(inst Instance[S]) error {
+		if inst.Version != version {
+			return fmt.Errorf("%s %q: version %d: %w (newest is %d)", r.def.Type, id, version, ErrNotFound, inst.Version)
+		}
+		return nil
+	})
+}
+
+// LoadAsOf returns the state of aggregate id as it was at time t: after
+// every event recorded at or before t. An aggregate with no event by then
+// fails with ErrNotFound.
+func (r *Repository[S, C, E]) LoadAsOf(ctx context.Context, id string, t time.Time) (Instance[S], error) {
+	return r.replayUntil(ctx, id, func(rec Record) bool { return !rec.Time.After(t) }, func(inst Instance[S]) error {
+		if inst.Version == 0 {
+			return fmt.Errorf("%s %q: as of %s: %w", r.def.Type, id, t.Format(time.RFC3339Nano), ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: the aggregate's audit trail.
+func (r *Repository[S, C, E]) History(ctx context.Context, id string) ([]Record, []E, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, nil, err
+	}
+	var recs []Record
+	var events []E
+	for rec, err := range r.store.Read(ctx, Ref{Type: r.def.Type, ID: id}, Position{}) {
+		if err != nil {
+			return nil, nil, err
+		}
+		e, err := r.def.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s %q version %d: %w", r.def.Type, id, rec.Version, err)
+		}
+		recs = append(recs, rec)
+		events = append(events, e)
+	}
+	return recs, events, nil
+}
+
+// Forget drops aggregate id from the state cache; the next command reloads
+// it from the store.
+func (r *Repository[S, C, E]) Forget(id string) { r.cache.remove(id) }
+
+// current returns the aggregate's state: the cached one (brought up to date
+// with the events appended since when fresh is set), else the snapshot plus
+// the newer events, else a full replay. An aggregate with no events yields
+// the initial state at version 0.
+func (r *Repository[S, C, E]) current(ctx context.Context, ref Ref, fresh bool) (Instance[S], error) {
+	inst, ok := r.cache.get(ref.ID)
+	if ok && !fresh {
+		return inst, nil
+	}
+	if !ok {
+		inst = Instance[S]{ID: ref.ID, State: r.def.Initial()}
+		if s, found := r.loadSnapshot(ctx, ref); found {
+			inst = s
+		}
+	}
+	start := inst.Position
+	inst, err := r.apply(ctx, ref, inst, func(Record) bool { return true })
+	if err != nil {
+		return inst, err
+	}
+	if inst.Position != start || !ok {
+		r.cache.put(ref.ID, inst)
+	}
+	return inst, nil
+}
+
+// replayUntil replays from the start (or from a snapshot that is not past
+// the point) while keep holds, then lets check judge the result.
+func (r *Repository[S, C, E]) replayUntil(ctx context.Context, id string, keep func(Record) bool, check func(Instance[S]) error) (Instance[S], error) {
+	if err := ValidateID(id); err != nil {
+		return Instance[S]{}, err
+	}
+	ref := Ref{Type: r.def.Type, ID: id}
+	inst, err := r.apply(ctx, ref, Instance[S]{ID: id, State: r.def.Initial()}, keep)
+	if err != nil {
+		return inst, err
+	}
+	return inst, check(inst)
+}
+
+// apply reads the events after inst's position and evolves inst with them
+// while keep holds.
+func (r *Repository[S, C, E]) apply(ctx context.Context, ref Ref, inst Instance[S], keep func(Record) bool) (Instance[S], error) {
+	for rec, err := range r.store.Read(ctx, ref, inst.Position) {
+		if err != nil {
+			return inst, err
+		}
+		if !keep(rec) {
+			break
+		}
+		e, err := r.def.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
+		if err != nil {
+			return inst, fmt.Errorf("%s %q version %d: %w", ref.Type, ref.ID, rec.Version, err)
+		}
+		if inst.State, err = r.def.Evolve(inst.State, e); err != nil {
+			return inst, fmt.Errorf("%s %q version %d: %w", ref.Type, ref.ID, rec.Version, err)
+		}
+		inst.Position = Position{Version: rec.Version, Sequence: rec.Sequence}
+	}
+	return inst, nil
+}
+
+func (r *Repository[S, C, E]) loadSnapshot(ctx context.Context, ref Ref) (Instance[S], bool) {
+	if r.opts.snapshots == nil || r.def.States == nil || r.def.SnapshotEvery == 0 {
+		return Instance[S]{}, false
+	}
+	snap, err := r.opts.snapshots.LoadSnapshot(ctx, ref)
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			r.opts.logger.LogAttrs(ctx, slog.LevelWarn, "snapshot unreadable, replaying",
+				slog.String("aggregate", ref.Type), slog.String("id", ref.ID), slog.Any("error", err))
+		}
+		return Instance[S]{}, false
+	}
+	if snap.SchemaVersion != r.def.States.StateSchema() {
+		r.opts.logger.LogAttrs(ctx, slog.LevelInfo, "snapshot schema changed, replaying",
+			slog.String("aggregate", ref.Type), slog.String("id", ref.ID),
+			slog.String("snapshot_schema", snap.SchemaVersion), slog.String("state_schema", r.def.States.StateSchema()))
+		return Instance[S]{}, false
+	}
+	s, err := r.def.States.DecodeState(snap.Data)
+	if err != nil {
+		r.opts.logger.LogAttrs(ctx, slog.LevelWarn, "snapshot undecodable, replaying",
+			slog.String("aggregate", ref.Type), slog.String("id", ref.ID), slog.Any("error", err))
+		return Instance[S]{}, false
+	}
+	return Instance[S]{ID: ref.ID, State: s, Position: snap.Position}, true
+}
+
+func (r *Repository[S, C, E]) maybeSnapshot(ctx context.Context, ref Ref, before uint64, inst Instance[S]) {
+	every := r.def.SnapshotEvery
+	if r.opts.snapshots == nil || r.def.States == nil || every == 0 || before/every == inst.Version/every {
+		return
+	}
+	data, err := r.def.States.EncodeState(inst.State)
+	if err == nil {
+		err = r.opts.snapshots.SaveSnapshot(ctx, ref, Snapshot{Position: inst.Position, SchemaVersion: r.def.States.StateSchema(), Data: data})
+	}
+	if err != nil {
+		// A missing snapshot only costs a longer replay; the command stands.
+		r.opts.logger.LogAttrs(ctx, slog.LevelWarn, "snapshot not saved",
+			slog.String("aggregate", ref.Type), slog.String("id", ref.ID),
+			slog.Uint64("version", inst.Version), slog.Any("error", err))
+	}
+}
+
+// newID returns 128 random bits as 32 hex digits.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// EventID returns the id of event number i (0-based) of a command: stable
+// across retries of the same command id.
+func EventID(commandID string, i int) string { return commandID + "-" + strconv.Itoa(i+1) }

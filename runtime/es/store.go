@@ -1,0 +1,109 @@
+package es
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// Ref names one aggregate instance.
+type Ref struct {
+	Type string // aggregate type, e.g. "Order"
+	ID   string // aggregate id as text; see ValidateID
+}
+
+// Metadata travels with every stored event.
+type Metadata struct {
+	EventID       string    // unique id of this event, stable across retries of one command
+	AggregateType string    // e.g. "Order"
+	AggregateID   string    // the aggregate instance
+	Version       uint64    // aggregate version after this event: 1 for the first event
+	Time          time.Time // when the command that produced it was handled (UTC)
+	CorrelationID string    // the business flow the event belongs to
+	CausationID   string    // the command or event that caused it
+	Actor         string    // who issued the command
+	Traceparent   string    // W3C trace context of the command, if any
+	EventType     string    // event type name, e.g. "OrderSubmitted"
+	SchemaVersion int       // schema version the payload is encoded in
+	// Sequence is the store's position of the append that holds the event:
+	// the JetStream stream sequence, or the in-memory store's counter. All
+	// events of one command share it. It is the concurrency token, not a count.
+	Sequence uint64
+}
+
+// RawEvent is an event encoded by a codec, ready to append.
+type RawEvent struct {
+	Type          string
+	SchemaVersion int
+	Data          []byte // plain JSON
+}
+
+// Record is a stored event: its metadata and encoded payload.
+type Record struct {
+	Metadata
+	Data []byte
+}
+
+// AppendRequest is one atomic append: every event of one command.
+type AppendRequest struct {
+	Ref Ref
+	// ExpectedVersion is the aggregate version the events were decided on;
+	// the first event gets ExpectedVersion+1.
+	ExpectedVersion uint64
+	// ExpectedSequence is the concurrency token: the Sequence of the last
+	// stored append of this aggregate, 0 when it has none. The store rejects
+	// the append with ErrConflict when it does not hold.
+	ExpectedSequence uint64
+	// CommandID identifies the command; event ids and the store's dedupe key
+	// derive from it so that a retried append is recognised as the same write.
+	CommandID     string
+	Time          time.Time
+	CorrelationID string
+	CausationID   string
+	Actor         string
+	Traceparent   string
+	Events        []RawEvent
+}
+
+// AppendResult says where an append landed.
+type AppendResult struct {
+	Sequence uint64   // the new concurrency token
+	Version  uint64   // aggregate version after the append
+	Records  []Record // the stored events with their full metadata
+}
+
+// Position is a point in one aggregate's history.
+type Position struct {
+	Version  uint64 // events applied so far
+	Sequence uint64 // Sequence of the last append applied, 0 for none
+}
+
+// Store persists events. Implementations: the in-memory store
+// (runtime/memstore) and the JetStream store (runtime/jsstore). Both pass the
+// same conformance suite (runtime/storetest).
+type Store interface {
+	// Append stores all events of req or none of them. It fails with an error
+	// matching ErrConflict when req.ExpectedSequence is not the aggregate's
+	// last sequence, and with ErrInvalidID for ids ValidateID rejects.
+	Append(ctx context.Context, req *AppendRequest) (AppendResult, error)
+	// Read yields the events of ref stored after position from, in order.
+	// Breaking out of the loop stops reading.
+	Read(ctx context.Context, ref Ref, from Position) iter.Seq2[Record, error]
+}
+
+// Snapshot is an encoded state at a point of an aggregate's history.
+type Snapshot struct {
+	Position
+	// SchemaVersion identifies the state's encoding; a snapshot whose schema
+	// differs from the codec's is ignored and the state is replayed instead.
+	SchemaVersion string
+	Data          []byte
+}
+
+// SnapshotStore keeps the newest snapshot of each aggregate.
+type SnapshotStore interface {
+	// LoadSnapshot returns the newest snapshot of ref, or ErrNotFound.
+	LoadSnapshot(ctx context.Context, ref Ref) (Snapshot, error)
+	// SaveSnapshot replaces the snapshot of ref.
+	SaveSnapshot(ctx context.Context, ref Ref, s Snapshot) error
+}
