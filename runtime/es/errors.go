@@ -35,9 +35,17 @@ type InvalidTransitionError struct {
 	Aggregate string // aggregate type, e.g. "Order"
 	State     string // state name as declared in the .esm, e.g. "Draft"
 	Command   string // command name as declared in the .esm, e.g. "Fulfill"
+	// Branch is set when the command is declared for the state but the
+	// decision picked a branch that does not start in it; it names the
+	// branch's target state.
+	Branch string
 }
 
 func (e *InvalidTransitionError) Error() string {
+	if e.Branch != "" {
+		return fmt.Sprintf("%s: command %s in state %s cannot take the branch to %s: it does not start in %s",
+			e.Aggregate, e.Command, e.State, e.Branch, e.State)
+	}
 	return fmt.Sprintf("%s: command %s is not allowed in state %s", e.Aggregate, e.Command, e.State)
 }
 

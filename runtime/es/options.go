@@ -16,6 +16,25 @@ type handleOptions struct {
 	traceparent   string
 }
 
+// resolveHandleOptions applies opts and fills in the defaults: a random
+// command id, and correlation and causation ids equal to it.
+func resolveHandleOptions(opts []HandleOption) handleOptions {
+	var o handleOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.commandID == "" {
+		o.commandID = newID()
+	}
+	if o.correlationID == "" {
+		o.correlationID = o.commandID
+	}
+	if o.causationID == "" {
+		o.causationID = o.commandID
+	}
+	return o
+}
+
 // WithCommandID sets the command's id. Event ids and the store's dedupe key
 // derive from it, so handling the same command id twice after a lost reply
 // stores its events once. By default every Handle call gets a random id.

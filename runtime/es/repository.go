@@ -80,19 +80,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	if err := ValidateID(id); err != nil {
 		return res, err
 	}
-	var o handleOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if o.commandID == "" {
-		o.commandID = newID()
-	}
-	if o.correlationID == "" {
-		o.correlationID = o.commandID
-	}
-	if o.causationID == "" {
-		o.causationID = o.commandID
-	}
+	o := resolveHandleOptions(opts)
 	ref := Ref{Type: r.def.Type, ID: id}
 	for attempt := 0; ; attempt++ {
 		// The cached state is trusted without a read: if another writer got
@@ -191,18 +179,23 @@ func (r *Repository[S, C, E]) LoadAsOf(ctx context.Context, id string, t time.Ti
 // History returns every stored event of aggregate id with its metadata,
 // decoded and upcast: the aggregate's audit trail.
 func (r *Repository[S, C, E]) History(ctx context.Context, id string) ([]Record, []E, error) {
-	if err := ValidateID(id); err != nil {
+	return history(ctx, r.store, r.def.Events, Ref{Type: r.def.Type, ID: id})
+}
+
+// history reads and decodes every event of ref.
+func history[E any](ctx context.Context, store Store, codec EventCodec[E], ref Ref) ([]Record, []E, error) {
+	if err := ValidateID(ref.ID); err != nil {
 		return nil, nil, err
 	}
 	var recs []Record
 	var events []E
-	for rec, err := range r.store.Read(ctx, Ref{Type: r.def.Type, ID: id}, Position{}) {
+	for rec, err := range store.Read(ctx, ref, Position{}) {
 		if err != nil {
 			return nil, nil, err
 		}
-		e, err := r.def.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
+		e, err := codec.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s %q version %d: %w", r.def.Type, id, rec.Version, err)
+			return nil, nil, fmt.Errorf("%s %q version %d: %w", ref.Type, ref.ID, rec.Version, err)
 		}
 		recs = append(recs, rec)
 		events = append(events, e)

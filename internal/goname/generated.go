@@ -1,0 +1,102 @@
+package goname
+
+import "strconv"
+
+// The identifiers below are the package-level Go names esgen generates for
+// an aggregate, beside the types named after its states, commands, events,
+// value types and externs (spelled with Exported). The checker reports any
+// two that would be equal, so the generator never emits a clash; both
+// spell them with these functions so they agree by construction.
+//
+// agg, command, event and state arguments are .esm names as written.
+
+// AggregateIdents returns the fixed package-level identifiers generated for
+// aggregate agg, in a stable order. An eventual aggregate (no state
+// machine) gets the event, codec and log names only.
+func AggregateIdents(agg string, eventual bool) []string {
+	a := Exported(agg)
+	if eventual {
+		return []string{a + "Event", a + "EventCodec", a + "Upcaster", a + "Log", "New" + a + "Log", "New" + a + "EventCodec"}
+	}
+	return []string{
+		a + "State", a + "Command", a + "Event",
+		a + "Decider", a + "Evolver", a + "Upcaster",
+		a + "EventCodec", a + "StateCodec", "New" + a + "EventCodec",
+		a + "Repository", "New" + a + "Repository", "New" + a + "Definition",
+		a + "Machine",
+	}
+}
+
+// StateInterface is the sealed interface of aggregate agg's states ("OrderState").
+func StateInterface(agg string) string { return Exported(agg) + "State" }
+
+// CommandInterface is the sealed interface of agg's commands ("OrderCommand").
+func CommandInterface(agg string) string { return Exported(agg) + "Command" }
+
+// EventInterface is the sealed interface of agg's events ("OrderEvent").
+func EventInterface(agg string) string { return Exported(agg) + "Event" }
+
+// Decider is the interface of agg's decisions, one method per transition.
+func Decider(agg string) string { return Exported(agg) + "Decider" }
+
+// Evolver is the interface of the Evolve hooks agg needs, if any.
+func Evolver(agg string) string { return Exported(agg) + "Evolver" }
+
+// Upcaster is the interface of the upcast hooks agg's events need, if any.
+func Upcaster(agg string) string { return Exported(agg) + "Upcaster" }
+
+// EventCodec is the generated es.EventCodec type of agg.
+func EventCodec(agg string) string { return Exported(agg) + "EventCodec" }
+
+// StateCodec is the generated es.StateCodec type of agg (snapshots).
+func StateCodec(agg string) string { return Exported(agg) + "StateCodec" }
+
+// Repository is the typed repository of agg; NewRepository its constructor.
+func Repository(agg string) string { return Exported(agg) + "Repository" }
+
+// NewRepository is the constructor of Repository(agg).
+func NewRepository(agg string) string { return "New" + Exported(agg) + "Repository" }
+
+// NewDefinition is the constructor of agg's es.Definition.
+func NewDefinition(agg string) string { return "New" + Exported(agg) + "Definition" }
+
+// Machine is the function returning agg's machine.Machine.
+func Machine(agg string) string { return Exported(agg) + "Machine" }
+
+// Log is the append-only repository of an eventual aggregate; NewLog its constructor.
+func Log(agg string) string { return Exported(agg) + "Log" }
+
+// NewLog is the constructor of Log(agg).
+func NewLog(agg string) string { return "New" + Exported(agg) + "Log" }
+
+// EventVersion is the type of an old schema version n of event
+// ("OrderSubmittedV1"). The newest version is the type named Exported(event).
+func EventVersion(event string, n int) string { return Exported(event) + "V" + strconv.Itoa(n) }
+
+// Sources is the sealed interface of the source states of command's
+// transition, generated when it has more than one ("CancelSource").
+func Sources(command string) string { return Exported(command) + "Source" }
+
+// Outcome is the sealed interface of the branches of command's transition,
+// generated when it has more than one ("ValidatePaymentOutcome").
+func Outcome(command string) string { return Exported(command) + "Outcome" }
+
+// Emitted is the struct of the events of a single-branch transition that
+// emits more than one ("SubmitEmitted").
+func Emitted(command string) string { return Exported(command) + "Emitted" }
+
+// Branch is the type of one branch of a branching transition, named by its
+// target ("ValidatePaymentToCancelled"). When two branches share a target,
+// every branch of the transition is named by target and events instead
+// (BranchWithEvents).
+func Branch(command, target string) string { return Exported(command) + "To" + Exported(target) }
+
+// BranchWithEvents names a branch by target and emitted events
+// ("ValidatePaymentToCancelledWithPaymentRejected").
+func BranchWithEvents(command, target string, events []string) string {
+	s := Branch(command, target) + "With"
+	for _, e := range events {
+		s += Exported(e)
+	}
+	return s
+}

@@ -1,0 +1,118 @@
+package es
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// LogDefinition is what the runtime needs to know of a non-transactional
+// (eventual) aggregate: a stream of events with no state machine. esgen
+// generates it.
+type LogDefinition[E any] struct {
+	// Type is the aggregate type name, e.g. "Metrics".
+	Type string
+	// Events encodes and decodes events.
+	Events EventCodec[E]
+}
+
+// Log appends events of an eventual aggregate: no decision, no state, but
+// the same envelope, metadata, ordering and atomicity as a Repository.
+// Versions stay contiguous: Log keeps the last known position of recent
+// aggregates and, on a concurrency conflict, rereads it and appends again.
+// It is safe for concurrent use.
+type Log[E any] struct {
+	def   LogDefinition[E]
+	store Store
+	opts  repositoryOptions
+	cache *stateCache[struct{}]
+}
+
+// NewLog binds an eventual aggregate definition to a store. Of the
+// repository options, WithCacheSize, WithMaxRetries, WithClock and
+// WithLogger apply; snapshots do not (there is no state).
+func NewLog[E any](store Store, def LogDefinition[E], opts ...RepositoryOption) *Log[E] {
+	o := repositoryOptions{cacheSize: 1024, maxRetries: 3, clock: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	return &Log[E]{def: def, store: store, opts: o, cache: newStateCache[struct{}](o.cacheSize)}
+}
+
+// Append stores events as one atomic append to aggregate id, after every
+// event already there. Appending no events is a no-op. On a concurrency
+// conflict it rereads the aggregate's position and retries, up to the retry
+// limit; retries of the same command id are stored once.
+func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...HandleOption) ([]Record, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	if len(events) == 0 {
+		return nil, nil
+	}
+	o := resolveHandleOptions(opts)
+	ref := Ref{Type: l.def.Type, ID: id}
+	raw := make([]RawEvent, len(events))
+	for i, e := range events {
+		var err error
+		if raw[i], err = l.def.Events.Encode(e); err != nil {
+			return nil, fmt.Errorf("%s %q: encode event: %w", ref.Type, id, err)
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		at, err := l.position(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		ar, err := l.store.Append(ctx, &AppendRequest{
+			Ref:              ref,
+			ExpectedVersion:  at.Version,
+			ExpectedSequence: at.Sequence,
+			CommandID:        o.commandID,
+			Time:             l.opts.clock().UTC(),
+			CorrelationID:    o.correlationID,
+			CausationID:      o.causationID,
+			Actor:            o.actor,
+			Traceparent:      o.traceparent,
+			Events:           raw,
+		})
+		if errors.Is(err, ErrConflict) && attempt < l.opts.maxRetries {
+			l.cache.remove(id)
+			l.opts.logger.LogAttrs(ctx, slog.LevelInfo, "concurrency conflict, retrying",
+				slog.String("aggregate", ref.Type), slog.String("id", id),
+				slog.Int("attempt", attempt+1), slog.String("command_id", o.commandID))
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		l.cache.put(id, Instance[struct{}]{ID: id, Position: Position{Version: ar.Version, Sequence: ar.Sequence}})
+		return ar.Records, nil
+	}
+}
+
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast.
+func (l *Log[E]) History(ctx context.Context, id string) ([]Record, []E, error) {
+	return history(ctx, l.store, l.def.Events, Ref{Type: l.def.Type, ID: id})
+}
+
+// position returns the cached position of ref, else reads to the end.
+func (l *Log[E]) position(ctx context.Context, ref Ref) (Position, error) {
+	if inst, ok := l.cache.get(ref.ID); ok {
+		return inst.Position, nil
+	}
+	var at Position
+	for rec, err := range l.store.Read(ctx, ref, Position{}) {
+		if err != nil {
+			return Position{}, err
+		}
+		at = Position{Version: rec.Version, Sequence: rec.Sequence}
+	}
+	return at, nil
+}

@@ -1,0 +1,245 @@
+package natsserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+)
+
+// Options configure an embedded server.
+type Options struct {
+	// DataDir is where JetStream keeps its files. Required: the event store
+	// lives there, so it must survive restarts of the process.
+	DataDir string
+	// Listen is a loopback "host:port" to accept client connections on
+	// (port 0 picks a free one). Empty: no listener at all; only
+	// in-process connections from Server.Connect reach the server.
+	Listen string
+	// SyncAlways makes the file store fsync every write before
+	// acknowledging it. Without it the store relies on the operating
+	// system's page cache and fsyncs every SyncInterval: a crash of the
+	// process loses nothing acknowledged, a power loss or kernel crash can
+	// lose up to SyncInterval of acknowledged writes. With it nothing
+	// acknowledged is lost, at roughly ten times the cost per write.
+	SyncAlways bool
+	// SyncInterval is the fsync period when SyncAlways is off; 0 keeps
+	// the server's default (2 minutes).
+	SyncInterval time.Duration
+	// Name names the server (defaults to "esgen").
+	Name string
+	// MaxStore and MaxMemory cap JetStream's file and memory storage in
+	// bytes; 0 lets the server choose.
+	MaxStore, MaxMemory int64
+	// Cluster joins the server to a cluster of embedded servers on
+	// loopback, for tests of replicated streams. Nil: a single server.
+	Cluster *ClusterOptions
+	// Logger receives the server's log lines; nil discards them.
+	Logger *slog.Logger
+	// ReadyTimeout bounds the wait for the server to accept connections
+	// (default 10 s).
+	ReadyTimeout time.Duration
+}
+
+// ClusterOptions place an embedded server in a cluster.
+type ClusterOptions struct {
+	Name   string   // cluster name, the same on every node
+	Listen string   // loopback "host:port" for routes from other nodes
+	Routes []string // route URLs of the other nodes, e.g. "nats://127.0.0.1:6222"
+}
+
+// Server is a running embedded NATS server.
+type Server struct {
+	ns  *server.Server
+	log *slog.Logger
+}
+
+// ErrNotLoopback reports a listen address that is not on a loopback
+// interface: the embedded server never listens on a network.
+var ErrNotLoopback = errors.New("natsserver: listen address is not loopback")
+
+// Start starts an embedded server with JetStream and waits until it
+// accepts connections.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	if o.DataDir == "" {
+		return nil, errors.New("natsserver: DataDir is required")
+	}
+	so := &server.Options{
+		ServerName:         o.Name,
+		JetStream:          true,
+		StoreDir:           o.DataDir,
+		SyncAlways:         o.SyncAlways,
+		SyncInterval:       o.SyncInterval,
+		JetStreamMaxStore:  o.MaxStore,
+		JetStreamMaxMemory: o.MaxMemory,
+		NoSigs:             true,
+		NoLog:              o.Logger == nil,
+	}
+	if so.ServerName == "" {
+		so.ServerName = "esgen"
+	}
+	if o.Listen == "" {
+		so.DontListen = true
+	} else {
+		host, port, err := loopbackHostPort(o.Listen)
+		if err != nil {
+			return nil, err
+		}
+		so.Host, so.Port = host, port
+	}
+	if c := o.Cluster; c != nil {
+		host, port, err := loopbackHostPort(c.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+		so.Cluster = server.ClusterOpts{Name: c.Name, Host: host, Port: port}
+		for _, r := range c.Routes {
+			u, err := url.Parse(r)
+			if err != nil {
+				return nil, fmt.Errorf("natsserver: route %q: %w", r, err)
+			}
+			so.Routes = append(so.Routes, u)
+		}
+		if o.Listen == "" {
+			// A cluster node needs a client port; keep it on loopback.
+			so.DontListen = false
+			so.Host, so.Port = "127.0.0.1", server.RANDOM_PORT
+		}
+	}
+	if so.Port == 0 && !so.DontListen {
+		so.Port = server.RANDOM_PORT
+	}
+	ns, err := server.NewServer(so)
+	if err != nil {
+		return nil, fmt.Errorf("natsserver: %w", err)
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	} else {
+		ns.SetLoggerV2(&slogAdapter{log: log}, false, false, false)
+	}
+	ns.Start()
+	wait := o.ReadyTimeout
+	if wait == 0 {
+		wait = 10 * time.Second
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		wait = time.Until(dl)
+	}
+	if !ns.ReadyForConnections(wait) {
+		ns.Shutdown()
+		ns.WaitForShutdown()
+		return nil, fmt.Errorf("natsserver: not ready after %s", wait)
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, "embedded nats server started",
+		slog.String("name", so.ServerName), slog.String("data_dir", o.DataDir),
+		slog.Bool("listening", !so.DontListen), slog.Bool("sync_always", o.SyncAlways))
+	return &Server{ns: ns, log: log}, nil
+}
+
+// loopbackHostPort splits addr and checks that its host is a loopback
+// address or "localhost". Port 0 becomes a random free port.
+func loopbackHostPort(addr string) (string, int, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("natsserver: listen %q: %w", addr, err)
+	}
+	if host != "localhost" {
+		ip := net.ParseIP(host)
+		if ip == nil || !ip.IsLoopback() {
+			return "", 0, fmt.Errorf("%w: %q", ErrNotLoopback, addr)
+		}
+	}
+	port, err := net.LookupPort("tcp", p)
+	if err != nil {
+		return "", 0, fmt.Errorf("natsserver: listen %q: %w", addr, err)
+	}
+	if port == 0 {
+		port = server.RANDOM_PORT
+	}
+	return host, port, nil
+}
+
+// Connect opens a connection to the server. It is an in-process connection
+// (no socket) unless the server is a cluster node, whose clients must be
+// able to fail over and therefore use its loopback listener.
+func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
+	url := s.ns.ClientURL()
+	if s.ns.ClusterAddr() == nil {
+		opts = append([]nats.Option{nats.InProcessServer(s.ns)}, opts...)
+	}
+	return Connect(url, s.log, opts...)
+}
+
+// ClientURL is the URL of the client listener (meaningless when the server
+// does not listen).
+func (s *Server) ClientURL() string { return s.ns.ClientURL() }
+
+// ClusterURL is the route URL other cluster nodes connect to, or "".
+func (s *Server) ClusterURL() string {
+	a := s.ns.ClusterAddr()
+	if a == nil {
+		return ""
+	}
+	return "nats://" + a.String()
+}
+
+// NATS returns the underlying nats-server, for settings this package does
+// not cover.
+func (s *Server) NATS() *server.Server { return s.ns }
+
+// Shutdown stops the server, flushing JetStream's files, and waits until it
+// is down or ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.ns.Shutdown()
+		s.ns.WaitForShutdown()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.log.LogAttrs(ctx, slog.LevelInfo, "embedded nats server stopped")
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("natsserver: shutdown: %w", ctx.Err())
+	}
+}
+
+// Connect connects to the NATS server at url (a real deployment, with
+// credentials or TLS passed as opts, e.g. nats.UserCredentials,
+// nats.RootCAs). Disconnects, reconnects and asynchronous errors are logged
+// to log (nil discards). Reconnection is unlimited by default.
+func Connect(url string, log *slog.Logger, opts ...nats.Option) (*nats.Conn, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	base := []nats.Option{
+		nats.MaxReconnects(-1),
+		nats.DisconnectErrHandler(func(nc *nats.Conn, err error) {
+			log.LogAttrs(context.Background(), slog.LevelWarn, "nats disconnected", slog.Any("error", err))
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			log.LogAttrs(context.Background(), slog.LevelInfo, "nats reconnected", slog.String("url", nc.ConnectedUrlRedacted()))
+		}),
+		nats.ErrorHandler(func(nc *nats.Conn, sub *nats.Subscription, err error) {
+			attrs := []slog.Attr{slog.Any("error", err)}
+			if sub != nil {
+				attrs = append(attrs, slog.String("subject", sub.Subject))
+			}
+			log.LogAttrs(context.Background(), slog.LevelError, "nats async error", attrs...)
+		}),
+	}
+	nc, err := nats.Connect(url, append(base, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("natsserver: connect %s: %w", url, err)
+	}
+	return nc, nil
+}
