@@ -28,6 +28,7 @@ type Log[E any] struct {
 	store Store
 	opts  repositoryOptions
 	cache *stateCache[struct{}]
+	ids   *commandIDs
 }
 
 // NewLog binds an eventual aggregate definition to a store. Of the
@@ -41,7 +42,7 @@ func NewLog[E any](store Store, def LogDefinition[E], opts ...RepositoryOption) 
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	return &Log[E]{def: def, store: store, opts: o, cache: newStateCache[struct{}](o.cacheSize)}
+	return &Log[E]{def: def, store: store, opts: o, cache: newStateCache[struct{}](o.cacheSize), ids: newCommandIDs()}
 }
 
 // Append stores events as one atomic append to aggregate id, after every
@@ -55,7 +56,7 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 	if len(events) == 0 {
 		return nil, nil
 	}
-	o := resolveHandleOptions(opts)
+	o := resolveHandleOptions(l.ids, opts)
 	ref := Ref{Type: l.def.Type, ID: id}
 	raw := make([]RawEvent, len(events))
 	for i, e := range events {

@@ -16,15 +16,15 @@ type handleOptions struct {
 	traceparent   string
 }
 
-// resolveHandleOptions applies opts and fills in the defaults: a random
-// command id, and correlation and causation ids equal to it.
-func resolveHandleOptions(opts []HandleOption) handleOptions {
+// resolveHandleOptions applies opts and fills in the defaults: a new unique
+// command id from ids, and correlation and causation ids equal to it.
+func resolveHandleOptions(ids *commandIDs, opts []HandleOption) handleOptions {
 	var o handleOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.commandID == "" {
-		o.commandID = newID()
+		o.commandID = ids.next()
 	}
 	if o.correlationID == "" {
 		o.correlationID = o.commandID
@@ -37,7 +37,7 @@ func resolveHandleOptions(opts []HandleOption) handleOptions {
 
 // WithCommandID sets the command's id. Event ids and the store's dedupe key
 // derive from it, so handling the same command id twice after a lost reply
-// stores its events once. By default every Handle call gets a random id.
+// stores its events once. By default every Handle call gets a new unique id.
 func WithCommandID(id string) HandleOption { return func(o *handleOptions) { o.commandID = id } }
 
 // WithCorrelationID sets the correlation id stored on every event. By

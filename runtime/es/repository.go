@@ -2,8 +2,6 @@ package es
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,6 +46,11 @@ type Result[S, E any] struct {
 	Events []E
 	// Records are the stored events with their metadata.
 	Records []Record
+	// Duplicate is set when the store already held this command (same
+	// command id, see WithCommandID): nothing was appended, Events and
+	// Records are what the command stored the first time, and the Instance
+	// is the aggregate's state after them (or newer).
+	Duplicate bool
 }
 
 // Repository handles commands for one aggregate type on a Store.
@@ -57,6 +60,7 @@ type Repository[S, C, E any] struct {
 	store Store
 	opts  repositoryOptions
 	cache *stateCache[S]
+	ids   *commandIDs
 }
 
 // NewRepository binds an aggregate definition to a store.
@@ -68,7 +72,7 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize)}
+	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs()}
 }
 
 // Handle decides cmd on the current state of aggregate id, appends the
@@ -80,7 +84,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	if err := ValidateID(id); err != nil {
 		return res, err
 	}
-	o := resolveHandleOptions(opts)
+	o := resolveHandleOptions(r.ids, opts)
 	ref := Ref{Type: r.def.Type, ID: id}
 	for attempt := 0; ; attempt++ {
 		// The cached state is trusted without a read: if another writer got
@@ -125,6 +129,9 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		if err != nil {
 			return res, err
 		}
+		if ar.Duplicate {
+			return r.duplicate(ctx, ref, inst, ar)
+		}
 		state := inst.State
 		for _, e := range events {
 			if state, err = r.def.Evolve(state, e); err != nil {
@@ -137,6 +144,38 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		r.maybeSnapshot(ctx, ref, inst.Version, next)
 		return Result[S, E]{Instance: next, Events: events, Records: ar.Records}, nil
 	}
+}
+
+// duplicate builds the result of a command the store already held: its
+// events are the stored ones, decoded. When they follow the state the
+// command was decided on (a retry after a lost reply), they evolve it;
+// otherwise the state already includes them and is brought up to date.
+func (r *Repository[S, C, E]) duplicate(ctx context.Context, ref Ref, inst Instance[S], ar AppendResult) (Result[S, E], error) {
+	res := Result[S, E]{Records: ar.Records, Duplicate: true, Events: make([]E, len(ar.Records))}
+	for i, rec := range ar.Records {
+		e, err := r.def.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
+		if err != nil {
+			return res, fmt.Errorf("%s %q version %d: %w", ref.Type, ref.ID, rec.Version, err)
+		}
+		res.Events[i] = e
+	}
+	if len(ar.Records) > 0 && ar.Records[0].Version == inst.Version+1 {
+		state := inst.State
+		for i, e := range res.Events {
+			var err error
+			if state, err = r.def.Evolve(state, e); err != nil {
+				r.cache.remove(ref.ID)
+				return res, fmt.Errorf("%s %q version %d: evolve: %w", ref.Type, ref.ID, ar.Records[i].Version, err)
+			}
+		}
+		res.Instance = Instance[S]{ID: ref.ID, State: state, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}
+		r.cache.put(ref.ID, res.Instance)
+		return res, nil
+	}
+	r.cache.remove(ref.ID)
+	cur, err := r.current(ctx, ref, true)
+	res.Instance = cur
+	return res, err
 }
 
 // Load returns the current state of aggregate id. An aggregate with no
@@ -311,13 +350,6 @@ func (r *Repository[S, C, E]) maybeSnapshot(ctx context.Context, ref Ref, before
 			slog.String("aggregate", ref.Type), slog.String("id", ref.ID),
 			slog.Uint64("version", inst.Version), slog.Any("error", err))
 	}
-}
-
-// newID returns 128 random bits as 32 hex digits.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b[:])
 }
 
 // EventID returns the id of event number i (0-based) of a command: stable

@@ -70,6 +70,12 @@ type AppendResult struct {
 	Sequence uint64   // the new concurrency token
 	Version  uint64   // aggregate version after the append
 	Records  []Record // the stored events with their full metadata
+	// Duplicate is set when the request was a retry of a command the store
+	// already holds (same command id, stored right after the expected
+	// sequence): nothing new was stored and Records are the stored events,
+	// which may differ from the retried request's (another clock reading,
+	// say). A Repository then evolves its state from Records.
+	Duplicate bool
 }
 
 // Position is a point in one aggregate's history.
@@ -84,9 +90,17 @@ type Position struct {
 type Store interface {
 	// Append stores all events of req or none of them. It fails with an error
 	// matching ErrConflict when req.ExpectedSequence is not the aggregate's
-	// last sequence, and with ErrInvalidID for ids ValidateID rejects.
+	// last sequence, and with ErrInvalidID for a Ref ValidateRef rejects.
+	// A request whose command id is the one stored right after
+	// req.ExpectedSequence is a retry of that write: Append returns the
+	// stored result with Duplicate set and stores nothing.
+	// req.ExpectedVersion must be the version at req.ExpectedSequence; a
+	// store may reject a mismatch as a conflict, but need not detect it.
 	Append(ctx context.Context, req *AppendRequest) (AppendResult, error)
-	// Read yields the events of ref stored after position from, in order.
+	// Read yields the events of ref whose version is greater than
+	// from.Version, in order. from.Sequence is the Sequence of the event at
+	// from.Version (0 with version 0): stores start reading there. An
+	// invalid ref or a failure yields one error and ends the loop.
 	// Breaking out of the loop stops reading.
 	Read(ctx context.Context, ref Ref, from Position) iter.Seq2[Record, error]
 }

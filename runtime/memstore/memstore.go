@@ -10,7 +10,6 @@ package memstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -30,8 +29,9 @@ type Store struct {
 
 // stream is the history of one aggregate instance.
 type stream struct {
-	records []es.Record // in version order; records[i].Version == i+1
-	appends []appended  // in sequence order
+	records   []es.Record    // in version order; records[i].Version == i+1
+	appends   []appended     // in sequence order
+	byCommand map[string]int // command id -> index in appends
 }
 
 // appended remembers one stored append for concurrency checks and for
@@ -67,11 +67,13 @@ var (
 
 // Append stores every event of req or none. See es.Store.
 //
-// When the append stored right after req.ExpectedSequence carries
-// req.CommandID, req is a retry of that write and Append returns its result
-// again instead of ErrConflict. Otherwise an ExpectedSequence that is not the
-// aggregate's last, or an ExpectedVersion that is not its event count, fails
-// with an *es.ConflictError.
+// When the aggregate already holds an append of req.CommandID, req is a
+// retry of that write and Append returns its stored result again, with
+// Duplicate set, instead of storing it twice or failing with a conflict
+// (JetStream's Nats-Msg-Id dedupe does the same within its window; the
+// in-memory store remembers every command). Otherwise an ExpectedSequence
+// that is not the aggregate's last, or an ExpectedVersion that is not its
+// event count, fails with an *es.ConflictError.
 func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
 	if err := ctx.Err(); err != nil {
 		return es.AppendResult{}, err
@@ -85,10 +87,13 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if st == nil {
 		st = &stream{}
 	}
-	if a, ok := st.after(req.ExpectedSequence); ok {
-		if a.commandID == req.CommandID {
-			return st.result(a), nil
-		}
+	if i, ok := st.byCommand[req.CommandID]; ok {
+		// A retry of a stored command, wherever it expects to append.
+		res := st.result(st.appends[i])
+		res.Duplicate = true
+		return res, nil
+	}
+	if _, ok := st.after(req.ExpectedSequence); ok {
 		return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence}
 	}
 	if last := st.lastSequence(); last != req.ExpectedSequence {
@@ -103,8 +108,9 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	}
 	s.seq++
 	a := appended{sequence: s.seq, commandID: req.CommandID, first: len(st.records), n: len(req.Events)}
+	out := make([]es.Record, len(req.Events))
 	for i, e := range req.Events {
-		st.records = append(st.records, es.Record{
+		out[i] = es.Record{
 			Metadata: es.Metadata{
 				EventID:       es.EventID(req.CommandID, i),
 				AggregateType: req.Ref.Type,
@@ -119,21 +125,31 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 				SchemaVersion: e.SchemaVersion,
 				Sequence:      a.sequence,
 			},
-			Data: slices.Clone(e.Data),
-		})
+			Data: e.Data,
+		}
+		rec := out[i]
+		rec.Data = slices.Clone(e.Data)
+		if rec.Data == nil {
+			rec.Data = []byte{}
+			out[i].Data = rec.Data
+		}
+		st.records = append(st.records, rec)
 	}
+	if st.byCommand == nil {
+		st.byCommand = make(map[string]int)
+	}
+	st.byCommand[req.CommandID] = len(st.appends)
 	st.appends = append(st.appends, a)
 	s.streams[req.Ref] = st
-	return st.result(a), nil
+	// The result's records share payloads with the request, not with the
+	// store: the caller owns both.
+	return es.AppendResult{Sequence: a.sequence, Version: out[len(out)-1].Version, Records: out}, nil
 }
 
 // validateRequest rejects requests no store could honour.
 func validateRequest(req *es.AppendRequest) error {
-	if err := es.ValidateID(req.Ref.ID); err != nil {
-		return fmt.Errorf("append to %s: %w", req.Ref.Type, err)
-	}
-	if req.Ref.Type == "" {
-		return errors.New("append: empty aggregate type")
+	if err := es.ValidateRef(req.Ref); err != nil {
+		return fmt.Errorf("append: %w", err)
 	}
 	if req.CommandID == "" {
 		return fmt.Errorf("append to %s %q: empty command id", req.Ref.Type, req.Ref.ID)
@@ -188,8 +204,8 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 			yield(es.Record{}, err)
 			return
 		}
-		if err := es.ValidateID(ref.ID); err != nil {
-			yield(es.Record{}, fmt.Errorf("read %s: %w", ref.Type, err))
+		if err := es.ValidateRef(ref); err != nil {
+			yield(es.Record{}, fmt.Errorf("read: %w", err))
 			return
 		}
 		s.mu.RLock()
@@ -219,8 +235,8 @@ func (s *Store) LoadSnapshot(ctx context.Context, ref es.Ref) (es.Snapshot, erro
 	if err := ctx.Err(); err != nil {
 		return es.Snapshot{}, err
 	}
-	if err := es.ValidateID(ref.ID); err != nil {
-		return es.Snapshot{}, fmt.Errorf("load snapshot of %s: %w", ref.Type, err)
+	if err := es.ValidateRef(ref); err != nil {
+		return es.Snapshot{}, fmt.Errorf("load snapshot: %w", err)
 	}
 	s.mu.RLock()
 	snap, ok := s.snapshots[ref]
@@ -237,8 +253,8 @@ func (s *Store) SaveSnapshot(ctx context.Context, ref es.Ref, snap es.Snapshot) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := es.ValidateID(ref.ID); err != nil {
-		return fmt.Errorf("save snapshot of %s: %w", ref.Type, err)
+	if err := es.ValidateRef(ref); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
 	}
 	snap.Data = slices.Clone(snap.Data)
 	s.mu.Lock()

@@ -1,0 +1,68 @@
+package memstore_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/memstore"
+	"github.com/esgen/esgen/runtime/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	// A store shared by the subtests, and one that starts at a sequence far
+	// from zero so that no code can mistake a sequence for a version.
+	shared := memstore.New()
+	t.Run("Shared", func(t *testing.T) {
+		storetest.Run(t, func(*testing.T) es.Store { return shared })
+	})
+	t.Run("Fresh", func(t *testing.T) {
+		storetest.Run(t, func(*testing.T) es.Store { return memstore.New(memstore.WithStartSequence(1000)) })
+	})
+}
+
+func TestSnapshotConformance(t *testing.T) {
+	storetest.RunSnapshots(t, func(*testing.T) es.SnapshotStore { return memstore.New() })
+}
+
+func TestRepositoryConformance(t *testing.T) {
+	storetest.RunRepository(t, func(*testing.T) storetest.Stores {
+		s := memstore.New(memstore.WithStartSequence(77))
+		return storetest.Stores{Events: s, Snapshots: s}
+	})
+}
+
+// TestVersionMismatch: the in-memory store also rejects an expected
+// version that does not match the expected sequence (JetStream cannot
+// check it without a read).
+func TestVersionMismatch(t *testing.T) {
+	s := memstore.New()
+	ref := es.Ref{Type: "Order", ID: "o-1"}
+	ev := []es.RawEvent{{Type: "Happened", SchemaVersion: 1, Data: []byte(`{}`)}}
+	res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: "a", Events: ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: "b", ExpectedSequence: res.Sequence, ExpectedVersion: 5, Events: ev})
+	if !errors.Is(err, es.ErrConflict) {
+		t.Fatalf("append expecting version 5 of a 1-event aggregate = %v, want es.ErrConflict", err)
+	}
+	const want = `Order "o-1": concurrency conflict: expected last sequence 1: expected version 5, aggregate has 1 events`
+	if err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+}
+
+// TestStartSequence: WithStartSequence offsets the sequences.
+func TestStartSequence(t *testing.T) {
+	s := memstore.New(memstore.WithStartSequence(41))
+	res, err := s.Append(t.Context(), &es.AppendRequest{Ref: es.Ref{Type: "T", ID: "x"}, CommandID: "c",
+		Events: []es.RawEvent{{Type: "E", Data: []byte(`1`)}, {Type: "E", Data: []byte(`2`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sequence != 42 || res.Version != 2 || res.Records[0].Sequence != 42 || res.Records[1].Sequence != 42 {
+		t.Errorf("first append: sequence %d version %d records at %d %d, want 42 2 42 42",
+			res.Sequence, res.Version, res.Records[0].Sequence, res.Records[1].Sequence)
+	}
+}
