@@ -1,0 +1,198 @@
+package jsstore
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/esgen/esgen/runtime/es"
+)
+
+// The envelope is the payload of one stream message: every event of one
+// command with their metadata. Its format, version 1, is documented in
+// docs/runtime.md; in short, after two leading bytes (envelopeMagic,
+// envelopeVersion), uvarint-framed fields:
+//
+//	uvarint prev      stream sequence of the aggregate's previous message (0: none)
+//	uvarint version   aggregate version of the first event
+//	varint  seconds   command time, Unix seconds
+//	uvarint nanos     command time, nanoseconds within the second
+//	string  command id, aggregate type, aggregate id,
+//	        correlation id, causation id, actor, traceparent
+//	uvarint n         number of events, at least 1
+//	n times:
+//	  string  event type
+//	  uvarint schema version
+//	  bytes   payload (the event's JSON)
+//
+// A string or bytes field is a uvarint length followed by that many bytes.
+// Event ids are not stored: event i (0-based) of a command has id
+// es.EventID(command id, i). The message's own stream sequence is not in
+// it either (it is not known before the append); a reader gets it from the
+// message, or, reading payloads only, from the next message's prev field.
+const (
+	envelopeMagic   = 0xE5
+	envelopeVersion = 1
+)
+
+// errShort reports an envelope that ends inside a field.
+var errShort = errors.New("truncated")
+
+// appendEnvelope encodes req as an envelope onto b.
+func appendEnvelope(b []byte, req *es.AppendRequest) []byte {
+	b = append(b, envelopeMagic, envelopeVersion)
+	b = binary.AppendUvarint(b, req.ExpectedSequence)
+	b = binary.AppendUvarint(b, req.ExpectedVersion+1)
+	b = binary.AppendVarint(b, req.Time.Unix())
+	b = binary.AppendUvarint(b, uint64(req.Time.Nanosecond()))
+	for _, s := range [...]string{req.CommandID, req.Ref.Type, req.Ref.ID, req.CorrelationID, req.CausationID, req.Actor, req.Traceparent} {
+		b = appendString(b, s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(req.Events)))
+	for _, e := range req.Events {
+		b = appendString(b, e.Type)
+		b = binary.AppendUvarint(b, uint64(e.SchemaVersion))
+		b = binary.AppendUvarint(b, uint64(len(e.Data)))
+		b = append(b, e.Data...)
+	}
+	return b
+}
+
+// envelopeSize returns an upper bound of the encoded size of req.
+func envelopeSize(req *es.AppendRequest) int {
+	n := 2 + 4*binary.MaxVarintLen64 + 8*binary.MaxVarintLen64 +
+		len(req.CommandID) + len(req.Ref.Type) + len(req.Ref.ID) + len(req.CorrelationID) +
+		len(req.CausationID) + len(req.Actor) + len(req.Traceparent)
+	for _, e := range req.Events {
+		n += 3*binary.MaxVarintLen64 + len(e.Type) + len(e.Data)
+	}
+	return n
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// envelope is a decoded envelope. Its records lack their Sequence, which
+// the caller fills in.
+type envelope struct {
+	prev      uint64 // sequence of the aggregate's previous message
+	commandID string
+	records   []es.Record
+}
+
+// decoder reads the fields of one envelope.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errShort
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = errShort
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// bytes returns the next length-framed field, sharing memory with the input.
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.err = errShort
+		return nil
+	}
+	out := d.b[:n:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+// decodeEnvelope decodes data. Payloads of the records share memory with
+// data. Errors describe what is wrong; callers wrap them.
+func decodeEnvelope(data []byte) (envelope, error) {
+	if len(data) < 2 || data[0] != envelopeMagic {
+		return envelope{}, errors.New("not an esgen event envelope")
+	}
+	if data[1] != envelopeVersion {
+		return envelope{}, fmt.Errorf("envelope format version %d, this runtime reads %d", data[1], envelopeVersion)
+	}
+	d := decoder{b: data[2:]}
+	prev := d.uvarint()
+	first := d.uvarint()
+	sec := d.varint()
+	nsec := d.uvarint()
+	var m es.Metadata
+	cmd := d.string()
+	m.AggregateType = d.string()
+	m.AggregateID = d.string()
+	m.CorrelationID = d.string()
+	m.CausationID = d.string()
+	m.Actor = d.string()
+	m.Traceparent = d.string()
+	n := d.uvarint()
+	if d.err != nil {
+		return envelope{}, d.err
+	}
+	switch {
+	case nsec >= uint64(time.Second):
+		return envelope{}, fmt.Errorf("nanoseconds %d out of range", nsec)
+	case first == 0:
+		return envelope{}, errors.New("first event version 0")
+	case cmd == "":
+		return envelope{}, errors.New("empty command id")
+	case n == 0:
+		return envelope{}, errors.New("no events")
+	case n > uint64(len(d.b)):
+		// Each event takes at least three bytes: a bound before allocating.
+		return envelope{}, fmt.Errorf("%d events cannot fit in %d bytes", n, len(d.b))
+	}
+	m.Time = time.Unix(sec, int64(nsec)).UTC()
+	recs := make([]es.Record, n)
+	for i := range recs {
+		m.EventID = es.EventID(cmd, i)
+		m.Version = first + uint64(i)
+		m.EventType = d.string()
+		sv := d.uvarint()
+		data := d.bytes()
+		if d.err != nil {
+			return envelope{}, fmt.Errorf("event %d: %w", i+1, d.err)
+		}
+		if m.EventType == "" {
+			return envelope{}, fmt.Errorf("event %d: empty event type", i+1)
+		}
+		if sv > 1<<31 {
+			return envelope{}, fmt.Errorf("event %d: schema version %d out of range", i+1, sv)
+		}
+		m.SchemaVersion = int(sv)
+		recs[i] = es.Record{Metadata: m, Data: data}
+	}
+	if len(d.b) != 0 {
+		return envelope{}, fmt.Errorf("%d bytes after the last event", len(d.b))
+	}
+	return envelope{prev: prev, commandID: cmd, records: recs}, nil
+}
