@@ -27,6 +27,10 @@ var (
 	// ErrInvalidEvolution: a stored event cannot be applied to the state the
 	// history reached; the history contradicts the machine.
 	ErrInvalidEvolution = errors.New("es: event does not apply to state")
+	// ErrTooLarge: the events of one command do not fit in one append (the
+	// JetStream store keeps a command in one message, bounded by the
+	// server's max payload, 1 MB by default).
+	ErrTooLarge = errors.New("es: append too large")
 )
 
 // InvalidTransitionError reports a command that the aggregate's machine does

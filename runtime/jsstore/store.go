@@ -1,0 +1,263 @@
+package jsstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/esgen/esgen/runtime/es"
+)
+
+// JetStream error codes of a failed expected-last-subject-sequence check.
+const (
+	codeWrongLastSequence         jetstream.ErrorCode = 10071
+	codeWrongLastSequenceConstant jetstream.ErrorCode = 10164
+)
+
+// TraceparentHeader is the message header that carries a command's W3C
+// trace context, for tools that read headers; the envelope carries it too.
+const TraceparentHeader = "traceparent"
+
+// Store is the es.Store on one JetStream stream. It is safe for concurrent
+// use.
+type Store struct {
+	js        jetstream.JetStream
+	nc        *nats.Conn
+	cfg       config
+	directGet string // subject of the stream's direct get API
+}
+
+var _ es.Store = (*Store)(nil)
+
+// New returns a store on the stream of the bounded context that opts name,
+// creating the stream or updating its settings unless WithExistingStream is
+// given (see StreamConfig).
+func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, error) {
+	cfg := newConfig(opts)
+	if err := validateStreamName("stream", cfg.stream); err != nil {
+		return nil, err
+	}
+	if err := validatePrefix(cfg.prefix); err != nil {
+		return nil, err
+	}
+	s := &Store{js: js, nc: js.Conn(), cfg: cfg, directGet: apiPrefix(js) + "DIRECT.GET." + cfg.stream}
+	if cfg.manage {
+		if _, err := js.CreateOrUpdateStream(ctx, s.StreamConfig()); err != nil {
+			return nil, fmt.Errorf("jsstore: create stream %s: %w", cfg.stream, err)
+		}
+		return s, nil
+	}
+	st, err := js.Stream(ctx, cfg.stream)
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: stream %s: %w", cfg.stream, err)
+	}
+	if !st.CachedInfo().Config.AllowDirect {
+		return nil, fmt.Errorf("jsstore: stream %s does not allow direct gets (allow_direct), which loads need", cfg.stream)
+	}
+	return s, nil
+}
+
+// apiPrefix returns the JetStream API prefix js sends requests to, with a
+// trailing dot.
+func apiPrefix(js jetstream.JetStream) string {
+	o := js.Options()
+	switch {
+	case o.APIPrefix != "":
+		return strings.TrimSuffix(o.APIPrefix, ".") + "."
+	case o.Domain != "":
+		return "$JS." + o.Domain + ".API."
+	}
+	return jetstream.DefaultAPIPrefix
+}
+
+// StreamConfig returns the configuration New gives the stream: file
+// storage (unless WithMemoryStorage), the bounded context's subjects, the
+// replicas and duplicate window asked for, direct gets allowed, and no
+// deletion of single messages (an aggregate's history is immutable; purging
+// a whole subject stays possible).
+func (s *Store) StreamConfig() jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name:        s.cfg.stream,
+		Description: "esgen events: one subject per aggregate instance, one message per command",
+		Subjects:    []string{s.cfg.prefix + ".>"},
+		Storage:     s.cfg.storage,
+		Replicas:    s.cfg.replicas,
+		Duplicates:  s.cfg.duplicates,
+		AllowDirect: true,
+		DenyDelete:  true,
+	}
+}
+
+// Stream returns the name of the stream.
+func (s *Store) Stream() string { return s.cfg.stream }
+
+// SubjectPrefix returns the subject prefix of the bounded context.
+func (s *Store) SubjectPrefix() string { return s.cfg.prefix }
+
+// Subject returns the subject of aggregate ref.
+func (s *Store) Subject(ref es.Ref) string { return Subject(s.cfg.prefix, ref) }
+
+// TypeSubject returns the subject filter of every instance of one
+// aggregate type, for consumers.
+func (s *Store) TypeSubject(aggregateType string) string {
+	return TypeSubject(s.cfg.prefix, aggregateType)
+}
+
+// msgID is the Nats-Msg-Id of a command's message: unique per aggregate
+// and command, identical for every retry of the command.
+func msgID(ref es.Ref, commandID string) string {
+	return ref.Type + "." + ref.ID + "." + commandID
+}
+
+// Append stores every event of req in one message, or nothing. See
+// es.Store. The server checks req.ExpectedSequence; it cannot check
+// req.ExpectedVersion, which the caller must keep consistent with it.
+//
+// A stored command retried is recognised and its stored result returned
+// with Duplicate set: by the server's dedupe within the duplicate window,
+// or, when the server reports a conflict, by the command id of the message
+// right after req.ExpectedSequence.
+func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
+	if err := validateRequest(req); err != nil {
+		return es.AppendResult{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return es.AppendResult{}, err
+	}
+	data := appendEnvelope(make([]byte, 0, envelopeSize(req)), req)
+	if max := s.nc.MaxPayload(); int64(len(data)) > max {
+		return es.AppendResult{}, fmt.Errorf("%w: %s %q: %d events take %d bytes, the server accepts %d per command",
+			es.ErrTooLarge, req.Ref.Type, req.Ref.ID, len(req.Events), len(data), max)
+	}
+	subject := s.Subject(req.Ref)
+	msg := &nats.Msg{Subject: subject, Data: data, Header: make(nats.Header, 3)}
+	msg.Header[jetstream.MsgIDHeader] = []string{msgID(req.Ref, req.CommandID)}
+	msg.Header[jetstream.ExpectedLastSubjSeqHeader] = []string{strconv.FormatUint(req.ExpectedSequence, 10)}
+	if req.Traceparent != "" {
+		msg.Header[TraceparentHeader] = []string{req.Traceparent}
+	}
+	ack, err := s.js.PublishMsg(ctx, msg)
+	if err != nil {
+		var apiErr *jetstream.APIError
+		if errors.As(err, &apiErr) && (apiErr.ErrorCode == codeWrongLastSequence || apiErr.ErrorCode == codeWrongLastSequenceConstant) {
+			return s.conflict(ctx, req, err)
+		}
+		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: %w", req.Ref.Type, req.Ref.ID, err)
+	}
+	if ack.Duplicate {
+		return s.duplicate(ctx, req, ack.Sequence)
+	}
+	recs := make([]es.Record, len(req.Events))
+	m := es.Metadata{
+		AggregateType: req.Ref.Type,
+		AggregateID:   req.Ref.ID,
+		Time:          req.Time.UTC(),
+		CorrelationID: req.CorrelationID,
+		CausationID:   req.CausationID,
+		Actor:         req.Actor,
+		Traceparent:   req.Traceparent,
+		Sequence:      ack.Sequence,
+	}
+	for i, e := range req.Events {
+		m.EventID = es.EventID(req.CommandID, i)
+		m.Version = req.ExpectedVersion + uint64(i) + 1
+		m.EventType = e.Type
+		m.SchemaVersion = e.SchemaVersion
+		d := e.Data
+		if d == nil {
+			d = []byte{}
+		}
+		recs[i] = es.Record{Metadata: m, Data: d}
+	}
+	return es.AppendResult{Sequence: ack.Sequence, Version: recs[len(recs)-1].Version, Records: recs}, nil
+}
+
+// conflict handles a failed sequence check: the message right after the
+// expected sequence is either this very command (a retry after a lost
+// reply: the server checks the sequence before it dedupes) or another
+// writer's.
+func (s *Store) conflict(ctx context.Context, req *es.AppendRequest, cause error) (es.AppendResult, error) {
+	var (
+		found es.AppendResult
+		ok    bool
+	)
+	err := s.scan(ctx, s.Subject(req.Ref), req.ExpectedSequence+1, 1, func(env envelope, seq uint64) bool {
+		if env.commandID == req.CommandID {
+			found, ok = resultOf(env, seq), true
+		}
+		return false
+	})
+	if err != nil {
+		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: after a conflict: %w", req.Ref.Type, req.Ref.ID, err)
+	}
+	if ok {
+		s.cfg.log.LogAttrs(ctx, slog.LevelInfo, "append recognised as a retry of a stored command",
+			slog.String("aggregate", req.Ref.Type), slog.String("id", req.Ref.ID),
+			slog.String("command_id", req.CommandID), slog.Uint64("sequence", found.Sequence))
+		return found, nil
+	}
+	s.cfg.log.LogAttrs(ctx, slog.LevelDebug, "append conflict",
+		slog.String("aggregate", req.Ref.Type), slog.String("id", req.Ref.ID),
+		slog.String("command_id", req.CommandID), slog.Uint64("expected_sequence", req.ExpectedSequence))
+	return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence, Err: cause}
+}
+
+// duplicate reads the stored message the server deduplicated req against.
+func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64) (es.AppendResult, error) {
+	var (
+		found es.AppendResult
+		ok    bool
+	)
+	err := s.scan(ctx, s.Subject(req.Ref), seq, 1, func(env envelope, at uint64) bool {
+		if at == seq && env.commandID == req.CommandID {
+			found, ok = resultOf(env, at), true
+		}
+		return false
+	})
+	if err == nil && !ok {
+		err = fmt.Errorf("the server reported message %d as this command's, but it is not", seq)
+	}
+	if err != nil {
+		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: duplicate: %w", req.Ref.Type, req.Ref.ID, err)
+	}
+	s.cfg.log.LogAttrs(ctx, slog.LevelInfo, "append deduplicated by the server",
+		slog.String("aggregate", req.Ref.Type), slog.String("id", req.Ref.ID),
+		slog.String("command_id", req.CommandID), slog.Uint64("sequence", seq))
+	return found, nil
+}
+
+// resultOf is the AppendResult of a stored message.
+func resultOf(env envelope, seq uint64) es.AppendResult {
+	for i := range env.records {
+		env.records[i].Sequence = seq
+	}
+	return es.AppendResult{Sequence: seq, Version: env.records[len(env.records)-1].Version, Records: env.records, Duplicate: true}
+}
+
+// validateRequest rejects requests no store could honour.
+func validateRequest(req *es.AppendRequest) error {
+	if err := es.ValidateRef(req.Ref); err != nil {
+		return fmt.Errorf("jsstore: append: %w", err)
+	}
+	if req.CommandID == "" {
+		return fmt.Errorf("jsstore: append to %s %q: empty command id", req.Ref.Type, req.Ref.ID)
+	}
+	if len(req.Events) == 0 {
+		return fmt.Errorf("jsstore: append to %s %q: no events", req.Ref.Type, req.Ref.ID)
+	}
+	for i, e := range req.Events {
+		if e.Type == "" {
+			return fmt.Errorf("jsstore: append to %s %q: event %d has no type", req.Ref.Type, req.Ref.ID, i)
+		}
+		if e.SchemaVersion < 0 {
+			return fmt.Errorf("jsstore: append to %s %q: event %d has schema version %d", req.Ref.Type, req.Ref.ID, i, e.SchemaVersion)
+		}
+	}
+	return nil
+}

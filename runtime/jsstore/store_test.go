@@ -1,0 +1,179 @@
+package jsstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/jsstore"
+	"github.com/esgen/esgen/runtime/natsserver"
+	"github.com/esgen/esgen/runtime/storetest"
+)
+
+// server starts an embedded server on a temporary data directory, stopped
+// when the test ends.
+func server(t testing.TB) *natsserver.Server {
+	t.Helper()
+	srv, err := natsserver.Start(context.Background(), natsserver.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+	return srv
+}
+
+// connect opens a connection and a JetStream context, closed when the
+// test ends.
+func connect(t testing.TB, srv *natsserver.Server) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	nc, err := srv.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nc, js
+}
+
+func newStore(t testing.TB, js jetstream.JetStream, opts ...jsstore.Option) *jsstore.Store {
+	t.Helper()
+	s, err := jsstore.New(context.Background(), js, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func newSnapshots(t testing.TB, js jetstream.JetStream, opts ...jsstore.Option) *jsstore.SnapshotStore {
+	t.Helper()
+	s, err := jsstore.NewSnapshotStore(context.Background(), js, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	_, js := connect(t, server(t))
+	// The stream holds other messages first, so that no sequence equals a
+	// version by chance.
+	shared := newStore(t, js)
+	for i := range 50 {
+		if _, err := js.Publish(t.Context(), "events.Filler.f"+string(rune('a'+i%26)), []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storetest.Run(t, func(*testing.T) es.Store { return shared })
+}
+
+func TestSnapshotConformance(t *testing.T) {
+	_, js := connect(t, server(t))
+	snaps := newSnapshots(t, js)
+	storetest.RunSnapshots(t, func(*testing.T) es.SnapshotStore { return snaps })
+}
+
+func TestRepositoryConformance(t *testing.T) {
+	_, js := connect(t, server(t))
+	stores := storetest.Stores{Events: newStore(t, js), Snapshots: newSnapshots(t, js)}
+	storetest.RunRepository(t, func(*testing.T) storetest.Stores { return stores })
+}
+
+// TestBoundedContexts: two stores with their own stream and prefix on one
+// server do not see each other's events.
+func TestBoundedContexts(t *testing.T) {
+	_, js := connect(t, server(t))
+	shop := newStore(t, js, jsstore.WithStream("SHOP"), jsstore.WithSubjectPrefix("shop.events"))
+	billing := newStore(t, js, jsstore.WithStream("BILLING"), jsstore.WithSubjectPrefix("billing"))
+	ref := es.Ref{Type: "Order", ID: "o-1"}
+	req := &es.AppendRequest{Ref: ref, CommandID: "c1", Events: []es.RawEvent{{Type: "Placed", SchemaVersion: 1, Data: []byte(`{}`)}}}
+	if _, err := shop.Append(t.Context(), req); err != nil {
+		t.Fatal(err)
+	}
+	for rec, err := range billing.Read(t.Context(), ref, es.Position{}) {
+		t.Fatalf("billing read %+v, %v: want nothing", rec, err)
+	}
+	stream, err := js.Stream(t.Context(), "SHOP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := stream.GetLastMsgForSubject(t.Context(), "shop.events.Order.o-1")
+	if err != nil {
+		t.Fatalf("the event is not on shop.events.Order.o-1: %v", err)
+	}
+	if shop.Subject(ref) != "shop.events.Order.o-1" || shop.TypeSubject("Order") != "shop.events.Order.*" || shop.Stream() != "SHOP" {
+		t.Errorf("naming: %q %q %q", shop.Subject(ref), shop.TypeSubject("Order"), shop.Stream())
+	}
+	recs, err := jsstore.Decode(msg.Subject, msg.Sequence, msg.Data)
+	if err != nil || len(recs) != 1 || recs[0].EventID != "c1-1" || recs[0].Sequence != msg.Sequence {
+		t.Errorf("Decode of the stored message = %+v, %v", recs, err)
+	}
+}
+
+// TestBadOptions: names that JetStream or the subject space cannot take
+// are refused before anything is created.
+func TestBadOptions(t *testing.T) {
+	_, js := connect(t, server(t))
+	for _, tc := range []struct {
+		name string
+		opt  jsstore.Option
+		want string
+	}{
+		{"stream with dot", jsstore.WithStream("A.B"), `jsstore: stream name "A.B" has '.' at byte 1: only letters, digits, '-' and '_' are allowed`},
+		{"empty stream", jsstore.WithStream(""), "jsstore: empty stream name"},
+		{"wildcard prefix", jsstore.WithSubjectPrefix("events.*"), `jsstore: subject prefix "events.*": es: invalid aggregate id: aggregate id "*" has '*' at byte 0`},
+		{"empty prefix token", jsstore.WithSubjectPrefix("a..b"), `jsstore: subject prefix "a..b": es: invalid aggregate id: empty aggregate id`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := jsstore.New(t.Context(), js, tc.opt)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("New = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := jsstore.NewSnapshotStore(t.Context(), js, jsstore.WithSnapshotBucket("a b")); err == nil {
+		t.Error("NewSnapshotStore with bucket \"a b\" succeeded")
+	}
+}
+
+// TestExistingStream: WithExistingStream uses a stream made elsewhere and
+// refuses one without direct gets.
+func TestExistingStream(t *testing.T) {
+	_, js := connect(t, server(t))
+	if _, err := jsstore.New(t.Context(), js, jsstore.WithExistingStream()); !errors.Is(err, jetstream.ErrStreamNotFound) {
+		t.Errorf("New on a missing stream = %v, want jetstream.ErrStreamNotFound", err)
+	}
+	if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: "EVENTS", Subjects: []string{"events.>"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := jsstore.New(t.Context(), js, jsstore.WithExistingStream())
+	if want := "jsstore: stream EVENTS does not allow direct gets (allow_direct), which loads need"; err == nil || err.Error() != want {
+		t.Errorf("New on a stream without direct gets = %v, want %q", err, want)
+	}
+	s := newStore(t, js) // updates the stream's settings
+	info, err := js.Stream(t.Context(), "EVENTS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := info.CachedInfo().Config
+	if !cfg.AllowDirect || !cfg.DenyDelete || cfg.Duplicates != 2*time.Minute || cfg.Storage != jetstream.FileStorage || cfg.Replicas != 1 {
+		t.Errorf("stream config after New: %+v", cfg)
+	}
+	if _, err := jsstore.New(t.Context(), js, jsstore.WithExistingStream()); err != nil {
+		t.Errorf("New on the updated stream: %v", err)
+	}
+	_ = s
+}
