@@ -134,4 +134,3 @@ func (p *Projection) reportLag(ctx context.Context, cons jetstream.Consumer) {
 			slog.Int("redelivered", st.Redelivered), slog.Uint64("checkpoint", st.Checkpoint))
 	}
 }
-
