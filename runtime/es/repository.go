@@ -75,10 +75,14 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs()}
 }
 
-// Handle decides cmd on the current state of aggregate id, appends the
-// resulting events atomically and returns the new state. On a concurrency
-// conflict it reloads and decides again, up to the retry limit; errors from
-// the decision (including ErrInvalidTransition) are returned as they are.
+// Handle decides cmd on the current state of aggregate id, evolves the
+// state with the resulting events, appends them atomically and returns the
+// new state. On a concurrency conflict it reloads and decides again, up to
+// the retry limit; errors from the decision (including
+// ErrInvalidTransition) are returned as they are, and an event that Evolve
+// rejects is an error matching ErrInvalidEvolution; in both cases nothing
+// is stored. A command the store already holds (same command id, see
+// WithCommandID) is not stored again: the Result has Duplicate set.
 func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts ...HandleOption) (Result[S, E], error) {
 	var res Result[S, E]
 	if err := ValidateID(id); err != nil {
@@ -100,6 +104,14 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		if len(events) == 0 {
 			res.Instance = inst
 			return res, nil
+		}
+		// Evolve before appending: events that do not apply to the state
+		// (a decision contradicting the machine) are never stored.
+		state := inst.State
+		for _, e := range events {
+			if state, err = r.def.Evolve(state, e); err != nil {
+				return res, fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
+			}
 		}
 		req := &AppendRequest{
 			Ref:              ref,
@@ -131,13 +143,6 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		}
 		if ar.Duplicate {
 			return r.duplicate(ctx, ref, inst, ar)
-		}
-		state := inst.State
-		for _, e := range events {
-			if state, err = r.def.Evolve(state, e); err != nil {
-				r.cache.remove(id)
-				return res, fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
-			}
 		}
 		next := Instance[S]{ID: id, State: state, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}
 		r.cache.put(id, next)
