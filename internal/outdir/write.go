@@ -1,0 +1,245 @@
+package outdir
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/esgen/esgen/generator"
+)
+
+// Set is the files to write into one output directory.
+type Set struct {
+	Dir   string
+	Files []generator.File
+}
+
+// Report says what Write did with each file of a directory. Names are the
+// generated names (slash-separated, relative to the directory), sorted.
+type Report struct {
+	Dir string
+	// Written holds files created or replaced because their bytes changed.
+	Written []string
+	// Unchanged holds files whose bytes were already on disk; they were
+	// not touched.
+	Unchanged []string
+	// Kept holds Once files that already existed and were left as they are.
+	Kept []string
+}
+
+// newFileMode is the permission of a file Write creates.
+const newFileMode fs.FileMode = 0o644
+
+// Write writes files into dir (created if needed), all or nothing: see the
+// package documentation. The Report lists what was written, left unchanged
+// and kept.
+func Write(dir string, files []generator.File) (Report, error) {
+	reps, err := WriteAll([]Set{{Dir: dir, Files: files}})
+	if err != nil {
+		return Report{Dir: dir}, err
+	}
+	return reps[0], nil
+}
+
+// WriteAll writes several directories as one unit: either every set is
+// written or, on error, no directory changes. It returns one Report per
+// set, in order.
+func WriteAll(sets []Set) ([]Report, error) {
+	return writer{rename: os.Rename}.writeAll(sets)
+}
+
+// writer carries the one file-system operation tests replace to inject a
+// failure in the middle of a commit.
+type writer struct {
+	rename func(oldpath, newpath string) error
+}
+
+// change is one target to replace: the new bytes staged in tmp, and what
+// was there before, to restore on failure.
+type change struct {
+	target
+	mode    fs.FileMode
+	existed bool
+	old     []byte
+	tmp     string
+}
+
+func (w writer) writeAll(sets []Set) (reps []Report, err error) {
+	ts, err := resolve(sets)
+	if err != nil {
+		return nil, err
+	}
+	reps = make([]Report, len(sets))
+	for i, s := range sets {
+		reps[i].Dir = s.Dir
+	}
+	setOf := make([]int, 0, len(ts))
+	for i, s := range sets {
+		for range s.Files {
+			setOf = append(setOf, i)
+		}
+	}
+
+	// Plan: read what is on disk, decide what changes. Nothing is written.
+	var changes []*change
+	for i, t := range ts {
+		rep := &reps[setOf[i]]
+		c, keep, err := plan(t)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case c != nil:
+			changes = append(changes, c)
+			rep.Written = append(rep.Written, t.name)
+		case keep:
+			rep.Kept = append(rep.Kept, t.name)
+		default:
+			rep.Unchanged = append(rep.Unchanged, t.name)
+		}
+	}
+	for i := range reps {
+		slices.Sort(reps[i].Written)
+		slices.Sort(reps[i].Unchanged)
+		slices.Sort(reps[i].Kept)
+	}
+	if len(changes) == 0 {
+		return reps, nil
+	}
+
+	// Stage: every new content in a temporary file beside its target.
+	var created []string // directories made for the output, outermost first
+	renamed := 0
+	defer func() {
+		if err == nil {
+			return
+		}
+		for _, c := range changes[:renamed] {
+			restore(c)
+		}
+		for _, c := range changes[renamed:] {
+			if c.tmp != "" {
+				os.Remove(c.tmp)
+			}
+		}
+		for i := len(created) - 1; i >= 0; i-- {
+			os.Remove(created[i]) // only succeeds when empty again
+		}
+		reps = nil
+	}()
+	for _, c := range changes {
+		dirs, err := mkdirs(filepath.Dir(c.path))
+		created = append(created, dirs...)
+		if err != nil {
+			return nil, err
+		}
+		if c.tmp, err = stage(filepath.Dir(c.path), filepath.Base(c.path), c.file.Data, c.mode); err != nil {
+			return nil, err
+		}
+	}
+
+	// Commit: rename every temporary file over its target.
+	for _, c := range changes {
+		if err := w.rename(c.tmp, c.path); err != nil {
+			return nil, fmt.Errorf("outdir: replace %s: %w", c.path, err)
+		}
+		renamed++
+	}
+	return reps, nil
+}
+
+// plan reads the target's current state. It returns the change to make, or
+// nil with keep set for an existing Once file, or nil for an unchanged file.
+func plan(t target) (c *change, keep bool, err error) {
+	info, err := os.Lstat(t.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &change{target: t, mode: newFileMode}, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("outdir: %w", err)
+	case info.IsDir():
+		return nil, false, fmt.Errorf("outdir: %s: is a directory, want a generated file", t.path)
+	case t.file.Once:
+		return nil, true, nil
+	}
+	old, err := os.ReadFile(t.path)
+	if err != nil {
+		return nil, false, fmt.Errorf("outdir: %w", err)
+	}
+	if bytes.Equal(old, t.file.Data) {
+		return nil, false, nil
+	}
+	return &change{target: t, mode: info.Mode().Perm(), existed: true, old: old}, false, nil
+}
+
+// mkdirs creates dir and any missing parents, returning the directories it
+// created, outermost first, so that a failed write can remove them again.
+func mkdirs(dir string) ([]string, error) {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		if err == nil {
+			if !info.IsDir() {
+				return nil, fmt.Errorf("outdir: %s: not a directory", d)
+			}
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("outdir: %w", err)
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	slices.Reverse(missing)
+	for i, d := range missing {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return missing[:i], fmt.Errorf("outdir: %w", err)
+		}
+	}
+	return missing, nil
+}
+
+// stage writes data to a new temporary file in dir, named after base so a
+// stray one is recognisable, with the given permission, and returns its
+// path.
+func stage(dir, base string, data []byte, mode fs.FileMode) (string, error) {
+	f, err := os.CreateTemp(dir, "."+base+".esgen-*")
+	if err != nil {
+		return "", fmt.Errorf("outdir: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(mode)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("outdir: write %s: %w", tmp, err)
+	}
+	return tmp, nil
+}
+
+// restore undoes a committed change: the previous content comes back (by
+// temporary file and rename, as it went), or the new file is removed.
+func restore(c *change) {
+	if !c.existed {
+		os.Remove(c.path)
+		return
+	}
+	tmp, err := stage(filepath.Dir(c.path), filepath.Base(c.path), c.old, c.mode)
+	if err != nil {
+		return
+	}
+	if os.Rename(tmp, c.path) != nil {
+		os.Remove(tmp)
+	}
+}
