@@ -26,7 +26,7 @@ type options struct {
 	decode      Decoder
 	batch       int
 	ackWait     time.Duration
-	maxDeliver  int
+	maxAttempts int
 	backoffMin  time.Duration
 	backoffMax  time.Duration
 	lagInterval time.Duration
@@ -41,7 +41,6 @@ func defaultOptions() options {
 		decode:      jsstore.DecodeMsg,
 		batch:       100,
 		ackWait:     30 * time.Second,
-		maxDeliver:  -1,
 		backoffMin:  100 * time.Millisecond,
 		backoffMax:  10 * time.Second,
 		lagInterval: 30 * time.Second,
@@ -82,16 +81,21 @@ func WithDecoder(d Decoder) Option { return func(o *options) { o.decode = d } }
 func WithBatch(n int) Option { return func(o *options) { o.batch = n } }
 
 // WithAckWait sets how long the server waits for a batch's acknowledgement
-// before it delivers the batch again. The projection tells the server the
-// batch is in progress while the handler runs, so this bounds only how
-// long a crashed process holds its batch. The default is 30 s.
+// before it may deliver the batch again. It matters little: a projection
+// has one batch in flight and asks for no other while its handler runs, so
+// a slow handler does not get its batch twice, and a restarted projection
+// has the server deliver an unacknowledged batch again at once. The default
+// is 30 s.
 func WithAckWait(d time.Duration) Option { return func(o *options) { o.ackWait = d } }
 
-// WithMaxDeliver sets how many times a message is delivered before the
-// server gives up on it and the projection moves past it without it. The
-// default, -1, never gives up: a record the handler cannot apply stops the
-// projection (and is logged at every attempt) until the handler is fixed.
-func WithMaxDeliver(n int) Option { return func(o *options) { o.maxDeliver = n } }
+// WithMaxAttempts makes the projection give up on a message after the
+// handler failed on it n times on its own (after a failed batch, its
+// messages are retried one at a time): the message is terminated on the
+// server, logged as "message abandoned", and the read model goes on without
+// it. The default, 0, never gives up: a record the handler cannot apply
+// stops the projection, logged at every attempt, until the handler is
+// fixed.
+func WithMaxAttempts(n int) Option { return func(o *options) { o.maxAttempts = n } }
 
 // WithRetryBackoff sets the wait after a failed batch: min at first,
 // doubling at each consecutive failure up to max. The defaults are 100 ms

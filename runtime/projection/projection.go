@@ -43,9 +43,10 @@ type Projection struct {
 
 // loop is the state shared by a running Run and the callers that talk to it.
 type loop struct {
-	rebuilds chan chan error // rebuild requests, each with its reply channel
-	done     chan struct{}   // closed when Run returns
-	idle     atomic.Pointer[context.CancelFunc]
+	rebuilds chan chan error                    // rebuild requests, each with its reply channel
+	done     chan struct{}                      // closed when Run returns
+	idle     atomic.Pointer[context.CancelFunc] // ends the idle wait of a fetch
+	wake     chan struct{}                      // ends a retry's backoff
 }
 
 // New returns a projection named name (the durable consumer's name) that
@@ -92,8 +93,8 @@ func validate(name string, h Handler, o *options) error {
 		return fmt.Errorf("%w: %s: batch size %d, want at least 1", ErrInvalidConfig, name, o.batch)
 	case o.ackWait <= 0:
 		return fmt.Errorf("%w: %s: ack wait %s, want more than 0", ErrInvalidConfig, name, o.ackWait)
-	case o.maxDeliver == 0 || o.maxDeliver < -1:
-		return fmt.Errorf("%w: %s: max deliver %d, want -1 or at least 1", ErrInvalidConfig, name, o.maxDeliver)
+	case o.maxAttempts < 0:
+		return fmt.Errorf("%w: %s: max attempts %d, want 0 (no limit) or more", ErrInvalidConfig, name, o.maxAttempts)
 	case o.backoffMin <= 0 || o.backoffMax < o.backoffMin:
 		return fmt.Errorf("%w: %s: retry backoff %s..%s", ErrInvalidConfig, name, o.backoffMin, o.backoffMax)
 	case o.lagInterval < 0:
@@ -122,7 +123,7 @@ func (p *Projection) Checkpoint() uint64 { return p.checkpoint.Load() }
 // consumer cannot be set up, and ErrRunning if the projection is already
 // running.
 func (p *Projection) Run(ctx context.Context) error {
-	l := &loop{rebuilds: make(chan chan error, 1), done: make(chan struct{})}
+	l := &loop{rebuilds: make(chan chan error, 1), done: make(chan struct{}), wake: make(chan struct{}, 1)}
 	p.mu.Lock()
 	if p.loop != nil {
 		p.mu.Unlock()
@@ -168,7 +169,7 @@ func (p *Projection) setup(ctx context.Context) (jetstream.Consumer, error) {
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       p.o.ackWait,
-		MaxDeliver:    p.o.maxDeliver,
+		MaxDeliver:    -1, // retries and giving up are the projection's (WithMaxAttempts)
 		// One batch in flight at a time keeps deliveries in stream order,
 		// redeliveries included.
 		MaxAckPending: p.o.batch,
@@ -194,11 +195,12 @@ func (p *Projection) setup(ctx context.Context) (jetstream.Consumer, error) {
 		if _, err := p.js.ResetConsumer(ctx, p.o.stream, p.name); err != nil {
 			return nil, fmt.Errorf("projection %s: resume from checkpoint %d: %w", p.name, info.AckFloor.Stream, err)
 		}
+		p.log.LogAttrs(ctx, slog.LevelWarn, "redelivering messages of a previous run not acknowledged",
+			slog.Uint64("checkpoint", info.AckFloor.Stream), slog.Int("messages", info.NumAckPending))
 	}
 	p.log.LogAttrs(ctx, slog.LevelInfo, "projection started",
 		slog.String("stream", p.o.stream), slog.Any("subjects", p.o.subjects),
-		slog.Uint64("checkpoint", info.AckFloor.Stream), slog.Uint64("pending", info.NumPending),
-		slog.Int("redelivering", info.NumAckPending))
+		slog.Uint64("checkpoint", info.AckFloor.Stream), slog.Uint64("pending", info.NumPending))
 	return cons, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"runtime"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,11 +81,11 @@ func TestEveryEventOnceInOrder(t *testing.T) {
 func TestHandlerErrorRedelivers(t *testing.T) {
 	e := newEnv(t)
 	want := e.commands(6, 2)
-	poison := want[2].EventID
+	poison := want[2]
 	attempts := 0
 	m := &model{fail: func(batch []es.Record) error {
 		for _, r := range batch {
-			if r.EventID == poison && attempts < 2 {
+			if r.EventID == poison.EventID && attempts < 2 {
 				attempts++
 				return errors.New("read model database unavailable")
 			}
@@ -97,30 +99,99 @@ func TestHandlerErrorRedelivers(t *testing.T) {
 	if diff := cmp.Diff(eventIDs(want), m.ids()); diff != "" {
 		t.Errorf("applied records, in order (-want +got):\n%s", diff)
 	}
-	deliveries := m.deliveries()
-	for _, r := range want {
-		wantN := 1
-		if r.EventID == poison || r.EventID == want[3].EventID { // its batch mate comes again too
-			wantN = 3
-		}
-		if deliveries[r.EventID] != wantN {
-			t.Errorf("event %s delivered %d times, want %d", r.EventID, deliveries[r.EventID], wantN)
-		}
+	// The failed batch [2 3], then 2 alone until it passes, then 3 alone.
+	wantDeliveries := map[string]int{
+		want[0].EventID: 1, want[1].EventID: 1,
+		want[2].EventID: 3, want[3].EventID: 2,
+		want[4].EventID: 1, want[5].EventID: 1,
+	}
+	if diff := cmp.Diff(wantDeliveries, m.deliveries()); diff != "" {
+		t.Errorf("deliveries per event id (-want +got):\n%s", diff)
 	}
 	failed := e.logs.find("batch failed")
 	if len(failed) != 2 {
 		t.Fatalf("%d batch failures logged, want 2", len(failed))
 	}
-	var be *projection.BatchError
-	if err, _ := failed[0].Attrs["error"].(error); !errors.As(err, &be) || be.First != want[2].Sequence || be.Last != want[3].Sequence {
-		t.Errorf("logged error %v, want a BatchError of %d..%d", failed[0].Attrs["error"], want[2].Sequence, want[3].Sequence)
+	for i, w := range []struct{ first, last uint64 }{{want[2].Sequence, want[3].Sequence}, {want[2].Sequence, want[2].Sequence}} {
+		var be *projection.BatchError
+		if err, _ := failed[i].Attrs["error"].(error); !errors.As(err, &be) || be.First != w.first || be.Last != w.last || be.Sequence != 0 {
+			t.Errorf("failure %d: logged %v, want a handler BatchError of %d..%d", i, failed[i].Attrs["error"], w.first, w.last)
+		}
+		if failed[i].Attrs["attempt"] != int64(i+1) {
+			t.Errorf("failure %d: attempt %v", i, failed[i].Attrs["attempt"])
+		}
 	}
 	if f := e.logs.find("fetch failed"); len(f) > 0 {
-		t.Errorf("redeliveries taken for lost deliveries: %v", f)
+		t.Errorf("deliveries lost: %v", f)
 	}
-	redelivered := e.logs.find("redelivered")
-	if len(redelivered) != 2 || redelivered[1].Attrs["max_deliveries"] != uint64(3) {
-		t.Errorf("redeliveries logged: %v", redelivered)
+}
+
+func TestMaxAttemptsAbandonsOnlyTheFailingMessage(t *testing.T) {
+	e := newEnv(t)
+	want := e.commands(7, 3)
+	poison := want[4]
+	m := &model{fail: func(batch []es.Record) error {
+		for _, r := range batch {
+			if r.EventID == poison.EventID {
+				return errors.New("cannot apply")
+			}
+		}
+		return nil
+	}}
+	p := newProjection(t, e, "orders", m, projection.WithBatch(3), projection.WithMaxAttempts(2))
+	start(t, p)
+	caughtUp(t, p)
+
+	wantIDs := eventIDs(append(want[:4:4], want[5:]...))
+	if diff := cmp.Diff(wantIDs, m.ids()); diff != "" {
+		t.Errorf("applied records, in order (-want +got):\n%s", diff)
+	}
+	// Batches [0 1 2] [3 4 5], then 3, 4, 4 (given up), 5 alone, then [6].
+	wantDeliveries := map[string]int{
+		want[0].EventID: 1, want[1].EventID: 1, want[2].EventID: 1,
+		want[3].EventID: 2, want[4].EventID: 3, want[5].EventID: 2,
+		want[6].EventID: 1,
+	}
+	if diff := cmp.Diff(wantDeliveries, m.deliveries()); diff != "" {
+		t.Errorf("deliveries per event id (-want +got):\n%s", diff)
+	}
+	ab := e.logs.find("message abandoned")
+	if len(ab) != 1 || ab[0].Attrs["sequence"] != poison.Sequence || ab[0].Attrs["subject"] != "events.Order.o-2" {
+		t.Errorf("abandoned: %v, want message %d on events.Order.o-2", ab, poison.Sequence)
+	}
+	if st, err := p.Status(context.Background()); err != nil || st.Checkpoint != want[6].Sequence || st.Unacknowledged != 0 {
+		t.Errorf("status %+v, %v", st, err)
+	}
+}
+
+func TestRebuildOfAFailingProjection(t *testing.T) {
+	e := newEnv(t)
+	want := e.commands(4, 1)
+	var broken atomic.Bool
+	broken.Store(true)
+	m := &model{fail: func(batch []es.Record) error {
+		if broken.Load() && batch[len(batch)-1].EventID == want[3].EventID {
+			return errors.New("bug in the read model")
+		}
+		return nil
+	}}
+	p := newProjection(t, e, "orders", m, projection.WithRetryBackoff(time.Hour, time.Hour))
+	start(t, p)
+	eventually(t, "the failure", func() bool { return len(e.logs.find("batch failed")) > 0 })
+
+	// Waiting out the hour-long backoff would fail the test.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	broken.Store(false)
+	if err := p.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	caughtUp(t, p)
+	if diff := cmp.Diff(eventIDs(want), m.ids()); diff != "" {
+		t.Errorf("after the rebuild (-want +got):\n%s", diff)
+	}
+	if m.resets != 1 {
+		t.Errorf("%d resets", m.resets)
 	}
 }
 
@@ -204,6 +275,9 @@ func TestUnacknowledgedDeliveryOfDeadProcess(t *testing.T) {
 	p2 := newProjection(t, e, "orders", m2, projection.WithBatch(1))
 	start(t, p2)
 	caughtUp(t, p2) // well within the 30 s ack wait
+	if w := e.logs.find("redelivering messages of a previous run not acknowledged"); len(w) != 1 || w[0].Attrs["messages"] != int64(1) {
+		t.Errorf("redelivery logged as %v", w)
+	}
 	if diff := cmp.Diff(eventIDs(more), m2.ids()); diff != "" {
 		t.Errorf("second run (-want +got):\n%s", diff)
 	}
@@ -332,26 +406,43 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 	p := newProjection(t, e, "orders", m, opts...)
 	r := start(t, p)
 	caughtUp(t, p)
+	if n := leftovers(); n == 0 {
+		t.Fatal("no goroutine of the projection seen while it runs: the check below would be blind")
+	}
 	r.stop(t)
-	before := runtime.NumGoroutine()
+	eventually(t, "goroutines of the first run to end", func() bool { return leftovers() == 0 })
 
 	// Again, this time stopped while idle in a fetch, with the lag
-	// reporter running and a slow handler kept alive by progress acks.
+	// reporter running and a handler slower than the ack wait.
 	m.fail = func([]es.Record) error { time.Sleep(30 * time.Millisecond); return nil }
 	r = start(t, p)
 	e.commands(4, 4)
 	caughtUp(t, p)
 	time.Sleep(20 * time.Millisecond)
 	r.stop(t)
-	eventually(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+	eventually(t, "goroutines of the second run to end", func() bool { return leftovers() == 0 })
 	if got := m.deliveries(); len(got) != 24 {
 		t.Errorf("%d events delivered, want 24", len(got))
 	}
 	for id, n := range m.deliveries() {
 		if n != 1 {
-			t.Errorf("event %s delivered %d times despite progress acks", id, n)
+			t.Errorf("event %s delivered %d times: a slow handler got its batch again", id, n)
 		}
 	}
+}
+
+// leftovers counts the goroutines running code of the projection package
+// or a pull of the jetstream client, other than the test's own.
+func leftovers() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for g := range strings.SplitSeq(string(buf), "\n\n") {
+		if strings.Contains(g, "esgen/runtime/projection.") || strings.Contains(g, "jetstream.(*pullConsumer)") {
+			n++
+		}
+	}
+	return n
 }
 
 func TestRunTwice(t *testing.T) {
@@ -393,6 +484,30 @@ func TestCorruptMessageStopsTheProjection(t *testing.T) {
 	}
 }
 
+func TestCorruptMessageAbandoned(t *testing.T) {
+	e := newEnv(t)
+	want := e.commands(2, 1)
+	ack, err := e.js.Publish(context.Background(), "events.Order.o-9", []byte("not an envelope"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, e.commands(2, 1)...)
+	m := &model{}
+	p := newProjection(t, e, "orders", m, projection.WithMaxAttempts(1))
+	start(t, p)
+	caughtUp(t, p)
+	if diff := cmp.Diff(eventIDs(want), m.ids()); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	ab := e.logs.find("message abandoned")
+	if len(ab) != 1 || ab[0].Attrs["sequence"] != ack.Sequence {
+		t.Fatalf("abandoned: %v, want message %d", ab, ack.Sequence)
+	}
+	if err, _ := ab[0].Attrs["error"].(error); !errors.Is(err, es.ErrCorruptEvent) {
+		t.Errorf("abandoned for %v, want es.ErrCorruptEvent", err)
+	}
+}
+
 func TestNewRejectsBadConfig(t *testing.T) {
 	e := newEnv(t)
 	tests := []struct {
@@ -407,7 +522,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"no handler", "p", nil, nil, "projection: invalid configuration: p: no handler"},
 		{"zero batch", "p", &model{}, []projection.Option{projection.WithBatch(0)}, "projection: invalid configuration: p: batch size 0, want at least 1"},
 		{"bad type", "p", &model{}, []projection.Option{projection.WithAggregateTypes("Or*der")}, `projection: invalid configuration: p: aggregate type: es: invalid aggregate id: aggregate id "Or*der" has '*' at byte 2`},
-		{"max deliver 0", "p", &model{}, []projection.Option{projection.WithMaxDeliver(0)}, "projection: invalid configuration: p: max deliver 0, want -1 or at least 1"},
+		{"max attempts", "p", &model{}, []projection.Option{projection.WithMaxAttempts(-1)}, "projection: invalid configuration: p: max attempts -1, want 0 (no limit) or more"},
 		{"backoff", "p", &model{}, []projection.Option{projection.WithRetryBackoff(time.Second, time.Millisecond)}, "projection: invalid configuration: p: retry backoff 1s..1ms"},
 	}
 	for _, tt := range tests {

@@ -8,8 +8,9 @@ import (
 
 // Rebuild replays the projection from the start of the stream: the
 // consumer is reset to sequence 1 and the read model, if it implements
-// Resetter, is reset. A running projection does it between two batches and
-// goes on replaying; otherwise the next Run starts from the beginning.
+// Resetter, is reset. A running projection does it between two batches (or
+// between two retries of a failing message) and goes on replaying;
+// otherwise the next Run starts from the beginning.
 //
 // The consumer moves first: should the read model's Reset fail, Rebuild
 // returns the error and the projection retries Reset before it hands over
@@ -38,6 +39,10 @@ func (p *Projection) Rebuild(ctx context.Context) error {
 		}
 		if cancel := l.idle.Load(); cancel != nil {
 			(*cancel)()
+		}
+		select {
+		case l.wake <- struct{}{}:
+		default:
 		}
 		select {
 		case err := <-reply:

@@ -22,9 +22,9 @@ type runner struct {
 	cons jetstream.Consumer
 	l    *loop
 
-	failures int    // consecutive failed attempts, for the backoff
+	failures int    // consecutive failures of the loop's own steps, for the backoff
 	lastDseq uint64 // consumer sequence of the last delivery seen; 0: unknown
-	resync   bool   // deliveries may be out of order: reset to the checkpoint
+	resync   bool   // deliveries may be lost or out of order: reset to the checkpoint
 }
 
 // delivery is one fetched message with its parsed metadata.
@@ -74,33 +74,30 @@ func (r *runner) run(ctx context.Context) {
 			}
 			continue
 		}
-		if len(batch) == 0 {
-			continue
-		}
-		if err := r.handle(ctx, batch); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			if !r.fail(ctx, "batch failed", err) {
-				return
-			}
-			continue
-		}
 		r.failures = 0
+		if len(batch) > 0 {
+			r.process(ctx, batch)
+		}
 	}
 }
 
 // fail logs err and waits the backoff; false means ctx ended.
 func (r *runner) fail(ctx context.Context, msg string, err error) bool {
-	o := r.p.o
-	wait := o.backoffMin << min(r.failures, 30)
-	if wait > o.backoffMax || wait <= 0 {
-		wait = o.backoffMax
-	}
+	wait := r.backoff(r.failures)
 	r.failures++
 	r.p.log.LogAttrs(ctx, slog.LevelError, msg, slog.Any("error", err),
 		slog.Int("attempt", r.failures), slog.Duration("retry_in", wait))
 	return sleep(ctx, wait)
+}
+
+// backoff is the wait after the given number of earlier failures.
+func (r *runner) backoff(failures int) time.Duration {
+	o := r.p.o
+	wait := o.backoffMin << min(failures, 30)
+	if wait > o.backoffMax || wait <= 0 {
+		wait = o.backoffMax
+	}
+	return wait
 }
 
 // fetch returns the next batch: what is available right away, else the
@@ -159,20 +156,75 @@ func (r *runner) collect(mb jetstream.MessageBatch, err error) ([]delivery, erro
 	return batch, gap
 }
 
-// handle decodes a batch, hands it to the handler and acknowledges it.
-// On failure nothing is acknowledged and the batch is delivered again,
-// except that the messages before one that does not decode are handled
-// first, so that the checkpoint stops right before it.
-func (r *runner) handle(ctx context.Context, batch []delivery) error {
+// process hands a batch to the handler and acknowledges it. When that
+// fails, it retries the batch's messages one at a time, in order, each
+// until it succeeds (or, with WithMaxAttempts, until the projection gives
+// up on it), waiting the backoff after every failure. Retrying here rather
+// than through the server keeps records in order and a failing message's
+// neighbours out of its retries. A stop or a rebuild request ends the
+// retries, and so does a failed acknowledgement: the rest of the batch is
+// given back to the server.
+func (r *runner) process(ctx context.Context, batch []delivery) {
+	err := r.apply(ctx, batch)
+	if err == nil {
+		return
+	}
+	failures := 1 // consecutive, for the backoff
+	for i, d := range batch {
+		if d.md.Sequence.Stream <= r.p.checkpoint.Load() {
+			continue // applied before the failure: the prefix before a message that did not decode
+		}
+		for attempts := 0; ; { // failures of d alone
+			if err != nil {
+				if max := r.p.o.maxAttempts; max > 0 && attempts >= max {
+					r.abandon(ctx, d, err)
+					err = nil
+					break
+				}
+				wait := r.backoff(failures - 1)
+				r.p.log.LogAttrs(ctx, slog.LevelError, "batch failed", slog.Any("error", err),
+					slog.Int("attempt", failures), slog.Duration("retry_in", wait))
+				if r.resync || !r.pause(ctx, wait) {
+					nakAll(batch[i:])
+					return
+				}
+			}
+			if err = r.apply(ctx, batch[i:i+1]); err == nil {
+				failures = 0
+				break
+			}
+			attempts++
+			failures++
+		}
+	}
+}
+
+// pause waits d; false means ctx ended or a rebuild is waiting.
+func (r *runner) pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-r.l.wake:
+	}
+	return ctx.Err() == nil && len(r.l.rebuilds) == 0
+}
+
+// apply decodes the batch, hands its records to the handler and
+// acknowledges it when the handler succeeds. Should a message not decode,
+// the messages before it are applied alone, so that the checkpoint stops
+// right before it.
+func (r *runner) apply(ctx context.Context, batch []delivery) error {
 	p := r.p
+	first, last := batch[0].md.Sequence.Stream, batch[len(batch)-1].md.Sequence.Stream
 	records := make([]es.Record, 0, len(batch))
 	for i, d := range batch {
 		recs, err := p.o.decode(d.msg)
 		if err != nil {
-			nakAll(batch[i:])
-			bad := &BatchError{Projection: p.name, First: batch[0].md.Sequence.Stream, Last: batch[len(batch)-1].md.Sequence.Stream, Sequence: d.md.Sequence.Stream, Err: err}
+			bad := &BatchError{Projection: p.name, First: first, Last: last, Sequence: d.md.Sequence.Stream, Err: err}
 			if i > 0 {
-				if err := r.apply(ctx, batch[:i], records); err != nil {
+				if err := r.apply(ctx, batch[:i]); err != nil {
 					return err
 				}
 			}
@@ -180,32 +232,7 @@ func (r *runner) handle(ctx context.Context, batch []delivery) error {
 		}
 		records = append(records, recs...)
 	}
-	return r.apply(ctx, batch, records)
-}
-
-// apply hands the decoded records of batch to the handler and acknowledges
-// the batch when the handler succeeds.
-func (r *runner) apply(ctx context.Context, batch []delivery, records []es.Record) error {
-	p := r.p
-	first, last := batch[0].md.Sequence.Stream, batch[len(batch)-1].md.Sequence.Stream
-	var redelivered int
-	var maxDelivered uint64
-	for _, d := range batch {
-		if d.md.NumDelivered > 1 {
-			redelivered++
-			maxDelivered = max(maxDelivered, d.md.NumDelivered)
-		}
-	}
-	if redelivered > 0 {
-		p.log.LogAttrs(ctx, slog.LevelWarn, "redelivered",
-			slog.Uint64("first", first), slog.Uint64("last", last),
-			slog.Int("messages", redelivered), slog.Uint64("max_deliveries", maxDelivered))
-	}
-	stop := r.keepAlive(batch)
-	err := p.h.Handle(ctx, records)
-	stop()
-	if err != nil {
-		nakAll(batch)
+	if err := p.h.Handle(ctx, records); err != nil {
 		return &BatchError{Projection: p.name, First: first, Last: last, Err: err}
 	}
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
@@ -223,31 +250,27 @@ func (r *runner) apply(ctx context.Context, batch []delivery, records []es.Recor
 	return nil
 }
 
-// keepAlive tells the server the batch is in progress every half ack wait
-// while the handler runs, so that a slow handler is not overtaken by a
-// redelivery. The returned function stops it.
-func (r *runner) keepAlive(batch []delivery) (stop func()) {
-	every := r.p.o.ackWait / 2
-	done := make(chan struct{})
-	t := time.AfterFunc(every, func() {
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
-			for _, d := range batch {
-				_ = d.msg.InProgress()
-			}
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	})
-	return func() {
-		if !t.Stop() {
-			close(done)
-		}
+// abandon gives up on a message after WithMaxAttempts failures: the server
+// is told never to deliver it again and the projection moves past it.
+func (r *runner) abandon(ctx context.Context, d delivery, cause error) {
+	p := r.p
+	seq := d.md.Sequence.Stream
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
+	defer cancel()
+	err := d.msg.TermWithReason(fmt.Sprintf("projection %s gave up after %d attempts", p.name, p.o.maxAttempts))
+	if err == nil {
+		// Confirm the termination with a round trip, as ackAll does.
+		err = p.js.Conn().FlushWithContext(actx)
 	}
+	if err != nil {
+		r.resync = true
+		p.log.LogAttrs(ctx, slog.LevelError, "message not abandoned", slog.Uint64("sequence", seq), slog.Any("error", err))
+		return
+	}
+	p.setCheckpoint(seq)
+	p.log.LogAttrs(ctx, slog.LevelError, "message abandoned",
+		slog.Uint64("sequence", seq), slog.String("subject", d.msg.Subject()),
+		slog.Int("attempts", p.o.maxAttempts), slog.Any("error", cause))
 }
 
 // rebuild moves the consumer back to the stream's start and resets the
@@ -255,6 +278,10 @@ func (r *runner) keepAlive(batch []delivery) (stop func()) {
 func (r *runner) rebuild(ctx context.Context) error {
 	err := r.p.rebuild(ctx)
 	r.lastDseq, r.resync, r.failures = 0, false, 0
+	select {
+	case <-r.l.wake: // the request's wake-up, if nothing consumed it
+	default:
+	}
 	return err
 }
 
