@@ -53,7 +53,7 @@ type EventHandler[E any] interface {
 //
 //	p, err := projection.New(js, "orders-by-status",
 //		projection.Typed(orders.OrderEventCodec{}, &byStatus{status: map[string]string{}}),
-//		projection.WithStream("EVENTS"), projection.WithSubjects("events.Order.*"))
+//		projection.WithAggregateTypes("Order"))
 func Typed[E any](codec es.EventCodec[E], h EventHandler[E]) Handler {
 	t := typed[E]{codec: codec, h: h}
 	if r, ok := h.(Resetter); ok {
