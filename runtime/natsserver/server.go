@@ -51,7 +51,10 @@ type Options struct {
 type ClusterOptions struct {
 	Name   string   // cluster name, the same on every node
 	Listen string   // loopback "host:port" for routes from other nodes
-	Routes []string // route URLs of the other nodes, e.g. "nats://127.0.0.1:6222"
+	// Routes are the route URLs of the cluster's nodes, e.g.
+	// "nats://127.0.0.1:6222". A JetStream cluster needs them on every
+	// node; a node's own URL may be among them (it is skipped).
+	Routes []string
 }
 
 // Server is a running embedded NATS server.
@@ -79,7 +82,6 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		JetStreamMaxStore:  o.MaxStore,
 		JetStreamMaxMemory: o.MaxMemory,
 		NoSigs:             true,
-		NoLog:              o.Logger == nil,
 	}
 	if so.ServerName == "" {
 		so.ServerName = "esgen"
@@ -122,21 +124,18 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
-	} else {
-		ns.SetLoggerV2(&slogAdapter{log: log}, false, false, false)
 	}
+	adapter := &slogAdapter{log: log, fatal: make(chan string, 1)}
+	ns.SetLoggerV2(adapter, false, false, false)
 	ns.Start()
 	wait := o.ReadyTimeout
 	if wait == 0 {
 		wait = 10 * time.Second
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-		wait = time.Until(dl)
-	}
-	if !ns.ReadyForConnections(wait) {
+	if err := waitReady(ctx, ns, adapter.fatal, wait); err != nil {
 		ns.Shutdown()
 		ns.WaitForShutdown()
-		return nil, fmt.Errorf("natsserver: not ready after %s", wait)
+		return nil, err
 	}
 	log.LogAttrs(ctx, slog.LevelInfo, "embedded nats server started",
 		slog.String("name", so.ServerName), slog.String("data_dir", o.DataDir),
@@ -242,4 +241,35 @@ func Connect(url string, log *slog.Logger, opts ...nats.Option) (*nats.Conn, err
 		return nil, fmt.Errorf("natsserver: connect %s: %w", url, err)
 	}
 	return nc, nil
+}
+
+// waitReady waits until ns accepts connections, reports a fatal error, ctx
+// ends or wait passes.
+func waitReady(ctx context.Context, ns *server.Server, fatal <-chan string, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		if ns.ReadyForConnections(10 * time.Millisecond) {
+			// Start may have given up on JetStream after the listeners
+			// came up; a fatal line says so.
+			select {
+			case msg := <-fatal:
+				return fmt.Errorf("natsserver: %s", msg)
+			default:
+			}
+			if !ns.JetStreamEnabled() {
+				return errors.New("natsserver: JetStream did not start")
+			}
+			return nil
+		}
+		select {
+		case msg := <-fatal:
+			return fmt.Errorf("natsserver: %s", msg)
+		case <-ctx.Done():
+			return fmt.Errorf("natsserver: not ready: %w", ctx.Err())
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("natsserver: not ready after %s", wait)
+		}
+	}
 }

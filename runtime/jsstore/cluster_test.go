@@ -1,0 +1,201 @@
+package jsstore_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/jsstore"
+	"github.com/esgen/esgen/runtime/natsserver"
+	"github.com/esgen/esgen/runtime/storetest"
+)
+
+// startCluster starts n embedded servers forming one JetStream cluster on
+// loopback; they are shut down when the test ends unless stopped before.
+func startCluster(t *testing.T, n int) []*natsserver.Server {
+	t.Helper()
+	// Every node needs every route up front: reserve the ports.
+	listens := make([]string, n)
+	routes := make([]string, n)
+	for i := range listens {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		listens[i] = l.Addr().String()
+		routes[i] = "nats://" + listens[i]
+		_ = l.Close()
+	}
+	nodes := make([]*natsserver.Server, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range nodes {
+		wg.Go(func() {
+			nodes[i], errs[i] = natsserver.Start(t.Context(), natsserver.Options{
+				DataDir: t.TempDir(),
+				Name:    fmt.Sprintf("node-%d", i+1),
+				Cluster: &natsserver.ClusterOptions{Name: "esgen-test", Listen: listens[i], Routes: routes},
+			})
+		})
+	}
+	wg.Wait()
+	for i, srv := range nodes {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	}
+	return nodes
+}
+
+// TestClusterNodeLoss: on a 3-node cluster with an R3 stream, the stream
+// leader stops while writers append; writers retry failed commands with
+// the same command id, and afterwards every acknowledged command is stored
+// exactly once with contiguous versions.
+func TestClusterNodeLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a leader election takes seconds")
+	}
+	nodes := startCluster(t, 3)
+	var urls []string
+	for _, n := range nodes {
+		urls = append(urls, n.ClientURL())
+	}
+	nc, err := natsserver.Connect(strings.Join(urls, ","), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	var s *jsstore.Store
+	for s == nil {
+		// The cluster needs a meta leader before it creates streams.
+		actx, acancel := context.WithTimeout(ctx, 2*time.Second)
+		s, err = jsstore.New(actx, js, jsstore.WithReplicas(3))
+		acancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				t.Fatalf("no R3 stream: %v", err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+
+	const writers = 3
+	var acks atomic.Int64
+	stop := make(chan struct{})
+	ackedBy := make([][]string, writers) // command ids acknowledged, per writer
+	var wg sync.WaitGroup
+	for w := range writers {
+		id := fmt.Sprintf("agg-%d", w)
+		repo := es.NewRepository(s, storetest.TallyDefinition(0))
+		wg.Go(func() {
+			for n := int64(1); ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				cmdID := fmt.Sprintf("%s-cmd-%d", id, n)
+				for {
+					cctx, ccancel := context.WithTimeout(ctx, 2*time.Second)
+					_, err := repo.Handle(cctx, id, storetest.Add{N: n}, es.WithCommandID(cmdID))
+					ccancel()
+					if err == nil {
+						break
+					}
+					if ctx.Err() != nil {
+						return
+					}
+					// Unknown outcome: retry the same command.
+					repo.Forget(id)
+					time.Sleep(50 * time.Millisecond)
+				}
+				ackedBy[w] = append(ackedBy[w], cmdID)
+				acks.Add(1)
+			}
+		})
+	}
+	waitAcks := func(n int64) {
+		t.Helper()
+		for acks.Load() < n {
+			if ctx.Err() != nil {
+				close(stop)
+				wg.Wait()
+				t.Fatalf("only %d commands acknowledged, waited for %d", acks.Load(), n)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitAcks(150)
+	st, err := js.Stream(ctx, s.Stream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader := st.CachedInfo().Cluster.Leader
+	stopped := -1
+	for i, n := range nodes {
+		if n.NATS().Name() == leader {
+			stopped = i
+		}
+	}
+	if stopped < 0 {
+		t.Fatalf("stream leader %q is none of the nodes", leader)
+	}
+	before := acks.Load()
+	start := time.Now()
+	if err := nodes[stopped].Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitAcks(before + 150)
+	t.Logf("stopped the stream leader %s after %d acknowledged commands; 150 more took %v", leader, before, time.Since(start).Round(time.Millisecond))
+	close(stop)
+	wg.Wait()
+
+	reader := es.NewRepository(s, storetest.TallyDefinition(0))
+	for w := range writers {
+		id := fmt.Sprintf("agg-%d", w)
+		var recs []es.Record
+		var events []storetest.TallyEvent
+		// Replicas may lag a moment behind the new leader.
+		for {
+			recs, events, err = reader.History(ctx, id)
+			if err == nil && len(recs) >= len(ackedBy[w]) || ctx.Err() != nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("History(%s): %v", id, err)
+		}
+		stored := map[string]int{}
+		for i, rec := range recs {
+			if rec.Version != uint64(i+1) {
+				t.Fatalf("%s: event %d has version %d", id, i, rec.Version)
+			}
+			if a := events[i].(storetest.Added); a.N != int64(i+1) {
+				t.Errorf("%s: event %d adds %d: a command was lost or stored twice", id, i+1, a.N)
+			}
+			stored[strings.TrimSuffix(rec.EventID, "-1")]++
+		}
+		for _, cmd := range ackedBy[w] {
+			if stored[cmd] != 1 {
+				t.Errorf("%s: acknowledged command %s stored %d times", id, cmd, stored[cmd])
+			}
+		}
+	}
+}
+
