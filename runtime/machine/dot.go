@@ -12,8 +12,12 @@ const StartNode = "[*]"
 
 // DOT returns the Graphviz DOT text of the machine: states as nodes in
 // declaration order (final states double-circled), an entry arrow from a
-// point node to each initial state, and one edge per transition in
-// declaration order, labelled "Command / Event" (Mealy notation).
+// point node to each initial state, and the transitions labelled
+// "Command / Event" (Mealy notation). Transitions between the same two
+// states share one edge whose label has one line per transition, so that
+// parallel edges and stacked self-loops do not cross each other's labels;
+// edges are in the order of their first transition, lines in declaration
+// order.
 // The text is stable: the same machine always gives the same bytes, and it
 // carries no layout coordinates.
 func (m Machine) DOT(opt Options) []byte {
@@ -70,13 +74,13 @@ func (m Machine) DOT(opt Options) []byte {
 			b.WriteString(";\n")
 		}
 	}
-	for _, t := range m.Transitions {
+	for _, e := range edges(m.Transitions) {
 		b.WriteByte('\t')
-		writeDOTID(&b, t.From)
+		writeDOTID(&b, e.from)
 		b.WriteString(" -> ")
-		writeDOTID(&b, t.To)
+		writeDOTID(&b, e.to)
 		b.WriteString(" [label=")
-		writeDOTID(&b, t.Label())
+		writeDOTID(&b, strings.Join(e.labels, "\n"))
 		b.WriteString("];\n")
 	}
 	b.WriteString("}\n")
@@ -101,4 +105,28 @@ func writeDOTID(b *bytes.Buffer, s string) {
 		}
 	}
 	b.WriteByte('"')
+}
+
+// edge is one drawn edge: every transition from one state to another.
+type edge struct {
+	from, to string
+	labels   []string
+}
+
+// edges groups the transitions by (From, To), in order of first
+// appearance, each group's labels in declaration order.
+func edges(ts []Transition) []edge {
+	var es []edge
+	index := map[[2]string]int{}
+	for _, t := range ts {
+		k := [2]string{t.From, t.To}
+		i, ok := index[k]
+		if !ok {
+			i = len(es)
+			index[k] = i
+			es = append(es, edge{from: t.From, to: t.To})
+		}
+		es[i].labels = append(es[i].labels, t.Label())
+	}
+	return es
 }

@@ -91,6 +91,30 @@ func TestDOT(t *testing.T) {
 	}
 }
 
+// TestDOTParallelEdges checks that transitions between the same two
+// states share one edge with one label line each, in declaration order,
+// and that the edge comes where its first transition was declared.
+func TestDOTParallelEdges(t *testing.T) {
+	m := Machine{
+		Name:   "Graph",
+		States: []State{{Name: "Active", Initial: true}, {Name: "Archived", Final: true}},
+		Transitions: []Transition{
+			{From: "Active", To: "Active", Command: "AddNode", Events: []string{"NodeAdded"}},
+			{From: "Active", To: "Archived", Command: "Archive", Events: []string{"Archived"}},
+			{From: "Active", To: "Active", Command: "Connect", Events: []string{"Connected"}},
+			{From: "Active", To: "Archived", Command: "Expire"},
+		},
+	}
+	got := string(m.DOT(Options{}))
+	want := "\t\"[*]\" -> \"Active\";\n" +
+		"\t\"Active\" -> \"Active\" [label=\"AddNode / NodeAdded\\nConnect / Connected\"];\n" +
+		"\t\"Active\" -> \"Archived\" [label=\"Archive / Archived\\nExpire\"];\n" +
+		"}\n"
+	if !strings.HasSuffix(got, want) {
+		t.Errorf("DOT() =\n%s\nwant it to end with\n%s", got, want)
+	}
+}
+
 func TestMermaid(t *testing.T) {
 	doorText := "stateDiagram-v2\n" +
 		"    Closed\n" +
