@@ -1,10 +1,16 @@
 // Package diagram draws the state machine of a checked .esm aggregate and
 // writes its documentation page: canonical DOT and Mermaid text (through
 // runtime/machine, so running programs draw the same text), and a Markdown
-// page from templates/aggregate.md.tmpl. SVG rendering lives in the
-// sub-package svg, so that only programs that need pictures link Graphviz.
+// page from templates/aggregate.md.tmpl (see Page). Files returns all of
+// them for a file, in the formats asked for, as the files esgen generate
+// writes beside the code.
+//
+// SVG rendering lives in the sub-package svg and reaches Files as
+// Options.RenderSVG, so that drawing text never links Graphviz. This
+// package does not import package generator either (generator may use it):
+// Files returns its own File type.
 //
 // Eventual aggregates have no state machine: Machine returns a machine with
-// a name and no states, DOT and Mermaid draw an empty diagram, HasMachine
-// reports false, and Markdown writes the events part of the page only.
+// a name and no states, HasMachine reports false, Files writes no picture
+// for them, and their page documents their events only.
 package diagram
