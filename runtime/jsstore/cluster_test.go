@@ -198,4 +198,3 @@ func TestClusterNodeLoss(t *testing.T) {
 		}
 	}
 }
-

@@ -28,6 +28,6 @@ func (a *slogAdapter) Fatalf(format string, v ...any) {
 	default:
 	}
 }
-func (a *slogAdapter) Errorf(format string, v ...any)  { a.logf(slog.LevelError, format, v...) }
-func (a *slogAdapter) Debugf(format string, v ...any)  { a.logf(slog.LevelDebug, format, v...) }
-func (a *slogAdapter) Tracef(format string, v ...any)  { a.logf(slog.LevelDebug-4, format, v...) }
+func (a *slogAdapter) Errorf(format string, v ...any) { a.logf(slog.LevelError, format, v...) }
+func (a *slogAdapter) Debugf(format string, v ...any) { a.logf(slog.LevelDebug, format, v...) }
+func (a *slogAdapter) Tracef(format string, v ...any) { a.logf(slog.LevelDebug-4, format, v...) }

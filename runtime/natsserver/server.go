@@ -49,8 +49,8 @@ type Options struct {
 
 // ClusterOptions place an embedded server in a cluster.
 type ClusterOptions struct {
-	Name   string   // cluster name, the same on every node
-	Listen string   // loopback "host:port" for routes from other nodes
+	Name   string // cluster name, the same on every node
+	Listen string // loopback "host:port" for routes from other nodes
 	// Routes are the route URLs of the cluster's nodes, e.g.
 	// "nats://127.0.0.1:6222". A JetStream cluster needs them on every
 	// node; a node's own URL may be among them (it is skipped).
