@@ -101,7 +101,7 @@ func TestTypedReadModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	caughtUp(t, p)
-	if diff := cmp.Diff(want, m.snapshot()); diff != "" || m.resets != 1 {
+	if diff := cmp.Diff(want, m.snapshot()); diff != "" || m.resets != 2 { // the new consumer's, the rebuild's
 		t.Errorf("after rebuild, %d resets, read model (-want +got):\n%s", m.resets, diff)
 	}
 	noTrouble(t, e)

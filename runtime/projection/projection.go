@@ -117,7 +117,8 @@ func (p *Projection) Name() string { return p.name }
 func (p *Projection) Checkpoint() uint64 { return p.checkpoint.Load() }
 
 // Run creates or updates the durable consumer and feeds the handler until
-// ctx ends, then returns nil. A batch being handled when ctx ends is not
+// ctx ends, then returns nil. A consumer that did not exist starts at the
+// beginning of the stream, after the read model's Reset (if it has one). A batch being handled when ctx ends is not
 // acknowledged: it is delivered again on the next Run. Failed batches are
 // retried with backoff and logged; Run returns an error only when the
 // consumer cannot be set up, and ErrRunning if the projection is already
@@ -138,13 +139,16 @@ func (p *Projection) Run(ctx context.Context) error {
 		close(l.done)
 	}()
 
-	cons, err := p.setup(ctx)
+	cons, err := p.attach(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
 		return err
 	}
+	p.log.LogAttrs(ctx, slog.LevelInfo, "projection started",
+		slog.String("stream", p.o.stream), slog.Any("subjects", p.o.subjects),
+		slog.Uint64("checkpoint", p.checkpoint.Load()), slog.Uint64("pending", cons.CachedInfo().NumPending))
 	var lag sync.WaitGroup
 	lagCtx, stopLag := context.WithCancel(ctx)
 	defer func() {
@@ -161,8 +165,14 @@ func (p *Projection) Run(ctx context.Context) error {
 	return nil
 }
 
-// setup creates or updates the consumer and positions the checkpoint.
-func (p *Projection) setup(ctx context.Context) (jetstream.Consumer, error) {
+// attach creates or updates the consumer and positions the checkpoint. A
+// consumer that did not exist (a first run, or one deleted since) starts
+// at the beginning of the stream and the read model is reset before it
+// gets a record; a consumer with messages delivered but never acknowledged
+// (a process that stopped or lost them) is moved back to its
+// acknowledgement floor, so they come again at once and in order instead
+// of after the ack wait.
+func (p *Projection) attach(ctx context.Context) (jetstream.Consumer, error) {
 	cfg := jetstream.ConsumerConfig{
 		Durable:       p.name,
 		Description:   "esgen projection " + p.name,
@@ -170,8 +180,7 @@ func (p *Projection) setup(ctx context.Context) (jetstream.Consumer, error) {
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       p.o.ackWait,
 		MaxDeliver:    -1, // retries and giving up are the projection's (WithMaxAttempts)
-		// One batch in flight at a time keeps deliveries in stream order,
-		// redeliveries included.
+		// One batch in flight at a time keeps deliveries in stream order.
 		MaxAckPending: p.o.batch,
 		ReplayPolicy:  jetstream.ReplayInstantPolicy,
 	}
@@ -182,25 +191,31 @@ func (p *Projection) setup(ctx context.Context) (jetstream.Consumer, error) {
 	default:
 		cfg.FilterSubjects = p.o.subjects
 	}
+	_, err := p.js.Consumer(ctx, p.o.stream, p.name)
+	fresh := isNotFound(err)
+	if err != nil && !fresh {
+		return nil, fmt.Errorf("projection %s: consumer on stream %s: %w", p.name, p.o.stream, err)
+	}
 	cons, err := p.js.CreateOrUpdateConsumer(ctx, p.o.stream, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("projection %s: consumer on stream %s: %w", p.name, p.o.stream, err)
 	}
 	info := cons.CachedInfo()
-	p.setCheckpoint(info.AckFloor.Stream)
+	if fresh {
+		p.needReset.Store(true)
+		p.log.LogAttrs(ctx, slog.LevelInfo, "new consumer: the read model is reset and fed from the start of the stream",
+			slog.String("stream", p.o.stream), slog.Any("subjects", p.o.subjects))
+	}
 	if info.NumAckPending > 0 {
-		// A previous run stopped with a batch delivered but not
-		// acknowledged: deliver again from the checkpoint now rather than
-		// after the ack wait, and in order.
 		if _, err := p.js.ResetConsumer(ctx, p.o.stream, p.name); err != nil {
-			return nil, fmt.Errorf("projection %s: resume from checkpoint %d: %w", p.name, info.AckFloor.Stream, err)
+			return nil, fmt.Errorf("projection %s: back to checkpoint %d: %w", p.name, info.AckFloor.Stream, err)
 		}
-		p.log.LogAttrs(ctx, slog.LevelWarn, "redelivering messages of a previous run not acknowledged",
+		// Info, not a warning: besides a crash, a clean stop can leave one
+		// message behind, delivered to the pull it was waiting in.
+		p.log.LogAttrs(ctx, slog.LevelInfo, "delivering unacknowledged messages again from the checkpoint",
 			slog.Uint64("checkpoint", info.AckFloor.Stream), slog.Int("messages", info.NumAckPending))
 	}
-	p.log.LogAttrs(ctx, slog.LevelInfo, "projection started",
-		slog.String("stream", p.o.stream), slog.Any("subjects", p.o.subjects),
-		slog.Uint64("checkpoint", info.AckFloor.Stream), slog.Uint64("pending", info.NumPending))
+	p.setCheckpoint(info.AckFloor.Stream)
 	return cons, nil
 }
 

@@ -190,8 +190,8 @@ func TestRebuildOfAFailingProjection(t *testing.T) {
 	if diff := cmp.Diff(eventIDs(want), m.ids()); diff != "" {
 		t.Errorf("after the rebuild (-want +got):\n%s", diff)
 	}
-	if m.resets != 1 {
-		t.Errorf("%d resets", m.resets)
+	if m.resets != 2 { // the new consumer's, the rebuild's
+		t.Errorf("%d resets, want 2", m.resets)
 	}
 }
 
@@ -275,7 +275,7 @@ func TestUnacknowledgedDeliveryOfDeadProcess(t *testing.T) {
 	p2 := newProjection(t, e, "orders", m2, projection.WithBatch(1))
 	start(t, p2)
 	caughtUp(t, p2) // well within the 30 s ack wait
-	if w := e.logs.find("redelivering messages of a previous run not acknowledged"); len(w) != 1 || w[0].Attrs["messages"] != int64(1) {
+	if w := e.logs.find("delivering unacknowledged messages again from the checkpoint"); len(w) != 1 || w[0].Attrs["messages"] != int64(1) {
 		t.Errorf("redelivery logged as %v", w)
 	}
 	if diff := cmp.Diff(eventIDs(more), m2.ids()); diff != "" {
@@ -299,8 +299,8 @@ func TestRebuildReplaysFromZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	caughtUp(t, p)
-	if m.resets != 1 {
-		t.Errorf("%d resets, want 1", m.resets)
+	if m.resets != 2 { // the new consumer's, the rebuild's
+		t.Errorf("%d resets, want 2", m.resets)
 	}
 	if diff := cmp.Diff(eventIDs(want), m.ids()); diff != "" {
 		t.Errorf("after rebuild while running (-want +got):\n%s", diff)
@@ -319,8 +319,8 @@ func TestRebuildReplaysFromZero(t *testing.T) {
 	}
 	start(t, p)
 	caughtUp(t, p)
-	if m.resets != 2 {
-		t.Errorf("%d resets, want 2", m.resets)
+	if m.resets != 3 {
+		t.Errorf("%d resets, want 3", m.resets)
 	}
 	if diff := cmp.Diff(eventIDs(want), m.ids()); diff != "" {
 		t.Errorf("after rebuild while stopped (-want +got):\n%s", diff)
@@ -544,5 +544,34 @@ func TestStatusBeforeFirstRun(t *testing.T) {
 	}
 	if err := p.CaughtUp(context.Background()); err != nil { // empty stream
 		t.Errorf("CaughtUp on an empty stream: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := p.Rebuild(ctx); err != nil {
+		t.Errorf("Rebuild before the first run: %v", err)
+	}
+}
+
+func TestConsumerDeletedWhileRunning(t *testing.T) {
+	e := newEnv(t)
+	want := e.commands(3, 1)
+	m := &model{}
+	p := newProjection(t, e, "orders", m)
+	start(t, p)
+	caughtUp(t, p)
+	if err := e.js.DeleteConsumer(context.Background(), "EVENTS", "orders"); err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, e.commands(2, 1)...)
+	caughtUp(t, p)
+	// The checkpoint went with the consumer: the model is rebuilt.
+	if diff := cmp.Diff(eventIDs(want), m.ids()); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	if m.resets != 2 {
+		t.Errorf("%d resets, want 2", m.resets)
+	}
+	if len(e.logs.find("new consumer: the read model is reset and fed from the start of the stream")) != 2 {
+		t.Errorf("consumer creations logged: %v", e.logs.atLeast(slog.LevelDebug))
 	}
 }

@@ -63,8 +63,16 @@ func (p *Projection) Rebuild(ctx context.Context) error {
 
 // rebuild resets the consumer to sequence 1 and then the read model.
 func (p *Projection) rebuild(ctx context.Context) error {
-	if _, err := p.js.ResetConsumerToSequence(ctx, p.o.stream, p.name, 1); err != nil && !isNotFound(err) {
-		return fmt.Errorf("projection %s: rebuild: reset consumer: %w", p.name, err)
+	// The server does not answer a reset of a consumer that does not exist;
+	// without one, the next Run starts from the beginning anyway.
+	_, err := p.js.Consumer(ctx, p.o.stream, p.name)
+	switch {
+	case err == nil:
+		if _, err := p.js.ResetConsumerToSequence(ctx, p.o.stream, p.name, 1); err != nil {
+			return fmt.Errorf("projection %s: rebuild: reset consumer: %w", p.name, err)
+		}
+	case !isNotFound(err):
+		return fmt.Errorf("projection %s: rebuild: %w", p.name, err)
 	}
 	p.needReset.Store(true)
 	p.setCheckpoint(0)

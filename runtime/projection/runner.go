@@ -24,7 +24,9 @@ type runner struct {
 
 	failures int    // consecutive failures of the loop's own steps, for the backoff
 	lastDseq uint64 // consumer sequence of the last delivery seen; 0: unknown
-	resync   bool   // deliveries may be lost or out of order: reset to the checkpoint
+	// reattach: deliveries may be lost or out of order, or the consumer
+	// gone; attach again, which moves the consumer back to the checkpoint.
+	reattach bool
 }
 
 // delivery is one fetched message with its parsed metadata.
@@ -45,14 +47,15 @@ func (r *runner) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if r.resync {
-			if _, err := p.js.ResetConsumer(ctx, p.o.stream, p.name); err != nil {
-				if !r.fail(ctx, "reset to checkpoint failed", err) {
+		if r.reattach {
+			cons, err := p.attach(ctx)
+			if err != nil {
+				if !r.fail(ctx, "consumer reattach failed", err) {
 					return
 				}
 				continue
 			}
-			r.resync, r.lastDseq = false, 0
+			r.cons, r.reattach, r.lastDseq = cons, false, 0
 		}
 		if p.needReset.Load() {
 			if err := p.resetModel(ctx); err != nil {
@@ -68,7 +71,7 @@ func (r *runner) run(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			r.resync = true
+			r.reattach = true
 			if !r.fail(ctx, "fetch failed", err) {
 				return
 			}
@@ -184,7 +187,7 @@ func (r *runner) process(ctx context.Context, batch []delivery) {
 				wait := r.backoff(failures - 1)
 				r.p.log.LogAttrs(ctx, slog.LevelError, "batch failed", slog.Any("error", err),
 					slog.Int("attempt", failures), slog.Duration("retry_in", wait))
-				if r.resync || !r.pause(ctx, wait) {
+				if r.reattach || !r.pause(ctx, wait) {
 					nakAll(batch[i:])
 					return
 				}
@@ -240,7 +243,7 @@ func (r *runner) apply(ctx context.Context, batch []delivery) error {
 	if err := ackAll(actx, batch); err != nil {
 		// Handled but not acknowledged: it will come again. Make it come
 		// now and in order.
-		r.resync = true
+		r.reattach = true
 		return fmt.Errorf("projection %s: acknowledge batch %d..%d: %w", p.name, first, last, err)
 	}
 	p.setCheckpoint(last)
@@ -263,7 +266,7 @@ func (r *runner) abandon(ctx context.Context, d delivery, cause error) {
 		err = p.js.Conn().FlushWithContext(actx)
 	}
 	if err != nil {
-		r.resync = true
+		r.reattach = true
 		p.log.LogAttrs(ctx, slog.LevelError, "message not abandoned", slog.Uint64("sequence", seq), slog.Any("error", err))
 		return
 	}
@@ -277,7 +280,7 @@ func (r *runner) abandon(ctx context.Context, d delivery, cause error) {
 // read model; it runs between batches, with nothing in flight.
 func (r *runner) rebuild(ctx context.Context) error {
 	err := r.p.rebuild(ctx)
-	r.lastDseq, r.resync, r.failures = 0, false, 0
+	r.lastDseq, r.reattach, r.failures = 0, false, 0
 	select {
 	case <-r.l.wake: // the request's wake-up, if nothing consumed it
 	default:
