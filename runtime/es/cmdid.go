@@ -2,7 +2,7 @@ package es
 
 import (
 	"crypto/rand"
-	"encoding/hex"
+	"encoding/base64"
 	"strconv"
 	"sync/atomic"
 )
@@ -19,10 +19,12 @@ type commandIDs struct {
 func newCommandIDs() *commandIDs {
 	var b [12]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return &commandIDs{prefix: hex.EncodeToString(b[:]) + "_"}
+	return &commandIDs{prefix: base64.RawURLEncoding.EncodeToString(b[:]) + "_"}
 }
 
-// next returns a new id: the prefix and the counter in base 36.
+// next returns a new id: the prefix (16 characters of base64url) and the
+// counter in base 36, e.g. "q3v9Xk0B-7mZcT2a_1f". Ids are short because
+// they are stored with every command and kept in the server's dedupe table.
 func (c *commandIDs) next() string {
 	var buf [48]byte
 	b := append(buf[:0], c.prefix...)

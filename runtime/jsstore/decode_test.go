@@ -39,6 +39,8 @@ func TestDecodeRoundTrip(t *testing.T) {
 			r.CorrelationID, r.CausationID, r.Actor, r.Traceparent = "", "", "", ""
 			r.ExpectedSequence, r.ExpectedVersion = 0, 0
 		}},
+		{"default flow", func(r *es.AppendRequest) { r.CorrelationID, r.CausationID = r.CommandID, r.CommandID }},
+		{"caused by the command", func(r *es.AppendRequest) { r.CausationID = r.CommandID }},
 		{"before 1970", func(r *es.AppendRequest) { r.Time = time.Date(1901, 2, 3, 4, 5, 6, 7, time.UTC) }},
 		{"zero time", func(r *es.AppendRequest) { r.Time = time.Time{} }},
 		{"large numbers", func(r *es.AppendRequest) {
@@ -100,6 +102,7 @@ func TestDecodeCorrupt(t *testing.T) {
 		{"future format", "events.Order.o-42", withVersion(2), "envelope format version 2, this runtime reads 1"},
 		{"truncated", "events.Order.o-42", good[:len(good)-3], "event 2: truncated"},
 		{"truncated header", "events.Order.o-42", good[:9], "truncated"},
+		{"unknown flags", "events.Order.o-42", withFlags(good, 0x84), "unknown flags 0x84"},
 		{"trailing bytes", "events.Order.o-42", append(append([]byte(nil), good...), 0), "1 bytes after the last event"},
 		{"other aggregate", "events.Order.o-4", good, `envelope of Order "o-42" does not belong on this subject`},
 		{"other type", "events.Invoice.o-42", good, `envelope of Order "o-42" does not belong on this subject`},
@@ -123,9 +126,21 @@ func TestDecodeCorrupt(t *testing.T) {
 	}
 }
 
+// withFlags returns a copy of an envelope with its flags byte replaced.
+func withFlags(env []byte, flags byte) []byte {
+	b := append([]byte(nil), env...)
+	d := decoder{b: b[2:]}
+	d.uvarint()
+	d.uvarint()
+	d.varint()
+	d.uvarint()
+	b[len(b)-len(d.b)] = flags
+	return b
+}
+
 func FuzzDecode(f *testing.F) {
 	f.Add(appendEnvelope(nil, sampleRequest()))
-	f.Add([]byte{envelopeMagic, envelopeVersion, 0, 1, 0, 0, 1, 'c', 1, 'T', 1, 'i', 0, 0, 0, 0, 1, 1, 'E', 1, 0})
+	f.Add([]byte{envelopeMagic, envelopeVersion, 0, 1, 0, 0, 3, 1, 'c', 1, 'T', 1, 'i', 0, 0, 1, 1, 'E', 1, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, err := Decode("events.T.i", 1, data)
 		if err != nil {
@@ -143,4 +158,26 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParsePubAck(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want pubAck
+		err  string
+	}{
+		{`{"stream":"EVENTS","seq":42}`, pubAck{Sequence: 42}, ""},
+		{`{"stream":"EVENTS","seq":42,"duplicate":true}`, pubAck{Sequence: 42, Duplicate: true}, ""},
+		{`{"stream":"EVENTS","seq":42,"duplicate": true}`, pubAck{Sequence: 42, Duplicate: true}, ""},
+		{`{"stream":"EVENTS","seq":42,"duplicate":false}`, pubAck{Sequence: 42}, ""},
+		{`{"stream":"EVENTS", "domain":"hub", "seq": 7}`, pubAck{Sequence: 7}, ""},
+		{`{"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 3"},"stream":"EVENTS","seq":0}`, pubAck{}, "nats: API error: code=400 err_code=10071 description=wrong last sequence: 3"},
+		{`{"stream":"EVENTS"}`, pubAck{}, `nats: invalid jetstream publish response: "{\"stream\":\"EVENTS\"}"`},
+		{`garbage`, pubAck{}, `nats: invalid jetstream publish response: "garbage"`},
+	} {
+		got, err := parsePubAck([]byte(tc.data))
+		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && err.Error() != tc.err) {
+			t.Errorf("parsePubAck(%s) = %+v, %v; want %+v, %q", tc.data, got, err, tc.want, tc.err)
+		}
+	}
 }

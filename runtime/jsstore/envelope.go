@@ -18,8 +18,11 @@ import (
 //	uvarint version   aggregate version of the first event
 //	varint  seconds   command time, Unix seconds
 //	uvarint nanos     command time, nanoseconds within the second
+//	byte    flags     bit 0: the correlation id is the command id (not stored)
+//	                  bit 1: the causation id is the command id (not stored)
 //	string  command id, aggregate type, aggregate id,
-//	        correlation id, causation id, actor, traceparent
+//	        correlation id (unless flag 0), causation id (unless flag 1),
+//	        actor, traceparent
 //	uvarint n         number of events, at least 1
 //	n times:
 //	  string  event type
@@ -34,6 +37,10 @@ import (
 const (
 	envelopeMagic   = 0xE5
 	envelopeVersion = 1
+
+	flagCorrelationIsCommand = 1 << 0
+	flagCausationIsCommand   = 1 << 1
+	knownFlags               = flagCorrelationIsCommand | flagCausationIsCommand
 )
 
 // errShort reports an envelope that ends inside a field.
@@ -46,9 +53,27 @@ func appendEnvelope(b []byte, req *es.AppendRequest) []byte {
 	b = binary.AppendUvarint(b, req.ExpectedVersion+1)
 	b = binary.AppendVarint(b, req.Time.Unix())
 	b = binary.AppendUvarint(b, uint64(req.Time.Nanosecond()))
-	for _, s := range [...]string{req.CommandID, req.Ref.Type, req.Ref.ID, req.CorrelationID, req.CausationID, req.Actor, req.Traceparent} {
-		b = appendString(b, s)
+	// Commands start their own flow by default: correlation and causation
+	// are the command id, stored once.
+	var flags byte
+	if req.CorrelationID == req.CommandID {
+		flags |= flagCorrelationIsCommand
 	}
+	if req.CausationID == req.CommandID {
+		flags |= flagCausationIsCommand
+	}
+	b = append(b, flags)
+	b = appendString(b, req.CommandID)
+	b = appendString(b, req.Ref.Type)
+	b = appendString(b, req.Ref.ID)
+	if flags&flagCorrelationIsCommand == 0 {
+		b = appendString(b, req.CorrelationID)
+	}
+	if flags&flagCausationIsCommand == 0 {
+		b = appendString(b, req.CausationID)
+	}
+	b = appendString(b, req.Actor)
+	b = appendString(b, req.Traceparent)
 	b = binary.AppendUvarint(b, uint64(len(req.Events)))
 	for _, e := range req.Events {
 		b = appendString(b, e.Type)
@@ -61,7 +86,7 @@ func appendEnvelope(b []byte, req *es.AppendRequest) []byte {
 
 // envelopeSize returns an upper bound of the encoded size of req.
 func envelopeSize(req *es.AppendRequest) int {
-	n := 2 + 4*binary.MaxVarintLen64 + 8*binary.MaxVarintLen64 +
+	n := 3 + 4*binary.MaxVarintLen64 + 8*binary.MaxVarintLen64 +
 		len(req.CommandID) + len(req.Ref.Type) + len(req.Ref.ID) + len(req.CorrelationID) +
 		len(req.CausationID) + len(req.Actor) + len(req.Traceparent)
 	for _, e := range req.Events {
@@ -100,6 +125,19 @@ func (d *decoder) uvarint() uint64 {
 	}
 	d.b = d.b[n:]
 	return v
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) == 0 {
+		d.err = errShort
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
 }
 
 func (d *decoder) varint() int64 {
@@ -146,12 +184,18 @@ func decodeEnvelope(data []byte) (envelope, error) {
 	first := d.uvarint()
 	sec := d.varint()
 	nsec := d.uvarint()
+	flags := d.byte()
 	var m es.Metadata
 	cmd := d.string()
 	m.AggregateType = d.string()
 	m.AggregateID = d.string()
-	m.CorrelationID = d.string()
-	m.CausationID = d.string()
+	m.CorrelationID, m.CausationID = cmd, cmd
+	if flags&flagCorrelationIsCommand == 0 {
+		m.CorrelationID = d.string()
+	}
+	if flags&flagCausationIsCommand == 0 {
+		m.CausationID = d.string()
+	}
 	m.Actor = d.string()
 	m.Traceparent = d.string()
 	n := d.uvarint()
@@ -159,6 +203,8 @@ func decodeEnvelope(data []byte) (envelope, error) {
 		return envelope{}, d.err
 	}
 	switch {
+	case flags&^knownFlags != 0:
+		return envelope{}, fmt.Errorf("unknown flags %#x", flags)
 	case nsec >= uint64(time.Second):
 		return envelope{}, fmt.Errorf("nanoseconds %d out of range", nsec)
 	case first == 0:

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -30,7 +31,8 @@ type Store struct {
 	js        jetstream.JetStream
 	nc        *nats.Conn
 	cfg       config
-	directGet string // subject of the stream's direct get API
+	directGet string        // subject of the stream's direct get API
+	timeout   time.Duration // for requests whose context has no deadline
 }
 
 var _ es.Store = (*Store)(nil)
@@ -46,7 +48,11 @@ func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, e
 	if err := validatePrefix(cfg.prefix); err != nil {
 		return nil, err
 	}
-	s := &Store{js: js, nc: js.Conn(), cfg: cfg, directGet: apiPrefix(js) + "DIRECT.GET." + cfg.stream}
+	s := &Store{js: js, nc: js.Conn(), cfg: cfg, directGet: apiPrefix(js) + "DIRECT.GET." + cfg.stream,
+		timeout: js.Options().DefaultTimeout}
+	if s.timeout <= 0 {
+		s.timeout = defaultReadTimeout
+	}
 	if cfg.manage {
 		if _, err := js.CreateOrUpdateStream(ctx, s.StreamConfig()); err != nil {
 			return nil, fmt.Errorf("jsstore: create stream %s: %w", cfg.stream, err)
@@ -142,7 +148,7 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if req.Traceparent != "" {
 		msg.Header[TraceparentHeader] = []string{req.Traceparent}
 	}
-	ack, err := s.js.PublishMsg(ctx, msg)
+	ack, err := s.publish(ctx, msg)
 	if err != nil {
 		var apiErr *jetstream.APIError
 		if errors.As(err, &apiErr) && (apiErr.ErrorCode == codeWrongLastSequence || apiErr.ErrorCode == codeWrongLastSequenceConstant) {

@@ -1,0 +1,108 @@
+package jsstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Publishing retries a request that found no responders (a stream leader
+// changing hands) this often, this far apart, like nats.go's jetstream
+// package does.
+const (
+	noResponderRetries = 2
+	noResponderWait    = 250 * time.Millisecond
+)
+
+// pubAck is the server's reply to a stream publish.
+type pubAck struct {
+	Sequence  uint64
+	Duplicate bool
+}
+
+// publish sends msg to the stream and waits for its acknowledgement. It
+// does what jetstream.PublishMsg does, with a reply parser that does not go
+// through encoding/json on success: the acknowledgement is on the path of
+// every command. Server errors come back as *jetstream.APIError.
+func (s *Store) publish(ctx context.Context, msg *nats.Msg) (pubAck, error) {
+	var (
+		resp *nats.Msg
+		err  error
+	)
+	for attempt := 0; ; attempt++ {
+		if _, ok := ctx.Deadline(); ok {
+			resp, err = s.nc.RequestMsgWithContext(ctx, msg)
+		} else {
+			resp, err = s.nc.RequestMsg(msg, s.timeout)
+		}
+		if !errors.Is(err, nats.ErrNoResponders) || attempt == noResponderRetries {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return pubAck{}, ctx.Err()
+		case <-time.After(noResponderWait):
+		}
+	}
+	if errors.Is(err, nats.ErrNoResponders) {
+		return pubAck{}, fmt.Errorf("%w: %w", jetstream.ErrNoStreamResponse, err)
+	}
+	if err != nil {
+		return pubAck{}, err
+	}
+	return parsePubAck(resp.Data)
+}
+
+// parsePubAck reads {"stream":"S","seq":N[,"duplicate": true]...}, or an
+// error reply.
+func parsePubAck(data []byte) (pubAck, error) {
+	if !bytes.Contains(data, []byte(`"error"`)) {
+		if v, ok := jsonValue(data, `"seq"`); ok {
+			end := 0
+			for end < len(v) && v[end] >= '0' && v[end] <= '9' {
+				end++
+			}
+			if seq, err := strconv.ParseUint(string(v[:end]), 10, 64); err == nil && seq > 0 {
+				dup, _ := jsonValue(data, `"duplicate"`)
+				return pubAck{Sequence: seq, Duplicate: bytes.HasPrefix(dup, []byte("true"))}, nil
+			}
+		}
+	}
+	var reply struct {
+		Error     *jetstream.APIError `json:"error"`
+		Stream    string              `json:"stream"`
+		Sequence  uint64              `json:"seq"`
+		Duplicate bool                `json:"duplicate"`
+	}
+	if err := json.Unmarshal(data, &reply); err != nil {
+		return pubAck{}, fmt.Errorf("%w: %q", jetstream.ErrInvalidJSAck, data)
+	}
+	if reply.Error != nil {
+		return pubAck{}, reply.Error
+	}
+	if reply.Stream == "" || reply.Sequence == 0 {
+		return pubAck{}, fmt.Errorf("%w: %q", jetstream.ErrInvalidJSAck, data)
+	}
+	return pubAck{Sequence: reply.Sequence, Duplicate: reply.Duplicate}, nil
+}
+
+// jsonValue returns the bytes after the first occurrence of key (a quoted
+// field name) and its colon, spaces skipped. The acknowledgement's fields
+// are numbers and booleans of a flat object, so the first occurrence is
+// the field.
+func jsonValue(data []byte, key string) ([]byte, bool) {
+	i := bytes.Index(data, []byte(key))
+	if i < 0 {
+		return nil, false
+	}
+	v := bytes.TrimLeft(data[i+len(key):], " \t")
+	v, ok := bytes.CutPrefix(v, []byte(":"))
+	return bytes.TrimLeft(v, " \t"), ok
+}
