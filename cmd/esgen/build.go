@@ -1,0 +1,180 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/generator"
+	"github.com/esgen/esgen/generator/diagram"
+	"github.com/esgen/esgen/generator/diagram/svg"
+	"github.com/esgen/esgen/internal/outdir"
+)
+
+// genFlags are shared by generate and diff, which must agree on what is
+// generated.
+type genFlags struct {
+	diagFlags
+	Out     string   `placeholder:"DIR" help:"Write into DIR instead of the directory of each .esm file."`
+	Pkg     string   `placeholder:"NAME" help:"Go package name of the generated code, instead of the .esm package clause."`
+	Formats string   `default:"${default_formats}" placeholder:"LIST" help:"Diagrams and pages to generate: a comma-separated list of svg, md, dot, mermaid, or none (default ${default_formats})."`
+	Files   []string `arg:"" name:"file" help:"The .esm files."`
+}
+
+// unit is one .esm file with everything generated from it.
+type unit struct {
+	src   source
+	model *dsl.File
+	dir   string // output directory
+	files []generator.File
+}
+
+// build loads every file and generates everything in memory. Diagnostics
+// are printed; any error in any file stops before anything is generated.
+func (g genFlags) build(e env) ([]unit, error) {
+	formats, err := diagram.ParseFormats(g.Formats)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	for _, f := range g.Files {
+		if f == "-" {
+			return nil, usageErrorf("standard input (-) cannot be generated from: output goes beside the .esm file or into -out DIR")
+		}
+	}
+	srcs, err := readSources(e, g.Files)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		units []unit
+		all   dsl.Diagnostics
+	)
+	for _, s := range srcs {
+		f, ds := dsl.Load(s.name, s.data)
+		all = append(all, ds...)
+		dir := g.Out
+		if dir == "" {
+			dir = filepath.Dir(s.name)
+		}
+		units = append(units, unit{src: s, model: f, dir: filepath.Clean(dir)})
+	}
+	all.Sort()
+	newReporter(e, g.diagFlags, srcs).print(all)
+	if all.HasErrors() {
+		return nil, failed()
+	}
+	for i := range units {
+		u := &units[i]
+		files, err := generator.Generate(e.ctx, u.model, generator.Options{Package: g.Pkg})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", u.src.name, err)
+		}
+		pics, err := diagram.Files(e.ctx, u.model, diagram.Options{Formats: formats, RenderSVG: svg.Render})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", u.src.name, err)
+		}
+		for _, p := range pics {
+			files = append(files, generator.File{Name: p.Name, Data: p.Data})
+		}
+		u.files = files
+	}
+	return units, nil
+}
+
+// sets groups the units' files by output directory, in the order the
+// directories first appear, so that one directory is written (and checked
+// for two files with one name) as a whole.
+func sets(units []unit) []outdir.Set {
+	var out []outdir.Set
+	index := map[string]int{}
+	for _, u := range units {
+		i, ok := index[u.dir]
+		if !ok {
+			i = len(out)
+			index[u.dir] = i
+			out = append(out, outdir.Set{Dir: u.dir})
+		}
+		out[i].Files = append(out[i].Files, u.files...)
+	}
+	return out
+}
+
+// summary returns one line per aggregate of u: its size and what became of
+// its files (a file belongs to the aggregate whose lower-case name starts
+// it, as in order.gen.go, order_test.go, order.svg), and one line for the
+// files that belong to none.
+func summary(u unit, status map[string]string) []string {
+	owned := map[string]bool{}
+	var lines []string
+	for _, a := range u.model.Aggregates {
+		base := diagram.BaseName(a)
+		var mine []string
+		for _, f := range u.files {
+			rest, ok := strings.CutPrefix(f.Name, base)
+			if ok && !owned[f.Name] && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "_")) {
+				owned[f.Name] = true
+				mine = append(mine, f.Name)
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s: %s; %s", u.src.name, aggregateLabel(a), shape(a), fileCounts(mine, status)))
+	}
+	var rest []string
+	for _, f := range u.files {
+		if !owned[f.Name] {
+			rest = append(rest, f.Name)
+		}
+	}
+	if len(rest) > 0 {
+		lines = append(lines, fmt.Sprintf("%s: shared by the file's aggregates: %s", u.src.name, fileCounts(rest, status)))
+	}
+	return lines
+}
+
+func aggregateLabel(a *dsl.Aggregate) string {
+	if a.Eventual {
+		return a.Name + " (eventual)"
+	}
+	return a.Name
+}
+
+// shape is the size of an aggregate: "5 states, 4 commands, 5 events (6
+// versions), 7 transitions".
+func shape(a *dsl.Aggregate) string {
+	versions := 0
+	for _, e := range a.Events {
+		versions += len(e.Versions)
+	}
+	events := fmt.Sprintf("%s (%s)", plural(len(a.Events), "event"), plural(versions, "version"))
+	if a.Eventual {
+		return events
+	}
+	return fmt.Sprintf("%s, %s, %s, %s", plural(len(a.States), "state"), plural(len(a.Commands), "command"),
+		events, plural(len(diagram.Machine(a).Transitions), "transition"))
+}
+
+// fileCounts is "4 files: 2 written, 1 unchanged, 1 kept".
+func fileCounts(names []string, status map[string]string) string {
+	counts := map[string]int{}
+	for _, n := range names {
+		counts[status[n]]++
+	}
+	parts := []string{}
+	for _, s := range []string{"written", "unchanged", "kept", "stale", "missing", "current"} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	s := plural(len(names), "file")
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, ", ")
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"github.com/esgen/esgen/dsl"
+)
+
+// checkCmd is `esgen check`.
+type checkCmd struct {
+	diagFlags
+	ErrorFormat string   `name:"error-format" enum:"text,json,github-actions" default:"text" help:"How to report diagnostics: text (on stderr), json (an array on stdout) or github-actions (workflow commands on stdout)."`
+	Strict      bool     `help:"Fail (exit 1) on warnings too."`
+	Files       []string `arg:"" name:"file" help:"The .esm files to check; - reads standard input."`
+}
+
+// Help is the detailed help of the verb.
+func (checkCmd) Help() string {
+	return `Check parses and checks each file as esgen generate would, and reports every
+problem: file:line:column: severity[code]: message (suggestion). It exits 0 when
+the files are clean or have warnings only, 1 on errors (or warnings with
+--strict), 2 when the command line is wrong.
+
+Examples:
+
+	esgen check orders.esm
+	esgen check --strict examples/*.esm
+	cat orders.esm | esgen check -
+	esgen check --error-format json orders.esm
+	esgen check --error-format github-actions *.esm   # in a GitHub workflow`
+}
+
+// Run checks every file.
+func (c checkCmd) Run(e env) error {
+	srcs, err := readSources(e, c.Files)
+	if err != nil {
+		return err
+	}
+	var all dsl.Diagnostics
+	for _, s := range srcs {
+		_, ds := dsl.Load(s.name, s.data)
+		all = append(all, ds...)
+	}
+	all.Sort()
+	switch c.ErrorFormat {
+	case "json":
+		err = writeJSON(e.stdout, all)
+	case "github-actions":
+		err = writeGitHub(e.stdout, all)
+	default:
+		newReporter(e, c.diagFlags, srcs).print(all)
+	}
+	if err != nil {
+		return err
+	}
+	if all.HasErrors() || c.Strict && len(all) > 0 {
+		return failed()
+	}
+	return nil
+}

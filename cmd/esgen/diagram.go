@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/generator"
+	"github.com/esgen/esgen/generator/diagram"
+	"github.com/esgen/esgen/generator/diagram/svg"
+	"github.com/esgen/esgen/internal/outdir"
+	"github.com/esgen/esgen/runtime/machine"
+)
+
+// diagramCmd is `esgen diagram`.
+type diagramCmd struct {
+	diagFlags
+	Format    string `enum:"dot,svg,mermaid" default:"dot" help:"Output format: dot (canonical Graphviz text), svg or mermaid (stateDiagram-v2)."`
+	Highlight string `placeholder:"STATE" help:"Fill STATE with a highlight colour, e.g. an instance's current state."`
+	Output    string `short:"o" placeholder:"FILE" help:"Write to FILE (only when its bytes change) instead of stdout."`
+	File      string `arg:"" help:"The .esm file; - reads standard input."`
+	Aggregate string `arg:"" optional:"" help:"The aggregate to draw; required when the file has several with a state machine."`
+}
+
+// Help is the detailed help of the verb.
+func (diagramCmd) Help() string {
+	return `Diagram draws the state machine of one aggregate: states as nodes (the initial
+one entered by an arrow, final ones double-circled), transitions as edges
+labelled "Command / Event".
+
+Examples:
+
+	esgen diagram orders.esm                          # DOT on stdout
+	esgen diagram -format svg -o order.svg orders.esm
+	esgen diagram -format mermaid graph.esm Graph
+	esgen diagram -highlight Submitted orders.esm | dot -Tpng > now.png`
+}
+
+// Run draws the diagram.
+func (c diagramCmd) Run(e env) error {
+	srcs, err := readSources(e, []string{c.File})
+	if err != nil {
+		return err
+	}
+	f, ds := dsl.Load(srcs[0].name, srcs[0].data)
+	newReporter(e, c.diagFlags, srcs).print(ds)
+	if f == nil || ds.HasErrors() {
+		return failed()
+	}
+	a, err := c.pick(f, srcs[0].name)
+	if err != nil {
+		return err
+	}
+	m := diagram.Machine(a)
+	if c.Highlight != "" && !m.HasState(c.Highlight) {
+		return usageErrorf("diagram: %s has no state %q; its states are %s", a.Name, c.Highlight, strings.Join(m.StateNames(), ", "))
+	}
+	opt := machine.Options{Highlight: c.Highlight}
+	var out []byte
+	switch c.Format {
+	case "svg":
+		out, err = svg.Render(e.ctx, m.DOT(opt))
+		if err != nil {
+			return err
+		}
+	case "mermaid":
+		out = m.Mermaid(opt)
+	default:
+		out = m.DOT(opt)
+	}
+	if c.Output == "" {
+		_, err = e.stdout.Write(out)
+		return err
+	}
+	dir, base := filepath.Split(c.Output)
+	if base == "" {
+		return usageErrorf("diagram: -o %s: want a file name", c.Output)
+	}
+	_, err = outdir.Write(dir, []generator.File{{Name: base, Data: out}})
+	return err
+}
+
+// pick returns the aggregate to draw: the named one, or the only one with
+// a state machine.
+func (c diagramCmd) pick(f *dsl.File, name string) (*dsl.Aggregate, error) {
+	var machines []string
+	for _, a := range f.Aggregates {
+		if diagram.HasMachine(a) {
+			machines = append(machines, a.Name)
+		}
+	}
+	list := strings.Join(machines, ", ")
+	if c.Aggregate != "" {
+		for _, a := range f.Aggregates {
+			if a.Name != c.Aggregate {
+				continue
+			}
+			if !diagram.HasMachine(a) {
+				return nil, usageErrorf("diagram: %s is an eventual aggregate: it has no state machine to draw%s", a.Name, choose(list))
+			}
+			return a, nil
+		}
+		return nil, usageErrorf("diagram: %s has no aggregate %s%s", name, c.Aggregate, choose(list))
+	}
+	switch len(machines) {
+	case 0:
+		return nil, fmt.Errorf("diagram: %s has no aggregate with a state machine", name)
+	case 1:
+		for _, a := range f.Aggregates {
+			if diagram.HasMachine(a) {
+				return a, nil
+			}
+		}
+	}
+	return nil, usageErrorf("diagram: %s has several aggregates with a state machine; name one of %s", name, list)
+}
+
+// choose is "; aggregates with a state machine: A, B", or empty.
+func choose(list string) string {
+	if list == "" {
+		return "; the file has no aggregate with a state machine"
+	}
+	return "; aggregates with a state machine: " + list
+}
