@@ -16,6 +16,18 @@ import (
 // even when the projection is being stopped.
 const ackTimeout = 5 * time.Second
 
+// idleHeartbeat is the server's heartbeat period on an idle pull.
+const idleHeartbeat = time.Second
+
+// reattachTimeout bounds one attempt to attach to the consumer again: a
+// request sent to a server on its way down is never answered, and the
+// next attempt may reach its successor.
+const reattachTimeout = time.Second
+
+// connectionPoll is how often a projection that lost its connection looks
+// whether it is back.
+const connectionPoll = 50 * time.Millisecond
+
 // runner is the fetch-handle-acknowledge loop of one Run.
 type runner struct {
 	p    *Projection
@@ -48,7 +60,17 @@ func (r *runner) run(ctx context.Context) {
 			return
 		}
 		if r.reattach {
-			cons, err := p.attach(ctx)
+			// A request sent while disconnected waits in the reconnect
+			// buffer and may go unanswered for the whole API timeout.
+			if !p.js.Conn().IsConnected() {
+				if !sleep(ctx, connectionPoll) {
+					return
+				}
+				continue
+			}
+			actx, cancel := context.WithTimeout(ctx, reattachTimeout)
+			cons, err := p.attach(actx)
+			cancel()
 			if err != nil {
 				if !r.fail(ctx, "consumer reattach failed", err) {
 					return
@@ -119,7 +141,9 @@ func (r *runner) fetch(ctx context.Context) ([]delivery, error) {
 	if len(r.l.rebuilds) > 0 {
 		return nil, nil
 	}
-	batch, err = r.collect(r.cons.Fetch(1, jetstream.FetchContext(fctx)))
+	// Heartbeats let a pull that a reconnect lost fail fast instead of
+	// waiting out the idle wait.
+	batch, err = r.collect(r.cons.Fetch(1, jetstream.FetchContext(fctx), jetstream.FetchHeartbeat(idleHeartbeat)))
 	if err != nil && ctx.Err() == nil && fctx.Err() != nil {
 		err = nil // the idle wait ended or a rebuild woke us: not a failure
 	}
