@@ -23,5 +23,6 @@
 // options, given with WithCmpOptions.
 //
 // A case that issues a command and asserts nothing fails when the test
-// ends, so a forgotten Then cannot pass silently.
+// ends, so a forgotten Then cannot pass silently (unless the test already
+// failed or was skipped for another reason).
 package estest

@@ -21,6 +21,7 @@ type recorder struct {
 	testing.TB
 	ctx      context.Context
 	errs     []string
+	skipped  bool
 	cleanups []func()
 }
 
@@ -35,6 +36,10 @@ func (r *recorder) Errorf(format string, args ...any) {
 func (r *recorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
 
 func (r *recorder) Context() context.Context { return r.ctx }
+
+func (r *recorder) Failed() bool { return len(r.errs) > 0 }
+
+func (r *recorder) Skipped() bool { return r.skipped }
 
 // finish ends the recorded test: it runs the cleanups, last first.
 func (r *recorder) finish() {
@@ -280,6 +285,23 @@ func TestHarness(t *testing.T) {
 				return at
 			},
 			want: []string{"estest: case at AT: When(estest_test.CloseTicket) has no Then, ThenError or ThenState"},
+		},
+		{
+			name: "a test that failed otherwise does not also report the missing assertion",
+			run: func(tb testing.TB) string {
+				estest.For(tb, def).Given(opened).When(CloseTicket{})
+				tb.Errorf("not written yet")
+				return ""
+			},
+			want: []string{"not written yet"},
+		},
+		{
+			name: "a skipped test does not report the missing assertion",
+			run: func(tb testing.TB) string {
+				estest.For(tb, def).Given(opened).When(CloseTicket{})
+				tb.(*recorder).skipped = true
+				return ""
+			},
 		},
 		{
 			name: "a case with no assertion fails at the end of the test",
