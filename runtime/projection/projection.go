@@ -118,11 +118,11 @@ func (p *Projection) Checkpoint() uint64 { return p.checkpoint.Load() }
 
 // Run creates or updates the durable consumer and feeds the handler until
 // ctx ends, then returns nil. A consumer that did not exist starts at the
-// beginning of the stream, after the read model's Reset (if it has one). A batch being handled when ctx ends is not
-// acknowledged: it is delivered again on the next Run. Failed batches are
-// retried with backoff and logged; Run returns an error only when the
-// consumer cannot be set up, and ErrRunning if the projection is already
-// running.
+// beginning of the stream, after the read model's Reset (if it has one). A
+// batch being handled when ctx ends is not acknowledged: it is delivered
+// again on the next Run. Failed batches are retried with backoff and
+// logged; Run returns an error only when the consumer cannot be set up,
+// and ErrRunning if the projection is already running.
 func (p *Projection) Run(ctx context.Context) error {
 	l := &loop{rebuilds: make(chan chan error, 1), done: make(chan struct{}), wake: make(chan struct{}, 1)}
 	p.mu.Lock()
