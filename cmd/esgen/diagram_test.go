@@ -1,0 +1,91 @@
+package main
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/generator"
+	"github.com/esgen/esgen/generator/diagram/diagramtest"
+)
+
+func TestDiagramPick(t *testing.T) {
+	graph := diagramtest.Graph() // Graph (machine) and Metrics (eventual)
+	orders := diagramtest.Orders()
+	two := diagramtest.Orders() // Order and Counter
+	two.Aggregates = append(two.Aggregates, diagramtest.SingleState().Aggregates...)
+	eventual := diagramtest.Graph() // Metrics only
+	eventual.Aggregates = eventual.Aggregates[1:]
+
+	tests := []struct {
+		name    string
+		f       *dsl.File
+		agg     string
+		want    string
+		wantErr string
+		usage   bool
+	}{
+		{name: "only machine", f: orders, want: "Order"},
+		{name: "only machine beside an eventual one", f: graph, want: "Graph"},
+		{name: "named", f: two, agg: "Counter", want: "Counter"},
+		{name: "several need a name", f: two, usage: true,
+			wantErr: "diagram: x.esm has several aggregates with a state machine; name one of Order, Counter"},
+		{name: "unknown", f: two, agg: "Ordre", usage: true,
+			wantErr: "diagram: x.esm has no aggregate Ordre; aggregates with a state machine: Order, Counter"},
+		{name: "eventual named", f: graph, agg: "Metrics", usage: true,
+			wantErr: "diagram: Metrics is an eventual aggregate: it has no state machine to draw; aggregates with a state machine: Graph"},
+		{name: "no machine at all", f: eventual,
+			wantErr: "diagram: x.esm has no aggregate with a state machine"},
+		{name: "unknown in a file without machines", f: eventual, agg: "X", usage: true,
+			wantErr: "diagram: x.esm has no aggregate X; the file has no aggregate with a state machine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := diagramCmd{Aggregate: tt.agg}.pick(tt.f, "x.esm")
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("err = %v, want %s", err, tt.wantErr)
+				}
+				var ee exitError
+				if isUsage := errors.As(err, &ee) && ee.code == exitUsage; isUsage != tt.usage {
+					t.Errorf("usage error = %v, want %v", isUsage, tt.usage)
+				}
+				return
+			}
+			if err != nil || a.Name != tt.want {
+				t.Fatalf("pick = %v, %v; want %s", a, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSummary(t *testing.T) {
+	u := unit{
+		src:   source{name: "graph.esm"},
+		model: diagramtest.Graph(),
+		files: []generator.File{
+			{Name: "graph.gen.go"}, {Name: "graph_gen_test.go"}, {Name: "graph_test.go", Once: true},
+			{Name: "graph.svg"}, {Name: "graph.md"}, {Name: "metrics.gen.go"}, {Name: "metrics.md"},
+			{Name: "types.gen.go"}, {Name: "graphical.md"},
+		},
+	}
+	status := map[string]string{
+		"graph.gen.go": "written", "graph_gen_test.go": "written", "graph_test.go": "kept",
+		"graph.svg": "unchanged", "graph.md": "unchanged", "metrics.gen.go": "written",
+		"metrics.md": "unchanged", "types.gen.go": "unchanged", "graphical.md": "written",
+	}
+	got := summary(u, status)
+	want := []string{
+		"graph.esm: Graph: 3 states, 5 commands, 5 events (6 versions), 5 transitions; 5 files: 2 written, 2 unchanged, 1 kept",
+		"graph.esm: Metrics (eventual): 2 events (2 versions); 2 files: 1 written, 1 unchanged",
+		"graph.esm: shared by the file's aggregates: 2 files: 1 written, 1 unchanged",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("summary =\n%q\nwant\n%q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d:\n got %s\nwant %s", i, got[i], want[i])
+		}
+	}
+}
