@@ -36,6 +36,17 @@ func validateToken(what, id string) error {
 	if len(id) > MaxIDLength {
 		return fmt.Errorf("%w: %s of %d bytes, at most %d allowed", ErrInvalidID, what, len(id), MaxIDLength)
 	}
+	// Fast path: printable ASCII other than space, '.', '*' and '>'.
+	ascii := true
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c <= ' ' || c >= 0x7f || c == '.' || c == '*' || c == '>' {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return nil
+	}
 	if !utf8.ValidString(id) {
 		return fmt.Errorf("%w: %s %q is not valid UTF-8", ErrInvalidID, what, id)
 	}

@@ -20,8 +20,8 @@ type handleOptions struct {
 // command id from ids, and correlation and causation ids equal to it.
 func resolveHandleOptions(ids *commandIDs, opts []HandleOption) handleOptions {
 	var o handleOptions
-	for _, opt := range opts {
-		opt(&o)
+	if len(opts) > 0 {
+		o = applyHandleOptions(opts)
 	}
 	if o.commandID == "" {
 		o.commandID = ids.next()
@@ -33,6 +33,16 @@ func resolveHandleOptions(ids *commandIDs, opts []HandleOption) handleOptions {
 		o.causationID = o.commandID
 	}
 	return o
+}
+
+// applyHandleOptions applies opts to options of their own, so that a call
+// without options allocates none.
+func applyHandleOptions(opts []HandleOption) handleOptions {
+	o := new(handleOptions)
+	for _, opt := range opts {
+		opt(o)
+	}
+	return *o
 }
 
 // WithCommandID sets the command's id. Event ids and the store's dedupe key

@@ -113,7 +113,14 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 				return res, fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
 			}
 		}
-		req := &AppendRequest{
+		// One allocation holds the request and, for the common command
+		// of one event, its event.
+		buf := &struct {
+			req AppendRequest
+			one [1]RawEvent
+		}{}
+		req := &buf.req
+		*req = AppendRequest{
 			Ref:              ref,
 			ExpectedVersion:  inst.Version,
 			ExpectedSequence: inst.Sequence,
@@ -123,7 +130,11 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			CausationID:      o.causationID,
 			Actor:            o.actor,
 			Traceparent:      o.traceparent,
-			Events:           make([]RawEvent, len(events)),
+		}
+		if len(events) == 1 {
+			req.Events = buf.one[:]
+		} else {
+			req.Events = make([]RawEvent, len(events))
 		}
 		for i, e := range events {
 			if req.Events[i], err = r.def.Events.Encode(e); err != nil {

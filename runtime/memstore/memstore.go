@@ -14,6 +14,7 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/esgen/esgen/runtime/es"
 )
@@ -27,20 +28,102 @@ type Store struct {
 	snapshots map[es.Ref]es.Snapshot
 }
 
-// stream is the history of one aggregate instance.
+// dedupeWindow is how many of an aggregate's newest appends are found by
+// command id wherever they are retried (JetStream's dedupe is bounded by
+// time instead). A retry at the sequence it was stored after is found at
+// any age.
+const dedupeWindow = 1024
+
+// stream is the history of one aggregate instance: its appends in order.
 type stream struct {
-	records   []es.Record    // in version order; records[i].Version == i+1
-	appends   []appended     // in sequence order
-	byCommand map[string]int // command id -> index in appends
+	appends []*batch          // in sequence and version order
+	recent  map[string]*batch // command id -> append, for the newest dedupeWindow appends
 }
 
-// appended remembers one stored append for concurrency checks and for
-// recognising a retried command.
-type appended struct {
-	sequence  uint64
-	commandID string
-	first     int // index of its first record in stream.records
-	n         int // number of records
+// retried returns the stored append req retries, if any: the newest
+// appends by command id, and the append right after the expected sequence.
+func (st *stream) retried(req *es.AppendRequest) *batch {
+	if b := st.recent[req.CommandID]; b != nil {
+		return b
+	}
+	if n := len(st.appends); n == 0 || st.appends[n-1].seq == req.ExpectedSequence {
+		return nil // nothing stored after the expected sequence
+	}
+	i, _ := slices.BinarySearchFunc(st.appends, req.ExpectedSequence+1, func(b *batch, seq uint64) int {
+		switch {
+		case b.seq < seq:
+			return -1
+		case b.seq > seq:
+			return 1
+		}
+		return 0
+	})
+	if i < len(st.appends) && st.appends[i].cmd == req.CommandID {
+		return st.appends[i]
+	}
+	return nil
+}
+
+// add appends b and keeps the dedupe index to the window.
+func (st *stream) add(b *batch) {
+	st.appends = append(st.appends, b)
+	st.recent[b.cmd] = b
+	if n := len(st.appends); n > dedupeWindow {
+		old := st.appends[n-dedupeWindow-1]
+		if st.recent[old.cmd] == old {
+			delete(st.recent, old.cmd)
+		}
+	}
+}
+
+// batch is one stored append: the metadata its events share and the
+// events themselves, in compact form (the aggregate is the stream's).
+// Records are built when read.
+type batch struct {
+	seq    uint64
+	first  uint64 // version of the first event
+	time   time.Time
+	cmd    string
+	corr   string
+	cause  string
+	actor  string
+	tp     string
+	events []es.RawEvent
+	one    [1]es.RawEvent // holds the event of a one-event append
+}
+
+func (b *batch) last() uint64 { return b.first + uint64(len(b.events)) - 1 }
+
+// record builds the record of event i of b, an append to ref. Its payload
+// is shared with the store: callers that hand it out clone it.
+func (b *batch) record(ref es.Ref, i int) es.Record {
+	return es.Record{
+		Metadata: es.Metadata{
+			EventID:       es.EventID(b.cmd, i),
+			AggregateType: ref.Type,
+			AggregateID:   ref.ID,
+			Version:       b.first + uint64(i),
+			Time:          b.time,
+			CorrelationID: b.corr,
+			CausationID:   b.cause,
+			Actor:         b.actor,
+			Traceparent:   b.tp,
+			EventType:     b.events[i].Type,
+			SchemaVersion: b.events[i].SchemaVersion,
+			Sequence:      b.seq,
+		},
+		Data: b.events[i].Data,
+	}
+}
+
+// result rebuilds the AppendResult of a stored append, as a retry gets it.
+func (b *batch) result(ref es.Ref) es.AppendResult {
+	recs := make([]es.Record, len(b.events))
+	for i := range recs {
+		recs[i] = b.record(ref, i)
+		recs[i].Data = slices.Clone(recs[i].Data)
+	}
+	return es.AppendResult{Sequence: b.seq, Version: b.last(), Records: recs, Duplicate: true}
 }
 
 // Option configures a Store.
@@ -67,13 +150,16 @@ var (
 
 // Append stores every event of req or none. See es.Store.
 //
-// When the aggregate already holds an append of req.CommandID, req is a
-// retry of that write and Append returns its stored result again, with
-// Duplicate set, instead of storing it twice or failing with a conflict
-// (JetStream's Nats-Msg-Id dedupe does the same within its window; the
-// in-memory store remembers every command). Otherwise an ExpectedSequence
+// When req.CommandID is one of the aggregate's newest appends (1024 of
+// them; JetStream's Nats-Msg-Id dedupe has a time window), or the append
+// right after req.ExpectedSequence, req is a retry of that write and Append
+// returns its stored result again, with Duplicate set, instead of storing
+// it twice or failing with a conflict. Otherwise an ExpectedSequence
 // that is not the aggregate's last, or an ExpectedVersion that is not its
 // event count, fails with an *es.ConflictError.
+//
+// The result's records share payloads with the request, not with the
+// store: the caller owns both.
 func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
 	if err := ctx.Err(); err != nil {
 		return es.AppendResult{}, err
@@ -81,69 +167,77 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if err := validateRequest(req); err != nil {
 		return es.AppendResult{}, err
 	}
+	// Copy the payloads before taking the lock, into one allocation.
+	b := &batch{
+		first: req.ExpectedVersion + 1,
+		time:  req.Time.UTC(),
+		cmd:   req.CommandID,
+		corr:  req.CorrelationID,
+		cause: req.CausationID,
+		actor: req.Actor,
+		tp:    req.Traceparent,
+	}
+	if len(req.Events) == 1 {
+		b.events = b.one[:]
+	} else {
+		b.events = make([]es.RawEvent, len(req.Events))
+	}
+	size := 0
+	for _, e := range req.Events {
+		size += len(e.Data)
+	}
+	buf := make([]byte, 0, size)
+	for i, e := range req.Events {
+		buf = append(buf, e.Data...)
+		b.events[i] = es.RawEvent{Type: e.Type, SchemaVersion: e.SchemaVersion, Data: buf[len(buf)-len(e.Data) : len(buf) : len(buf)]}
+	}
+
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	st := s.streams[req.Ref]
 	if st == nil {
-		st = &stream{}
+		st = &stream{recent: make(map[string]*batch)}
+		s.streams[req.Ref] = st
 	}
-	if i, ok := st.byCommand[req.CommandID]; ok {
-		// A retry of a stored command, wherever it expects to append.
-		res := st.result(st.appends[i])
-		res.Duplicate = true
-		return res, nil
+	if b := st.retried(req); b != nil {
+		s.mu.Unlock()
+		return b.result(req.Ref), nil
 	}
-	if _, ok := st.after(req.ExpectedSequence); ok {
-		return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence}
+	var last *batch
+	if n := len(st.appends); n > 0 {
+		last = st.appends[n-1]
 	}
-	if last := st.lastSequence(); last != req.ExpectedSequence {
-		// No append after the expected sequence, yet it is not the last:
-		// the writer expects a sequence this aggregate never had.
+	switch {
+	case last == nil && req.ExpectedSequence != 0, last != nil && last.seq != req.ExpectedSequence:
+		var lastSeq uint64
+		if last != nil {
+			lastSeq = last.seq
+		}
+		s.mu.Unlock()
 		return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence,
-			Err: fmt.Errorf("last sequence is %d", last)}
-	}
-	if v := uint64(len(st.records)); v != req.ExpectedVersion {
+			Err: fmt.Errorf("last sequence is %d", lastSeq)}
+	case last == nil && req.ExpectedVersion != 0, last != nil && last.last() != req.ExpectedVersion:
+		var v uint64
+		if last != nil {
+			v = last.last()
+		}
+		s.mu.Unlock()
 		return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence,
 			Err: fmt.Errorf("expected version %d, aggregate has %d events", req.ExpectedVersion, v)}
 	}
 	s.seq++
-	a := appended{sequence: s.seq, commandID: req.CommandID, first: len(st.records), n: len(req.Events)}
-	out := make([]es.Record, len(req.Events))
-	for i, e := range req.Events {
-		out[i] = es.Record{
-			Metadata: es.Metadata{
-				EventID:       es.EventID(req.CommandID, i),
-				AggregateType: req.Ref.Type,
-				AggregateID:   req.Ref.ID,
-				Version:       req.ExpectedVersion + uint64(i) + 1,
-				Time:          req.Time,
-				CorrelationID: req.CorrelationID,
-				CausationID:   req.CausationID,
-				Actor:         req.Actor,
-				Traceparent:   req.Traceparent,
-				EventType:     e.Type,
-				SchemaVersion: e.SchemaVersion,
-				Sequence:      a.sequence,
-			},
-			Data: e.Data,
+	b.seq = s.seq
+	st.add(b)
+	s.mu.Unlock()
+
+	recs := make([]es.Record, len(req.Events))
+	for i := range recs {
+		recs[i] = b.record(req.Ref, i)
+		recs[i].Data = req.Events[i].Data
+		if recs[i].Data == nil {
+			recs[i].Data = []byte{}
 		}
-		rec := out[i]
-		rec.Data = slices.Clone(e.Data)
-		if rec.Data == nil {
-			rec.Data = []byte{}
-			out[i].Data = rec.Data
-		}
-		st.records = append(st.records, rec)
 	}
-	if st.byCommand == nil {
-		st.byCommand = make(map[string]int)
-	}
-	st.byCommand[req.CommandID] = len(st.appends)
-	st.appends = append(st.appends, a)
-	s.streams[req.Ref] = st
-	// The result's records share payloads with the request, not with the
-	// store: the caller owns both.
-	return es.AppendResult{Sequence: a.sequence, Version: out[len(out)-1].Version, Records: out}, nil
+	return es.AppendResult{Sequence: b.seq, Version: b.last(), Records: recs}, nil
 }
 
 // validateRequest rejects requests no store could honour.
@@ -165,39 +259,9 @@ func validateRequest(req *es.AppendRequest) error {
 	return nil
 }
 
-// after returns the first append whose sequence is greater than seq.
-func (st *stream) after(seq uint64) (appended, bool) {
-	i, _ := slices.BinarySearchFunc(st.appends, seq+1, func(a appended, target uint64) int {
-		switch {
-		case a.sequence < target:
-			return -1
-		case a.sequence > target:
-			return 1
-		}
-		return 0
-	})
-	if i == len(st.appends) {
-		return appended{}, false
-	}
-	return st.appends[i], true
-}
-
-func (st *stream) lastSequence() uint64 {
-	if len(st.appends) == 0 {
-		return 0
-	}
-	return st.appends[len(st.appends)-1].sequence
-}
-
-// result rebuilds the AppendResult of a stored append.
-func (st *stream) result(a appended) es.AppendResult {
-	recs := cloneRecords(st.records[a.first : a.first+a.n])
-	return es.AppendResult{Sequence: a.sequence, Version: recs[len(recs)-1].Version, Records: recs}
-}
-
 // Read yields the events of ref whose version is greater than from.Version,
 // in order. It reads a consistent view: events appended while the loop runs
-// are not yielded. An invalid id yields one error matching es.ErrInvalidID.
+// are not yielded. An invalid ref yields one error matching es.ErrInvalidID.
 func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
 	return func(yield func(es.Record, error) bool) {
 		if err := ctx.Err(); err != nil {
@@ -209,21 +273,40 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 			return
 		}
 		s.mu.RLock()
-		var recs []es.Record
-		if st := s.streams[ref]; st != nil && from.Version < uint64(len(st.records)) {
-			// Records are only ever appended, never changed in place, so
-			// the elements of this view stay as they are after unlocking.
-			recs = st.records[from.Version:len(st.records):len(st.records)]
+		var view []*batch
+		if st := s.streams[ref]; st != nil {
+			// Appends are only ever added, never changed: the view stays
+			// valid after unlocking.
+			view = st.appends[:len(st.appends):len(st.appends)]
 		}
 		s.mu.RUnlock()
-		for _, rec := range recs {
-			if err := ctx.Err(); err != nil {
-				yield(es.Record{}, err)
-				return
+		// The first append holding a version after from.
+		i, _ := slices.BinarySearchFunc(view, from.Version+1, func(b *batch, v uint64) int {
+			switch {
+			case b.last() < v:
+				return -1
+			case b.first > v:
+				return 1
 			}
-			rec.Data = slices.Clone(rec.Data)
-			if !yield(rec, nil) {
-				return
+			return 0
+		})
+		for _, b := range view[i:] {
+			for j := range b.events {
+				if b.first+uint64(j) <= from.Version {
+					continue
+				}
+				if err := ctx.Err(); err != nil {
+					yield(es.Record{}, err)
+					return
+				}
+				rec := b.record(ref, j)
+				rec.Data = slices.Clone(rec.Data)
+				if rec.Data == nil {
+					rec.Data = []byte{}
+				}
+				if !yield(rec, nil) {
+					return
+				}
 			}
 		}
 	}
@@ -261,13 +344,4 @@ func (s *Store) SaveSnapshot(ctx context.Context, ref es.Ref, snap es.Snapshot) 
 	s.snapshots[ref] = snap
 	s.mu.Unlock()
 	return nil
-}
-
-func cloneRecords(recs []es.Record) []es.Record {
-	out := make([]es.Record, len(recs))
-	for i, r := range recs {
-		r.Data = slices.Clone(r.Data)
-		out[i] = r
-	}
-	return out
 }

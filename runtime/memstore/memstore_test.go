@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/esgen/esgen/runtime/es"
@@ -64,5 +65,45 @@ func TestStartSequence(t *testing.T) {
 	if res.Sequence != 42 || res.Version != 2 || res.Records[0].Sequence != 42 || res.Records[1].Sequence != 42 {
 		t.Errorf("first append: sequence %d version %d records at %d %d, want 42 2 42 42",
 			res.Sequence, res.Version, res.Records[0].Sequence, res.Records[1].Sequence)
+	}
+}
+
+// TestDedupeWindow: a command retried at the aggregate's newest position is
+// recognised while it is among the newest 1024 appends; at the position it
+// was stored at, at any age.
+func TestDedupeWindow(t *testing.T) {
+	s := memstore.New()
+	ref := es.Ref{Type: "T", ID: "x"}
+	ev := []es.RawEvent{{Type: "E", SchemaVersion: 1, Data: []byte(`{}`)}}
+	var at es.Position
+	var first es.AppendResult
+	for i := range 1100 {
+		res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: "c" + strconv.Itoa(i),
+			ExpectedVersion: at.Version, ExpectedSequence: at.Sequence, Events: ev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = res
+		}
+		at = es.Position{Version: res.Version, Sequence: res.Sequence}
+	}
+	retry := func(cmd string, pos es.Position) es.AppendResult {
+		t.Helper()
+		res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: cmd,
+			ExpectedVersion: pos.Version, ExpectedSequence: pos.Sequence, Events: ev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := retry("c1000", at); !res.Duplicate || res.Version != 1001 {
+		t.Errorf("recent command retried at the newest position: %+v, want the stored version 1001", res)
+	}
+	if res := retry("c0", es.Position{}); !res.Duplicate || res.Sequence != first.Sequence {
+		t.Errorf("old command retried where it was stored: %+v, want the stored result", res)
+	}
+	if res := retry("c0", at); res.Duplicate || res.Version != 1101 {
+		t.Errorf("command older than the window retried at the newest position: %+v, want a new append", res)
 	}
 }
