@@ -1,6 +1,364 @@
 // Package ast is the syntax tree of a .esm file as parsed, before names are
-// resolved. Every node carries its position. (Placeholder until the grammar lands.)
+// resolved. Every node carries the position of its first token; closing
+// braces are kept as nodes so that tools (the formatter) know where blocks
+// end. The struct tags are the participle grammar of the language.
+//
+// Comments are not part of the grammar: the lexer keeps them aside, Parse
+// collects them in File.Comments and attaches each doc comment (a block of
+// `//` lines directly above a declaration) to the declaration's Doc field.
 package ast
 
+import "github.com/alecthomas/participle/v2/lexer"
+
+// Position locates a token: file name, byte offset, 1-based line and
+// 1-based byte column.
+type Position = lexer.Position
+
 // File is a parsed .esm file.
-type File struct{}
+type File struct {
+	Pos     Position
+	Doc     *CommentGroup // comment block directly above the package clause
+	Package *Package      `parser:"@@"`
+	Imports []*Import     `parser:"@@*"`
+	Decls   []Decl        `parser:"@@*"`
+	// EOF is the position just after the last byte of the file.
+	EOF Position
+	// Comments holds every comment of the file in source order, doc
+	// comments included.
+	Comments []*CommentGroup
+}
+
+// Package is the package clause: the Go package name of the generated code.
+type Package struct {
+	Pos  Position
+	Doc  *CommentGroup
+	Name *Ident `parser:"'package' @@"`
+}
+
+// Import is an import declaration: `import "time"`, `import pb "x/y"` or a
+// parenthesised group of specs.
+type Import struct {
+	Pos    Position
+	Doc    *CommentGroup
+	Single *ImportSpec  `parser:"'import' ( @@"`
+	Group  *ImportGroup `parser:"         | @@ )"`
+}
+
+// Specs returns the import specs of the declaration.
+func (im *Import) Specs() []*ImportSpec {
+	if im.Single != nil {
+		return []*ImportSpec{im.Single}
+	}
+	if im.Group != nil {
+		return im.Group.Specs
+	}
+	return nil
+}
+
+// ImportGroup is `( spec... )`.
+type ImportGroup struct {
+	Pos   Position
+	Specs []*ImportSpec `parser:"'(' ( @@ ';'? )*"`
+	Close *RParen       `parser:"@@"`
+}
+
+// ImportSpec is one imported Go package with an optional alias.
+type ImportSpec struct {
+	Pos   Position
+	Doc   *CommentGroup
+	Alias *Ident  `parser:"@@?"`
+	Path  *String `parser:"@@"`
+}
+
+// Decl is a top-level declaration: *Extern, *TypeDecl or *Aggregate.
+type Decl interface {
+	decl()
+	// Position returns the position of the declaration's first token.
+	Position() Position
+}
+
+// Extern declares a type of the consumer's Go package: `extern Money`.
+type Extern struct {
+	Pos  Position
+	Doc  *CommentGroup
+	Name *Ident `parser:"'extern' @@"`
+}
+
+// TypeDecl declares a value type: `type LineItem { sku string }`.
+type TypeDecl struct {
+	Pos  Position
+	Doc  *CommentGroup
+	Name *Ident `parser:"'type' @@"`
+	Body *Body  `parser:"@@"`
+}
+
+// Aggregate is `[eventual] aggregate Name { member... }`.
+type Aggregate struct {
+	Pos      Position
+	Doc      *CommentGroup
+	Eventual *EventualMark `parser:"@@?"`
+	Name     *Ident        `parser:"'aggregate' @@ '{'"`
+	Members  []Member      `parser:"@@*"`
+	Close    *RBrace       `parser:"@@"`
+}
+
+func (*Extern) decl()    {}
+func (*TypeDecl) decl()  {}
+func (*Aggregate) decl() {}
+
+// Position returns the position of the first token.
+func (d *Extern) Position() Position { return d.Pos }
+
+// Position returns the position of the first token.
+func (d *TypeDecl) Position() Position { return d.Pos }
+
+// Position returns the position of the first token.
+func (d *Aggregate) Position() Position { return d.Pos }
+
+// Member is a member of an aggregate: an option (*IDOption, *StreamOption,
+// *SubjectOption, *SnapshotOption), a *State, *Command, *Event or
+// *Transition.
+type Member interface {
+	member()
+	// Position returns the position of the member's first token.
+	Position() Position
+}
+
+// IDOption is `id Type`: the Go type of the aggregate id.
+type IDOption struct {
+	Pos  Position
+	Doc  *CommentGroup
+	Type *Type `parser:"'id' @@"`
+}
+
+// StreamOption is `stream "NAME"`: the JetStream stream of the aggregate.
+type StreamOption struct {
+	Pos  Position
+	Doc  *CommentGroup
+	Name *String `parser:"'stream' @@"`
+}
+
+// SubjectOption is `subject "prefix"`: the subject prefix of the aggregate.
+type SubjectOption struct {
+	Pos    Position
+	Doc    *CommentGroup
+	Prefix *String `parser:"'subject' @@"`
+}
+
+// SnapshotOption is `snapshot every N`.
+type SnapshotOption struct {
+	Pos   Position
+	Doc   *CommentGroup
+	Every *Int `parser:"'snapshot' 'every' @@"`
+}
+
+// State is `state Name [initial] [final] [{ fields }]`.
+type State struct {
+	Pos   Position
+	Doc   *CommentGroup
+	Name  *Ident       `parser:"'state' @@"`
+	Flags []*StateFlag `parser:"@@*"`
+	Body  *Body        `parser:"@@?"`
+}
+
+// Command is `command Name [{ fields }]`.
+type Command struct {
+	Pos  Position
+	Doc  *CommentGroup
+	Name *Ident `parser:"'command' @@"`
+	Body *Body  `parser:"@@?"`
+}
+
+// Event is `event Name [vN] [upcast] [{ fields }]`: one schema version of
+// an event.
+type Event struct {
+	Pos     Position
+	Doc     *CommentGroup
+	Name    *Ident      `parser:"'event' @@"`
+	Version *Version    `parser:"@@?"`
+	Upcast  *UpcastMark `parser:"@@?"`
+	Body    *Body       `parser:"@@?"`
+}
+
+// Transition is `on Command: branch | branch ...`.
+type Transition struct {
+	Pos      Position
+	Doc      *CommentGroup
+	Command  *Ident    `parser:"'on' @@ ':'"`
+	Branches []*Branch `parser:"@@ ( '|' @@ )*"`
+}
+
+// Branch is `Source, Source -> Target [emits Event, Event]`.
+type Branch struct {
+	Pos   Position
+	From  []*Ident `parser:"@@ ( ',' @@ )*"`
+	Arrow *Arrow   `parser:"@@"`
+	To    *Ident   `parser:"@@"`
+	Emits []*Ident `parser:"( 'emits' @@ ( ',' @@ )* )?"`
+}
+
+func (*IDOption) member()       {}
+func (*StreamOption) member()   {}
+func (*SubjectOption) member()  {}
+func (*SnapshotOption) member() {}
+func (*State) member()          {}
+func (*Command) member()        {}
+func (*Event) member()          {}
+func (*Transition) member()     {}
+
+// Position returns the position of the first token.
+func (m *IDOption) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *StreamOption) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *SubjectOption) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *SnapshotOption) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *State) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *Command) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *Event) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *Transition) Position() Position { return m.Pos }
+
+// Body is `{ field... }`.
+type Body struct {
+	Pos    Position
+	Fields []*Field `parser:"'{' ( @@ ';'? )*"`
+	Close  *RBrace  `parser:"@@"`
+}
+
+// Field is `name Type [= literal]`.
+type Field struct {
+	Pos     Position
+	Doc     *CommentGroup // the block above the field, else its line comment
+	Name    *Ident        `parser:"@@"`
+	Type    *Type         `parser:"@@"`
+	Default *Literal      `parser:"( '=' @@ )?"`
+}
+
+// Type is a Go type: exactly one of Slice, Map, Pointer and Named is set.
+type Type struct {
+	Pos     Position
+	Slice   *Type     `parser:"  '[' ']' @@"`
+	Map     *MapType  `parser:"| @@"`
+	Pointer *Type     `parser:"| '*' @@"`
+	Named   *TypeName `parser:"| @@"`
+}
+
+// String returns the type as written, in canonical spacing.
+func (t *Type) String() string {
+	switch {
+	case t == nil:
+		return ""
+	case t.Slice != nil:
+		return "[]" + t.Slice.String()
+	case t.Map != nil:
+		return "map[" + t.Map.Key.String() + "]" + t.Map.Elem.String()
+	case t.Pointer != nil:
+		return "*" + t.Pointer.String()
+	case t.Named != nil:
+		return t.Named.String()
+	}
+	return ""
+}
+
+// MapType is `map[Key]Elem`.
+type MapType struct {
+	Pos  Position
+	Key  *Type `parser:"'map' '[' @@ ']'"`
+	Elem *Type `parser:"@@"`
+}
+
+// TypeName is `Name` or `pkg.Name`. When Sel is set, First is the package
+// qualifier and Sel the type name.
+type TypeName struct {
+	Pos   Position
+	First *Ident `parser:"@@"`
+	Sel   *Ident `parser:"( '.' @@ )?"`
+}
+
+// String returns the name as written.
+func (n *TypeName) String() string {
+	if n.Sel != nil {
+		return n.First.Name + "." + n.Sel.Name
+	}
+	return n.First.Name
+}
+
+// Ident is a name.
+type Ident struct {
+	Pos  Position
+	Name string `parser:"@( Ident | Version )"`
+}
+
+// EventualMark is the `eventual` keyword of an eventual aggregate.
+type EventualMark struct {
+	Pos  Position
+	Name string `parser:"@'eventual'"`
+}
+
+// StateFlag is `initial` or `final` after a state name.
+type StateFlag struct {
+	Pos  Position
+	Name string `parser:"@( 'initial' | 'final' )"`
+}
+
+// UpcastMark is the `upcast` marker of an event version whose upcast from
+// the previous version is user code.
+type UpcastMark struct {
+	Pos  Position
+	Name string `parser:"@'upcast'"`
+}
+
+// Version is an event version such as `v2`.
+type Version struct {
+	Pos  Position
+	Text string `parser:"@Version"`
+}
+
+// Arrow is the `->` between the sources and the target of a branch.
+type Arrow struct {
+	Pos  Position
+	Text string `parser:"@'->'"`
+}
+
+// RBrace is the `}` closing a block.
+type RBrace struct {
+	Pos  Position
+	Text string `parser:"@'}'"`
+}
+
+// RParen is the `)` closing an import group.
+type RParen struct {
+	Pos  Position
+	Text string `parser:"@')'"`
+}
+
+// String is a string literal as written, quotes and escapes included.
+type String struct {
+	Pos  Position
+	Text string `parser:"@String"`
+}
+
+// Int is a decimal integer literal as written.
+type Int struct {
+	Pos  Position
+	Text string `parser:"@Int"`
+}
+
+// Literal is a constant: a string, integer, float, true or false, as
+// written.
+type Literal struct {
+	Pos  Position
+	Text string `parser:"@( String | Int | Float | 'true' | 'false' )"`
+}

@@ -1,0 +1,419 @@
+package dsl
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/esgen/esgen/dsl/ast"
+)
+
+// aggScope holds the names declared in one aggregate while it is checked.
+type aggScope struct {
+	a        *Aggregate
+	states   map[string]*State
+	commands map[string]*Command
+	events   map[string]*Event
+
+	stateNames, commandNames, eventNames []string
+
+	stateDecls map[*State]*ast.State
+	cmdDecls   map[*Command]*ast.Command
+	eventDecls map[*Event][]*ast.Event // in version order once versions are checked
+
+	transitions map[*Command]*transitionInfo // first on clause of each command
+	branchDecls map[*Branch]*ast.Branch
+	edges       map[*State][]*State // from source to target, over every branch that resolves
+	isSource    map[*State]bool     // states some branch leaves
+	emitted     map[*Event]bool     // events some branch emits
+	handled     map[*Command]bool   // commands some on clause handles
+}
+
+// kindOf explains what a name is when it is used as a type.
+func (s *aggScope) kindOf(name string) string {
+	switch {
+	case s.states[name] != nil:
+		return name + " is a state: fields can use value types, externs and Go types"
+	case s.commands[name] != nil:
+		return name + " is a command: fields can use value types, externs and Go types"
+	case s.events[name] != nil:
+		return name + " is an event: fields can use value types, externs and Go types"
+	}
+	return ""
+}
+
+// aggregate checks one aggregate declaration and returns its model.
+func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
+	a := &Aggregate{Name: d.Name.Name, Doc: d.Doc.Text(), Pos: fromLexer(d.Pos), Eventual: d.Eventual != nil}
+	s := &aggScope{
+		a:          a,
+		states:     map[string]*State{},
+		commands:   map[string]*Command{},
+		events:     map[string]*Event{},
+		stateDecls: map[*State]*ast.State{},
+		cmdDecls:   map[*Command]*ast.Command{},
+		eventDecls: map[*Event][]*ast.Event{},
+
+		transitions: map[*Command]*transitionInfo{},
+		branchDecls: map[*Branch]*ast.Branch{},
+		edges:       map[*State][]*State{},
+		isSource:    map[*State]bool{},
+		emitted:     map[*Event]bool{},
+		handled:     map[*Command]bool{},
+	}
+	c.agg = s
+	defer func() { c.agg = nil }()
+	c.checkExportable(d.Name, "aggregate")
+
+	var transitions []*ast.Transition
+	opts := map[string]ast.Position{}
+	for _, m := range d.Members {
+		switch m := m.(type) {
+		case *ast.IDOption, *ast.StreamOption, *ast.SubjectOption, *ast.SnapshotOption:
+			c.option(a, m, opts)
+		case *ast.State:
+			c.declareState(s, m)
+		case *ast.Command:
+			c.declareCommand(s, m)
+		case *ast.Event:
+			c.declareEvent(s, m)
+		case *ast.Transition:
+			if a.Eventual {
+				c.report(m.Pos, codeEventualMachine, "", "eventual aggregate %s cannot have transitions: it only records events", a.Name)
+				continue
+			}
+			transitions = append(transitions, m)
+		}
+	}
+	if a.IDType == nil {
+		a.IDType = &TypeExpr{Kind: TypeBuiltin, Name: "string", Pos: a.Pos}
+	}
+	for _, st := range a.States {
+		st.Fields = c.fields(s.stateDecls[st].Body, "state "+st.Name, false)
+	}
+	for _, cmd := range a.Commands {
+		cmd.Fields = c.fields(s.cmdDecls[cmd].Body, "command "+cmd.Name, false)
+	}
+	for _, ev := range a.Events {
+		c.versions(s, ev)
+	}
+	if a.Eventual {
+		if len(a.Events) == 0 {
+			c.report(d.Name.Pos, codeEmptyAggregate, "", "eventual aggregate %s declares no event", a.Name)
+		}
+		c.checkNaming(s)
+		return a
+	}
+	c.initialState(s, d)
+	for _, t := range transitions {
+		if tr := c.transition(s, t); tr != nil {
+			a.Transitions = append(a.Transitions, tr)
+		}
+	}
+	c.evolutions(s)
+	c.reachability(s)
+	c.checkNaming(s)
+	return a
+}
+
+// option checks one aggregate option.
+func (c *checker) option(a *Aggregate, m ast.Member, seen map[string]ast.Position) {
+	var name string
+	switch m.(type) {
+	case *ast.IDOption:
+		name = "id"
+	case *ast.StreamOption:
+		name = "stream"
+	case *ast.SubjectOption:
+		name = "subject"
+	case *ast.SnapshotOption:
+		name = "snapshot"
+	}
+	if prev, ok := seen[name]; ok {
+		c.report(m.Position(), codeDuplicateOption, "", "option %s of aggregate %s is already set at line %d", name, a.Name, prev.Line)
+		return
+	}
+	seen[name] = m.Position()
+	switch m := m.(type) {
+	case *ast.IDOption:
+		t := c.resolveType(m.Type)
+		if t == nil {
+			return
+		}
+		_, isInt := intBits[t.Name]
+		if !(t.Kind == TypeBuiltin && (t.Name == "string" || isInt) || t.Kind == TypeExtern || t.Kind == TypeQualified) {
+			c.report(m.Type.Pos, codeInvalidOption, "use string, an integer type, an extern or an imported type",
+				"aggregate id type %s cannot identify an aggregate", t)
+			return
+		}
+		a.IDType = t
+	case *ast.StreamOption:
+		v, _ := strconv.Unquote(m.Name.Text)
+		if msg := streamNameProblem(v); msg != "" {
+			c.report(m.Name.Pos, codeInvalidOption, "", "stream name %s %s", m.Name.Text, msg)
+			return
+		}
+		a.Stream = v
+	case *ast.SubjectOption:
+		v, _ := strconv.Unquote(m.Prefix.Text)
+		if msg := subjectProblem(v); msg != "" {
+			c.report(m.Prefix.Pos, codeInvalidOption, "", "subject prefix %s %s", m.Prefix.Text, msg)
+			return
+		}
+		a.Subject = v
+	case *ast.SnapshotOption:
+		if a.Eventual {
+			c.report(m.Pos, codeEventualMachine, "", "eventual aggregate %s has no state to snapshot", a.Name)
+			return
+		}
+		n, err := strconv.ParseInt(m.Every.Text, 10, 32)
+		if err != nil || n < 1 {
+			c.report(m.Every.Pos, codeInvalidOption, "", "snapshot every %s: the interval must be between 1 and %d events", m.Every.Text, int32(1<<31-1))
+			return
+		}
+		a.SnapshotEvery = int(n)
+	}
+}
+
+// streamNameProblem says why a JetStream stream name is unusable; "" when
+// it is fine.
+func streamNameProblem(v string) string {
+	switch {
+	case v == "":
+		return "is empty"
+	case len(v) > 255:
+		return "is longer than 255 bytes"
+	case strings.ContainsAny(v, ".*> \t\r\n/\\"):
+		return "contains one of . * > / \\ or white space, which JetStream stream names cannot"
+	}
+	for _, r := range v {
+		if r < ' ' || r == 0x7f {
+			return "contains a control character"
+		}
+	}
+	return ""
+}
+
+// subjectProblem says why a NATS subject prefix is unusable; "" when it is
+// fine.
+func subjectProblem(v string) string {
+	if v == "" {
+		return "is empty"
+	}
+	for _, tok := range strings.Split(v, ".") {
+		switch {
+		case tok == "":
+			return "has an empty token: dots separate non-empty tokens"
+		case tok == "*" || tok == ">" || strings.ContainsAny(tok, "*>"):
+			return "contains a wildcard (* or >)"
+		case strings.ContainsAny(tok, " \t\r\n"):
+			return "contains white space"
+		}
+		for _, r := range tok {
+			if r < ' ' || r == 0x7f {
+				return "contains a control character"
+			}
+		}
+	}
+	return ""
+}
+
+// declareState records a state.
+func (c *checker) declareState(s *aggScope, m *ast.State) {
+	a := s.a
+	if a.Eventual {
+		c.report(m.Pos, codeEventualMachine, "", "eventual aggregate %s cannot have states: it only records events", a.Name)
+		return
+	}
+	name := m.Name.Name
+	if prev := s.states[name]; prev != nil {
+		c.report(m.Name.Pos, codeDuplicate, "", "state %s is already declared at line %d", name, prev.Pos.Line)
+		return
+	}
+	c.checkExportable(m.Name, "state")
+	st := &State{Name: name, Doc: m.Doc.Text(), Pos: fromLexer(m.Pos)}
+	for _, fl := range m.Flags {
+		p := &st.Initial
+		if fl.Name == "final" {
+			p = &st.Final
+		}
+		if *p {
+			c.report(fl.Pos, codeDuplicate, "", "state %s is already marked %s", name, fl.Name)
+		}
+		*p = true
+	}
+	s.states[name] = st
+	s.stateNames = append(s.stateNames, name)
+	s.stateDecls[st] = m
+	a.States = append(a.States, st)
+}
+
+// declareCommand records a command.
+func (c *checker) declareCommand(s *aggScope, m *ast.Command) {
+	a := s.a
+	if a.Eventual {
+		c.report(m.Pos, codeEventualMachine, "", "eventual aggregate %s cannot have commands: events are appended directly", a.Name)
+		return
+	}
+	name := m.Name.Name
+	if prev := s.commands[name]; prev != nil {
+		c.report(m.Name.Pos, codeDuplicate, "", "command %s is already declared at line %d", name, prev.Pos.Line)
+		return
+	}
+	c.checkExportable(m.Name, "command")
+	cmd := &Command{Name: name, Doc: m.Doc.Text(), Pos: fromLexer(m.Pos)}
+	s.commands[name] = cmd
+	s.commandNames = append(s.commandNames, name)
+	s.cmdDecls[cmd] = m
+	a.Commands = append(a.Commands, cmd)
+}
+
+// declareEvent records one version declaration of an event.
+func (c *checker) declareEvent(s *aggScope, m *ast.Event) {
+	name := m.Name.Name
+	ev := s.events[name]
+	if ev == nil {
+		c.checkExportable(m.Name, "event")
+		ev = &Event{Name: name, Doc: m.Doc.Text(), Pos: fromLexer(m.Pos)}
+		s.events[name] = ev
+		s.eventNames = append(s.eventNames, name)
+		s.a.Events = append(s.a.Events, ev)
+	}
+	s.eventDecls[ev] = append(s.eventDecls[ev], m)
+}
+
+// versions checks the version declarations of an event and fills its
+// Versions and their upcast hooks.
+func (c *checker) versions(s *aggScope, ev *Event) {
+	decls := s.eventDecls[ev]
+	first := decls[0]
+	type decl struct {
+		n int
+		d *ast.Event
+	}
+	var vs []decl
+	seen := map[int]*ast.Event{}
+	for i, d := range decls {
+		n := 1
+		if d.Version == nil {
+			if len(decls) > 1 {
+				if i == 0 {
+					continue // reported at the other declarations
+				}
+				c.report(d.Name.Pos, codeDuplicate, "number every declaration of the event: v1, v2...",
+					"event %s is already declared at line %d", ev.Name, first.Pos.Line)
+				continue
+			}
+		} else {
+			num, err := strconv.Atoi(d.Version.Text[1:])
+			if err != nil || num < 1 {
+				c.report(d.Version.Pos, codeInvalidVersion, "", "event version %s is invalid: versions count from v1", d.Version.Text)
+				continue
+			}
+			n = num
+			if first.Version == nil {
+				c.report(d.Name.Pos, codeDuplicate, "number every declaration of the event: v1, v2...",
+					"event %s is already declared without a version at line %d", ev.Name, first.Pos.Line)
+				continue
+			}
+		}
+		if prev := seen[n]; prev != nil {
+			c.report(d.Version.Pos, codeDuplicate, "", "event %s v%d is already declared at line %d", ev.Name, n, prev.Pos.Line)
+			continue
+		}
+		seen[n] = d
+		vs = append(vs, decl{n, d})
+	}
+	slices.SortFunc(vs, func(a, b decl) int { return a.n - b.n })
+	s.eventDecls[ev] = s.eventDecls[ev][:0]
+	for i, v := range vs {
+		d := v.d
+		ver := &EventVersion{Number: v.n, Pos: fromLexer(d.Pos)}
+		if d != first {
+			ver.Doc = d.Doc.Text()
+		}
+		switch {
+		case i == 0 && v.n != 1:
+			c.report(d.Version.Pos, codeVersionGap, "", "event %s starts at v%d: versions start at v1", ev.Name, v.n)
+		case i > 0 && v.n != vs[i-1].n+1:
+			c.report(d.Version.Pos, codeVersionGap, "", "event %s jumps from v%d to v%d: declare v%d or renumber", ev.Name, vs[i-1].n, v.n, vs[i-1].n+1)
+		}
+		owner := "event " + ev.Name
+		if d.Version != nil {
+			owner += " " + d.Version.Text
+		}
+		ver.Fields = c.fields(d.Body, owner, true)
+		if d.Upcast != nil {
+			if i == 0 {
+				c.report(d.Upcast.Pos, codeMisplacedUpcast, "", "%s is the first version: there is nothing to upcast from", owner)
+			} else {
+				ver.Hook = true
+			}
+		}
+		if i > 0 && !ver.Hook {
+			c.derivableUpcast(ev, ev.Versions[len(ev.Versions)-1], ver, d)
+		}
+		ev.Versions = append(ev.Versions, ver)
+		s.eventDecls[ev] = append(s.eventDecls[ev], d)
+	}
+}
+
+// derivableUpcast reports the fields of version cur that generated code
+// cannot fill from version prev: a field whose type changed, and an added
+// field with no default whose type has no natural empty value.
+func (c *checker) derivableUpcast(ev *Event, prev, cur *EventVersion, d *ast.Event) {
+	old := map[string]*Field{}
+	for _, f := range prev.Fields {
+		old[f.Name] = f
+	}
+	for _, f := range cur.Fields {
+		af := c.fieldDecls[f]
+		if f.Type == nil {
+			continue
+		}
+		p := old[f.Name]
+		if p == nil {
+			if f.Default == nil && af.Default == nil && !emptyable(f.Type) {
+				c.report(af.Name.Pos, codeAddedFieldNoValue,
+					fmt.Sprintf("give it a default (%s %s = ...) or mark v%d upcast", f.Name, f.Type, cur.Number),
+					"field %s is new in event %s v%d and has no default", f.Name, ev.Name, cur.Number)
+			}
+			continue
+		}
+		if p.Type != nil && p.Type.String() != f.Type.String() {
+			c.report(af.Type.Pos, codeChangedFieldType,
+				fmt.Sprintf("mark v%d upcast and convert it in the upcast hook", cur.Number),
+				"field %s of event %s changes type from %s in v%d to %s in v%d", f.Name, ev.Name, p.Type, prev.Number, f.Type, cur.Number)
+		}
+	}
+}
+
+// emptyable reports whether a field of type t added to an event version is
+// upcast to its empty value (nil slice, map or pointer) without a default.
+func emptyable(t *TypeExpr) bool {
+	return t.Kind == TypeSlice || t.Kind == TypeMap || t.Kind == TypePointer
+}
+
+// initialState checks that exactly one state is initial.
+func (c *checker) initialState(s *aggScope, d *ast.Aggregate) {
+	a := s.a
+	for _, st := range a.States {
+		if !st.Initial {
+			continue
+		}
+		if a.Initial != nil {
+			c.report(s.stateDecls[st].Name.Pos, codeSeveralInitial, "", "state %s is initial, but state %s at line %d already is",
+				st.Name, a.Initial.Name, a.Initial.Pos.Line)
+			continue
+		}
+		a.Initial = st
+	}
+	if a.Initial == nil {
+		sugg := "declare a state marked initial: state Name initial"
+		if len(a.States) > 0 {
+			sugg = "mark the state an aggregate starts in: state " + a.States[0].Name + " initial"
+		}
+		c.report(d.Name.Pos, codeNoInitial, sugg, "aggregate %s has no initial state", a.Name)
+	}
+}

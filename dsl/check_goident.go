@@ -1,0 +1,149 @@
+package dsl
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/esgen/esgen/internal/goname"
+)
+
+// goIdent is one package-level Go identifier the generated code declares,
+// with the declaration of the .esm it comes from.
+type goIdent struct {
+	name string
+	what string // "state Draft", "the state interface of aggregate Order"
+	pos  Position
+}
+
+// goIdents returns every package-level Go identifier generated for f,
+// ordered by the position of the declaration each comes from: import
+// names, value types, externs, and per aggregate its fixed identifiers
+// (internal/goname.AggregateIdents), states, commands, events, old event
+// versions and the per-transition types.
+func (f *File) goIdents() []goIdent {
+	var ids []goIdent
+	add := func(name string, pos Position, format string, args ...any) {
+		ids = append(ids, goIdent{name: name, what: fmt.Sprintf(format, args...), pos: pos})
+	}
+	for _, im := range f.Imports {
+		add(im.Alias, im.Pos, "import %q", im.Path)
+	}
+	for _, vt := range f.Types {
+		add(goname.Exported(vt.Name), vt.Pos, "type %s", vt.Name)
+	}
+	for _, x := range f.Externs {
+		add(x.Name, x.Pos, "extern %s", x.Name)
+	}
+	for _, a := range f.Aggregates {
+		desc := aggregateIdentNames(a.Name)
+		for _, id := range goname.AggregateIdents(a.Name, a.Eventual) {
+			what, ok := desc[id]
+			if !ok {
+				what = "an identifier generated"
+			}
+			add(id, a.Pos, "%s for aggregate %s", what, a.Name)
+		}
+		for _, st := range a.States {
+			add(goname.Exported(st.Name), st.Pos, "state %s", st.Name)
+		}
+		for _, cmd := range a.Commands {
+			add(goname.Exported(cmd.Name), cmd.Pos, "command %s", cmd.Name)
+		}
+		for _, ev := range a.Events {
+			add(goname.Exported(ev.Name), ev.Pos, "event %s", ev.Name)
+			for _, v := range ev.Versions[:max(len(ev.Versions)-1, 0)] {
+				add(goname.EventVersion(ev.Name, v.Number), v.Pos, "the v%d struct of event %s", v.Number, ev.Name)
+			}
+		}
+		for _, t := range a.Transitions {
+			addTransitionIdents(t, func(name, what string, pos Position) { add(name, pos, "%s", what) })
+		}
+	}
+	slices.SortStableFunc(ids, func(a, b goIdent) int { return cmp.Compare(a.pos.Offset, b.pos.Offset) })
+	return ids
+}
+
+// aggregateIdentNames describes the fixed identifiers of an aggregate.
+func aggregateIdentNames(agg string) map[string]string {
+	return map[string]string{
+		goname.StateInterface(agg):     "the state interface",
+		goname.CommandInterface(agg):   "the command interface",
+		goname.EventInterface(agg):     "the event interface",
+		goname.Decider(agg):            "the decider interface",
+		goname.Evolver(agg):            "the evolver interface",
+		goname.Upcaster(agg):           "the upcaster interface",
+		goname.EventCodec(agg):         "the event codec",
+		goname.StateCodec(agg):         "the state codec",
+		"New" + goname.EventCodec(agg): "the event codec constructor",
+		goname.Repository(agg):         "the repository",
+		goname.NewRepository(agg):      "the repository constructor",
+		goname.NewDefinition(agg):      "the definition constructor",
+		goname.Machine(agg):            "the machine function",
+		goname.Log(agg):                "the log",
+		goname.NewLog(agg):             "the log constructor",
+	}
+}
+
+// addTransitionIdents lists the types generated for one transition: the
+// source interface when it leaves several states, the outcome interface
+// and one struct per branch when it branches, the emitted-events struct
+// when its only branch emits several events.
+func addTransitionIdents(t *Transition, add func(name, what string, pos Position)) {
+	cmd := t.Command.Name
+	sources := map[*State]bool{}
+	for _, br := range t.Branches {
+		for _, st := range br.From {
+			sources[st] = true
+		}
+	}
+	if len(sources) > 1 {
+		add(goname.Sources(cmd), "the source interface of on "+cmd, t.Pos)
+	}
+	if len(t.Branches) == 1 {
+		if len(t.Branches[0].Emits) > 1 {
+			add(goname.Emitted(cmd), "the emitted-events struct of on "+cmd, t.Pos)
+		}
+		return
+	}
+	add(goname.Outcome(cmd), "the outcome interface of on "+cmd, t.Pos)
+	targets := map[*State]int{}
+	for _, br := range t.Branches {
+		targets[br.To]++
+	}
+	withEvents := false
+	for _, n := range targets {
+		if n > 1 {
+			withEvents = true
+		}
+	}
+	for _, br := range t.Branches {
+		name := goname.Branch(cmd, br.To.Name)
+		if withEvents {
+			evs := make([]string, len(br.Emits))
+			for i, e := range br.Emits {
+				evs[i] = e.Name
+			}
+			name = goname.BranchWithEvents(cmd, br.To.Name, evs)
+		}
+		add(name, "the branch struct to "+br.To.Name+" of on "+cmd, br.Pos)
+	}
+}
+
+// checkGoIdents reports every generated Go identifier that is already
+// generated for an earlier declaration, at the later one.
+func (c *checker) checkGoIdents(m *File) {
+	first := map[string]goIdent{}
+	for _, id := range m.goIdents() {
+		if id.name == "" {
+			continue
+		}
+		prev, ok := first[id.name]
+		if !ok {
+			first[id.name] = id
+			continue
+		}
+		c.diags = append(c.diags, newDiag(id.pos, codeGoCollision, fmt.Sprintf(
+			"Go identifier %s of %s collides with %s at line %d", id.name, id.what, prev.what, prev.pos.Line), ""))
+	}
+}

@@ -1,0 +1,121 @@
+package dsl
+
+// Diagnostic codes. A code never changes meaning and is never reused for
+// another check; docs/language.md documents every one (a test keeps the
+// list there in step with Codes).
+const (
+	codeSyntax             = "E001"
+	codeInvalidCharacter   = "E002"
+	codeInvalidString      = "E003"
+	codeInvalidNumber      = "E004"
+	codeKeywordAsName      = "E005"
+	codeFileTooLarge       = "E006"
+	codeUndeclared         = "E007"
+	codeDuplicate          = "E008"
+	codeNoInitial          = "E009"
+	codeSeveralInitial     = "E010"
+	codeDeadEnd            = "E011"
+	codeUnreachable        = "E012"
+	codeFromFinal          = "E013"
+	codeAmbiguousTarget    = "E014"
+	codeVersionGap         = "E015"
+	codeChangedFieldType   = "E016"
+	codeAddedFieldNoValue  = "E017"
+	codeGoCollision        = "E018"
+	codeChangeWithoutEvent = "E019"
+	codeDuplicateDecision  = "E020"
+	codeGoKeyword          = "E021"
+	codeInvalidGoName      = "E022"
+	codeFieldCollision     = "E023"
+	codeInvalidDefault     = "E024"
+	codeMisplacedUpcast    = "E025"
+	codeEventualMachine    = "E026"
+	codeInvalidOption      = "E027"
+	codeDuplicateOption    = "E028"
+	codeInvalidVersion     = "E029"
+	codeInvalidMapKey      = "E030"
+	codeRecursiveType      = "E031"
+	codeDuplicateBranch    = "E032"
+	codeInvalidImport      = "E033"
+	codeUnsupportedType    = "E034"
+
+	codeUnusedCommand  = "W001"
+	codeUnusedEvent    = "W002"
+	codeEventTense     = "W003"
+	codeEventSuffix    = "W004"
+	codeCommandTense   = "W005"
+	codeUnusedImport   = "W006"
+	codeUnusedType     = "W007"
+	codeEmptyAggregate = "W008"
+)
+
+// CodeInfo describes one diagnostic code.
+type CodeInfo struct {
+	Code     string // "E012"
+	Name     string // "unreachable-state"
+	Severity Severity
+	Summary  string // one line: what the check rejects
+}
+
+// codeTable lists every code in code order. It is the single source of
+// code names: diagnostics take their Name and Severity from it.
+var codeTable = []CodeInfo{
+	{codeSyntax, "syntax-error", SeverityError, "the text does not follow the grammar"},
+	{codeInvalidCharacter, "invalid-character", SeverityError, "a byte that cannot appear in a .esm file: invalid UTF-8, NUL or another control character, a stray symbol"},
+	{codeInvalidString, "invalid-string", SeverityError, "a string literal that is not terminated on its line or has an invalid escape"},
+	{codeInvalidNumber, "invalid-number", SeverityError, "a malformed number literal"},
+	{codeKeywordAsName, "keyword-as-name", SeverityError, "a keyword of the language where a name is expected"},
+	{codeFileTooLarge, "file-too-large", SeverityError, "a file larger than the maximum size esgen reads"},
+	{codeUndeclared, "undeclared-name", SeverityError, "a name that refers to nothing declared"},
+	{codeDuplicate, "duplicate-declaration", SeverityError, "a name declared twice in the same scope"},
+	{codeNoInitial, "missing-initial-state", SeverityError, "a state machine with no initial state"},
+	{codeSeveralInitial, "multiple-initial-states", SeverityError, "a state machine with more than one initial state"},
+	{codeDeadEnd, "dead-end-state", SeverityError, "a state that is not final and accepts no command"},
+	{codeUnreachable, "unreachable-state", SeverityError, "a state that no sequence of transitions reaches from the initial state"},
+	{codeFromFinal, "transition-from-final-state", SeverityError, "a transition whose source is a final state"},
+	{codeAmbiguousTarget, "ambiguous-target", SeverityError, "the same event applied to the same state leads to two different states"},
+	{codeVersionGap, "version-gap", SeverityError, "event versions that are not contiguous from v1"},
+	{codeChangedFieldType, "changed-field-type", SeverityError, "an event field whose type changes between versions without an upcast hook"},
+	{codeAddedFieldNoValue, "added-field-without-default", SeverityError, "a field added in a new event version with neither a default nor an upcast hook"},
+	{codeGoCollision, "go-identifier-collision", SeverityError, "two declarations that generate the same Go identifier"},
+	{codeChangeWithoutEvent, "state-change-without-event", SeverityError, "a branch that changes state but emits no event"},
+	{codeDuplicateDecision, "duplicate-transition", SeverityError, "a command with more than one on clause"},
+	{codeGoKeyword, "go-keyword-name", SeverityError, "a Go keyword or predeclared identifier where the name is used verbatim in Go"},
+	{codeInvalidGoName, "invalid-go-name", SeverityError, "a name that has no exported Go spelling"},
+	{codeFieldCollision, "field-name-collision", SeverityError, "two fields of one struct whose Go names are equal"},
+	{codeInvalidDefault, "invalid-default", SeverityError, "a default value that does not fit its field or is not allowed there"},
+	{codeMisplacedUpcast, "misplaced-upcast", SeverityError, "an upcast marker on the first version of an event"},
+	{codeEventualMachine, "eventual-with-machine", SeverityError, "states, commands, transitions or snapshots in an eventual aggregate"},
+	{codeInvalidOption, "invalid-option", SeverityError, "an aggregate option with a value esgen cannot use"},
+	{codeDuplicateOption, "duplicate-option", SeverityError, "an aggregate option given twice"},
+	{codeInvalidVersion, "invalid-version", SeverityError, "an event version below v1 or too large"},
+	{codeInvalidMapKey, "invalid-map-key", SeverityError, "a map key type that is not comparable in Go"},
+	{codeRecursiveType, "recursive-type", SeverityError, "a value type that contains itself without a pointer, slice or map in between"},
+	{codeDuplicateBranch, "duplicate-branch", SeverityError, "two branches of one transition with the same target and events"},
+	{codeInvalidImport, "invalid-import", SeverityError, "an import path that is not a valid Go import path, or an import with no usable name"},
+	{codeUnsupportedType, "unsupported-type", SeverityError, "a predeclared Go type that a field cannot have: any, error, comparable, uintptr, complex64, complex128"},
+
+	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
+	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},
+	{codeEventTense, "event-not-past-tense", SeverityWarning, "an event name with no word in the past tense"},
+	{codeEventSuffix, "event-suffix", SeverityWarning, "an event name ending in Event"},
+	{codeCommandTense, "command-past-tense", SeverityWarning, "a command name that starts or ends with a word in the past tense"},
+	{codeUnusedImport, "unused-import", SeverityWarning, "an import that no field type uses"},
+	{codeUnusedType, "unused-type", SeverityWarning, "a value type or extern that no field uses"},
+	{codeEmptyAggregate, "empty-aggregate", SeverityWarning, "an eventual aggregate that declares no event"},
+}
+
+// Codes returns every diagnostic code, in code order: errors first
+// (E001...), then warnings (W001...).
+func Codes() []CodeInfo { return append([]CodeInfo(nil), codeTable...) }
+
+// lookupCode returns the table entry of code. It panics on an unknown
+// code, which is a programming error caught by the tests.
+func lookupCode(code string) CodeInfo {
+	for _, c := range codeTable {
+		if c.Code == code {
+			return c
+		}
+	}
+	panic("dsl: unknown diagnostic code " + code)
+}

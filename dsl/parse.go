@@ -1,0 +1,326 @@
+package dsl
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/esgen/esgen/dsl/ast"
+)
+
+// MaxFileSize is the largest .esm file Parse accepts, in bytes. A larger
+// file gets one file-too-large error positioned at its first byte past the
+// limit. At the measured parse speed (docs/language.md) a file of this size
+// parses in a few seconds.
+const MaxFileSize = 8 << 20
+
+// Parse parses a .esm file into its syntax tree. Every node is positioned,
+// comments are collected in File.Comments and doc comments are attached to
+// their declarations. On a lexical or syntax error Parse returns a nil File
+// and one diagnostic: the grammar is checked up to the first error only.
+func Parse(filename string, src []byte) (*ast.File, Diagnostics) {
+	if len(src) > MaxFileSize {
+		return nil, Diagnostics{newDiag(positionAt(filename, src, MaxFileSize), codeFileTooLarge,
+			fmt.Sprintf("file is %d bytes, larger than the %d bytes esgen reads", len(src), MaxFileSize), "")}
+	}
+	toks, lerr := lexBytes(filename, src)
+	if lerr != nil {
+		return nil, Diagnostics{newDiag(fromLexer(lerr.Pos), lerr.Code, lerr.Msg, "")}
+	}
+	code := withoutComments(toks)
+	peek, err := lexer.Upgrade(&sliceLexer{toks: code})
+	if err != nil { // sliceLexer never fails
+		return nil, Diagnostics{newDiag(positionAt(filename, src, 0), codeSyntax, err.Error(), "")}
+	}
+	f, err := grammar().ParseFromLexer(peek)
+	if err != nil {
+		return nil, Diagnostics{syntaxDiag(filename, src, code, err)}
+	}
+	f.EOF = toks[len(toks)-1].Pos
+	f.Comments = groupComments(toks)
+	attachDocs(f, code)
+	return f, nil
+}
+
+// syntaxDiag turns a participle error into a positioned diagnostic with a
+// readable message. code is the token stream without comments.
+func syntaxDiag(filename string, src []byte, code []lexer.Token, err error) Diagnostic {
+	var ute *participle.UnexpectedTokenError
+	if !errors.As(err, &ute) {
+		var perr participle.Error
+		if errors.As(err, &perr) {
+			return newDiag(fromLexer(perr.Position()), codeSyntax, perr.Message(), "")
+		}
+		return newDiag(positionAt(filename, src, 0), codeSyntax, err.Error(), "")
+	}
+	tok := ute.Unexpected
+	pos := fromLexer(tok.Pos)
+	expect := ""
+	if m := expectedRE.FindStringSubmatch(ute.Message()); m != nil {
+		expect = m[1]
+	}
+	first, _, _ := strings.Cut(expect, " ")
+	block := openBlock(code, tok.Pos.Offset)
+	if tok.Type == tokKeyword && (first == "Ident" || first == "Type" || first == "Field") {
+		return newDiag(pos, codeKeywordAsName, fmt.Sprintf("%s is a keyword and cannot be used as a name", tok.Value), "")
+	}
+	if tok.Type == tokKeyword && first == "RBrace" && block == blockBody {
+		return newDiag(pos, codeKeywordAsName, fmt.Sprintf("%s is a keyword and cannot be used as a field name", tok.Value), "")
+	}
+	var want string
+	switch first {
+	case "":
+		switch {
+		case len(code) == 1:
+			want = `package clause "package name"`
+		case block == blockNone:
+			want = "import, extern, type or aggregate declaration"
+		}
+	case "Ident", "Branch":
+		want = "name"
+	case "Type":
+		want = "type"
+	case "Literal":
+		want = "string, number, true or false"
+	case "Arrow":
+		want = `"->"`
+	case "RParen":
+		want = `import path or ")"`
+	case "RBrace":
+		switch block {
+		case blockAggregate:
+			want = `id, stream, subject, snapshot, state, command, event, on or "}"`
+		case blockBody:
+			want = `field name or "}"`
+		default:
+			want = `"}"`
+		}
+	case "Package":
+		want = `package clause "package name"`
+	case "String":
+		want = "string"
+	case "Int":
+		want = "integer"
+	default:
+		want = grammarNames.Replace(first)
+	}
+	msg := "unexpected " + describeToken(tok)
+	if want != "" {
+		msg += ", expected " + want
+	}
+	return newDiag(pos, codeSyntax, msg, "")
+}
+
+// expectedRE extracts participle's expectation from its message.
+var expectedRE = regexp.MustCompile(`\(expected (.*)\)$`)
+
+// Kinds of block a syntax error can be in.
+const (
+	blockNone = iota
+	blockAggregate
+	blockBody
+	blockImports
+)
+
+// openBlock returns the kind of the innermost block still open at offset.
+func openBlock(code []lexer.Token, offset int) int {
+	var stack []int
+	for i, t := range code {
+		if t.Pos.Offset >= offset || t.Type != tokPunct {
+			continue
+		}
+		switch t.Value {
+		case "{":
+			kind := blockBody
+			if i >= 2 && code[i-2].Value == "aggregate" && code[i-2].Type == tokKeyword {
+				kind = blockAggregate
+			}
+			stack = append(stack, kind)
+		case "(":
+			stack = append(stack, blockImports)
+		case "}", ")":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return blockNone
+	}
+	return stack[len(stack)-1]
+}
+
+// describeToken spells a token for a message: `"}"`, `name Foo`, `end of file`.
+func describeToken(t lexer.Token) string {
+	switch t.Type {
+	case lexer.EOF:
+		return "end of file"
+	case tokIdent:
+		return "name " + t.Value
+	case tokKeyword:
+		return "keyword " + t.Value
+	case tokString:
+		return "string " + t.Value
+	case tokInt, tokFloat:
+		return "number " + t.Value
+	case tokVersion:
+		return "version " + t.Value
+	}
+	return fmt.Sprintf("%q", t.Value)
+}
+
+// grammarNames spells participle's production names for messages.
+var grammarNames = strings.NewReplacer(
+	"<ident>", "name", "<version>", "version", "<string>", "string", "<int>", "integer",
+	"<float>", "number", "StateFlag", "initial or final",
+)
+
+// groupComments groups the comment tokens of toks: consecutive own-line
+// comments on consecutive lines form one group; a trailing comment (after a
+// token on its line) is a group of its own.
+func groupComments(toks []lexer.Token) []*ast.CommentGroup {
+	var groups []*ast.CommentGroup
+	var cur *ast.CommentGroup
+	lastCodeLine, lastCommentLine := 0, -1
+	for _, t := range toks {
+		if t.Type != tokComment {
+			if t.Type != lexer.EOF {
+				lastCodeLine = t.Pos.Line
+				cur = nil
+			}
+			continue
+		}
+		c := &ast.Comment{Pos: t.Pos, Text: t.Value, Trailing: lastCodeLine == t.Pos.Line}
+		if c.Trailing || cur == nil || lastCommentLine != t.Pos.Line-1 {
+			cur = &ast.CommentGroup{}
+			groups = append(groups, cur)
+		}
+		cur.List = append(cur.List, c)
+		lastCommentLine = t.Pos.Line
+		if c.Trailing {
+			cur = nil
+		}
+	}
+	return groups
+}
+
+// attachDocs sets the Doc of every declaration that has a comment group
+// ending on the line just above it, when the declaration is the first
+// token of its line. A field with no such group takes its trailing comment.
+func attachDocs(f *ast.File, code []lexer.Token) {
+	above := map[int]*ast.CommentGroup{}    // last line of an own-line group -> group
+	trailing := map[int]*ast.CommentGroup{} // line -> trailing comment
+	for _, g := range f.Comments {
+		last := g.List[len(g.List)-1]
+		if last.Trailing {
+			trailing[last.Pos.Line] = g
+		} else {
+			above[last.Pos.Line] = g
+		}
+	}
+	if len(above) == 0 && len(trailing) == 0 {
+		return
+	}
+	firstOnLine := map[int]int{} // line -> offset of its first token
+	lastOnLine := map[int]int{}  // line -> offset of its last token
+	for _, t := range code {
+		if _, ok := firstOnLine[t.Pos.Line]; !ok {
+			firstOnLine[t.Pos.Line] = t.Pos.Offset
+		}
+		lastOnLine[t.Pos.Line] = t.Pos.Offset
+	}
+	doc := func(pos ast.Position) *ast.CommentGroup {
+		if off, ok := firstOnLine[pos.Line]; !ok || off != pos.Offset {
+			return nil
+		}
+		return above[pos.Line-1]
+	}
+	fields := func(b *ast.Body) {
+		if b == nil {
+			return
+		}
+		for i, fd := range b.Fields {
+			fd.Doc = doc(fd.Pos)
+			if fd.Doc != nil {
+				continue
+			}
+			line := fd.Pos.Line
+			if i+1 < len(b.Fields) && b.Fields[i+1].Pos.Line == line || b.Close.Pos.Line == line {
+				continue
+			}
+			if g := trailing[line]; g != nil && g.List[0].Pos.Offset > lastOnLine[line] {
+				fd.Doc = g
+			}
+		}
+	}
+	f.Package.Doc = doc(f.Package.Pos)
+	f.Doc = f.Package.Doc
+	for _, im := range f.Imports {
+		im.Doc = doc(im.Pos)
+		for _, s := range im.Specs() {
+			s.Doc = doc(s.Pos)
+		}
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.Extern:
+			d.Doc = doc(d.Pos)
+		case *ast.TypeDecl:
+			d.Doc = doc(d.Pos)
+			fields(d.Body)
+		case *ast.Aggregate:
+			d.Doc = doc(d.Pos)
+			for _, m := range d.Members {
+				switch m := m.(type) {
+				case *ast.IDOption:
+					m.Doc = doc(m.Pos)
+				case *ast.StreamOption:
+					m.Doc = doc(m.Pos)
+				case *ast.SubjectOption:
+					m.Doc = doc(m.Pos)
+				case *ast.SnapshotOption:
+					m.Doc = doc(m.Pos)
+				case *ast.State:
+					m.Doc = doc(m.Pos)
+					fields(m.Body)
+				case *ast.Command:
+					m.Doc = doc(m.Pos)
+					fields(m.Body)
+				case *ast.Event:
+					m.Doc = doc(m.Pos)
+					fields(m.Body)
+				case *ast.Transition:
+					m.Doc = doc(m.Pos)
+				}
+			}
+		}
+	}
+}
+
+// fromLexer converts a participle position.
+func fromLexer(p lexer.Position) Position {
+	return Position{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Column: p.Column}
+}
+
+// positionAt returns the position of byte offset off of src (off may be
+// len(src)).
+func positionAt(filename string, src []byte, off int) Position {
+	off = min(off, len(src))
+	line, lineStart := 1, 0
+	for i := 0; i < off; i++ {
+		if src[i] == '\n' {
+			line, lineStart = line+1, i+1
+		}
+	}
+	return Position{Filename: filename, Offset: off, Line: line, Column: off - lineStart + 1}
+}
+
+// newDiag returns a diagnostic with the name and severity of code.
+func newDiag(pos Position, code, msg, suggestion string) Diagnostic {
+	info := lookupCode(code)
+	return Diagnostic{Pos: pos, Severity: info.Severity, Code: code, Name: info.Name, Message: msg, Suggestion: suggestion}
+}
