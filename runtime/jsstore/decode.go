@@ -32,7 +32,7 @@ func (e *CorruptMessageError) Is(target error) bool { return target == es.ErrCor
 // data. A payload that is not a valid envelope, or whose aggregate does not
 // match the subject, fails with a *CorruptMessageError.
 func Decode(subject string, sequence uint64, data []byte) ([]es.Record, error) {
-	env, err := decodeEnvelope(data)
+	env, err := decodeEnvelope(data, nil)
 	if err != nil {
 		return nil, &CorruptMessageError{Subject: subject, Sequence: sequence, Reason: err.Error()}
 	}

@@ -71,7 +71,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("decoded records (-want +got):\n%s", diff)
 			}
-			env, err := decodeEnvelope(data)
+			env, err := decodeEnvelope(data, nil)
 			if err != nil || env.prev != req.ExpectedSequence || env.commandID != req.CommandID {
 				t.Errorf("envelope prev %d command %q (%v), want %d %q", env.prev, env.commandID, err, req.ExpectedSequence, req.CommandID)
 			}

@@ -170,9 +170,66 @@ func (d *decoder) bytes() []byte {
 
 func (d *decoder) string() string { return string(d.bytes()) }
 
+// reuse returns the next string field, as the string known when it has the
+// same bytes (no allocation), else as a new string that becomes known.
+func (d *decoder) reuse(known *string) string {
+	b := d.bytes()
+	if string(b) != *known {
+		*known = string(b)
+	}
+	return *known
+}
+
+// scratch is what a reader of many envelopes of one aggregate keeps from
+// one to the next, so that decoding allocates little: the strings seen
+// last (ids, actor, trace context, event types) and two record buffers
+// used in turn (a reader holds one envelope while it decodes the next).
+type scratch struct {
+	typ, id, corr, cause, actor, tp string
+	types                           []string // event types seen, a few
+	bufs                            [2][]es.Record
+	turn                            int
+}
+
+// eventType returns the event type field, reusing a string seen before.
+func (d *decoder) eventType(sc *scratch) string {
+	if sc == nil {
+		return d.string()
+	}
+	b := d.bytes()
+	for _, t := range sc.types {
+		if string(b) == t {
+			return t
+		}
+	}
+	t := string(b)
+	if len(sc.types) < 32 {
+		sc.types = append(sc.types, t)
+	}
+	return t
+}
+
+// records returns a record slice of length n: a new one without scratch,
+// else the scratch buffer whose turn it is.
+func (sc *scratch) records(n int) []es.Record {
+	if sc == nil {
+		return make([]es.Record, n)
+	}
+	sc.turn ^= 1
+	buf := sc.bufs[sc.turn]
+	if cap(buf) < n {
+		buf = make([]es.Record, n)
+	}
+	sc.bufs[sc.turn] = buf[:n]
+	return buf[:n]
+}
+
 // decodeEnvelope decodes data. Payloads of the records share memory with
-// data. Errors describe what is wrong; callers wrap them.
-func decodeEnvelope(data []byte) (envelope, error) {
+// data. Errors describe what is wrong; callers wrap them. With scratch,
+// strings repeated from the envelope decoded before are shared and the
+// records live in a scratch buffer, valid until the envelope after next is
+// decoded.
+func decodeEnvelope(data []byte, sc *scratch) (envelope, error) {
 	if len(data) < 2 || data[0] != envelopeMagic {
 		return envelope{}, errors.New("not an esgen event envelope")
 	}
@@ -187,17 +244,21 @@ func decodeEnvelope(data []byte) (envelope, error) {
 	flags := d.byte()
 	var m es.Metadata
 	cmd := d.string()
-	m.AggregateType = d.string()
-	m.AggregateID = d.string()
+	local := sc
+	if local == nil {
+		local = new(scratch)
+	}
+	m.AggregateType = d.reuse(&local.typ)
+	m.AggregateID = d.reuse(&local.id)
 	m.CorrelationID, m.CausationID = cmd, cmd
 	if flags&flagCorrelationIsCommand == 0 {
-		m.CorrelationID = d.string()
+		m.CorrelationID = d.reuse(&local.corr)
 	}
 	if flags&flagCausationIsCommand == 0 {
-		m.CausationID = d.string()
+		m.CausationID = d.reuse(&local.cause)
 	}
-	m.Actor = d.string()
-	m.Traceparent = d.string()
+	m.Actor = d.reuse(&local.actor)
+	m.Traceparent = d.reuse(&local.tp)
 	n := d.uvarint()
 	if d.err != nil {
 		return envelope{}, d.err
@@ -218,11 +279,11 @@ func decodeEnvelope(data []byte) (envelope, error) {
 		return envelope{}, fmt.Errorf("%d events cannot fit in %d bytes", n, len(d.b))
 	}
 	m.Time = time.Unix(sec, int64(nsec)).UTC()
-	recs := make([]es.Record, n)
+	recs := sc.records(int(n))
 	for i := range recs {
 		m.EventID = es.EventID(cmd, i)
 		m.Version = first + uint64(i)
-		m.EventType = d.string()
+		m.EventType = d.eventType(sc)
 		sv := d.uvarint()
 		data := d.bytes()
 		if d.err != nil {

@@ -89,6 +89,7 @@ func (s *Store) scan(ctx context.Context, subject string, start uint64, limit in
 
 	read := 0
 	var req []byte
+	sc := new(scratch)
 	for {
 		batch := readBatch
 		if limit > 0 {
@@ -109,7 +110,7 @@ func (s *Store) scan(ctx context.Context, subject string, start uint64, limit in
 				return err
 			}
 			if len(msg.Header) == 0 {
-				env, err := decodeEnvelope(msg.Data)
+				env, err := decodeEnvelope(msg.Data, sc)
 				if err != nil {
 					return &CorruptMessageError{Subject: subject, Reason: fmt.Sprintf("message after sequence %d: %v", prevSeq, err)}
 				}

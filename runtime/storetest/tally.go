@@ -140,8 +140,8 @@ func (TallyEventCodec) Decode(eventType string, schemaVersion int, data []byte) 
 		if ok {
 			num, ok = bytes.CutSuffix(num, []byte("}"))
 		}
-		n, err := strconv.ParseInt(string(num), 10, 64)
-		if !ok || err != nil {
+		n, okNum := parseInt(num)
+		if !ok || !okNum {
 			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion,
 				Err: fmt.Errorf("%w: payload %q", es.ErrCorruptEvent, data)}
 		}
@@ -157,6 +157,28 @@ func (TallyEventCodec) Decode(eventType string, schemaVersion int, data []byte) 
 		return Closed{}, nil
 	}
 	return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownEventType}
+}
+
+// parseInt parses a decimal int64 without allocating.
+func parseInt(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // TallyStateCodec is the Tally's es.StateCodec: "total adds closed" as text.
