@@ -20,13 +20,14 @@ func Check(f *ast.File) (*File, Diagnostics) {
 		return nil, nil
 	}
 	c := &checker{
-		ast:        f,
-		imports:    map[string]*Import{},
-		types:      map[string]*ValueType{},
-		externs:    map[string]*Extern{},
-		used:       map[any]bool{},
-		typeDecls:  map[*ValueType]*ast.TypeDecl{},
-		fieldDecls: map[*Field]*ast.Field{},
+		ast:         f,
+		imports:     map[string]*Import{},
+		types:       map[string]*ValueType{},
+		externs:     map[string]*Extern{},
+		used:        map[any]bool{},
+		typeDecls:   map[*ValueType]*ast.TypeDecl{},
+		fieldDecls:  map[*Field]*ast.Field{},
+		externDecls: map[*Extern]*ast.Extern{},
 	}
 	m := c.run()
 	c.diags.Sort()
@@ -42,14 +43,15 @@ type checker struct {
 	file  *File
 	diags Diagnostics
 
-	imports    map[string]*Import    // by alias
-	types      map[string]*ValueType // value types by name
-	externs    map[string]*Extern    // externs by name
-	used       map[any]bool          // imports, value types and externs some type refers to
-	typeDecls  map[*ValueType]*ast.TypeDecl
-	typeNames  []string // value type and extern names in declaration order, for suggestions
-	fieldDecls map[*Field]*ast.Field
-	agg        *aggScope // the aggregate being checked, nil outside aggregates
+	imports     map[string]*Import    // by alias
+	types       map[string]*ValueType // value types by name
+	externs     map[string]*Extern    // externs by name
+	used        map[any]bool          // imports, value types and externs some type refers to
+	typeDecls   map[*ValueType]*ast.TypeDecl
+	typeNames   []string // value type and extern names in declaration order, for suggestions
+	fieldDecls  map[*Field]*ast.Field
+	externDecls map[*Extern]*ast.Extern
+	agg         *aggScope // the aggregate being checked, nil outside aggregates
 }
 
 // report adds a diagnostic of code at pos; the code fixes its severity.
@@ -135,12 +137,12 @@ func (c *checker) declareImport(spec *ast.ImportSpec) {
 	} else {
 		im.Alias = defaultImportName(path)
 		if im.Alias == "" {
-			c.report(spec.Path.Pos, codeInvalidImport, "give the import a name: name \""+path+"\"",
+			c.report(spec.Path.Pos, codeInvalidImport, "give it a name: import "+importNameFor(path)+" \""+path+"\"",
 				"import path %q does not end in a Go identifier", path)
 			return
 		}
 		if goname.IsKeyword(im.Alias) {
-			c.report(spec.Path.Pos, codeGoKeyword, "give the import a name: name \""+path+"\"",
+			c.report(spec.Path.Pos, codeGoKeyword, "give it a name: import "+importNameFor(path)+" \""+path+"\"",
 				"import path %q ends in the Go keyword %s", path, im.Alias)
 			return
 		}
@@ -189,6 +191,21 @@ func defaultImportName(path string) string {
 	return last
 }
 
+// importNameFor proposes a name for an import whose path does not give a
+// usable one: the identifier its last element starts with, escaped when
+// it is a Go keyword.
+func importNameFor(path string) string {
+	last := path[strings.LastIndexByte(path, '/')+1:]
+	end := 0
+	for end < len(last) && isIdentByte(last[end]) && !(end == 0 && isDigit(last[end])) {
+		end++
+	}
+	if end == 0 {
+		return "pkg"
+	}
+	return goname.Escape(last[:end])
+}
+
 // isGoIdent reports whether s is a Go identifier (keywords included).
 func isGoIdent(s string) bool {
 	if s == "" {
@@ -222,6 +239,7 @@ func (c *checker) declareExtern(d *ast.Extern) {
 		return
 	}
 	x := &Extern{Name: name, Doc: d.Doc.Text(), Pos: fromLexer(d.Pos)}
+	c.externDecls[x] = d
 	c.externs[name] = x
 	c.file.Externs = append(c.file.Externs, x)
 }

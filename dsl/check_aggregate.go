@@ -28,6 +28,9 @@ type aggScope struct {
 	isSource    map[*State]bool     // states some branch leaves
 	emitted     map[*Event]bool     // events some branch emits
 	handled     map[*Command]bool   // commands some on clause handles
+	// incomplete is set when a state of a branch or the initial state is
+	// unknown: reachability would only repeat that error.
+	incomplete bool
 }
 
 // kindOf explains what a name is when it is used as a type.
@@ -376,7 +379,7 @@ func (c *checker) derivableUpcast(ev *Event, prev, cur *EventVersion, d *ast.Eve
 		if p == nil {
 			if f.Default == nil && af.Default == nil && !emptyable(f.Type) {
 				c.report(af.Name.Pos, codeAddedFieldNoValue,
-					fmt.Sprintf("give it a default (%s %s = ...) or mark v%d upcast", f.Name, f.Type, cur.Number),
+					fmt.Sprintf("give it a default, as in %s %s = %s, or mark v%d upcast", f.Name, f.Type, exampleDefault(f.Type), cur.Number),
 					"field %s is new in event %s v%d and has no default", f.Name, ev.Name, cur.Number)
 			}
 			continue
@@ -387,6 +390,19 @@ func (c *checker) derivableUpcast(ev *Event, prev, cur *EventVersion, d *ast.Eve
 				"field %s of event %s changes type from %s in v%d to %s in v%d", f.Name, ev.Name, p.Type, prev.Number, f.Type, cur.Number)
 		}
 	}
+}
+
+// exampleDefault spells a default for a type in a suggestion.
+func exampleDefault(t *TypeExpr) string {
+	switch {
+	case t.Kind != TypeBuiltin:
+		return "..."
+	case t.Name == "string":
+		return `""`
+	case t.Name == "bool":
+		return "false"
+	}
+	return "0"
 }
 
 // emptyable reports whether a field of type t added to an event version is
@@ -405,6 +421,7 @@ func (c *checker) initialState(s *aggScope, d *ast.Aggregate) {
 		if a.Initial != nil {
 			c.report(s.stateDecls[st].Name.Pos, codeSeveralInitial, "", "state %s is initial, but state %s at line %d already is",
 				st.Name, a.Initial.Name, a.Initial.Pos.Line)
+			s.incomplete = true
 			continue
 		}
 		a.Initial = st

@@ -178,6 +178,7 @@ func (c *checker) lookupState(s *aggScope, id *ast.Ident) *State {
 		sugg = s.kindHint(id.Name, "state")
 	}
 	c.report(id.Pos, codeUndeclared, sugg, "undeclared state %s", id.Name)
+	s.incomplete = true
 	return nil
 }
 
@@ -243,9 +244,9 @@ func (c *checker) evolutions(s *aggScope) {
 	}
 }
 
-// reachability reports unreachable states and non-final states that
-// accept no command. Branches with errors count too, so that one mistake
-// is reported once.
+// reachability reports non-final states that accept no command and
+// states that cannot be reached from the initial state. Branches with
+// errors count too, so that one mistake is reported once.
 func (c *checker) reachability(s *aggScope) {
 	a := s.a
 	for _, st := range a.States {
@@ -254,7 +255,7 @@ func (c *checker) reachability(s *aggScope) {
 				"state %s is not final but no command leaves it", st.Name)
 		}
 	}
-	if a.Initial == nil {
+	if a.Initial == nil || s.incomplete {
 		return
 	}
 	reached := map[*State]bool{a.Initial: true}

@@ -71,7 +71,7 @@ func (c *checker) checkNaming(s *aggScope) {
 func (c *checker) checkUnused(m *File) {
 	for _, im := range m.Imports {
 		if !c.used[im] {
-			c.diags = append(c.diags, newDiag(im.Pos, codeUnusedImport, "remove it", "import \""+im.Path+"\" is not used by any field"))
+			c.diags = append(c.diags, newDiag(im.Pos, codeUnusedImport, "import \""+im.Path+"\" is not used by any field", "remove it"))
 		}
 	}
 	for _, vt := range m.Types {
@@ -81,7 +81,7 @@ func (c *checker) checkUnused(m *File) {
 	}
 	for _, x := range m.Externs {
 		if !c.used[x] {
-			c.diags = append(c.diags, newDiag(x.Pos, codeUnusedType, "", "extern "+x.Name+" is not used by any field"))
+			c.report(c.externDecls[x].Name.Pos, codeUnusedType, "", "extern %s is not used by any field", x.Name)
 		}
 	}
 }
