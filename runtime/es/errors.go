@@ -45,6 +45,7 @@ type InvalidTransitionError struct {
 	Branch string
 }
 
+// Error names the aggregate, the state and the command.
 func (e *InvalidTransitionError) Error() string {
 	if e.Branch != "" {
 		return fmt.Sprintf("%s: command %s in state %s cannot take the branch to %s: it does not start in %s",
@@ -64,6 +65,7 @@ type InvalidEvolutionError struct {
 	Event     string
 }
 
+// Error names the aggregate, the event and the state.
 func (e *InvalidEvolutionError) Error() string {
 	return fmt.Sprintf("%s: event %s does not apply to state %s", e.Aggregate, e.Event, e.State)
 }
@@ -79,6 +81,7 @@ type ConflictError struct {
 	Err              error  // the store's underlying error, if any
 }
 
+// Error names the aggregate and the expected sequence.
 func (e *ConflictError) Error() string {
 	msg := fmt.Sprintf("%s %q: concurrency conflict: expected last sequence %d", e.Ref.Type, e.Ref.ID, e.ExpectedSequence)
 	if e.Err != nil {
@@ -101,6 +104,7 @@ type DecodeError struct {
 	Err           error
 }
 
+// Error names the event type and schema version.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("decode %s v%d: %v", e.EventType, e.SchemaVersion, e.Err)
 }

@@ -18,6 +18,7 @@ type CorruptMessageError struct {
 	Reason   string
 }
 
+// Error names the message by sequence and subject, and says what is wrong.
 func (e *CorruptMessageError) Error() string {
 	return fmt.Sprintf("jsstore: message %d on %s: %s", e.Sequence, e.Subject, e.Reason)
 }
