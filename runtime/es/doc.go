@@ -10,9 +10,12 @@
 //
 //	load state (cache, else snapshot + newer events)
 //	-> Decide(state, command) -> events      (user decision, generated switch)
+//	-> Evolve(state, event) for each event   (generated, pure; nothing is
+//	                                          stored if an event does not apply)
 //	-> Store.Append(all events, expected sequence)  (one atomic append)
-//	-> Evolve(state, event) for each event   (generated, pure)
 //
 // A conflicting writer makes Append fail with ErrConflict; Handle reloads
-// and decides again, up to a retry limit.
+// and decides again, up to a retry limit. A command the store already
+// holds (same command id) is not stored twice: Handle returns what it
+// stored, with Result.Duplicate set.
 package es
