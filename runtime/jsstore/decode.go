@@ -7,6 +7,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/internal/envelope"
 )
 
 // CorruptMessageError reports a stream message that is not a well-formed
@@ -33,17 +34,17 @@ func (e *CorruptMessageError) Is(target error) bool { return target == es.ErrCor
 // data. A payload that is not a valid envelope, or whose aggregate does not
 // match the subject, fails with a *CorruptMessageError.
 func Decode(subject string, sequence uint64, data []byte) ([]es.Record, error) {
-	env, err := decodeEnvelope(data, nil)
+	env, err := envelope.Decode(data, nil)
 	if err != nil {
 		return nil, &CorruptMessageError{Subject: subject, Sequence: sequence, Reason: err.Error()}
 	}
-	if err := checkSubject(subject, env.records[0].Metadata); err != nil {
+	if err := checkSubject(subject, env.Records[0].Metadata); err != nil {
 		return nil, &CorruptMessageError{Subject: subject, Sequence: sequence, Reason: err.Error()}
 	}
-	for i := range env.records {
-		env.records[i].Sequence = sequence
+	for i := range env.Records {
+		env.Records[i].Sequence = sequence
 	}
-	return env.records, nil
+	return env.Records, nil
 }
 
 // DecodeMsg decodes a message delivered by a JetStream consumer (or

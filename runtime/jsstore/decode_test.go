@@ -1,6 +1,7 @@
 package jsstore
 
 import (
+	"encoding/binary"
 	"errors"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/internal/envelope"
 )
 
 func sampleRequest() *es.AppendRequest {
@@ -51,9 +53,9 @@ func TestDecodeRoundTrip(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			req := sampleRequest()
 			tc.edit(req)
-			data := appendEnvelope(nil, req)
-			if len(data) > envelopeSize(req) {
-				t.Errorf("envelope of %d bytes exceeds the bound %d", len(data), envelopeSize(req))
+			data := envelope.Append(nil, req)
+			if len(data) > envelope.Size(req) {
+				t.Errorf("envelope of %d bytes exceeds the bound %d", len(data), envelope.Size(req))
 			}
 			got, err := Decode("events.Order.o-42", 99, data)
 			if err != nil {
@@ -71,9 +73,9 @@ func TestDecodeRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("decoded records (-want +got):\n%s", diff)
 			}
-			env, err := decodeEnvelope(data, nil)
-			if err != nil || env.prev != req.ExpectedSequence || env.commandID != req.CommandID {
-				t.Errorf("envelope prev %d command %q (%v), want %d %q", env.prev, env.commandID, err, req.ExpectedSequence, req.CommandID)
+			env, err := envelope.Decode(data, nil)
+			if err != nil || env.Prev != req.ExpectedSequence || env.CommandID != req.CommandID {
+				t.Errorf("envelope prev %d command %q (%v), want %d %q", env.Prev, env.CommandID, err, req.ExpectedSequence, req.CommandID)
 			}
 		})
 	}
@@ -82,7 +84,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 // TestDecodeCorrupt: every malformed payload is a *CorruptMessageError
 // matching es.ErrCorruptEvent with a reason, never a panic.
 func TestDecodeCorrupt(t *testing.T) {
-	good := appendEnvelope(nil, sampleRequest())
+	good := envelope.Append(nil, sampleRequest())
 	withVersion := func(v byte) []byte {
 		b := append([]byte(nil), good...)
 		b[1] = v
@@ -107,8 +109,8 @@ func TestDecodeCorrupt(t *testing.T) {
 		{"other aggregate", "events.Order.o-4", good, `envelope of Order "o-42" does not belong on this subject`},
 		{"other type", "events.Invoice.o-42", good, `envelope of Order "o-42" does not belong on this subject`},
 		{"subject without prefix", ".Order.o-42", good, `envelope of Order "o-42" does not belong on this subject`},
-		{"empty event type", "events.Order.o-42", appendEnvelope(nil, emptyType), "event 2: empty event type"},
-		{"one event short", "events.Order.o-42", appendEnvelope(nil, oneEvent)[:len(appendEnvelope(nil, oneEvent))-1], "event 1: truncated"},
+		{"empty event type", "events.Order.o-42", envelope.Append(nil, emptyType), "event 2: empty event type"},
+		{"one event short", "events.Order.o-42", envelope.Append(nil, oneEvent)[:len(envelope.Append(nil, oneEvent))-1], "event 1: truncated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode(tc.subject, 5, tc.data)
@@ -129,18 +131,21 @@ func TestDecodeCorrupt(t *testing.T) {
 // withFlags returns a copy of an envelope with its flags byte replaced.
 func withFlags(env []byte, flags byte) []byte {
 	b := append([]byte(nil), env...)
-	d := decoder{b: b[2:]}
-	d.uvarint()
-	d.uvarint()
-	d.varint()
-	d.uvarint()
-	b[len(b)-len(d.b)] = flags
+	at := 2
+	for range 2 { // prev, version
+		_, n := binary.Uvarint(b[at:])
+		at += n
+	}
+	_, n := binary.Varint(b[at:]) // seconds
+	at += n
+	_, n = binary.Uvarint(b[at:]) // nanoseconds
+	b[at+n] = flags
 	return b
 }
 
 func FuzzDecode(f *testing.F) {
-	f.Add(appendEnvelope(nil, sampleRequest()))
-	f.Add([]byte{envelopeMagic, envelopeVersion, 0, 1, 0, 0, 3, 1, 'c', 1, 'T', 1, 'i', 0, 0, 1, 1, 'E', 1, 0})
+	f.Add(envelope.Append(nil, sampleRequest()))
+	f.Add([]byte{0xE5, 1, 0, 1, 0, 0, 3, 1, 'c', 1, 'T', 1, 'i', 0, 0, 1, 1, 'E', 1, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, err := Decode("events.T.i", 1, data)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/internal/envelope"
 )
 
 // Batch direct get limits: messages per request, and bytes per request
@@ -40,9 +41,9 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 		subject := s.Subject(ref)
 		next := from.Version + 1 // the version the next yielded record must have
 		stopped := false
-		err := s.scan(ctx, subject, max(from.Sequence, 1), 0, func(env envelope, seq uint64) bool {
-			first := env.records[0].Version
-			last := first + uint64(len(env.records)) - 1
+		err := s.scan(ctx, subject, max(from.Sequence, 1), 0, func(env envelope.Envelope, seq uint64) bool {
+			first := env.Records[0].Version
+			last := first + uint64(len(env.Records)) - 1
 			if last < next {
 				return true // wholly before from (the message holding from.Version)
 			}
@@ -52,7 +53,7 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 				stopped = true
 				return false
 			}
-			for _, rec := range env.records[next-first:] {
+			for _, rec := range env.Records[next-first:] {
 				rec.Sequence = seq
 				if !yield(rec, nil) {
 					stopped = true
@@ -74,7 +75,7 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 // no more. It uses batched direct gets without headers: a message's
 // sequence is the next message's prev field, or, for the last of a batch,
 // the batch's end marker's Nats-Last-Sequence.
-func (s *Store) scan(ctx context.Context, subject string, start uint64, limit int, fn func(envelope, uint64) bool) error {
+func (s *Store) scan(ctx context.Context, subject string, start uint64, limit int, fn func(envelope.Envelope, uint64) bool) error {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, defaultReadTimeout)
@@ -89,7 +90,7 @@ func (s *Store) scan(ctx context.Context, subject string, start uint64, limit in
 
 	read := 0
 	var req []byte
-	sc := new(scratch)
+	sc := new(envelope.Scratch)
 	for {
 		batch := readBatch
 		if limit > 0 {
@@ -100,7 +101,7 @@ func (s *Store) scan(ctx context.Context, subject string, start uint64, limit in
 			return err
 		}
 		var (
-			pending    envelope
+			pending    envelope.Envelope
 			hasPending bool
 			prevSeq    = start - 1 // every sequence of this batch is above it
 		)
@@ -110,21 +111,21 @@ func (s *Store) scan(ctx context.Context, subject string, start uint64, limit in
 				return err
 			}
 			if len(msg.Header) == 0 {
-				env, err := decodeEnvelope(msg.Data, sc)
+				env, err := envelope.Decode(msg.Data, sc)
 				if err != nil {
 					return &CorruptMessageError{Subject: subject, Reason: fmt.Sprintf("message after sequence %d: %v", prevSeq, err)}
 				}
-				if err := checkSubject(subject, env.records[0].Metadata); err != nil {
+				if err := checkSubject(subject, env.Records[0].Metadata); err != nil {
 					return &CorruptMessageError{Subject: subject, Reason: fmt.Sprintf("message after sequence %d: %v", prevSeq, err)}
 				}
 				if hasPending {
-					if env.prev <= prevSeq {
-						return &CorruptMessageError{Subject: subject, Sequence: env.prev,
-							Reason: fmt.Sprintf("the next message names sequence %d as its predecessor, not above %d", env.prev, prevSeq)}
+					if env.Prev <= prevSeq {
+						return &CorruptMessageError{Subject: subject, Sequence: env.Prev,
+							Reason: fmt.Sprintf("the next message names sequence %d as its predecessor, not above %d", env.Prev, prevSeq)}
 					}
-					prevSeq = env.prev
+					prevSeq = env.Prev
 					read++
-					if !fn(pending, env.prev) {
+					if !fn(pending, env.Prev) {
 						return nil
 					}
 				}

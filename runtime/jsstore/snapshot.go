@@ -3,7 +3,6 @@ package jsstore
 import (
 	"context"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/internal/envelope"
 )
 
 // SnapshotStore is the es.SnapshotStore on a JetStream key-value bucket:
@@ -23,14 +23,6 @@ type SnapshotStore struct {
 }
 
 var _ es.SnapshotStore = (*SnapshotStore)(nil)
-
-// The snapshot value format, version 1: the two bytes snapshotMagic,
-// snapshotVersion, then uvarint aggregate version, uvarint stream sequence,
-// uvarint-framed state schema, and the encoded state to the end.
-const (
-	snapshotMagic   = 0xE5
-	snapshotVersion = 'S'
-)
 
 // NewSnapshotStore returns a snapshot store on the bucket opts name
 // (WithSnapshotBucket; by default the stream name followed by "_SNAPSHOTS"),
@@ -102,7 +94,7 @@ func (s *SnapshotStore) LoadSnapshot(ctx context.Context, ref es.Ref) (es.Snapsh
 	if err != nil {
 		return es.Snapshot{}, fmt.Errorf("jsstore: load snapshot of %s %q: %w", ref.Type, ref.ID, err)
 	}
-	snap, err := decodeSnapshot(entry.Value())
+	snap, err := envelope.DecodeSnapshot(entry.Value())
 	if err != nil {
 		return es.Snapshot{}, fmt.Errorf("jsstore: snapshot of %s %q: %w: %v", ref.Type, ref.ID, es.ErrCorruptEvent, err)
 	}
@@ -117,12 +109,7 @@ func (s *SnapshotStore) SaveSnapshot(ctx context.Context, ref es.Ref, snap es.Sn
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b := make([]byte, 0, 2+2*binary.MaxVarintLen64+binary.MaxVarintLen32+len(snap.SchemaVersion)+len(snap.Data))
-	b = append(b, snapshotMagic, snapshotVersion)
-	b = binary.AppendUvarint(b, snap.Version)
-	b = binary.AppendUvarint(b, snap.Sequence)
-	b = appendString(b, snap.SchemaVersion)
-	b = append(b, snap.Data...)
+	b := envelope.AppendSnapshot(make([]byte, 0, envelope.SnapshotSize(snap)), snap)
 	start := time.Now()
 	_, err := s.kv.Put(ctx, snapshotKey(ref), b)
 	s.logSlow(ctx, "save", ref, start)
@@ -137,20 +124,4 @@ func (s *SnapshotStore) logSlow(ctx context.Context, op string, ref es.Ref, star
 		s.cfg.log.LogAttrs(ctx, slog.LevelWarn, "slow snapshot "+op,
 			slog.String("aggregate", ref.Type), slog.String("id", ref.ID), slog.Duration("took", d))
 	}
-}
-
-func decodeSnapshot(v []byte) (es.Snapshot, error) {
-	if len(v) < 2 || v[0] != snapshotMagic || v[1] != snapshotVersion {
-		return es.Snapshot{}, errors.New("not an esgen snapshot value")
-	}
-	d := decoder{b: v[2:]}
-	var snap es.Snapshot
-	snap.Version = d.uvarint()
-	snap.Sequence = d.uvarint()
-	snap.SchemaVersion = d.string()
-	if d.err != nil {
-		return es.Snapshot{}, d.err
-	}
-	snap.Data = d.b[:len(d.b):len(d.b)]
-	return snap, nil
 }

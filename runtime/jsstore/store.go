@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/internal/envelope"
 )
 
 // JetStream error codes of a failed expected-last-subject-sequence check.
@@ -136,7 +137,7 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if err := ctx.Err(); err != nil {
 		return es.AppendResult{}, err
 	}
-	data := appendEnvelope(make([]byte, 0, envelopeSize(req)), req)
+	data := envelope.Append(make([]byte, 0, envelope.Size(req)), req)
 	if max := s.nc.MaxPayload(); int64(len(data)) > max {
 		return es.AppendResult{}, fmt.Errorf("%w: %s %q: %d events take %d bytes, the server accepts %d per command",
 			es.ErrTooLarge, req.Ref.Type, req.Ref.ID, len(req.Events), len(data), max)
@@ -193,8 +194,8 @@ func (s *Store) conflict(ctx context.Context, req *es.AppendRequest, cause error
 		found es.AppendResult
 		ok    bool
 	)
-	err := s.scan(ctx, s.Subject(req.Ref), req.ExpectedSequence+1, 1, func(env envelope, seq uint64) bool {
-		if env.commandID == req.CommandID {
+	err := s.scan(ctx, s.Subject(req.Ref), req.ExpectedSequence+1, 1, func(env envelope.Envelope, seq uint64) bool {
+		if env.CommandID == req.CommandID {
 			found, ok = resultOf(env, seq), true
 		}
 		return false
@@ -220,8 +221,8 @@ func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64
 		found es.AppendResult
 		ok    bool
 	)
-	err := s.scan(ctx, s.Subject(req.Ref), seq, 1, func(env envelope, at uint64) bool {
-		if at == seq && env.commandID == req.CommandID {
+	err := s.scan(ctx, s.Subject(req.Ref), seq, 1, func(env envelope.Envelope, at uint64) bool {
+		if at == seq && env.CommandID == req.CommandID {
 			found, ok = resultOf(env, at), true
 		}
 		return false
@@ -239,11 +240,13 @@ func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64
 }
 
 // resultOf is the AppendResult of a stored message.
-func resultOf(env envelope, seq uint64) es.AppendResult {
-	for i := range env.records {
-		env.records[i].Sequence = seq
+func resultOf(env envelope.Envelope, seq uint64) es.AppendResult {
+	recs := make([]es.Record, len(env.Records)) // env's are scratch
+	for i, rec := range env.Records {
+		rec.Sequence = seq
+		recs[i] = rec
 	}
-	return es.AppendResult{Sequence: seq, Version: env.records[len(env.records)-1].Version, Records: env.records, Duplicate: true}
+	return es.AppendResult{Sequence: seq, Version: recs[len(recs)-1].Version, Records: recs, Duplicate: true}
 }
 
 // validateRequest rejects requests no store could honour.

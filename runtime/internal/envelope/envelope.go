@@ -1,4 +1,9 @@
-package jsstore
+// Package envelope is the binary format esgen stores commands in: every
+// event of one command with their metadata, in one compact value. The
+// JetStream store publishes one envelope per command as a message payload;
+// the in-memory store keeps the same bytes. The format is documented in
+// docs/runtime.md; this package is the only code that reads or writes it.
+package envelope
 
 import (
 	"encoding/binary"
@@ -9,9 +14,7 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
-// The envelope is the payload of one stream message: every event of one
-// command with their metadata. Its format, version 1, is documented in
-// docs/runtime.md; in short, after two leading bytes (envelopeMagic,
+// The format, version 1: after two leading bytes (envelopeMagic,
 // envelopeVersion), uvarint-framed fields:
 //
 //	uvarint prev      stream sequence of the aggregate's previous message (0: none)
@@ -46,8 +49,8 @@ const (
 // errShort reports an envelope that ends inside a field.
 var errShort = errors.New("truncated")
 
-// appendEnvelope encodes req as an envelope onto b.
-func appendEnvelope(b []byte, req *es.AppendRequest) []byte {
+// Append encodes req as an envelope onto b.
+func Append(b []byte, req *es.AppendRequest) []byte {
 	b = append(b, envelopeMagic, envelopeVersion)
 	b = binary.AppendUvarint(b, req.ExpectedSequence)
 	b = binary.AppendUvarint(b, req.ExpectedVersion+1)
@@ -84,8 +87,8 @@ func appendEnvelope(b []byte, req *es.AppendRequest) []byte {
 	return b
 }
 
-// envelopeSize returns an upper bound of the encoded size of req.
-func envelopeSize(req *es.AppendRequest) int {
+// Size returns an upper bound of the encoded size of req.
+func Size(req *es.AppendRequest) int {
 	n := 3 + 4*binary.MaxVarintLen64 + 8*binary.MaxVarintLen64 +
 		len(req.CommandID) + len(req.Ref.Type) + len(req.Ref.ID) + len(req.CorrelationID) +
 		len(req.CausationID) + len(req.Actor) + len(req.Traceparent)
@@ -100,12 +103,12 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// envelope is a decoded envelope. Its records lack their Sequence, which
+// Envelope is a decoded envelope. Its records lack their Sequence, which
 // the caller fills in.
-type envelope struct {
-	prev      uint64 // sequence of the aggregate's previous message
-	commandID string
-	records   []es.Record
+type Envelope struct {
+	Prev      uint64 // sequence of the aggregate's previous append, 0 for none
+	CommandID string
+	Records   []es.Record
 }
 
 // decoder reads the fields of one envelope.
@@ -180,11 +183,12 @@ func (d *decoder) reuse(known *string) string {
 	return *known
 }
 
-// scratch is what a reader of many envelopes of one aggregate keeps from
+// Scratch is what a reader of many envelopes of one aggregate keeps from
 // one to the next, so that decoding allocates little: the strings seen
 // last (ids, actor, trace context, event types) and two record buffers
 // used in turn (a reader holds one envelope while it decodes the next).
-type scratch struct {
+// The zero value is ready to use.
+type Scratch struct {
 	typ, id, corr, cause, actor, tp string
 	types                           []string // event types seen, a few
 	bufs                            [2][]es.Record
@@ -192,7 +196,7 @@ type scratch struct {
 }
 
 // eventType returns the event type field, reusing a string seen before.
-func (d *decoder) eventType(sc *scratch) string {
+func (d *decoder) eventType(sc *Scratch) string {
 	if sc == nil {
 		return d.string()
 	}
@@ -211,7 +215,7 @@ func (d *decoder) eventType(sc *scratch) string {
 
 // records returns a record slice of length n: a new one without scratch,
 // else the scratch buffer whose turn it is.
-func (sc *scratch) records(n int) []es.Record {
+func (sc *Scratch) records(n int) []es.Record {
 	if sc == nil {
 		return make([]es.Record, n)
 	}
@@ -224,17 +228,17 @@ func (sc *scratch) records(n int) []es.Record {
 	return buf[:n]
 }
 
-// decodeEnvelope decodes data. Payloads of the records share memory with
+// Decode decodes data. Payloads of the records share memory with
 // data. Errors describe what is wrong; callers wrap them. With scratch,
 // strings repeated from the envelope decoded before are shared and the
 // records live in a scratch buffer, valid until the envelope after next is
 // decoded.
-func decodeEnvelope(data []byte, sc *scratch) (envelope, error) {
+func Decode(data []byte, sc *Scratch) (Envelope, error) {
 	if len(data) < 2 || data[0] != envelopeMagic {
-		return envelope{}, errors.New("not an esgen event envelope")
+		return Envelope{}, errors.New("not an esgen event envelope")
 	}
 	if data[1] != envelopeVersion {
-		return envelope{}, fmt.Errorf("envelope format version %d, this runtime reads %d", data[1], envelopeVersion)
+		return Envelope{}, fmt.Errorf("envelope format version %d, this runtime reads %d", data[1], envelopeVersion)
 	}
 	d := decoder{b: data[2:]}
 	prev := d.uvarint()
@@ -246,7 +250,7 @@ func decodeEnvelope(data []byte, sc *scratch) (envelope, error) {
 	cmd := d.string()
 	local := sc
 	if local == nil {
-		local = new(scratch)
+		local = new(Scratch)
 	}
 	m.AggregateType = d.reuse(&local.typ)
 	m.AggregateID = d.reuse(&local.id)
@@ -261,22 +265,22 @@ func decodeEnvelope(data []byte, sc *scratch) (envelope, error) {
 	m.Traceparent = d.reuse(&local.tp)
 	n := d.uvarint()
 	if d.err != nil {
-		return envelope{}, d.err
+		return Envelope{}, d.err
 	}
 	switch {
 	case flags&^knownFlags != 0:
-		return envelope{}, fmt.Errorf("unknown flags %#x", flags)
+		return Envelope{}, fmt.Errorf("unknown flags %#x", flags)
 	case nsec >= uint64(time.Second):
-		return envelope{}, fmt.Errorf("nanoseconds %d out of range", nsec)
+		return Envelope{}, fmt.Errorf("nanoseconds %d out of range", nsec)
 	case first == 0:
-		return envelope{}, errors.New("first event version 0")
+		return Envelope{}, errors.New("first event version 0")
 	case cmd == "":
-		return envelope{}, errors.New("empty command id")
+		return Envelope{}, errors.New("empty command id")
 	case n == 0:
-		return envelope{}, errors.New("no events")
+		return Envelope{}, errors.New("no events")
 	case n > uint64(len(d.b)):
 		// Each event takes at least three bytes: a bound before allocating.
-		return envelope{}, fmt.Errorf("%d events cannot fit in %d bytes", n, len(d.b))
+		return Envelope{}, fmt.Errorf("%d events cannot fit in %d bytes", n, len(d.b))
 	}
 	m.Time = time.Unix(sec, int64(nsec)).UTC()
 	recs := sc.records(int(n))
@@ -287,19 +291,59 @@ func decodeEnvelope(data []byte, sc *scratch) (envelope, error) {
 		sv := d.uvarint()
 		data := d.bytes()
 		if d.err != nil {
-			return envelope{}, fmt.Errorf("event %d: %w", i+1, d.err)
+			return Envelope{}, fmt.Errorf("event %d: %w", i+1, d.err)
 		}
 		if m.EventType == "" {
-			return envelope{}, fmt.Errorf("event %d: empty event type", i+1)
+			return Envelope{}, fmt.Errorf("event %d: empty event type", i+1)
 		}
 		if sv > 1<<31 {
-			return envelope{}, fmt.Errorf("event %d: schema version %d out of range", i+1, sv)
+			return Envelope{}, fmt.Errorf("event %d: schema version %d out of range", i+1, sv)
 		}
 		m.SchemaVersion = int(sv)
 		recs[i] = es.Record{Metadata: m, Data: data}
 	}
 	if len(d.b) != 0 {
-		return envelope{}, fmt.Errorf("%d bytes after the last event", len(d.b))
+		return Envelope{}, fmt.Errorf("%d bytes after the last event", len(d.b))
 	}
-	return envelope{prev: prev, commandID: cmd, records: recs}, nil
+	return Envelope{Prev: prev, CommandID: cmd, Records: recs}, nil
+}
+
+// The snapshot value format, version 1: the two bytes snapshotMagic,
+// snapshotVersion, then uvarint aggregate version, uvarint stream
+// sequence, uvarint-framed state schema, and the encoded state to the end.
+const (
+	snapshotMagic   = 0xE5
+	snapshotVersion = 'S'
+)
+
+// AppendSnapshot encodes snap onto b.
+func AppendSnapshot(b []byte, snap es.Snapshot) []byte {
+	b = append(b, snapshotMagic, snapshotVersion)
+	b = binary.AppendUvarint(b, snap.Version)
+	b = binary.AppendUvarint(b, snap.Sequence)
+	b = appendString(b, snap.SchemaVersion)
+	return append(b, snap.Data...)
+}
+
+// SnapshotSize returns an upper bound of the encoded size of snap.
+func SnapshotSize(snap es.Snapshot) int {
+	return 2 + 3*binary.MaxVarintLen64 + len(snap.SchemaVersion) + len(snap.Data)
+}
+
+// DecodeSnapshot decodes what AppendSnapshot encoded. The state shares
+// memory with v.
+func DecodeSnapshot(v []byte) (es.Snapshot, error) {
+	if len(v) < 2 || v[0] != snapshotMagic || v[1] != snapshotVersion {
+		return es.Snapshot{}, errors.New("not an esgen snapshot value")
+	}
+	d := decoder{b: v[2:]}
+	var snap es.Snapshot
+	snap.Version = d.uvarint()
+	snap.Sequence = d.uvarint()
+	snap.SchemaVersion = d.string()
+	if d.err != nil {
+		return es.Snapshot{}, d.err
+	}
+	snap.Data = d.b[:len(d.b):len(d.b)]
+	return snap, nil
 }
