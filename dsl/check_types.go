@@ -37,7 +37,7 @@ var wellKnownImports = map[string]string{
 // messages ("type LineItem", "event OrderSubmitted v2"); defaults are
 // allowed only when event is set.
 func (c *checker) fields(b *ast.Body, owner string, event bool) []*Field {
-	if b == nil {
+	if b == nil || len(b.Fields) == 0 {
 		return nil
 	}
 	out := make([]*Field, 0, len(b.Fields))

@@ -10,8 +10,3 @@ func Load(filename string, src []byte) (*File, Diagnostics) {
 	m, cdiags := Check(f)
 	return m, append(diags, cdiags...)
 }
-
-// Format returns src in the canonical layout. PLACEHOLDER.
-func Format(filename string, src []byte) ([]byte, Diagnostics) {
-	return nil, Diagnostics{{Pos: Position{Filename: filename, Line: 1, Column: 1}, Severity: SeverityError, Code: "E000", Name: "not-implemented", Message: "the .esm formatter is not built yet"}}
-}

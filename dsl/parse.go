@@ -23,27 +23,33 @@ const MaxFileSize = 8 << 20
 // their declarations. On a lexical or syntax error Parse returns a nil File
 // and one diagnostic: the grammar is checked up to the first error only.
 func Parse(filename string, src []byte) (*ast.File, Diagnostics) {
+	f, _, diags := parse(filename, src)
+	return f, diags
+}
+
+// parse parses src and also returns its tokens, comments included.
+func parse(filename string, src []byte) (*ast.File, []lexer.Token, Diagnostics) {
 	if len(src) > MaxFileSize {
-		return nil, Diagnostics{newDiag(positionAt(filename, src, MaxFileSize), codeFileTooLarge,
+		return nil, nil, Diagnostics{newDiag(positionAt(filename, src, MaxFileSize), codeFileTooLarge,
 			fmt.Sprintf("file is %d bytes, larger than the %d bytes esgen reads", len(src), MaxFileSize), "")}
 	}
 	toks, lerr := lexBytes(filename, src)
 	if lerr != nil {
-		return nil, Diagnostics{newDiag(fromLexer(lerr.Pos), lerr.Code, lerr.Msg, "")}
+		return nil, nil, Diagnostics{newDiag(fromLexer(lerr.Pos), lerr.Code, lerr.Msg, "")}
 	}
 	code := withoutComments(toks)
 	peek, err := lexer.Upgrade(&sliceLexer{toks: code})
 	if err != nil { // sliceLexer never fails
-		return nil, Diagnostics{newDiag(positionAt(filename, src, 0), codeSyntax, err.Error(), "")}
+		return nil, nil, Diagnostics{newDiag(positionAt(filename, src, 0), codeSyntax, err.Error(), "")}
 	}
 	f, err := grammar().ParseFromLexer(peek)
 	if err != nil {
-		return nil, Diagnostics{syntaxDiag(filename, src, code, err)}
+		return nil, nil, Diagnostics{syntaxDiag(filename, src, code, err)}
 	}
 	f.EOF = toks[len(toks)-1].Pos
 	f.Comments = groupComments(toks)
 	attachDocs(f, code)
-	return f, nil
+	return f, toks, nil
 }
 
 // syntaxDiag turns a participle error into a positioned diagnostic with a
@@ -210,7 +216,9 @@ func groupComments(toks []lexer.Token) []*ast.CommentGroup {
 
 // attachDocs sets the Doc of every declaration that has a comment group
 // ending on the line just above it, when the declaration is the first
-// token of its line. A field with no such group takes its trailing comment.
+// token of its line. A field with no such group takes the trailing comment
+// of the line it ends on, when no other field or closing brace follows it
+// on that line.
 func attachDocs(f *ast.File, code []lexer.Token) {
 	above := map[int]*ast.CommentGroup{}    // last line of an own-line group -> group
 	trailing := map[int]*ast.CommentGroup{} // line -> trailing comment
@@ -226,12 +234,10 @@ func attachDocs(f *ast.File, code []lexer.Token) {
 		return
 	}
 	firstOnLine := map[int]int{} // line -> offset of its first token
-	lastOnLine := map[int]int{}  // line -> offset of its last token
 	for _, t := range code {
 		if _, ok := firstOnLine[t.Pos.Line]; !ok {
 			firstOnLine[t.Pos.Line] = t.Pos.Offset
 		}
-		lastOnLine[t.Pos.Line] = t.Pos.Offset
 	}
 	doc := func(pos ast.Position) *ast.CommentGroup {
 		if off, ok := firstOnLine[pos.Line]; !ok || off != pos.Offset {
@@ -248,11 +254,12 @@ func attachDocs(f *ast.File, code []lexer.Token) {
 			if fd.Doc != nil {
 				continue
 			}
-			line := fd.Pos.Line
+			end := fieldEnd(fd)
+			line := end.Line
 			if i+1 < len(b.Fields) && b.Fields[i+1].Pos.Line == line || b.Close.Pos.Line == line {
 				continue
 			}
-			if g := trailing[line]; g != nil && g.List[0].Pos.Offset > lastOnLine[line] {
+			if g := trailing[line]; g != nil && g.List[0].Pos.Offset > end.Offset {
 				fd.Doc = g
 			}
 		}
@@ -297,6 +304,30 @@ func attachDocs(f *ast.File, code []lexer.Token) {
 					m.Doc = doc(m.Pos)
 				}
 			}
+		}
+	}
+}
+
+// fieldEnd returns the position of the last token of a field.
+func fieldEnd(f *ast.Field) ast.Position {
+	if f.Default != nil {
+		return f.Default.Pos
+	}
+	t := f.Type
+	for {
+		switch {
+		case t.Slice != nil:
+			t = t.Slice
+		case t.Pointer != nil:
+			t = t.Pointer
+		case t.Map != nil:
+			t = t.Map.Elem
+		case t.Named != nil && t.Named.Sel != nil:
+			return t.Named.Sel.Pos
+		case t.Named != nil:
+			return t.Named.First.Pos
+		default:
+			return t.Pos
 		}
 	}
 }
