@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -38,6 +39,8 @@ func TestMain(m *testing.M) {
 //
 //	exitcode N   the last exec esgen exited with status N
 //	mtime-of F   prints F's modification time (to compare before and after)
+//	bigfile F N  writes an N MiB .esm file F: a package clause, then
+//	             aggregates, each a few hundred bytes
 func TestScripts(t *testing.T) {
 	sharedTmp := os.TempDir()
 	testscript.Run(t, testscript.Params{
@@ -60,6 +63,19 @@ func TestScripts(t *testing.T) {
 				if got != args[0] {
 					ts.Fatalf("esgen exited with status %s, want %s", got, args[0])
 				}
+			},
+			"bigfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: bigfile FILE MiB")
+				}
+				mib, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				var b strings.Builder
+				b.WriteString("package big\n")
+				for i := 0; b.Len() < mib<<20; i++ {
+					fmt.Fprintf(&b, "\naggregate Door%d {\n    state Closed initial\n    state Open\n    command Push {}\n    command Pull {}\n    event Pushed {}\n    event Pulled {}\n    on Push: Closed -> Open emits Pushed\n    on Pull: Open -> Closed emits Pulled\n}\n", i)
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
 			},
 			"mtime-of": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {
