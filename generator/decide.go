@@ -1,0 +1,382 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/esgen/esgen/internal/goname"
+)
+
+// decideFile emits <aggregate>_decide.gen.go: the decider interface and
+// its result types, the Evolver hooks, the exhaustive Decide and Evolve
+// functions, the es.Definition and the machine as data.
+func (ag *aggGen) decideFile() (File, error) {
+	jf := ag.newFile(true)
+	for _, d := range ag.p.decisions {
+		ag.sourcesType(jf, d)
+		ag.resultTypes(jf, d)
+	}
+	ag.deciderInterface(jf)
+	if ag.p.needEvolver {
+		ag.evolverInterface(jf)
+	}
+	ag.definition(jf)
+	ag.decideFunc(jf)
+	ag.evolveFunc(jf)
+	ag.machineFunc(jf)
+	return render(ag.fileBase()+"_decide.gen.go", jf)
+}
+
+// sourcesType emits the sealed interface of a decision's source states when
+// there are several.
+func (ag *aggGen) sourcesType(jf *jen.File, d *decision) {
+	if len(d.sources) < 2 {
+		return
+	}
+	name := goname.Sources(d.cmd.Name)
+	marker := unexported(d.cmd.Name, "source")
+	jf.Add(comment(wrap(fmt.Sprintf("%s is a state of %s in which %s is accepted: %s.",
+		name, aggDisplay(ag.a), goname.Exported(d.cmd.Name), list(stateNames(d.sources), "or")))))
+	jf.Type().Id(name).Interface(
+		jen.Id(goname.StateInterface(ag.a.Name)),
+		jen.Id(marker).Params(),
+	)
+	for _, s := range d.sources {
+		jf.Func().Params(jen.Id(goname.Exported(s.Name))).Id(marker).Params().Block()
+	}
+}
+
+// eventStructFields are the fields of a struct holding a branch's events.
+func eventStructFields(b *branch) []jen.Code {
+	out := make([]jen.Code, len(b.emits))
+	for i, e := range b.emits {
+		out[i] = jen.Id(b.fields[i]).Id(goname.Exported(e.Name))
+	}
+	return out
+}
+
+func eventList(b *branch) string {
+	return list(names(len(b.emits), func(i int) string { return goname.Exported(b.emits[i].Name) }), "and")
+}
+
+// resultTypes emits <Cmd>Emitted, or <Cmd>Outcome and its branch types.
+func (ag *aggGen) resultTypes(jf *jen.File, d *decision) {
+	cmd := goname.Exported(d.cmd.Name)
+	switch d.result() {
+	case resultEmitted:
+		b := d.branches[0]
+		name := goname.Emitted(d.cmd.Name)
+		jf.Add(comment(wrap(fmt.Sprintf("%s holds the events %s records, in this order: %s.", name, cmd, eventList(b)))))
+		jf.Type().Id(name).Struct(eventStructFields(b)...)
+	case resultOutcome:
+		name := goname.Outcome(d.cmd.Name)
+		marker := unexported(d.cmd.Name, "outcome")
+		jf.Add(comment(wrap(fmt.Sprintf("%s is the decision on %s: %s. Only the types of this package implement it.",
+			name, cmd, list(names(len(d.branches), func(i int) string { return d.branches[i].typeName }), "or")))))
+		jf.Type().Id(name).Interface(jen.Id(marker).Params())
+		for _, b := range d.branches {
+			text := fmt.Sprintf("%s moves %s to %s", b.typeName, aggDisplay(ag.a), goname.Exported(b.to.Name))
+			if b.to == b.from[0] && len(b.from) == 1 {
+				text = fmt.Sprintf("%s keeps %s in %s", b.typeName, aggDisplay(ag.a), goname.Exported(b.to.Name))
+			}
+			if len(b.emits) > 0 {
+				text += fmt.Sprintf(", recording %s", eventList(b))
+			} else {
+				text += ", recording nothing"
+			}
+			if b.guarded {
+				text += fmt.Sprintf(". It may be chosen in %s only", list(stateNames(b.from), "or"))
+			}
+			jf.Add(comment(wrap(text + ".")))
+			jf.Type().Id(b.typeName).Struct(eventStructFields(b)...)
+		}
+		for _, b := range d.branches {
+			jf.Func().Params(jen.Id(b.typeName)).Id(marker).Params().Block()
+		}
+	}
+}
+
+// deciderMethod is the signature of a decision's decider method.
+func (ag *aggGen) deciderMethod(d *decision) *jen.Statement {
+	params := jen.Params(
+		jen.Id("ctx").Qual("context", "Context"),
+		jen.Id("s").Id(d.srcType()),
+		jen.Id("c").Id(goname.Exported(d.cmd.Name)),
+	)
+	st := jen.Id(d.method).Add(params)
+	switch d.result() {
+	case resultNone:
+		return st.Error()
+	case resultEvent:
+		return st.Parens(jen.List(jen.Id(goname.Exported(d.branches[0].emits[0].Name)), jen.Error()))
+	case resultEmitted:
+		return st.Parens(jen.List(jen.Id(goname.Emitted(d.cmd.Name)), jen.Error()))
+	}
+	return st.Parens(jen.List(jen.Id(goname.Outcome(d.cmd.Name)), jen.Error()))
+}
+
+func (ag *aggGen) deciderInterface(jf *jen.File) {
+	name := goname.Decider(ag.a.Name)
+	jf.Add(comment(wrap(fmt.Sprintf("%s holds the business decisions of %s: one method per command the machine accepts, "+
+		"given the current state and the command, returning what the transition declares and nothing else. "+
+		"An error rejects the command; nothing is recorded. Implement it and pass it to %s or %s.",
+		name, aggDisplay(ag.a), goname.NewDefinition(ag.a.Name), goname.NewRepository(ag.a.Name)))))
+	var methods []jen.Code
+	for _, d := range ag.p.decisions {
+		methods = append(methods, comment(ag.decisionDoc(d)), ag.deciderMethod(d))
+	}
+	jf.Type().Id(name).Interface(methods...)
+}
+
+// decisionDoc documents a decider method.
+func (ag *aggGen) decisionDoc(d *decision) string {
+	cmd := goname.Exported(d.cmd.Name)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s decides %s in %s: ", d.method, cmd, list(stateNames(d.sources), "or"))
+	switch d.result() {
+	case resultNone:
+		fmt.Fprintf(&b, "%s stays in %s and nothing is recorded; a nil error accepts the command.", ag.p.name, goname.Exported(d.branches[0].to.Name))
+	case resultEvent:
+		br := d.branches[0]
+		fmt.Fprintf(&b, "the %s it returns %s.", goname.Exported(br.emits[0].Name), moves(ag.p.name, br, true))
+	case resultEmitted:
+		fmt.Fprintf(&b, "the events it returns %s.", moves(ag.p.name, d.branches[0], false))
+	case resultOutcome:
+		var alts []string
+		for _, br := range d.branches {
+			alts = append(alts, fmt.Sprintf("%s (to %s)", br.typeName, goname.Exported(br.to.Name)))
+		}
+		fmt.Fprintf(&b, "it returns the branch taken, %s.", list(alts, "or"))
+	}
+	return joinDoc(wrap(b.String()), d.doc)
+}
+
+// moves describes where a single-branch decision leads.
+func moves(agg string, br *branch, single bool) string {
+	verb, stays := "move", "are recorded"
+	if single {
+		verb, stays = "moves", "is recorded"
+	}
+	if len(br.from) == 1 && br.from[0] == br.to {
+		return stays + " and the " + agg + " stays in " + goname.Exported(br.to.Name)
+	}
+	return verb + " the " + agg + " to " + goname.Exported(br.to.Name)
+}
+
+func (ag *aggGen) evolverInterface(jf *jen.File) {
+	name := goname.Evolver(ag.a.Name)
+	jf.Add(comment(wrap(fmt.Sprintf("%s computes the states of %s that do not follow from an event's fields: "+
+		"one method per (state, event) pair whose new state needs code. Each must be pure (no clock, no randomness, "+
+		"no I/O) and must not modify its arguments: replaying the same events must always give the same state.",
+		name, aggDisplay(ag.a)))))
+	var methods []jen.Code
+	for _, e := range ag.p.evolutions {
+		if e.hook == "" {
+			continue
+		}
+		from, to, ev := goname.Exported(e.from.Name), goname.Exported(e.to.Name), goname.Exported(e.event.Name)
+		methods = append(methods,
+			comment(wrap(fmt.Sprintf("%s returns the %s that %s leads to from %s.", e.hook, to, ev, from))),
+			jen.Id(e.hook).Params(jen.Id("s").Id(from), jen.Id("e").Id(ev)).Id(to),
+		)
+	}
+	jf.Type().Id(name).Interface(methods...)
+}
+
+// generics is the type argument list [OrderState, OrderCommand, OrderEvent].
+func (ag *aggGen) generics() []jen.Code {
+	return []jen.Code{jen.Id(goname.StateInterface(ag.a.Name)), jen.Id(goname.CommandInterface(ag.a.Name)), jen.Id(goname.EventInterface(ag.a.Name))}
+}
+
+// hookParams are the parameters that bind the user's code: the decider,
+// then the Evolver and Upcaster when the aggregate needs them.
+func (ag *aggGen) hookParams() []jen.Code {
+	ps := []jen.Code{jen.Id("d").Id(goname.Decider(ag.a.Name))}
+	if ag.p.needEvolver {
+		ps = append(ps, jen.Id("ev").Id(goname.Evolver(ag.a.Name)))
+	}
+	if ag.p.needUpcaster {
+		ps = append(ps, jen.Id("up").Id(goname.Upcaster(ag.a.Name)))
+	}
+	return ps
+}
+
+func (ag *aggGen) hookArgs() []jen.Code {
+	as := []jen.Code{jen.Id("d")}
+	if ag.p.needEvolver {
+		as = append(as, jen.Id("ev"))
+	}
+	if ag.p.needUpcaster {
+		as = append(as, jen.Id("up"))
+	}
+	return as
+}
+
+// eventCodecValue is the expression of the aggregate's event codec.
+func (ag *aggGen) eventCodecValue() jen.Code {
+	if ag.p.needUpcaster {
+		return jen.Id("New" + goname.EventCodec(ag.a.Name)).Call(jen.Id("up"))
+	}
+	return jen.Id(goname.EventCodec(ag.a.Name)).Values()
+}
+
+func (ag *aggGen) definition(jf *jen.File) {
+	name := goname.NewDefinition(ag.a.Name)
+	state, cmd, event := goname.StateInterface(ag.a.Name), goname.CommandInterface(ag.a.Name), goname.EventInterface(ag.a.Name)
+	bound := "d"
+	if ag.p.needEvolver {
+		bound += ", ev"
+	}
+	if ag.p.needUpcaster {
+		bound += " and up"
+	} else if ag.p.needEvolver {
+		bound = "d and ev"
+	}
+	snap := "no snapshots"
+	if ag.a.SnapshotEvery > 0 {
+		snap = fmt.Sprintf("a snapshot every %d events", ag.a.SnapshotEvery)
+	}
+	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition of %s that the runtime runs: the initial state %s, "+
+		"Decide and Evolve bound to %s, the event and state codecs, and %s.",
+		name, ag.p.name, goname.Exported(ag.a.Initial.Name), bound, snap))))
+	evolve := jen.Id(unexported(ag.a.Name, "evolve"))
+	if ag.p.needEvolver {
+		evolve = jen.Func().Params(jen.Id("s").Id(state), jen.Id("e").Id(event)).Params(jen.Id(state), jen.Error()).Block(
+			jen.Return(jen.Id(unexported(ag.a.Name, "evolve")).Call(jen.Id("ev"), jen.Id("s"), jen.Id("e"))))
+	}
+	fields := []jen.Code{
+		field("Type", jen.Lit(ag.a.Name)),
+		field("Initial", jen.Func().Params().Id(state).Add(oneLine(jen.Return(jen.Id(goname.Exported(ag.a.Initial.Name)).Values())))),
+		field("Decide", jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("s").Id(state), jen.Id("c").Id(cmd)).
+			Params(jen.Index().Id(event), jen.Error()).Block(
+			jen.Return(jen.Id(unexported(ag.a.Name, "decide")).Call(jen.Id("ctx"), jen.Id("d"), jen.Id("s"), jen.Id("c"))))),
+		field("Evolve", evolve),
+		field("Events", ag.eventCodecValue()),
+		field("States", jen.Id(goname.StateCodec(ag.a.Name)).Values()),
+	}
+	if ag.a.SnapshotEvery > 0 {
+		fields = append(fields, field("SnapshotEvery", jen.Lit(ag.a.SnapshotEvery)))
+	}
+	jf.Func().Id(name).Params(ag.hookParams()...).Qual(pathES, "Definition").Types(ag.generics()...).Block(
+		jen.Return(jen.Qual(pathES, "Definition").Types(ag.generics()...).Add(keyed(fields...))),
+	)
+}
+
+// keyed renders a composite literal's elements one per line, in order.
+func keyed(elems ...jen.Code) *jen.Statement {
+	return jen.Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, elems...)
+}
+
+// field is one keyed element of a composite literal.
+func field(name string, value jen.Code) jen.Code { return jen.Id(name).Op(":").Add(value) }
+
+// invalidTransition is &es.InvalidTransitionError{...} for the current
+// state s and the command named cmd (an expression), optionally naming a
+// branch.
+func (ag *aggGen) invalidTransition(cmd jen.Code, branch string) jen.Code {
+	fields := []jen.Code{
+		field("Aggregate", jen.Lit(ag.a.Name)),
+		field("State", jen.Id("s").Dot(ag.stateMarker()).Call()),
+		field("Command", cmd),
+	}
+	if branch != "" {
+		fields = append(fields, field("Branch", jen.Lit(branch)))
+	}
+	return jen.Op("&").Qual(pathES, "InvalidTransitionError").Values(fields...)
+}
+
+// eventsOf is []OrderEvent{x.A, x.B} for the events of a branch held in
+// the struct x, or the single event x itself.
+func (ag *aggGen) eventsOf(x string, b *branch, single bool) jen.Code {
+	if single {
+		return jen.Index().Id(goname.EventInterface(ag.a.Name)).Values(jen.Id(x))
+	}
+	elems := make([]jen.Code, len(b.fields))
+	for i, f := range b.fields {
+		elems[i] = jen.Id(x).Dot(f)
+	}
+	return jen.Index().Id(goname.EventInterface(ag.a.Name)).Values(elems...)
+}
+
+// decideFunc emits the exhaustive Decide: an outer switch on the command,
+// an assertion of its source states, the decider call, and the events of
+// the branch it picked.
+func (ag *aggGen) decideFunc(jf *jen.File) {
+	name := unexported(ag.a.Name, "decide")
+	state, cmd, event := goname.StateInterface(ag.a.Name), goname.CommandInterface(ag.a.Name), goname.EventInterface(ag.a.Name)
+	jf.Add(comment(wrap(fmt.Sprintf("%s is the output function of the %s machine: it hands every declared (state, command) "+
+		"pair to the decider and rejects every other pair with an *es.InvalidTransitionError naming both.", name, ag.p.name))))
+
+	var cases []jen.Code
+	for _, d := range ag.p.decisions {
+		call := jen.Id("d").Dot(d.method).Call(jen.Id("ctx"), jen.Id("s"), jen.Id("c"))
+		var body []jen.Code
+		errCheck := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		switch d.result() {
+		case resultNone:
+			body = []jen.Code{
+				jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+				jen.Return(jen.Nil(), jen.Nil()),
+			}
+		case resultEvent:
+			body = []jen.Code{jen.List(jen.Id("e"), jen.Err()).Op(":=").Add(call), errCheck, jen.Return(ag.eventsOf("e", d.branches[0], true), jen.Nil())}
+		case resultEmitted:
+			body = []jen.Code{jen.List(jen.Id("o"), jen.Err()).Op(":=").Add(call), errCheck, jen.Return(ag.eventsOf("o", d.branches[0], false), jen.Nil())}
+		case resultOutcome:
+			body = []jen.Code{jen.List(jen.Id("o"), jen.Err()).Op(":=").Add(call), errCheck}
+			var bcases []jen.Code
+			useO := false
+			for _, b := range d.branches {
+				var bbody []jen.Code
+				if b.guarded {
+					fail := jen.Return(jen.Nil(), ag.invalidTransition(jen.Lit(d.cmd.Name), b.to.Name))
+					if len(b.from) == 1 {
+						bbody = append(bbody, jen.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("s").Assert(jen.Id(goname.Exported(b.from[0].Name))), jen.Op("!").Id("ok")).Block(fail))
+					} else {
+						var types []jen.Code
+						for _, s := range b.from {
+							types = append(types, jen.Id(goname.Exported(s.Name)))
+						}
+						bbody = append(bbody, jen.Switch(jen.Id("s").Assert(jen.Type())).Block(
+							jen.Case(types...),
+							jen.Default().Block(fail),
+						))
+					}
+				}
+				if len(b.emits) == 0 {
+					bbody = append(bbody, jen.Return(jen.Nil(), jen.Nil()))
+				} else {
+					useO = true
+					bbody = append(bbody, jen.Return(ag.eventsOf("o", b, false), jen.Nil()))
+				}
+				bcases = append(bcases, jen.Case(jen.Id(b.typeName)).Block(bbody...))
+			}
+			subject := jen.Id("o").Assert(jen.Type())
+			if useO {
+				subject = jen.Id("o").Op(":=").Add(subject)
+			}
+			body = append(body, jen.Switch(subject).Block(bcases...),
+				jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
+					jen.Lit(fmt.Sprintf("%s: %s in %%s: the decision returned %%T, not one of the %s branches", ag.a.Name, d.cmd.Name, goname.Outcome(d.cmd.Name))),
+					jen.Id("s").Dot(ag.stateMarker()).Call(), jen.Id("o"))))
+		}
+		cases = append(cases, jen.Case(jen.Id(goname.Exported(d.cmd.Name))).Block(
+			jen.If(jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("s").Assert(jen.Id(d.srcType())), jen.Id("ok")).Block(body...),
+		))
+	}
+	cases = append(cases, jen.Case(jen.Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
+		jen.Lit(ag.a.Name+": %w: nil command in state %s"), jen.Qual(pathES, "ErrInvalidTransition"), jen.Id("s").Dot(ag.stateMarker()).Call()))))
+	subject := jen.Id("c").Assert(jen.Type())
+	if len(ag.p.decisions) > 0 {
+		subject = jen.Id("c").Op(":=").Add(subject)
+	}
+	jf.Func().Id(name).Params(
+		jen.Id("ctx").Qual("context", "Context"), jen.Id("d").Id(goname.Decider(ag.a.Name)), jen.Id("s").Id(state), jen.Id("c").Id(cmd),
+	).Params(jen.Index().Id(event), jen.Error()).Block(
+		jen.If(jen.Id("s").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(ag.a.Name+": decide in a nil state")))),
+		jen.Switch(subject).Block(cases...),
+		jen.Return(jen.Nil(), ag.invalidTransition(jen.Id("c").Dot(ag.commandMarker()).Call(), "")),
+	)
+}

@@ -1,0 +1,419 @@
+package generator
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/internal/goname"
+)
+
+// genTestFile emits <aggregate>_gen_test.go, regenerated every time: every
+// undeclared (state, command) pair is rejected, every event that does not
+// apply to a state is rejected, every generated evolution sets the fields
+// it should, every old event version upcasts to the expected newest value
+// (hooks through a recording fake), every event and state round-trips
+// through its codec with the bytes encoding/json writes, and unknown or
+// corrupt payloads fail typed.
+func (ag *aggGen) genTestFile() (File, error) {
+	jf := ag.newFile(true)
+	if !ag.a.Eventual {
+		ag.testInvalidTransitions(jf)
+		ag.testEvolve(jf)
+		ag.testStateCodec(jf)
+	}
+	ag.testEventCodec(jf)
+	ag.testUpcasts(jf)
+	return render(ag.fileBase()+"_gen_test.go", jf)
+}
+
+func tParam() jen.Code { return jen.Id("t").Op("*").Qual("testing", "T") }
+
+func tctx() jen.Code { return jen.Id("t").Dot("Context").Call() }
+
+// nilHooks are the arguments of NewDefinition in tests that must never
+// reach user code.
+func (ag *aggGen) nilHooks() []jen.Code {
+	args := []jen.Code{jen.Nil()}
+	if ag.p.needEvolver {
+		args = append(args, jen.Nil())
+	}
+	if ag.p.needUpcaster {
+		args = append(args, jen.Nil())
+	}
+	return args
+}
+
+// namedTable is a literal []struct{name string; v T}{...}.
+func namedTable(elemType jen.Code, rows []jen.Code) jen.Code {
+	return jen.Index().Struct(jen.Id("name").String(), jen.Id("v").Add(elemType)).Add(keyed(rows...))
+}
+
+func (ag *aggGen) testInvalidTransitions(jf *jen.File) {
+	a := ag.a
+	state, cmd := goname.StateInterface(a.Name), goname.CommandInterface(a.Name)
+	var states, commands []jen.Code
+	for _, s := range a.States {
+		states = append(states, jen.Values(jen.Lit(s.Name), jen.Id(goname.Exported(s.Name)).Values()))
+	}
+	for _, c := range a.Commands {
+		commands = append(commands, jen.Values(jen.Lit(c.Name), jen.Id(goname.Exported(c.Name)).Values()))
+	}
+	declared := map[[2]string]bool{}
+	for _, d := range ag.p.decisions {
+		for _, s := range d.sources {
+			declared[[2]string{s.Name, d.cmd.Name}] = true
+		}
+	}
+	rejected := len(a.States)*len(a.Commands) - len(declared)
+	name := "Test" + ag.p.name + "InvalidTransitions"
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks that Decide rejects each of the %d (state, command) pairs the machine does not declare "+
+		"with an *es.InvalidTransitionError naming both, without consulting the decider (it is nil here).", name, rejected))))
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(ag.nilHooks()...),
+		jen.Id("declared").Op(":=").Map(jen.Index(jen.Lit(2)).String()).Bool().Values(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("tr")).Op(":=").Range().Id(goname.Machine(a.Name)).Call().Dot("Transitions")).Block(
+			jen.Id("declared").Index(jen.Index(jen.Lit(2)).String().Values(jen.Id("tr").Dot("From"), jen.Id("tr").Dot("Command"))).Op("=").True()),
+		jen.Id("rejected").Op(":=").Lit(0),
+		jen.For(jen.List(jen.Id("_"), jen.Id("s")).Op(":=").Range().Add(namedTable(jen.Id(state), states))).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Add(namedTable(jen.Id(cmd), commands))).Block(
+				jen.If(jen.Id("declared").Index(jen.Index(jen.Lit(2)).String().Values(jen.Id("s").Dot("name"), jen.Id("c").Dot("name")))).Block(jen.Continue()),
+				jen.Id("rejected").Op("++"),
+				jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("s").Dot("v"), jen.Id("c").Dot("v")),
+				jen.Var().Id("ite").Op("*").Qual(pathES, "InvalidTransitionError"),
+				jen.If(jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Qual(pathES, "ErrInvalidTransition")).Op("||").
+					Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("ite"))).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("Decide(%s, %s) = %v, want an *es.InvalidTransitionError"), jen.Id("s").Dot("name"), jen.Id("c").Dot("name"), jen.Err()),
+					jen.Continue(),
+				),
+				jen.If(jen.Id("ite").Dot("Aggregate").Op("!=").Lit(a.Name).Op("||").Id("ite").Dot("State").Op("!=").Id("s").Dot("name").Op("||").
+					Id("ite").Dot("Command").Op("!=").Id("c").Dot("name").Op("||").Id("ite").Dot("Branch").Op("!=").Lit("")).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("Decide(%s, %s) names %+v"), jen.Id("s").Dot("name"), jen.Id("c").Dot("name"), jen.Op("*").Id("ite"))),
+				jen.If(jen.Id("events").Op("!=").Nil()).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("Decide(%s, %s) emitted %v with its error"), jen.Id("s").Dot("name"), jen.Id("c").Dot("name"), jen.Id("events"))),
+			),
+		),
+		jen.If(jen.Id("rejected").Op("!=").Lit(rejected)).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit(fmt.Sprintf("%%d pairs rejected, want %d", rejected)), jen.Id("rejected"))),
+	)
+}
+
+// seeds of the samples of generated tests, so that the values of a state,
+// an event and a hook's result never coincide by accident.
+const (
+	seedState = 1
+	seedEvent = 40
+	seedOld   = 70
+	seedHook  = 100
+)
+
+func (ag *aggGen) testEvolve(jf *jen.File) {
+	a := ag.a
+	state, event := goname.StateInterface(a.Name), goname.EventInterface(a.Name)
+	var rows []jen.Code
+	type pair struct{ s, e string }
+	declared := map[pair]bool{}
+	for _, e := range ag.p.evolutions {
+		declared[pair{e.from.Name, e.event.Name}] = true
+		if e.hook != "" {
+			continue
+		}
+		var fields []jen.Code
+		for _, fs := range e.fields {
+			var v jen.Code
+			if fs.fromEvent {
+				i := slices.IndexFunc(e.event.Latest().Fields, func(f *dsl.Field) bool { return f.Name == fs.field.Name })
+				v = ag.fieldSample(e.event.Latest().Fields[i], seedEvent, i, 0)
+			} else {
+				i := slices.IndexFunc(e.from.Fields, func(f *dsl.Field) bool { return f.Name == fs.field.Name })
+				v = ag.fieldSample(e.from.Fields[i], seedState, i, 0)
+			}
+			if v != nil {
+				fields = append(fields, field(goname.Exported(fs.field.Name), v))
+			}
+		}
+		rows = append(rows, jen.Values(
+			jen.Lit(e.from.Name+"/"+e.event.Name),
+			ag.sampleStruct(goname.Exported(e.from.Name), e.from.Fields, seedState),
+			ag.sampleStruct(goname.Exported(e.event.Name), e.event.Latest().Fields, seedEvent),
+			jen.Id(goname.Exported(e.to.Name)).Values(fields...),
+		))
+	}
+	name := "Test" + ag.p.name + "Evolve"
+	invalid := 0
+	var states, events []jen.Code
+	for _, s := range a.States {
+		states = append(states, jen.Values(jen.Lit(s.Name), jen.Id(goname.Exported(s.Name)).Values()))
+	}
+	for _, e := range a.Events {
+		events = append(events, jen.Values(jen.Lit(e.Name), jen.Id(goname.Exported(e.Name)).Values()))
+		for _, s := range a.States {
+			if !declared[pair{s.Name, e.Name}] {
+				invalid++
+			}
+		}
+	}
+	var declaredRows []jen.Code
+	for _, e := range ag.p.evolutions {
+		declaredRows = append(declaredRows, jen.Values(jen.Lit(e.from.Name), jen.Lit(e.event.Name)).Op(":").True())
+	}
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks the generated evolutions: each sets the new state's fields from the event "+
+		"and the state it leaves; and that each of the %d (state, event) pairs the machine cannot produce fails with an *es.InvalidEvolutionError.",
+		name, invalid))))
+	body := []jen.Code{jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(ag.nilHooks()...)}
+	if len(rows) > 0 {
+		body = append(body,
+			jen.Id("tests").Op(":=").Index().Struct(
+				jen.Id("name").String(), jen.Id("from").Id(state), jen.Id("event").Id(event), jen.Id("want").Id(state),
+			).Add(keyed(rows...)),
+			jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Id("tests")).Block(
+				jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("def").Dot("Evolve").Call(jen.Id("tt").Dot("from"), jen.Id("tt").Dot("event")),
+				jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Qual("reflect", "DeepEqual").Call(jen.Id("got"), jen.Id("tt").Dot("want"))).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("Evolve %s = %#v, %v; want %#v"), jen.Id("tt").Dot("name"), jen.Id("got"), jen.Err(), jen.Id("tt").Dot("want"))),
+			),
+		)
+	}
+	body = append(body,
+		jen.Id("declared").Op(":=").Map(jen.Index(jen.Lit(2)).String()).Bool().Add(keyed(declaredRows...)),
+		jen.Id("rejected").Op(":=").Lit(0),
+		jen.For(jen.List(jen.Id("_"), jen.Id("s")).Op(":=").Range().Add(namedTable(jen.Id(state), states))).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("e")).Op(":=").Range().Add(namedTable(jen.Id(event), events))).Block(
+				jen.If(jen.Id("declared").Index(jen.Index(jen.Lit(2)).String().Values(jen.Id("s").Dot("name"), jen.Id("e").Dot("name")))).Block(jen.Continue()),
+				jen.Id("rejected").Op("++"),
+				jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("def").Dot("Evolve").Call(jen.Id("s").Dot("v"), jen.Id("e").Dot("v")),
+				jen.Var().Id("iee").Op("*").Qual(pathES, "InvalidEvolutionError"),
+				jen.If(jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Qual(pathES, "ErrInvalidEvolution")).Op("||").
+					Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("iee")).Op("||").
+					Id("iee").Dot("State").Op("!=").Id("s").Dot("name").Op("||").Id("iee").Dot("Event").Op("!=").Id("e").Dot("name").Op("||").
+					Id("got").Op("!=").Nil()).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("Evolve(%s, %s) = %v, %v; want an *es.InvalidEvolutionError naming both"),
+						jen.Id("s").Dot("name"), jen.Id("e").Dot("name"), jen.Id("got"), jen.Err())),
+			),
+		),
+		jen.If(jen.Id("rejected").Op("!=").Lit(invalid)).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit(fmt.Sprintf("%%d pairs rejected, want %d", invalid)), jen.Id("rejected"))),
+	)
+	jf.Func().Id(name).Params(tParam()).Block(body...)
+}
+
+// codecValue is the event codec of tests, with the recording upcaster when
+// the aggregate has hooks.
+func (ag *aggGen) testCodecValue(up jen.Code) jen.Code {
+	if ag.p.needUpcaster {
+		return jen.Id("New" + goname.EventCodec(ag.a.Name)).Call(up)
+	}
+	return jen.Id(goname.EventCodec(ag.a.Name)).Values()
+}
+
+func (ag *aggGen) recorderType() string { return unexported(ag.a.Name, "recording", "upcaster") }
+
+func (ag *aggGen) testEventCodec(jf *jen.File) {
+	a := ag.a
+	event := goname.EventInterface(a.Name)
+	var rows []jen.Code
+	for _, e := range a.Events {
+		rows = append(rows, jen.Values(jen.Lit(e.Latest().Number), ag.sampleStruct(goname.Exported(e.Name), e.Latest().Fields, seedEvent)))
+	}
+	name := "Test" + ag.p.name + "EventCodec"
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks that every event is encoded in its newest schema version as encoding/json would encode it, "+
+		"and decodes to the same value; and that unknown types and versions and corrupt payloads fail with typed errors.", name))))
+	unknown := "Unknown" + goname.Exported(a.Name) + "Event"
+	for slices.ContainsFunc(a.Events, func(e *dsl.Event) bool { return e.Name == unknown }) {
+		unknown += "X"
+	}
+	first := a.Events[0]
+	up := jen.Op("&").Id(ag.recorderType()).Values()
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.Id("codec").Op(":=").Add(ag.testCodecValue(up)),
+		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
+			jen.Id("version").Int(), jen.Id("event").Id(event),
+		).Add(keyed(rows...))).Block(
+			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Id("codec").Dot("Encode").Call(jen.Id("tt").Dot("event")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("Encode(%#v): %v"), jen.Id("tt").Dot("event"), jen.Err()),
+				jen.Continue()),
+			jen.If(jen.Id("raw").Dot("Type").Op("!=").Id("tt").Dot("event").Dot(ag.eventMarker()).Call().Op("||").Id("raw").Dot("SchemaVersion").Op("!=").Id("tt").Dot("version")).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("Encode(%#v) = type %s version %d, want %s version %d"), jen.Id("tt").Dot("event"),
+					jen.Id("raw").Dot("Type"), jen.Id("raw").Dot("SchemaVersion"), jen.Id("tt").Dot("event").Dot(ag.eventMarker()).Call(), jen.Id("tt").Dot("version"))),
+			jen.If(jen.List(jen.Id("want"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Id("tt").Dot("event")),
+				jen.Err().Op("!=").Nil().Op("||").String().Call(jen.Id("want")).Op("!=").String().Call(jen.Id("raw").Dot("Data"))).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("Encode(%#v) = %s, encoding/json writes %s (%v)"), jen.Id("tt").Dot("event"), jen.Id("raw").Dot("Data"), jen.Id("want"), jen.Err())),
+			jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("codec").Dot("Decode").Call(jen.Id("raw").Dot("Type"), jen.Id("raw").Dot("SchemaVersion"), jen.Id("raw").Dot("Data")),
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Qual("reflect", "DeepEqual").Call(jen.Id("got"), jen.Id("tt").Dot("event"))).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("Decode(Encode(%#v)) = %#v, %v"), jen.Id("tt").Dot("event"), jen.Id("got"), jen.Err())),
+		),
+		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
+			jen.Id("eventType").String(), jen.Id("version").Int(), jen.Id("data").String(), jen.Id("want").Error(),
+		).Add(keyed(
+			jen.Values(jen.Lit(unknown), jen.Lit(1), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownEventType")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number+1), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownSchemaVersion")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(0), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownSchemaVersion")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), rawLit(`{"`), jen.Qual(pathES, "ErrCorruptEvent")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), jen.Lit(`[]`), jen.Qual(pathES, "ErrCorruptEvent")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), jen.Lit(`{} {}`), jen.Qual(pathES, "ErrCorruptEvent")),
+		))).Block(
+			jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("codec").Dot("Decode").Call(jen.Id("tt").Dot("eventType"), jen.Id("tt").Dot("version"), jen.Index().Byte().Call(jen.Id("tt").Dot("data"))),
+			jen.Var().Id("de").Op("*").Qual(pathES, "DecodeError"),
+			jen.If(jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Id("tt").Dot("want")).Op("||").Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("de")).Op("||").Id("got").Op("!=").Nil()).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("Decode(%s, %d, %s) = %v, %v; want an *es.DecodeError matching %v"),
+					jen.Id("tt").Dot("eventType"), jen.Id("tt").Dot("version"), jen.Id("tt").Dot("data"), jen.Id("got"), jen.Err(), jen.Id("tt").Dot("want"))),
+		),
+	)
+	if ag.p.needUpcaster {
+		ag.recorder(jf)
+	}
+}
+
+// hookResult is the fixed value the recording upcaster returns for a hook
+// step.
+func (ag *aggGen) hookResult(c *eventChain, st *upcastStep) *jen.Statement {
+	return ag.sampleStruct(versionType(c.event, st.to), st.to.Fields, seedHook+st.from.Number)
+}
+
+func (ag *aggGen) recorder(jf *jen.File) {
+	name := ag.recorderType()
+	jf.Add(comment(wrap(fmt.Sprintf("%s is the %s of the generated tests: each hook records its argument and returns a fixed value.",
+		name, goname.Upcaster(ag.a.Name)))))
+	jf.Type().Id(name).Struct(jen.Id("calls").Index().Any())
+	for _, c := range ag.p.upcasts {
+		for _, st := range c.steps {
+			if st.hook == "" {
+				continue
+			}
+			jf.Func().Params(jen.Id("u").Op("*").Id(name)).Id(st.hook).Params(jen.Id("old").Id(versionType(c.event, st.from))).Id(versionType(c.event, st.to)).Block(
+				jen.Id("u").Dot("calls").Op("=").Append(jen.Id("u").Dot("calls"), jen.Id("old")),
+				jen.Return(ag.hookResult(c, st)),
+			)
+		}
+	}
+}
+
+// fieldExprs are the expressions of a struct's fields during the upcast
+// simulation, by field name; a missing name is the zero value.
+type fieldExprs map[string]jen.Code
+
+func (fe fieldExprs) literal(typeName string, fields []*dsl.Field) *jen.Statement {
+	var out []jen.Code
+	for _, f := range fields {
+		if v := fe[f.Name]; v != nil {
+			out = append(out, field(goname.Exported(f.Name), v))
+		}
+	}
+	return jen.Id(typeName).Values(out...)
+}
+
+func (ag *aggGen) testUpcasts(jf *jen.File) {
+	var rows []jen.Code
+	for _, c := range ag.p.upcasts {
+		for i, v := range c.event.Versions[:len(c.event.Versions)-1] {
+			// Simulate the chain from version v on its sample.
+			cur := fieldExprs{}
+			for j, f := range v.Fields {
+				cur[f.Name] = ag.fieldSample(f, seedOld, j, 0)
+			}
+			old := cur.literal(versionType(c.event, v), v.Fields)
+			var calls []jen.Code
+			for _, st := range c.steps[i:] {
+				next := fieldExprs{}
+				if st.hook != "" {
+					calls = append(calls, cur.literal(versionType(c.event, st.from), st.from.Fields))
+					for j, f := range st.to.Fields {
+						next[f.Name] = ag.fieldSample(f, seedHook+st.from.Number, j, 0)
+					}
+				} else {
+					for _, uf := range st.fields {
+						switch {
+						case uf.old != nil:
+							next[uf.field.Name] = cur[uf.old.Name]
+						case uf.field.Default != nil:
+							next[uf.field.Name] = jen.Op(uf.field.Default.Text)
+						}
+					}
+				}
+				cur = next
+			}
+			latest := c.event.Latest()
+			row := []jen.Code{
+				jen.Lit(fmt.Sprintf("%s/v%d", c.event.Name, v.Number)), jen.Lit(c.event.Name), jen.Lit(v.Number), old,
+				cur.literal(goname.Exported(c.event.Name), latest.Fields),
+			}
+			if ag.p.needUpcaster {
+				if len(calls) > 0 {
+					row = append(row, jen.Index().Any().Values(calls...))
+				} else {
+					row = append(row, jen.Nil())
+				}
+			}
+			rows = append(rows, jen.Values(row...))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	name := "Test" + ag.p.name + "Upcasts"
+	text := fmt.Sprintf("%s checks every upcast chain: a payload of each old schema version decodes to the newest version, "+
+		"with the defaults the .esm file declares", name)
+	if ag.p.needUpcaster {
+		text += " and the hooks called with the expected values"
+	}
+	jf.Add(comment(wrap(text + ".")))
+	cols := []jen.Code{jen.Id("name").String(), jen.Id("eventType").String(), jen.Id("version").Int(), jen.Id("old").Any(), jen.Id("want").Id(goname.EventInterface(ag.a.Name))}
+	if ag.p.needUpcaster {
+		cols = append(cols, jen.Id("calls").Index().Any())
+	}
+	var setup, check []jen.Code
+	codec := ag.testCodecValue(nil)
+	if ag.p.needUpcaster {
+		setup = []jen.Code{jen.Id("up").Op(":=").Op("&").Id(ag.recorderType()).Values()}
+		codec = ag.testCodecValue(jen.Id("up"))
+		check = []jen.Code{jen.If(jen.Op("!").Qual("reflect", "DeepEqual").Call(jen.Id("up").Dot("calls"), jen.Id("tt").Dot("calls"))).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit("hooks called with %#v, want %#v"), jen.Id("up").Dot("calls"), jen.Id("tt").Dot("calls")))}
+	}
+	run := append(setup,
+		jen.List(jen.Id("data"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Id("tt").Dot("old")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+		jen.List(jen.Id("got"), jen.Err()).Op(":=").Add(codec).Dot("Decode").Call(jen.Id("tt").Dot("eventType"), jen.Id("tt").Dot("version"), jen.Id("data")),
+		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Qual("reflect", "DeepEqual").Call(jen.Id("got"), jen.Id("tt").Dot("want"))).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit("Decode(%s) = %#v, %v; want %#v"), jen.Id("data"), jen.Id("got"), jen.Err(), jen.Id("tt").Dot("want"))),
+	)
+	run = append(run, check...)
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(cols...).Add(keyed(rows...))).Block(
+			jen.Id("t").Dot("Run").Call(jen.Id("tt").Dot("name"), jen.Func().Params(tParam()).Block(run...)),
+		),
+	)
+}
+
+func (ag *aggGen) testStateCodec(jf *jen.File) {
+	a := ag.a
+	var rows []jen.Code
+	for _, s := range a.States {
+		rows = append(rows, ag.sampleStruct(goname.Exported(s.Name), s.Fields, seedState))
+	}
+	name := "Test" + ag.p.name + "StateCodec"
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks that every state survives a snapshot: encoded, then decoded to the same value.", name))))
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.Var().Id("codec").Id(goname.StateCodec(a.Name)),
+		jen.For(jen.List(jen.Id("_"), jen.Id("s")).Op(":=").Range().Index().Id(goname.StateInterface(a.Name)).Add(keyed(rows...))).Block(
+			jen.List(jen.Id("data"), jen.Err()).Op(":=").Id("codec").Dot("EncodeState").Call(jen.Id("s")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("EncodeState(%#v): %v"), jen.Id("s"), jen.Err()),
+				jen.Continue()),
+			jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("codec").Dot("DecodeState").Call(jen.Id("data")),
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Qual("reflect", "DeepEqual").Call(jen.Id("got"), jen.Id("s"))).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("DecodeState(%s) = %#v, %v; want %#v"), jen.Id("data"), jen.Id("got"), jen.Err(), jen.Id("s"))),
+		),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("codec").Dot("DecodeState").Call(jen.Index().Byte().Call(rawLit(`{"state":"`+unknownState(a)+`","data":{}}`))), jen.Err().Op("==").Nil()).Block(
+			jen.Id("t").Dot("Error").Call(jen.Lit("DecodeState of an unknown state succeeded"))),
+	)
+}
+
+func unknownState(a *dsl.Aggregate) string {
+	name := "Unknown" + goname.Exported(a.Name) + "State"
+	for slices.ContainsFunc(a.States, func(s *dsl.State) bool { return s.Name == name }) {
+		name += "X"
+	}
+	return name
+}

@@ -1,0 +1,281 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/esgen/esgen/dsl"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected files of testdata/golden from the generator's output")
+
+// goldenRoot holds one directory per case: the .esm input (or, until the
+// parser reads it, a model in caseModels), hand-written Go files the
+// generated code needs (named user*.go), and every expected output file;
+// for a bad input, the expected diagnostics in "stderr".
+const goldenRoot = "../testdata/golden"
+
+// isInput reports whether a file of a case directory is an input rather
+// than an expected output.
+func isInput(name string) bool {
+	return strings.HasSuffix(name, ".esm") || name == "stderr" || (strings.HasPrefix(name, "user") && strings.HasSuffix(name, ".go"))
+}
+
+type goldenCase struct {
+	name, dir string
+	model     *dsl.File
+	stderr    []byte // diagnostics, for bad inputs
+	users     []string
+}
+
+func loadGoldenCases(t *testing.T) []*goldenCase {
+	t.Helper()
+	entries, err := os.ReadDir(goldenRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []*goldenCase
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		c := &goldenCase{name: e.Name(), dir: filepath.Join(goldenRoot, e.Name())}
+		files, err := os.ReadDir(c.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var esm string
+		for _, f := range files {
+			switch name := f.Name(); {
+			case strings.HasSuffix(name, ".esm"):
+				esm = name
+			case isInput(name) && name != "stderr":
+				c.users = append(c.users, name)
+			}
+		}
+		if esm != "" {
+			src, err := os.ReadFile(filepath.Join(c.dir, esm))
+			if err != nil {
+				t.Fatal(err)
+			}
+			model, diags := dsl.Load(esm, src)
+			switch {
+			case parserMissing(diags):
+				// dsl.Load cannot read it yet: use the model built in Go.
+			case diags.HasErrors():
+				c.stderr = []byte(diagText(diags))
+			default:
+				c.model = model
+			}
+		}
+		if c.model == nil && c.stderr == nil {
+			build := caseModels[c.name]
+			if build == nil {
+				t.Fatalf("golden case %s has no input the parser reads and no model in caseModels", c.name)
+			}
+			c.model = build()
+		}
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// parserMissing reports the placeholder diagnostic of a dsl without parser.
+func parserMissing(ds dsl.Diagnostics) bool {
+	return slices.ContainsFunc(ds, func(d dsl.Diagnostic) bool { return d.Code == "E000" })
+}
+
+func diagText(ds dsl.Diagnostics) string {
+	var b strings.Builder
+	for _, d := range ds {
+		b.WriteString(d.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TestGolden generates every case and compares each file byte for byte
+// with its expected version (go test ./generator -update rewrites them),
+// then compiles all cases in one temporary module and runs their generated
+// tests.
+func TestGolden(t *testing.T) {
+	cases := loadGoldenCases(t)
+	generated := map[string][]File{}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.stderr != nil {
+				compareFile(t, filepath.Join(c.dir, "stderr"), c.stderr)
+				return
+			}
+			files, err := Generate(context.Background(), c.model, Options{})
+			if err != nil {
+				t.Fatalf("Generate: %v", err)
+			}
+			generated[c.name] = files
+			want := map[string]bool{}
+			for _, f := range files {
+				want[f.Name] = true
+				compareFile(t, filepath.Join(c.dir, filepath.FromSlash(f.Name)), f.Data)
+			}
+			entries, err := os.ReadDir(c.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if name := e.Name(); !isInput(name) && !want[name] {
+					if *update {
+						if err := os.Remove(filepath.Join(c.dir, name)); err != nil {
+							t.Fatal(err)
+						}
+						continue
+					}
+					t.Errorf("%s: expected output that is no longer generated", filepath.Join(c.dir, name))
+				}
+			}
+		})
+	}
+	t.Run("compile", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("compiling the golden output takes seconds")
+		}
+		compileGolden(t, cases, generated)
+	})
+}
+
+func compareFile(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s: missing (go test ./generator -update writes it)", path)
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the generator's output (go test ./generator -update rewrites it):\n%s",
+			path, diff.Diff(path, want, "generated", got))
+	}
+}
+
+// repoRoot is the directory of the esgen module.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		t.Fatalf("no go.mod above the generator package: %v", err)
+	}
+	return dir
+}
+
+// compileGolden writes every case's output as a package of one temporary
+// module that replaces github.com/esgen/esgen with this repository, vets
+// it, runs the generated tests, and checks that a skeleton case fails as
+// "not written yet". It needs no network: the module cache of this
+// repository's dependencies is enough.
+func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]File) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	root := repoRoot(t)
+	mod := t.TempDir()
+	gomod := "module esgen.test/golden\n\ngo 1.26.8\n\nrequire github.com/esgen/esgen v0.0.0\n\nreplace github.com/esgen/esgen => " + root + "\n"
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mod, "go.sum"), sum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var aggs []string
+	skeleton := ""
+	for _, c := range cases {
+		files, ok := generated[c.name]
+		if !ok {
+			continue
+		}
+		pkg := filepath.Join(mod, c.name)
+		if err := os.MkdirAll(pkg, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if err := os.WriteFile(filepath.Join(pkg, f.Name), f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, u := range c.users {
+			data, err := os.ReadFile(filepath.Join(c.dir, u))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(pkg, u), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, a := range c.model.Aggregates {
+			aggs = append(aggs, goNameOf(a.Name))
+			if skeleton == "" && !a.Eventual && len(a.Transitions) > 0 {
+				p, err := planAggregate(a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				d := p.decisions[0]
+				name := "Test" + p.name + d.method + "From" + goNameOf(d.branches[0].from[0].Name)
+				if len(d.branches) > 1 {
+					name = "Test" + p.name + d.branches[0].typeName + "From" + goNameOf(d.branches[0].from[0].Name)
+				}
+				skeleton = "./" + c.name + " " + name
+			}
+		}
+	}
+	env := append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+	run := func(args ...string) ([]byte, error) {
+		cmd := exec.Command(goBin, args...)
+		cmd.Dir = mod
+		cmd.Env = env
+		return cmd.CombinedOutput()
+	}
+	if out, err := run("vet", "./..."); err != nil {
+		t.Fatalf("go vet of the generated code: %v\n%s", err, out)
+	}
+	slices.Sort(aggs)
+	aggs = slices.Compact(aggs)
+	pattern := "^Test(" + strings.Join(aggs, "|") + ")(InvalidTransitions|Evolve|StateCodec|EventCodec|Upcasts)$"
+	out, err := run("test", "-count=1", "-run", pattern, "./...")
+	if err != nil {
+		t.Fatalf("generated tests fail: %v\n%s", err, out)
+	}
+	if bytes.Contains(out, []byte("no tests to run")) {
+		t.Errorf("some generated package ran no test:\n%s", out)
+	}
+	if skeleton != "" {
+		pkg, name, _ := strings.Cut(skeleton, " ")
+		out, err := run("test", "-count=1", "-run", "^"+name+"$", pkg)
+		if err == nil || !bytes.Contains(out, []byte("not written yet")) {
+			t.Errorf("skeleton case %s: want a failure saying it is not written yet, got %v:\n%s", name, err, out)
+		}
+	}
+}

@@ -1,0 +1,366 @@
+package generator
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/internal/goname"
+)
+
+// This file derives from the model what the emitters need and the model
+// does not say directly: the decision of each command (its transitions
+// merged), the Evolve table with the source of every target field, and the
+// upcast chain of every event. Everything is in declaration order, so the
+// output is deterministic.
+
+// aggPlan is everything generated for one aggregate.
+type aggPlan struct {
+	a    *dsl.Aggregate
+	name string // Exported aggregate name, e.g. "Order"
+
+	decisions  []*decision   // commands with at least one transition, by first transition
+	evolutions []*evolution  // (from, event) pairs, by state then first appearance
+	upcasts    []*eventChain // every event, in declaration order
+
+	needEvolver  bool
+	needUpcaster bool
+}
+
+// decision is the business decision of one command: every branch of every
+// `on` clause of the command, branches with the same target and events
+// merged.
+type decision struct {
+	cmd      *dsl.Command
+	doc      string       // the transitions' doc comments, joined
+	sources  []*dsl.State // the union of the branches' sources, in state order
+	branches []*branch
+	method   string // decider method name
+}
+
+// srcType is the Go type of the state parameter of the decider method.
+func (d *decision) srcType() string {
+	if len(d.sources) == 1 {
+		return goname.Exported(d.sources[0].Name)
+	}
+	return goname.Sources(d.cmd.Name)
+}
+
+// result says what the decider method returns besides the error.
+type resultKind int
+
+const (
+	resultNone    resultKind = iota // no event: the method returns only an error
+	resultEvent                     // one event: the event type
+	resultEmitted                   // several events in one branch: <Cmd>Emitted
+	resultOutcome                   // several branches: <Cmd>Outcome
+)
+
+func (d *decision) result() resultKind {
+	switch {
+	case len(d.branches) > 1:
+		return resultOutcome
+	case len(d.branches[0].emits) == 0:
+		return resultNone
+	case len(d.branches[0].emits) == 1:
+		return resultEvent
+	}
+	return resultEmitted
+}
+
+// branch is one alternative of a decision.
+type branch struct {
+	from     []*dsl.State
+	to       *dsl.State
+	emits    []*dsl.Event
+	fields   []string // field names of the events in the result struct
+	typeName string   // the Outcome branch type (several branches only)
+	// guarded is set when the branch starts in fewer states than the
+	// decision accepts: Decide checks the current state is one of from.
+	guarded bool
+}
+
+// evolution is one entry of the Evolve table.
+type evolution struct {
+	from, to *dsl.State
+	event    *dsl.Event
+	// hook is the Evolver method computing the new state, or "" when the
+	// new state is generated from fields.
+	hook string
+	// fields are the target's fields with where each comes from.
+	fields []fieldSource
+}
+
+// fieldSource says where a generated evolution takes a target field from.
+type fieldSource struct {
+	field     *dsl.Field
+	fromEvent bool // else from the source state
+}
+
+// eventChain is the upcast chain of one event.
+type eventChain struct {
+	event *dsl.Event
+	steps []*upcastStep // steps[i] upcasts version i+1 to version i+2
+}
+
+// upcastStep turns version from into version from+1.
+type upcastStep struct {
+	from, to *dsl.EventVersion
+	// hook is the Upcaster method, or "" when the step is generated.
+	hook string
+	// fields of to: each from the old version, from its default, or zero.
+	fields []upcastField
+}
+
+type upcastField struct {
+	field *dsl.Field
+	old   *dsl.Field // the same field in the old version, or nil
+}
+
+func planAggregate(a *dsl.Aggregate) (*aggPlan, error) {
+	p := &aggPlan{a: a, name: goname.Exported(a.Name)}
+	if !a.Eventual {
+		p.planDecisions()
+		if err := p.planEvolutions(); err != nil {
+			return nil, err
+		}
+	}
+	p.planUpcasts()
+	return p, nil
+}
+
+func (p *aggPlan) planDecisions() {
+	byCmd := map[*dsl.Command]*decision{}
+	for _, t := range p.a.Transitions {
+		d := byCmd[t.Command]
+		if d == nil {
+			d = &decision{cmd: t.Command, method: goname.Exported(t.Command.Name)}
+			byCmd[t.Command] = d
+			p.decisions = append(p.decisions, d)
+		}
+		if t.Doc != "" {
+			d.doc = joinDoc(d.doc, t.Doc)
+		}
+	next:
+		for _, br := range t.Branches {
+			for _, have := range d.branches {
+				if have.to == br.To && slices.Equal(have.emits, br.Emits) {
+					for _, s := range br.From {
+						if !slices.Contains(have.from, s) {
+							have.from = append(have.from, s)
+						}
+					}
+					continue next
+				}
+			}
+			d.branches = append(d.branches, &branch{from: slices.Clone(br.From), to: br.To, emits: br.Emits})
+		}
+	}
+	for _, d := range p.decisions {
+		for _, s := range p.a.States {
+			for _, b := range d.branches {
+				if slices.Contains(b.from, s) {
+					d.sources = append(d.sources, s)
+					break
+				}
+			}
+		}
+		sharedTarget := false
+		for i, b := range d.branches {
+			b.from = p.stateOrder(b.from)
+			b.guarded = len(d.branches) > 1 && len(b.from) < len(d.sources)
+			b.fields = eventFields(b.emits)
+			for _, o := range d.branches[:i] {
+				if o.to == b.to {
+					sharedTarget = true
+				}
+			}
+		}
+		if len(d.branches) > 1 {
+			for _, b := range d.branches {
+				if sharedTarget {
+					names := make([]string, len(b.emits))
+					for i, e := range b.emits {
+						names[i] = e.Name
+					}
+					b.typeName = goname.BranchWithEvents(d.cmd.Name, b.to.Name, names)
+				} else {
+					b.typeName = goname.Branch(d.cmd.Name, b.to.Name)
+				}
+			}
+		}
+	}
+}
+
+// stateOrder sorts states in declaration order.
+func (p *aggPlan) stateOrder(states []*dsl.State) []*dsl.State {
+	var out []*dsl.State
+	for _, s := range p.a.States {
+		if slices.Contains(states, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// eventFields names the fields holding a branch's events: the event's
+// name, numbered when the branch emits the same event more than once.
+func eventFields(events []*dsl.Event) []string {
+	count := map[*dsl.Event]int{}
+	for _, e := range events {
+		count[e]++
+	}
+	seen := map[*dsl.Event]int{}
+	names := make([]string, len(events))
+	for i, e := range events {
+		names[i] = goname.Exported(e.Name)
+		if count[e] > 1 {
+			seen[e]++
+			names[i] += fmt.Sprint(seen[e])
+		}
+	}
+	return names
+}
+
+// planEvolutions builds the Evolve table. A target field follows from the
+// event when the event's newest version has a field of the same name and
+// type, else from the source state likewise. The new state is generated
+// when every target field follows and, for an event that keeps the state
+// (a self-loop), when the event contributes at least one field or carries
+// none: an event whose data would otherwise be dropped needs a hook, as
+// accumulating state (nodes added to a graph) does.
+func (p *aggPlan) planEvolutions() error {
+	type key struct {
+		from  *dsl.State
+		event *dsl.Event
+	}
+	byKey := map[key]*evolution{}
+	var all []*evolution
+	for _, ev := range p.a.Evolutions {
+		k := key{ev.From, ev.Event}
+		if have := byKey[k]; have != nil {
+			if have.to != ev.To {
+				return fmt.Errorf("%s: event %s leads from %s to both %s and %s", pos(ev.Branch.Pos), ev.Event.Name, ev.From.Name, have.to.Name, ev.To.Name)
+			}
+			continue
+		}
+		e := &evolution{from: ev.From, to: ev.To, event: ev.Event}
+		byKey[k] = e
+		all = append(all, e)
+	}
+	hooks := map[string]*evolution{}
+	for _, s := range p.a.States {
+		for _, e := range all {
+			if e.from != s {
+				continue
+			}
+			p.evolutions = append(p.evolutions, e)
+			if planFields(e) {
+				continue
+			}
+			e.fields = nil
+			e.hook = goname.Exported(e.from.Name) + "On" + goname.Exported(e.event.Name)
+			if o := hooks[e.hook]; o != nil {
+				return fmt.Errorf("%s: the Evolve hooks of %s in %s and of %s in %s would both be named %s",
+					pos(p.a.Pos), o.event.Name, o.from.Name, e.event.Name, e.from.Name, e.hook)
+			}
+			hooks[e.hook] = e
+			p.needEvolver = true
+		}
+	}
+	return nil
+}
+
+// planFields fills e.fields and reports whether the new state can be
+// generated.
+func planFields(e *evolution) bool {
+	evFields := e.event.Latest().Fields
+	fromEvent := 0
+	for _, f := range e.to.Fields {
+		if g := findField(evFields, f); g != nil {
+			e.fields = append(e.fields, fieldSource{field: f, fromEvent: true})
+			fromEvent++
+			continue
+		}
+		if g := findField(e.from.Fields, f); g != nil {
+			e.fields = append(e.fields, fieldSource{field: f})
+			continue
+		}
+		return false
+	}
+	if e.from == e.to && len(e.to.Fields) > 0 && len(evFields) > 0 && fromEvent == 0 {
+		return false
+	}
+	return true
+}
+
+// findField returns the field of fields with f's name and type, or nil.
+func findField(fields []*dsl.Field, f *dsl.Field) *dsl.Field {
+	for _, g := range fields {
+		if g.Name == f.Name && g.Type.String() == f.Type.String() {
+			return g
+		}
+	}
+	return nil
+}
+
+func (p *aggPlan) planUpcasts() {
+	for _, ev := range p.a.Events {
+		c := &eventChain{event: ev}
+		for i := 0; i+1 < len(ev.Versions); i++ {
+			st := &upcastStep{from: ev.Versions[i], to: ev.Versions[i+1]}
+			hook := st.to.Hook
+			for _, f := range st.to.Fields {
+				old := findField(st.from.Fields, f)
+				if old == nil && hasFieldNamed(st.from.Fields, f.Name) {
+					// Same name, another type: only user code can convert.
+					hook = true
+				}
+				st.fields = append(st.fields, upcastField{field: f, old: old})
+			}
+			if hook {
+				st.hook = "Upcast" + goname.EventVersion(ev.Name, st.from.Number)
+				st.fields = nil
+				p.needUpcaster = true
+			}
+			c.steps = append(c.steps, st)
+		}
+		p.upcasts = append(p.upcasts, c)
+	}
+}
+
+func hasFieldNamed(fields []*dsl.Field, name string) bool {
+	return slices.ContainsFunc(fields, func(f *dsl.Field) bool { return f.Name == name })
+}
+
+// versionType is the Go type of an event version: the event's name for the
+// newest, <Event>V<n> for older ones.
+func versionType(e *dsl.Event, v *dsl.EventVersion) string {
+	if v == e.Latest() {
+		return goname.Exported(e.Name)
+	}
+	return goname.EventVersion(e.Name, v.Number)
+}
+
+func joinDoc(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n\n" + b
+}
+
+func pos(p dsl.Position) string {
+	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
+}
+
+// unusedCommands returns the aggregate's commands that no transition
+// names.
+func unusedCommands(a *dsl.Aggregate, ds []*decision) []*dsl.Command {
+	var out []*dsl.Command
+	for _, c := range a.Commands {
+		if !slices.ContainsFunc(ds, func(d *decision) bool { return d.cmd == c }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/internal/goname"
+)
+
+// skeletonFile emits <aggregate>_test.go, the user's file, written only
+// when absent: one given-when-then case per (branch, source state) of every
+// transition, each failing with "not written yet" until filled in.
+func (ag *aggGen) skeletonFile() (File, error) {
+	jf := ag.newFile(false)
+	a := ag.a
+	under := unexported(a.Name, "under", "test")
+	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition the cases below exercise. Pass your %s%s to %s.",
+		under, goname.Decider(a.Name), hooksNote(ag.p), goname.NewDefinition(a.Name)))))
+	jf.Func().Id(under).Params().Qual(pathES, "Definition").Types(ag.generics()...).Block(
+		jen.Return(jen.Id(goname.NewDefinition(a.Name)).Call(ag.nilHooks()...)))
+
+	paths := ag.pathsFromInitial()
+	for _, d := range ag.p.decisions {
+		cmd := goname.Exported(d.cmd.Name)
+		for _, b := range d.branches {
+			for _, s := range b.from {
+				name := "Test" + ag.p.name + cmd + "From" + goname.Exported(s.Name)
+				if len(d.branches) > 1 {
+					name = "Test" + ag.p.name + b.typeName + "From" + goname.Exported(s.Name)
+				}
+				text := fmt.Sprintf("%s in %s ", cmd, goname.Exported(s.Name))
+				if b.to == s {
+					text += "keeps the " + ag.p.name + " in " + goname.Exported(s.Name)
+				} else {
+					text += "moves the " + ag.p.name + " to " + goname.Exported(b.to.Name)
+				}
+				if len(b.emits) > 0 {
+					text += ", recording " + eventList(b)
+				}
+				jf.Add(comment(wrap(text + ".")))
+				var given, then []jen.Code
+				for _, e := range paths[s] {
+					given = append(given, jen.Id(goname.Exported(e.Name)).Values())
+				}
+				for _, e := range b.emits {
+					then = append(then, jen.Id(goname.Exported(e.Name)).Values())
+				}
+				jf.Func().Id(name).Params(tParam()).Block(
+					jen.Id("t").Dot("Fatal").Call(jen.Lit("not written yet: give the history, the command and the events it must record, then delete this line")),
+					jen.Qual(pathESTest, "For").Call(jen.Id("t"), jen.Id(under).Call()).Op(".").Line().
+						Id("Given").Call(given...).Op(".").Line().
+						Id("When").Call(jen.Id(cmd).Values()).Op(".").Line().
+						Id("Then").Call(then...),
+				)
+			}
+		}
+	}
+	f, err := render(ag.fileBase()+"_test.go", jf)
+	f.Once = true
+	return f, err
+}
+
+func hooksNote(p *aggPlan) string {
+	switch {
+	case p.needEvolver && p.needUpcaster:
+		return " (and your Evolver and Upcaster)"
+	case p.needEvolver:
+		return " (and your Evolver)"
+	case p.needUpcaster:
+		return " (and your Upcaster)"
+	}
+	return ""
+}
+
+// pathsFromInitial returns, for every state reachable from the initial
+// one, the events of a shortest history leading there.
+func (ag *aggGen) pathsFromInitial() map[*dsl.State][]*dsl.Event {
+	paths := map[*dsl.State][]*dsl.Event{ag.a.Initial: nil}
+	queue := []*dsl.State{ag.a.Initial}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for _, t := range ag.a.Transitions {
+			for _, b := range t.Branches {
+				if _, seen := paths[b.To]; seen {
+					continue
+				}
+				for _, from := range b.From {
+					if from == s {
+						paths[b.To] = append(append([]*dsl.Event(nil), paths[s]...), b.Emits...)
+						queue = append(queue, b.To)
+						break
+					}
+				}
+			}
+		}
+	}
+	return paths
+}

@@ -1,0 +1,60 @@
+package review
+
+import (
+	"testing"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
+)
+
+// reviewUnderTest returns the definition the cases below exercise. Pass your
+// ReviewDecider to NewReviewDefinition.
+func reviewUnderTest() es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
+	return NewReviewDefinition(nil)
+}
+
+// Send in Draft moves the Review to Pending, recording SentForReview.
+func TestReviewSendFromDraft(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, reviewUnderTest()).
+		Given().
+		When(Send{}).
+		Then(SentForReview{})
+}
+
+// Conclude in Pending moves the Review to Accepted, recording Approved.
+func TestReviewConcludeToAcceptedWithApprovedFromPending(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, reviewUnderTest()).
+		Given(SentForReview{}).
+		When(Conclude{}).
+		Then(Approved{})
+}
+
+// Conclude in Pending moves the Review to Declined, recording Rejected and
+// AuthorNotified.
+func TestReviewConcludeToDeclinedWithRejectedAuthorNotifiedFromPending(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, reviewUnderTest()).
+		Given(SentForReview{}).
+		When(Conclude{}).
+		Then(Rejected{}, AuthorNotified{})
+}
+
+// Conclude in Draft moves the Review to Declined, recording Withdrawn.
+func TestReviewConcludeToDeclinedWithWithdrawnFromDraft(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, reviewUnderTest()).
+		Given().
+		When(Conclude{}).
+		Then(Withdrawn{})
+}
+
+// Conclude in Pending moves the Review to Declined, recording Withdrawn.
+func TestReviewConcludeToDeclinedWithWithdrawnFromPending(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, reviewUnderTest()).
+		Given(SentForReview{}).
+		When(Conclude{}).
+		Then(Withdrawn{})
+}

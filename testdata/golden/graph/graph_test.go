@@ -1,0 +1,60 @@
+package graph
+
+import (
+	"testing"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
+)
+
+// graphUnderTest returns the definition the cases below exercise. Pass your
+// GraphDecider (and your Evolver) to NewGraphDefinition.
+func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
+	return NewGraphDefinition(nil, nil)
+}
+
+// CreateGraph in Empty moves the Graph to Active, recording GraphCreated.
+func TestGraphCreateGraphFromEmpty(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, graphUnderTest()).
+		Given().
+		When(CreateGraph{}).
+		Then(GraphCreated{})
+}
+
+// AddNode in Active keeps the Graph in Active, recording NodeAdded.
+func TestGraphAddNodeFromActive(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, graphUnderTest()).
+		Given(GraphCreated{}).
+		When(AddNode{}).
+		Then(NodeAdded{})
+}
+
+// ConnectEdge in Active keeps the Graph in Active, recording EdgeConnected.
+func TestGraphConnectEdgeFromActive(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, graphUnderTest()).
+		Given(GraphCreated{}).
+		When(ConnectEdge{}).
+		Then(EdgeConnected{})
+}
+
+// MapConceptualPoint in Active keeps the Graph in Active, recording
+// ConceptualPointMapped.
+func TestGraphMapConceptualPointFromActive(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, graphUnderTest()).
+		Given(GraphCreated{}).
+		When(MapConceptualPoint{}).
+		Then(ConceptualPointMapped{})
+}
+
+// Archive in Active moves the Graph to Archived, recording GraphArchived.
+func TestGraphArchiveFromActive(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, graphUnderTest()).
+		Given(GraphCreated{}).
+		When(Archive{}).
+		Then(GraphArchived{})
+}

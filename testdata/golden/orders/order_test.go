@@ -1,0 +1,79 @@
+package orders
+
+import (
+	"testing"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
+)
+
+// orderUnderTest returns the definition the cases below exercise. Pass your
+// OrderDecider to NewOrderDefinition.
+func orderUnderTest() es.Definition[OrderState, OrderCommand, OrderEvent] {
+	return NewOrderDefinition(nil)
+}
+
+// Submit in Draft moves the Order to Submitted, recording OrderSubmitted.
+func TestOrderSubmitFromDraft(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, orderUnderTest()).
+		Given().
+		When(Submit{}).
+		Then(OrderSubmitted{})
+}
+
+// ValidatePayment in Submitted moves the Order to Validated, recording
+// PaymentValidated.
+func TestOrderValidatePaymentToValidatedFromSubmitted(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, orderUnderTest()).
+		Given(OrderSubmitted{}).
+		When(ValidatePayment{}).
+		Then(PaymentValidated{})
+}
+
+// ValidatePayment in Submitted moves the Order to Cancelled, recording
+// PaymentRejected.
+func TestOrderValidatePaymentToCancelledFromSubmitted(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, orderUnderTest()).
+		Given(OrderSubmitted{}).
+		When(ValidatePayment{}).
+		Then(PaymentRejected{})
+}
+
+// Fulfill in Validated moves the Order to Fulfilled, recording OrderFulfilled.
+func TestOrderFulfillFromValidated(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, orderUnderTest()).
+		Given(OrderSubmitted{}, PaymentValidated{}).
+		When(Fulfill{}).
+		Then(OrderFulfilled{})
+}
+
+// Cancel in Draft moves the Order to Cancelled, recording OrderCancelled.
+func TestOrderCancelFromDraft(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, orderUnderTest()).
+		Given().
+		When(Cancel{}).
+		Then(OrderCancelled{})
+}
+
+// Cancel in Submitted moves the Order to Cancelled, recording OrderCancelled.
+func TestOrderCancelFromSubmitted(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, orderUnderTest()).
+		Given(OrderSubmitted{}).
+		When(Cancel{}).
+		Then(OrderCancelled{})
+}
+
+// Cancel in Validated moves the Order to Cancelled, recording OrderCancelled.
+func TestOrderCancelFromValidated(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, orderUnderTest()).
+		Given(OrderSubmitted{}, PaymentValidated{}).
+		When(Cancel{}).
+		Then(OrderCancelled{})
+}

@@ -1,0 +1,32 @@
+package accounts
+
+import (
+	"testing"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
+)
+
+// accountUnderTest returns the definition the cases below exercise. Pass your
+// AccountDecider (and your Upcaster) to NewAccountDefinition.
+func accountUnderTest() es.Definition[AccountState, AccountCommand, AccountEvent] {
+	return NewAccountDefinition(nil, nil)
+}
+
+// Rename in Open keeps the Account in Open, recording OwnerRenamed.
+func TestAccountRenameFromOpen(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, accountUnderTest()).
+		Given().
+		When(Rename{}).
+		Then(OwnerRenamed{})
+}
+
+// Close in Open moves the Account to Closed, recording AccountClosed.
+func TestAccountCloseFromOpen(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, accountUnderTest()).
+		Given().
+		When(Close{}).
+		Then(AccountClosed{})
+}

@@ -1,0 +1,32 @@
+package shop
+
+import (
+	"testing"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
+)
+
+// cartUnderTest returns the definition the cases below exercise. Pass your
+// CartDecider (and your Evolver) to NewCartDefinition.
+func cartUnderTest() es.Definition[CartState, CartCommand, CartEvent] {
+	return NewCartDefinition(nil, nil)
+}
+
+// AddItem in Open keeps the Cart in Open, recording ItemAdded.
+func TestCartAddItemFromOpen(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, cartUnderTest()).
+		Given().
+		When(AddItem{}).
+		Then(ItemAdded{})
+}
+
+// CheckOut in Open moves the Cart to Closed, recording CheckedOut.
+func TestCartCheckOutFromOpen(t *testing.T) {
+	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	estest.For(t, cartUnderTest()).
+		Given().
+		When(CheckOut{}).
+		Then(CheckedOut{})
+}
