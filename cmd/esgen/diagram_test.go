@@ -2,20 +2,50 @@ package main
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/generator"
-	"github.com/esgen/esgen/generator/diagram/diagramtest"
 )
 
+// mustLoad checks .esm text that must be clean.
+func mustLoad(t *testing.T, name, src string) *dsl.File {
+	t.Helper()
+	f, ds := dsl.Load(name, []byte(src))
+	if f == nil {
+		t.Fatalf("%s:\n%v", name, ds.Err())
+	}
+	return f
+}
+
+// machineText declares an aggregate with a state machine, its names
+// prefixed with the aggregate's so that several fit in one file.
+func machineText(name string) string {
+	return strings.ReplaceAll(`aggregate X {
+    state XClosed initial
+    state XOpen
+    command XPush
+    command XPull
+    event XPushed
+    event XPulled
+    on XPush: XClosed -> XOpen emits XPushed
+    on XPull: XOpen -> XClosed emits XPulled
+}
+`, "X", name)
+}
+
+// eventualText declares an eventual aggregate.
+const eventualText = `eventual aggregate Metrics {
+    event MetricRecorded { value float64 }
+}
+`
+
 func TestDiagramPick(t *testing.T) {
-	graph := diagramtest.Graph() // Graph (machine) and Metrics (eventual)
-	orders := diagramtest.Orders()
-	two := diagramtest.Orders() // Order and Counter
-	two.Aggregates = append(two.Aggregates, diagramtest.SingleState().Aggregates...)
-	eventual := diagramtest.Graph() // Metrics only
-	eventual.Aggregates = eventual.Aggregates[1:]
+	orders := mustLoad(t, "orders.esm", "package p\n"+machineText("Order"))
+	graph := mustLoad(t, "graph.esm", "package p\n"+machineText("Graph")+eventualText)
+	two := mustLoad(t, "two.esm", "package p\n"+machineText("Order")+machineText("Counter"))
+	eventual := mustLoad(t, "metrics.esm", "package p\n"+eventualText)
 
 	tests := []struct {
 		name    string
@@ -62,7 +92,7 @@ func TestDiagramPick(t *testing.T) {
 func TestSummary(t *testing.T) {
 	u := unit{
 		src:   source{name: "graph.esm"},
-		model: diagramtest.Graph(),
+		model: mustLoad(t, "graph.esm", "package p\n"+machineText("Graph")+eventualText),
 		files: []generator.File{
 			{Name: "graph.gen.go"}, {Name: "graph_gen_test.go"}, {Name: "graph_test.go", Once: true},
 			{Name: "graph.svg"}, {Name: "graph.md"}, {Name: "metrics.gen.go"}, {Name: "metrics.md"},
@@ -76,8 +106,8 @@ func TestSummary(t *testing.T) {
 	}
 	got := summary(u, status)
 	want := []string{
-		"graph.esm: Graph: 3 states, 5 commands, 5 events (6 versions), 5 transitions; 5 files: 2 written, 2 unchanged, 1 kept",
-		"graph.esm: Metrics (eventual): 2 events (2 versions); 2 files: 1 written, 1 unchanged",
+		"graph.esm: Graph: 2 states, 2 commands, 2 events (2 versions), 2 transitions; 5 files: 2 written, 2 unchanged, 1 kept",
+		"graph.esm: Metrics (eventual): 1 event (1 version); 2 files: 1 written, 1 unchanged",
 		"graph.esm: shared by the file's aggregates: 2 files: 1 written, 1 unchanged",
 	}
 	if len(got) != len(want) {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/esgen/esgen/generator/diagram/diagramtest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -49,7 +48,7 @@ func names(fs []File) string {
 
 func TestFiles(t *testing.T) {
 	ctx := context.Background()
-	graph := diagramtest.Graph()
+	graph := load(t, "graph")
 	tests := []struct {
 		formats []Format
 		want    string
@@ -98,7 +97,7 @@ func TestFiles(t *testing.T) {
 // embeds the Mermaid diagram where the image link would be, and is
 // otherwise the same page.
 func TestMarkdownWithoutSVG(t *testing.T) {
-	f := diagramtest.Orders()
+	f := load(t, "orders")
 	a := f.Aggregates[0]
 	withSVG, err := Markdown(NewPage(f, a, "order.svg"))
 	if err != nil {

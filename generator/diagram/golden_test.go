@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/esgen/esgen/generator/diagram/diagramtest"
+	"github.com/esgen/esgen/dsl"
 	"github.com/rogpeppe/go-internal/diff"
 )
 
@@ -21,29 +21,72 @@ func fakeSVG(_ context.Context, dot []byte) ([]byte, error) {
 	return []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg/>\n"), nil
 }
 
-// TestGolden writes the DOT, Mermaid and Markdown of every case and
-// compares them byte for byte with testdata/<case>/. Run with -update to
-// rewrite the goldens after an intended change, then review the diff.
+// load returns the checked model of testdata/<name>/input.esm.
+func load(t testing.TB, name string) *dsl.File {
+	t.Helper()
+	path := filepath.Join("testdata", name, inputName)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ds := dsl.Load(filepath.Base(filepath.Dir(path))+".esm", src)
+	if f == nil {
+		t.Fatalf("%s:\n%v", path, ds.Err())
+	}
+	return f
+}
+
+// inputName is the .esm file of each case under testdata/.
+const inputName = "input.esm"
+
+// cases lists the case directories under testdata/.
+func cases(t testing.TB) []string {
+	t.Helper()
+	entries, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no cases under testdata/")
+	}
+	return names
+}
+
+// TestGolden writes the DOT, Mermaid and Markdown of every case
+// (testdata/<case>/input.esm) and compares them byte for byte with the
+// other files of testdata/<case>/. Run with -update to rewrite the goldens
+// after an intended change, then review the diff.
 func TestGolden(t *testing.T) {
-	for _, c := range diagramtest.Cases() {
-		t.Run(c.Name, func(t *testing.T) {
-			files, err := Files(context.Background(), c.File, Options{Formats: AllFormats(), RenderSVG: fakeSVG})
+	for _, name := range cases(t) {
+		t.Run(name, func(t *testing.T) {
+			files, err := Files(context.Background(), load(t, name), Options{Formats: AllFormats(), RenderSVG: fakeSVG})
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := filepath.Join("testdata", c.Name)
+			dir := filepath.Join("testdata", name)
 			got := map[string][]byte{}
 			for _, f := range files {
 				if !strings.HasSuffix(f.Name, ".svg") {
 					got[f.Name] = f.Data
 				}
 			}
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if *update {
-				if err := os.RemoveAll(dir); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
+				for _, e := range entries {
+					if e.Name() != inputName {
+						if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+							t.Fatal(err)
+						}
+					}
 				}
 				for name, data := range got {
 					if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
@@ -52,12 +95,11 @@ func TestGolden(t *testing.T) {
 				}
 				return
 			}
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var want []string
 			for _, e := range entries {
+				if e.Name() == inputName {
+					continue
+				}
 				want = append(want, e.Name())
 				data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 				if err != nil {
