@@ -37,10 +37,13 @@ func (s *Store) publish(ctx context.Context, msg *nats.Msg) (pubAck, error) {
 		err  error
 	)
 	for attempt := 0; ; attempt++ {
-		if _, ok := ctx.Deadline(); ok {
-			resp, err = s.nc.RequestMsgWithContext(ctx, msg)
-		} else {
+		if ctx.Done() == nil {
+			// A context that never ends: a plain timeout, no timer context.
 			resp, err = s.nc.RequestMsg(msg, s.timeout)
+		} else {
+			wait, cancel := s.bound(ctx)
+			resp, err = s.nc.RequestMsgWithContext(wait, msg)
+			cancel()
 		}
 		if !errors.Is(err, nats.ErrNoResponders) || attempt == noResponderRetries {
 			break

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/internal/envelope"
 )
@@ -19,9 +21,10 @@ const (
 	readMaxBytes = 8 << 20
 )
 
-// defaultReadTimeout bounds the wait for a server reply when the caller's
-// context has no deadline.
-const defaultReadTimeout = 10 * time.Second
+// defaultTimeout bounds each wait for the server (an acknowledgement, one
+// batch of a read) when neither the caller's context nor the JetStream
+// context says otherwise.
+const defaultTimeout = 10 * time.Second
 
 // Read yields the events of ref whose version is greater than
 // from.Version, in order, reading from from.Sequence on with batched direct
@@ -76,92 +79,122 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 // sequence is the next message's prev field, or, for the last of a batch,
 // the batch's end marker's Nats-Last-Sequence.
 func (s *Store) scan(ctx context.Context, subject string, start uint64, limit int, fn func(envelope.Envelope, uint64) bool) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, defaultReadTimeout)
-		defer cancel()
-	}
 	inbox := s.nc.NewRespInbox()
 	sub, err := s.nc.SubscribeSync(inbox)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = sub.Unsubscribe() }()
-
-	read := 0
+	b := batchReader{sub: sub, subject: subject, limit: limit, fn: fn}
 	var req []byte
-	sc := new(envelope.Scratch)
 	for {
-		batch := readBatch
+		n := readBatch
 		if limit > 0 {
-			batch = min(batch, limit-read)
+			n = min(n, limit-b.read)
 		}
-		req = appendBatchRequest(req[:0], start, subject, batch)
-		if err := s.nc.PublishRequest(s.directGet, inbox, req); err != nil {
+		req = appendBatchRequest(req[:0], start, subject, n)
+		wait, cancel := s.bound(ctx)
+		err := s.nc.PublishRequest(s.directGet, inbox, req)
+		var next uint64
+		if err == nil {
+			next, err = b.batch(wait, start)
+		}
+		cancel()
+		if err != nil || next == 0 {
 			return err
 		}
-		var (
-			pending    envelope.Envelope
-			hasPending bool
-			prevSeq    = start - 1 // every sequence of this batch is above it
-		)
-		for {
-			msg, err := sub.NextMsgWithContext(ctx)
+		start = next
+	}
+}
+
+// bound returns ctx, given the store's request timeout when it has no
+// deadline, so that no wait for the server hangs.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+// batchReader reads the replies to a scan's batch requests.
+type batchReader struct {
+	sub     *nats.Subscription
+	subject string
+	limit   int
+	fn      func(envelope.Envelope, uint64) bool
+	read    int  // messages handed to fn
+	stopped bool // fn asked to stop
+	sc      envelope.Scratch
+}
+
+// batch reads the replies to one batch request that started at start. It
+// returns the sequence to request the next batch from, or 0 when the scan
+// is done.
+func (b *batchReader) batch(ctx context.Context, start uint64) (uint64, error) {
+	var (
+		pending    envelope.Envelope
+		hasPending bool
+		prevSeq    = start - 1 // every sequence of this batch is above it
+	)
+	// deliver hands the pending message, at sequence seq, to fn.
+	deliver := func(seq uint64) bool {
+		b.read++
+		if !b.fn(pending, seq) {
+			b.stopped = true
+			return false
+		}
+		return true
+	}
+	for {
+		msg, err := b.sub.NextMsgWithContext(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if len(msg.Header) == 0 {
+			env, err := envelope.Decode(msg.Data, &b.sc)
+			if err == nil {
+				err = checkSubject(b.subject, env.Records[0].Metadata)
+			}
 			if err != nil {
-				return err
+				return 0, &CorruptMessageError{Subject: b.subject, Reason: fmt.Sprintf("message after sequence %d: %v", prevSeq, err)}
 			}
-			if len(msg.Header) == 0 {
-				env, err := envelope.Decode(msg.Data, sc)
-				if err != nil {
-					return &CorruptMessageError{Subject: subject, Reason: fmt.Sprintf("message after sequence %d: %v", prevSeq, err)}
+			if hasPending {
+				if env.Prev <= prevSeq {
+					return 0, &CorruptMessageError{Subject: b.subject, Sequence: env.Prev,
+						Reason: fmt.Sprintf("the next message names sequence %d as its predecessor, not above %d", env.Prev, prevSeq)}
 				}
-				if err := checkSubject(subject, env.Records[0].Metadata); err != nil {
-					return &CorruptMessageError{Subject: subject, Reason: fmt.Sprintf("message after sequence %d: %v", prevSeq, err)}
+				prevSeq = env.Prev
+				if !deliver(env.Prev) {
+					return 0, nil
 				}
-				if hasPending {
-					if env.Prev <= prevSeq {
-						return &CorruptMessageError{Subject: subject, Sequence: env.Prev,
-							Reason: fmt.Sprintf("the next message names sequence %d as its predecessor, not above %d", env.Prev, prevSeq)}
-					}
-					prevSeq = env.Prev
-					read++
-					if !fn(pending, env.Prev) {
-						return nil
-					}
-				}
-				pending, hasPending = env, true
-				continue
 			}
-			status := msg.Header.Get("Status")
-			switch status {
-			case "204": // end of batch
-				last, err1 := strconv.ParseUint(msg.Header.Get("Nats-Last-Sequence"), 10, 64)
-				left, err2 := strconv.ParseUint(msg.Header.Get("Nats-Num-Pending"), 10, 64)
-				if err1 != nil || err2 != nil {
-					return fmt.Errorf("direct get of %s: malformed end of batch %v", subject, msg.Header)
-				}
-				if hasPending {
-					if last <= prevSeq {
-						return &CorruptMessageError{Subject: subject, Sequence: last,
-							Reason: fmt.Sprintf("batch ends at sequence %d, not above %d", last, prevSeq)}
-					}
-					read++
-					if !fn(pending, last) {
-						return nil
-					}
-				}
-				if left == 0 || (limit > 0 && read >= limit) || !hasPending {
-					return nil
-				}
-				start = last + 1
-			case "404": // no message at or after start
-				return nil
-			case "503":
-				return fmt.Errorf("direct get of %s: no responders: does stream %s exist?", subject, s.cfg.stream)
-			default:
-				return fmt.Errorf("direct get of %s: status %s %s", subject, status, msg.Header.Get("Description"))
+			pending, hasPending = env, true
+			continue
+		}
+		switch status := msg.Header.Get("Status"); status {
+		case "204": // end of batch
+			last, err1 := strconv.ParseUint(msg.Header.Get("Nats-Last-Sequence"), 10, 64)
+			left, err2 := strconv.ParseUint(msg.Header.Get("Nats-Num-Pending"), 10, 64)
+			if err1 != nil || err2 != nil {
+				return 0, fmt.Errorf("direct get of %s: malformed end of batch %v", b.subject, msg.Header)
 			}
-			break
+			if !hasPending {
+				return 0, nil
+			}
+			if last <= prevSeq {
+				return 0, &CorruptMessageError{Subject: b.subject, Sequence: last,
+					Reason: fmt.Sprintf("batch ends at sequence %d, not above %d", last, prevSeq)}
+			}
+			if !deliver(last) || left == 0 || (b.limit > 0 && b.read >= b.limit) {
+				return 0, nil
+			}
+			return last + 1, nil
+		case "404": // no message at or after start
+			return 0, nil
+		case "503":
+			return 0, fmt.Errorf("direct get of %s: no responders: is the stream there?", b.subject)
+		default:
+			return 0, fmt.Errorf("direct get of %s: status %s %s", b.subject, status, msg.Header.Get("Description"))
 		}
 	}
 }

@@ -40,7 +40,9 @@ var _ es.Store = (*Store)(nil)
 
 // New returns a store on the stream of the bounded context that opts name,
 // creating the stream or updating its settings unless WithExistingStream is
-// given (see StreamConfig).
+// given (see StreamConfig). When a call's context has no deadline, each
+// wait for the server (an acknowledgement, one batch of a read) is bounded
+// by js's default timeout.
 func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, error) {
 	cfg := newConfig(opts)
 	if err := validateStreamName("stream", cfg.stream); err != nil {
@@ -52,7 +54,7 @@ func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, e
 	s := &Store{js: js, nc: js.Conn(), cfg: cfg, directGet: apiPrefix(js) + "DIRECT.GET." + cfg.stream,
 		timeout: js.Options().DefaultTimeout}
 	if s.timeout <= 0 {
-		s.timeout = defaultReadTimeout
+		s.timeout = defaultTimeout
 	}
 	if cfg.manage {
 		if _, err := js.CreateOrUpdateStream(ctx, s.StreamConfig()); err != nil {

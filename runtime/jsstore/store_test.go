@@ -3,6 +3,7 @@ package jsstore_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -176,4 +177,49 @@ func TestExistingStream(t *testing.T) {
 		t.Errorf("New on the updated stream: %v", err)
 	}
 	_ = s
+}
+
+// TestLongHistory: an aggregate longer than one batch of a read is read
+// whole and in order, from the start and from any position.
+func TestLongHistory(t *testing.T) {
+	_, js := connect(t, server(t))
+	s := newStore(t, js)
+	ref := es.Ref{Type: "Tally", ID: "long"}
+	other := es.Ref{Type: "Tally", ID: "other"}
+	const n = 2500
+	var at, otherAt es.Position
+	positions := []es.Position{{}}
+	for i := range n {
+		res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, ExpectedVersion: at.Version, ExpectedSequence: at.Sequence,
+			CommandID: "c" + strconv.Itoa(i), Events: []es.RawEvent{{Type: "Added", SchemaVersion: 2, Data: []byte(`{"n":1}`)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at = es.Position{Version: res.Version, Sequence: res.Sequence}
+		positions = append(positions, at)
+		if i%3 == 0 { // interleave another aggregate
+			o, err := s.Append(t.Context(), &es.AppendRequest{Ref: other, ExpectedVersion: otherAt.Version, ExpectedSequence: otherAt.Sequence,
+				CommandID: "o" + strconv.Itoa(i), Events: []es.RawEvent{{Type: "Added", SchemaVersion: 2, Data: []byte(`{"n":2}`)}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			otherAt = es.Position{Version: o.Version, Sequence: o.Sequence}
+		}
+	}
+	for _, from := range []int{0, 999, 1000, 1001, 1700, n - 1, n} {
+		want := uint64(from) + 1
+		for rec, err := range s.Read(t.Context(), ref, positions[from]) {
+			if err != nil {
+				t.Fatalf("from version %d: %v", from, err)
+			}
+			if rec.Version != want || rec.Sequence != positions[want].Sequence || rec.EventID != "c"+strconv.Itoa(int(want)-1)+"-1" {
+				t.Fatalf("from version %d: got version %d sequence %d id %s, want version %d sequence %d",
+					from, rec.Version, rec.Sequence, rec.EventID, want, positions[want].Sequence)
+			}
+			want++
+		}
+		if want != n+1 {
+			t.Errorf("from version %d: read up to version %d, want %d", from, want-1, n)
+		}
+	}
 }
