@@ -14,9 +14,9 @@ import (
 	"iter"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/internal/envelope"
 )
 
 // Store is an in-memory es.Store and es.SnapshotStore. The zero value is not
@@ -34,96 +34,87 @@ type Store struct {
 // any age.
 const dedupeWindow = 1024
 
-// stream is the history of one aggregate instance: its appends in order.
+// stream is the history of one aggregate instance. Each append is kept as
+// the envelope the JetStream store would publish (runtime/internal/envelope):
+// one compact byte slice per command, which the garbage collector does not
+// scan, however long the history.
 type stream struct {
-	appends []*batch          // in sequence and version order
-	recent  map[string]*batch // command id -> append, for the newest dedupeWindow appends
+	seqs   []uint64       // sequence of each append, increasing
+	lasts  []uint64       // version of each append's last event
+	data   [][]byte       // envelope of each append
+	recent map[string]int // command id -> index, for the newest dedupeWindow appends
+	ring   []string       // command ids of the newest appends, index i%dedupeWindow
 }
 
-// retried returns the stored append req retries, if any: the newest
-// appends by command id, and the append right after the expected sequence.
-func (st *stream) retried(req *es.AppendRequest) *batch {
-	if b := st.recent[req.CommandID]; b != nil {
-		return b
+// decode returns the records of append i. Their payloads are the store's:
+// callers that hand them out clone them.
+func (st *stream) decode(i int, sc *envelope.Scratch) ([]es.Record, error) {
+	env, err := envelope.Decode(st.data[i], sc)
+	if err != nil {
+		return nil, fmt.Errorf("memstore: stored append %d: %w: %v", st.seqs[i], es.ErrCorruptEvent, err)
 	}
-	if n := len(st.appends); n == 0 || st.appends[n-1].seq == req.ExpectedSequence {
-		return nil // nothing stored after the expected sequence
+	for j := range env.Records {
+		env.Records[j].Sequence = st.seqs[i]
 	}
-	i, _ := slices.BinarySearchFunc(st.appends, req.ExpectedSequence+1, func(b *batch, seq uint64) int {
-		switch {
-		case b.seq < seq:
-			return -1
-		case b.seq > seq:
-			return 1
+	return env.Records, nil
+}
+
+// commandID returns the command id of append i.
+func (st *stream) commandID(i int) string {
+	env, err := envelope.Decode(st.data[i], nil)
+	if err != nil {
+		return ""
+	}
+	return env.CommandID
+}
+
+// retried returns the index of the stored append req retries, or -1: the
+// newest appends by command id, and the append right after the expected
+// sequence.
+func (st *stream) retried(req *es.AppendRequest) int {
+	if i, ok := st.recent[req.CommandID]; ok {
+		return i
+	}
+	n := len(st.seqs)
+	if n == 0 || st.seqs[n-1] == req.ExpectedSequence {
+		return -1 // nothing stored after the expected sequence
+	}
+	i, _ := slices.BinarySearch(st.seqs, req.ExpectedSequence+1)
+	if i < n && st.commandID(i) == req.CommandID {
+		return i
+	}
+	return -1
+}
+
+// add appends an envelope and keeps the dedupe index to the window.
+func (st *stream) add(seq, last uint64, cmd string, data []byte) {
+	st.seqs = append(st.seqs, seq)
+	st.lasts = append(st.lasts, last)
+	st.data = append(st.data, data)
+	i := len(st.seqs) - 1
+	if i >= dedupeWindow {
+		// The slot's command leaves the window.
+		old := st.ring[i%dedupeWindow]
+		if st.recent[old] == i-dedupeWindow {
+			delete(st.recent, old)
 		}
-		return 0
-	})
-	if i < len(st.appends) && st.appends[i].cmd == req.CommandID {
-		return st.appends[i]
+		st.ring[i%dedupeWindow] = cmd
+	} else {
+		st.ring = append(st.ring, cmd)
 	}
-	return nil
+	st.recent[cmd] = i
 }
 
-// add appends b and keeps the dedupe index to the window.
-func (st *stream) add(b *batch) {
-	st.appends = append(st.appends, b)
-	st.recent[b.cmd] = b
-	if n := len(st.appends); n > dedupeWindow {
-		old := st.appends[n-dedupeWindow-1]
-		if st.recent[old.cmd] == old {
-			delete(st.recent, old.cmd)
-		}
+// duplicate is the AppendResult of stored append i, as a retry gets it.
+func (st *stream) duplicate(i int) (es.AppendResult, error) {
+	recs, err := st.decode(i, nil)
+	if err != nil {
+		return es.AppendResult{}, err
 	}
-}
-
-// batch is one stored append: the metadata its events share and the
-// events themselves, in compact form (the aggregate is the stream's).
-// Records are built when read.
-type batch struct {
-	seq    uint64
-	first  uint64 // version of the first event
-	time   time.Time
-	cmd    string
-	corr   string
-	cause  string
-	actor  string
-	tp     string
-	events []es.RawEvent
-	one    [1]es.RawEvent // holds the event of a one-event append
-}
-
-func (b *batch) last() uint64 { return b.first + uint64(len(b.events)) - 1 }
-
-// record builds the record of event i of b, an append to ref. Its payload
-// is shared with the store: callers that hand it out clone it.
-func (b *batch) record(ref es.Ref, i int) es.Record {
-	return es.Record{
-		Metadata: es.Metadata{
-			EventID:       es.EventID(b.cmd, i),
-			AggregateType: ref.Type,
-			AggregateID:   ref.ID,
-			Version:       b.first + uint64(i),
-			Time:          b.time,
-			CorrelationID: b.corr,
-			CausationID:   b.cause,
-			Actor:         b.actor,
-			Traceparent:   b.tp,
-			EventType:     b.events[i].Type,
-			SchemaVersion: b.events[i].SchemaVersion,
-			Sequence:      b.seq,
-		},
-		Data: b.events[i].Data,
+	for j := range recs {
+		recs[j].Data = slices.Clone(recs[j].Data)
 	}
-}
-
-// result rebuilds the AppendResult of a stored append, as a retry gets it.
-func (b *batch) result(ref es.Ref) es.AppendResult {
-	recs := make([]es.Record, len(b.events))
-	for i := range recs {
-		recs[i] = b.record(ref, i)
-		recs[i].Data = slices.Clone(recs[i].Data)
-	}
-	return es.AppendResult{Sequence: b.seq, Version: b.last(), Records: recs, Duplicate: true}
+	return es.AppendResult{Sequence: st.seqs[i], Version: st.lasts[i], Records: recs, Duplicate: true}, nil
 }
 
 // Option configures a Store.
@@ -167,77 +158,64 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if err := validateRequest(req); err != nil {
 		return es.AppendResult{}, err
 	}
-	// Copy the payloads before taking the lock, into one allocation.
-	b := &batch{
-		first: req.ExpectedVersion + 1,
-		time:  req.Time.UTC(),
-		cmd:   req.CommandID,
-		corr:  req.CorrelationID,
-		cause: req.CausationID,
-		actor: req.Actor,
-		tp:    req.Traceparent,
-	}
-	if len(req.Events) == 1 {
-		b.events = b.one[:]
-	} else {
-		b.events = make([]es.RawEvent, len(req.Events))
-	}
-	size := 0
-	for _, e := range req.Events {
-		size += len(e.Data)
-	}
-	buf := make([]byte, 0, size)
-	for i, e := range req.Events {
-		buf = append(buf, e.Data...)
-		b.events[i] = es.RawEvent{Type: e.Type, SchemaVersion: e.SchemaVersion, Data: buf[len(buf)-len(e.Data) : len(buf) : len(buf)]}
-	}
+	// Encode before taking the lock. The envelope holds the store's own
+	// copy of the payloads.
+	data := envelope.Append(make([]byte, 0, envelope.Size(req)), req)
+	last := req.ExpectedVersion + uint64(len(req.Events))
 
 	s.mu.Lock()
 	st := s.streams[req.Ref]
 	if st == nil {
-		st = &stream{recent: make(map[string]*batch)}
+		st = &stream{recent: make(map[string]int)}
 		s.streams[req.Ref] = st
 	}
-	if b := st.retried(req); b != nil {
+	if i := st.retried(req); i >= 0 {
+		res, err := st.duplicate(i)
 		s.mu.Unlock()
-		return b.result(req.Ref), nil
+		return res, err
 	}
-	var last *batch
-	if n := len(st.appends); n > 0 {
-		last = st.appends[n-1]
+	var lastSeq, lastVersion uint64
+	if n := len(st.seqs); n > 0 {
+		lastSeq, lastVersion = st.seqs[n-1], st.lasts[n-1]
 	}
-	switch {
-	case last == nil && req.ExpectedSequence != 0, last != nil && last.seq != req.ExpectedSequence:
-		var lastSeq uint64
-		if last != nil {
-			lastSeq = last.seq
-		}
+	if lastSeq != req.ExpectedSequence {
 		s.mu.Unlock()
 		return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence,
 			Err: fmt.Errorf("last sequence is %d", lastSeq)}
-	case last == nil && req.ExpectedVersion != 0, last != nil && last.last() != req.ExpectedVersion:
-		var v uint64
-		if last != nil {
-			v = last.last()
-		}
+	}
+	if lastVersion != req.ExpectedVersion {
 		s.mu.Unlock()
 		return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence,
-			Err: fmt.Errorf("expected version %d, aggregate has %d events", req.ExpectedVersion, v)}
+			Err: fmt.Errorf("expected version %d, aggregate has %d events", req.ExpectedVersion, lastVersion)}
 	}
 	s.seq++
-	b.seq = s.seq
-	st.add(b)
+	seq := s.seq
+	st.add(seq, last, req.CommandID, data)
 	s.mu.Unlock()
 
 	recs := make([]es.Record, len(req.Events))
-	for i := range recs {
-		recs[i] = b.record(req.Ref, i)
-		recs[i].Data = req.Events[i].Data
-		if recs[i].Data == nil {
-			recs[i].Data = []byte{}
-		}
+	m := es.Metadata{
+		AggregateType: req.Ref.Type,
+		AggregateID:   req.Ref.ID,
+		Time:          req.Time.UTC(),
+		CorrelationID: req.CorrelationID,
+		CausationID:   req.CausationID,
+		Actor:         req.Actor,
+		Traceparent:   req.Traceparent,
+		Sequence:      seq,
 	}
-	return es.AppendResult{Sequence: b.seq, Version: b.last(), Records: recs}, nil
+	for i, e := range req.Events {
+		m.EventID = es.EventID(req.CommandID, i)
+		m.Version = req.ExpectedVersion + uint64(i) + 1
+		m.EventType = e.Type
+		m.SchemaVersion = e.SchemaVersion
+		d := e.Data
+		if d == nil {
+			d = []byte{}
+		}
+		recs[i] = es.Record{Metadata: m, Data: d}
+	}
+	return es.AppendResult{Sequence: seq, Version: last, Records: recs}, nil
 }
 
 // validateRequest rejects requests no store could honour.
@@ -254,6 +232,9 @@ func validateRequest(req *es.AppendRequest) error {
 	for i, e := range req.Events {
 		if e.Type == "" {
 			return fmt.Errorf("append to %s %q: event %d has no type", req.Ref.Type, req.Ref.ID, i)
+		}
+		if e.SchemaVersion < 0 {
+			return fmt.Errorf("append to %s %q: event %d has schema version %d", req.Ref.Type, req.Ref.ID, i, e.SchemaVersion)
 		}
 	}
 	return nil
@@ -273,33 +254,31 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 			return
 		}
 		s.mu.RLock()
-		var view []*batch
+		var view stream
 		if st := s.streams[ref]; st != nil {
 			// Appends are only ever added, never changed: the view stays
 			// valid after unlocking.
-			view = st.appends[:len(st.appends):len(st.appends)]
+			n := len(st.seqs)
+			view = stream{seqs: st.seqs[:n:n], lasts: st.lasts[:n:n], data: st.data[:n:n]}
 		}
 		s.mu.RUnlock()
 		// The first append holding a version after from.
-		i, _ := slices.BinarySearchFunc(view, from.Version+1, func(b *batch, v uint64) int {
-			switch {
-			case b.last() < v:
-				return -1
-			case b.first > v:
-				return 1
+		i, _ := slices.BinarySearch(view.lasts, from.Version+1)
+		sc := new(envelope.Scratch)
+		for ; i < len(view.seqs); i++ {
+			if err := ctx.Err(); err != nil {
+				yield(es.Record{}, err)
+				return
 			}
-			return 0
-		})
-		for _, b := range view[i:] {
-			for j := range b.events {
-				if b.first+uint64(j) <= from.Version {
+			recs, err := view.decode(i, sc)
+			if err != nil {
+				yield(es.Record{}, err)
+				return
+			}
+			for _, rec := range recs {
+				if rec.Version <= from.Version {
 					continue
 				}
-				if err := ctx.Err(); err != nil {
-					yield(es.Record{}, err)
-					return
-				}
-				rec := b.record(ref, j)
 				rec.Data = slices.Clone(rec.Data)
 				if rec.Data == nil {
 					rec.Data = []byte{}

@@ -87,16 +87,39 @@ func Append(b []byte, req *es.AppendRequest) []byte {
 	return b
 }
 
-// Size returns an upper bound of the encoded size of req.
+// Size returns the encoded size of req (Append writes exactly as many
+// bytes), so that callers allocate once and keep no slack.
 func Size(req *es.AppendRequest) int {
-	n := 3 + 4*binary.MaxVarintLen64 + 8*binary.MaxVarintLen64 +
-		len(req.CommandID) + len(req.Ref.Type) + len(req.Ref.ID) + len(req.CorrelationID) +
-		len(req.CausationID) + len(req.Actor) + len(req.Traceparent)
+	n := 3 + uvarintLen(req.ExpectedSequence) + uvarintLen(req.ExpectedVersion+1) +
+		uvarintLen(zigzag(req.Time.Unix())) + uvarintLen(uint64(req.Time.Nanosecond())) +
+		stringLen(req.CommandID) + stringLen(req.Ref.Type) + stringLen(req.Ref.ID) +
+		stringLen(req.Actor) + stringLen(req.Traceparent) + uvarintLen(uint64(len(req.Events)))
+	if req.CorrelationID != req.CommandID {
+		n += stringLen(req.CorrelationID)
+	}
+	if req.CausationID != req.CommandID {
+		n += stringLen(req.CausationID)
+	}
 	for _, e := range req.Events {
-		n += 3*binary.MaxVarintLen64 + len(e.Type) + len(e.Data)
+		n += stringLen(e.Type) + uvarintLen(uint64(e.SchemaVersion)) + stringLen(string(e.Data))
 	}
 	return n
 }
+
+// uvarintLen is the length of v as a uvarint.
+func uvarintLen(v uint64) int {
+	n := 1
+	for v >= 0x80 {
+		v >>= 7
+		n++
+	}
+	return n
+}
+
+// zigzag maps a varint to the uvarint binary.AppendVarint writes.
+func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
+
+func stringLen(s string) int { return uvarintLen(uint64(len(s))) + len(s) }
 
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))

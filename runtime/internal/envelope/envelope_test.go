@@ -74,3 +74,19 @@ func TestScratch(t *testing.T) {
 func sameString(a, b string) bool {
 	return a == b && unsafe.StringData(a) == unsafe.StringData(b)
 }
+
+// TestSize: Size is exact for requests of every shape.
+func TestSize(t *testing.T) {
+	big := make([]byte, 300)
+	for _, req := range []*es.AppendRequest{
+		{Ref: es.Ref{Type: "T", ID: "i"}, CommandID: "c", CorrelationID: "c", CausationID: "c", Events: []es.RawEvent{{Type: "E"}}},
+		{Ref: es.Ref{Type: "Order", ID: "o-1"}, CommandID: "c", CorrelationID: "x", CausationID: "y", Actor: "a", Traceparent: "tp",
+			ExpectedSequence: 1 << 40, ExpectedVersion: 300, Time: time.Date(1800, 1, 1, 0, 0, 0, 999, time.UTC),
+			Events: []es.RawEvent{{Type: "E", SchemaVersion: 200, Data: big}, {Type: "F", SchemaVersion: 1, Data: []byte("{}")}}},
+		{Ref: es.Ref{Type: "T", ID: "i"}, CommandID: "c", Time: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), Events: []es.RawEvent{{Type: "E"}}},
+	} {
+		if got, want := len(envelope.Append(nil, req)), envelope.Size(req); got != want {
+			t.Errorf("Append wrote %d bytes, Size says %d", got, want)
+		}
+	}
+}
