@@ -21,6 +21,7 @@ func (ag *aggGen) genTestFile() (File, error) {
 	jf := ag.newFile(true)
 	if !ag.a.Eventual {
 		ag.testInvalidTransitions(jf)
+		ag.testBranchGuards(jf)
 		ag.testEvolve(jf)
 		ag.testStateCodec(jf)
 	}
@@ -416,4 +417,79 @@ func unknownState(a *dsl.Aggregate) string {
 		name += "X"
 	}
 	return name
+}
+
+// testBranchGuards checks the branches that start in fewer states than
+// their command accepts: taken in any other state, Decide rejects them
+// with an *es.InvalidTransitionError naming the branch's target; taken in
+// one of their states, Decide returns their events.
+func (ag *aggGen) testBranchGuards(jf *jen.File) {
+	a := ag.a
+	var rows []jen.Code
+	for _, d := range ag.p.decisions {
+		for _, b := range d.branches {
+			if !b.guarded {
+				continue
+			}
+			for _, s := range d.sources {
+				want := jen.Lit(len(b.emits))
+				target := b.to.Name
+				if slices.Contains(b.from, s) {
+					target = ""
+				}
+				rows = append(rows, jen.Values(
+					jen.Lit(s.Name), jen.Id(goname.Exported(s.Name)).Values(),
+					jen.Lit(d.cmd.Name), jen.Id(goname.Exported(d.cmd.Name)).Values(),
+					jen.Id(b.typeName).Values(), jen.Lit(target), want,
+				))
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	stub := unexported(a.Name, "branch", "stub")
+	name := "Test" + ag.p.name + "BranchGuards"
+	jf.Add(comment(wrap(fmt.Sprintf("%s is the %s of %s: every decision returns the branch it holds.", stub, goname.Decider(a.Name), name))))
+	jf.Type().Id(stub).Struct(jen.Id("branch").Any())
+	for _, d := range ag.p.decisions {
+		recv := jen.Id(stub)
+		var body jen.Code
+		switch d.result() {
+		case resultNone:
+			body = jen.Return(jen.Nil())
+		case resultEvent:
+			body = jen.Return(jen.Id(goname.Exported(d.branches[0].emits[0].Name)).Values(), jen.Nil())
+		case resultEmitted:
+			body = jen.Return(jen.Id(goname.Emitted(d.cmd.Name)).Values(), jen.Nil())
+		case resultOutcome:
+			recv = jen.Id("d").Id(stub)
+			body = jen.Return(jen.Id("d").Dot("branch").Assert(jen.Id(goname.Outcome(d.cmd.Name))), jen.Nil())
+		}
+		jf.Func().Params(recv).Add(ag.deciderMethod(d)).Add(oneLine(body))
+	}
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks that a branch taken in a state it does not start in is rejected with an "+
+		"*es.InvalidTransitionError naming its target, and that it is accepted in the states it starts in.", name))))
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
+			jen.Id("stateName").String(), jen.Id("state").Id(goname.StateInterface(a.Name)),
+			jen.Id("commandName").String(), jen.Id("command").Id(goname.CommandInterface(a.Name)),
+			jen.Id("branch").Any(), jen.Id("rejectedTo").String(), jen.Id("events").Int(),
+		).Add(keyed(rows...))).Block(
+			jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(append([]jen.Code{jen.Id(stub).Values(jen.Id("tt").Dot("branch"))}, ag.nilHooks()[1:]...)...),
+			jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("tt").Dot("state"), jen.Id("tt").Dot("command")),
+			jen.If(jen.Id("tt").Dot("rejectedTo").Op("==").Lit("")).Block(
+				jen.If(jen.Err().Op("!=").Nil().Op("||").Len(jen.Id("events")).Op("!=").Id("tt").Dot("events")).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("%s in %s taking %T = %v, %v; want %d events"),
+						jen.Id("tt").Dot("commandName"), jen.Id("tt").Dot("stateName"), jen.Id("tt").Dot("branch"), jen.Id("events"), jen.Err(), jen.Id("tt").Dot("events"))),
+				jen.Continue(),
+			),
+			jen.Var().Id("ite").Op("*").Qual(pathES, "InvalidTransitionError"),
+			jen.If(jen.Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("ite")).Op("||").
+				Id("ite").Dot("State").Op("!=").Id("tt").Dot("stateName").Op("||").Id("ite").Dot("Command").Op("!=").Id("tt").Dot("commandName").Op("||").
+				Id("ite").Dot("Branch").Op("!=").Id("tt").Dot("rejectedTo").Op("||").Id("events").Op("!=").Nil()).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s in %s taking %T = %v, %v; want an *es.InvalidTransitionError naming branch %s"),
+					jen.Id("tt").Dot("commandName"), jen.Id("tt").Dot("stateName"), jen.Id("tt").Dot("branch"), jen.Id("events"), jen.Err(), jen.Id("tt").Dot("rejectedTo"))),
+		),
+	)
 }

@@ -19,11 +19,14 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the expected files of testdata/golden from the generator's output")
 
-// goldenRoot holds one directory per case: the .esm input (or, until the
-// parser reads it, a model in caseModels), hand-written Go files the
-// generated code needs (named user*.go), and every expected output file;
-// for a bad input, the expected diagnostics in "stderr".
+// goldenRoot holds one directory per case: the .esm input, hand-written Go
+// files the generated code needs (named user*.go), and every expected
+// output file; for a bad input, the expected diagnostics in "stderr".
 const goldenRoot = "../testdata/golden"
+
+// exampleCases are golden cases whose input is a copy of an example, kept
+// equal to it (-update copies the example).
+var exampleCases = map[string]string{"orders": "../examples/orders.esm", "graph": "../examples/graph.esm"}
 
 // isInput reports whether a file of a case directory is an input rather
 // than an expected output.
@@ -63,36 +66,49 @@ func loadGoldenCases(t *testing.T) []*goldenCase {
 				c.users = append(c.users, name)
 			}
 		}
-		if esm != "" {
-			src, err := os.ReadFile(filepath.Join(c.dir, esm))
-			if err != nil {
-				t.Fatal(err)
-			}
-			model, diags := dsl.Load(esm, src)
-			switch {
-			case parserMissing(diags):
-				// dsl.Load cannot read it yet: use the model built in Go.
-			case diags.HasErrors():
-				c.stderr = []byte(diagText(diags))
-			default:
-				c.model = model
-			}
+		if esm == "" {
+			t.Fatalf("golden case %s has no .esm input", c.name)
 		}
-		if c.model == nil && c.stderr == nil {
-			build := caseModels[c.name]
-			if build == nil {
-				t.Fatalf("golden case %s has no input the parser reads and no model in caseModels", c.name)
-			}
-			c.model = build()
+		path := filepath.Join(c.dir, esm)
+		if example := exampleCases[c.name]; example != "" {
+			syncExample(t, example, path)
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		model, diags := dsl.Load(esm, src)
+		if diags.HasErrors() {
+			c.stderr = []byte(diagText(diags))
+		} else {
+			c.model = model
 		}
 		cases = append(cases, c)
 	}
 	return cases
 }
 
-// parserMissing reports the placeholder diagnostic of a dsl without parser.
-func parserMissing(ds dsl.Diagnostics) bool {
-	return slices.ContainsFunc(ds, func(d dsl.Diagnostic) bool { return d.Code == "E000" })
+// syncExample checks that a golden input is a copy of the example it
+// stands for, or makes it one with -update.
+func syncExample(t *testing.T, example, input string) {
+	t.Helper()
+	want, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(input, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is not a copy of %s (go test ./generator -update copies it)", input, example)
+	}
 }
 
 func diagText(ds dsl.Diagnostics) string {
@@ -263,7 +279,7 @@ func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]Fil
 	}
 	slices.Sort(aggs)
 	aggs = slices.Compact(aggs)
-	pattern := "^Test(" + strings.Join(aggs, "|") + ")(InvalidTransitions|Evolve|StateCodec|EventCodec|Upcasts)$"
+	pattern := "^Test(" + strings.Join(aggs, "|") + ")(InvalidTransitions|BranchGuards|Evolve|StateCodec|EventCodec|Upcasts)$"
 	out, err := run("test", "-count=1", "-run", pattern, "./...")
 	if err != nil {
 		t.Fatalf("generated tests fail: %v\n%s", err, out)

@@ -64,7 +64,7 @@ func (Send) reviewCommand() string     { return "Send" }
 func (Conclude) reviewCommand() string { return "Conclude" }
 
 // ReviewEvent is an event of a Review: SentForReview, Approved, Rejected,
-// Withdrawn or AuthorNotified. Only the types of this package implement it.
+// AuthorNotified or Withdrawn. Only the types of this package implement it.
 type ReviewEvent interface {
 	// reviewEvent returns the event's type name as stored.
 	reviewEvent() string
@@ -85,18 +85,18 @@ type Rejected struct {
 	Reason string `json:"reason"`
 }
 
-// Withdrawn is an event of Review.
-type Withdrawn struct {
+// AuthorNotified is an event of Review.
+type AuthorNotified struct {
 	Reason string `json:"reason"`
 }
 
-// AuthorNotified is an event of Review.
-type AuthorNotified struct {
+// Withdrawn is an event of Review.
+type Withdrawn struct {
 	Reason string `json:"reason"`
 }
 
 func (SentForReview) reviewEvent() string  { return "SentForReview" }
 func (Approved) reviewEvent() string       { return "Approved" }
 func (Rejected) reviewEvent() string       { return "Rejected" }
-func (Withdrawn) reviewEvent() string      { return "Withdrawn" }
 func (AuthorNotified) reviewEvent() string { return "AuthorNotified" }
+func (Withdrawn) reviewEvent() string      { return "Withdrawn" }

@@ -34,12 +34,12 @@ func (ReviewEventCodec) Encode(e ReviewEvent) (es.RawEvent, error) {
 		raw = es.RawEvent{Type: "Rejected", SchemaVersion: 1}
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
-	case Withdrawn:
-		raw = es.RawEvent{Type: "Withdrawn", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
-		e.writeJSON(&w)
 	case AuthorNotified:
 		raw = es.RawEvent{Type: "AuthorNotified", SchemaVersion: 1}
+		w = esjson.NewWriter(make([]byte, 0, 64))
+		e.writeJSON(&w)
+	case Withdrawn:
+		raw = es.RawEvent{Type: "Withdrawn", SchemaVersion: 1}
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
@@ -82,18 +82,18 @@ func (ReviewEventCodec) Decode(eventType string, schemaVersion int, data []byte)
 		var v Rejected
 		v.readJSON(&r)
 		e = v
-	case "Withdrawn":
-		if schemaVersion != 1 {
-			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
-		}
-		var v Withdrawn
-		v.readJSON(&r)
-		e = v
 	case "AuthorNotified":
 		if schemaVersion != 1 {
 			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
 		}
 		var v AuthorNotified
+		v.readJSON(&r)
+		e = v
+	case "Withdrawn":
+		if schemaVersion != 1 {
+			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
+		}
+		var v Withdrawn
 		v.readJSON(&r)
 		e = v
 	default:
@@ -326,14 +326,14 @@ func (v *Rejected) readJSON(r *esjson.Reader) {
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
-func (v Withdrawn) writeJSON(w *esjson.Writer) {
+func (v AuthorNotified) writeJSON(w *esjson.Writer) {
 	w.Raw(`{"reason":`)
 	w.String(v.Reason)
 	w.Byte('}')
 }
 
 // readJSON reads v from JSON, skipping unknown keys.
-func (v *Withdrawn) readJSON(r *esjson.Reader) {
+func (v *AuthorNotified) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
 		case "reason":
@@ -345,14 +345,14 @@ func (v *Withdrawn) readJSON(r *esjson.Reader) {
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
-func (v AuthorNotified) writeJSON(w *esjson.Writer) {
+func (v Withdrawn) writeJSON(w *esjson.Writer) {
 	w.Raw(`{"reason":`)
 	w.String(v.Reason)
 	w.Byte('}')
 }
 
 // readJSON reads v from JSON, skipping unknown keys.
-func (v *AuthorNotified) readJSON(r *esjson.Reader) {
+func (v *Withdrawn) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
 		case "reason":

@@ -3,6 +3,7 @@
 package review
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -61,6 +62,53 @@ func TestReviewInvalidTransitions(t *testing.T) {
 	}
 }
 
+// reviewBranchStub is the ReviewDecider of TestReviewBranchGuards: every
+// decision returns the branch it holds.
+type reviewBranchStub struct {
+	branch any
+}
+
+func (reviewBranchStub) Send(ctx context.Context, s Draft, c Send) (SentForReview, error) {
+	return SentForReview{}, nil
+}
+
+func (d reviewBranchStub) Conclude(ctx context.Context, s ConcludeSource, c Conclude) (ConcludeOutcome, error) {
+	return d.branch.(ConcludeOutcome), nil
+}
+
+// TestReviewBranchGuards checks that a branch taken in a state it does not
+// start in is rejected with an *es.InvalidTransitionError naming its target,
+// and that it is accepted in the states it starts in.
+func TestReviewBranchGuards(t *testing.T) {
+	for _, tt := range []struct {
+		stateName   string
+		state       ReviewState
+		commandName string
+		command     ReviewCommand
+		branch      any
+		rejectedTo  string
+		events      int
+	}{
+		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved{}, "Accepted", 1},
+		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved{}, "", 1},
+		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified{}, "Declined", 2},
+		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified{}, "", 2},
+	} {
+		def := NewReviewDefinition(reviewBranchStub{tt.branch})
+		events, err := def.Decide(t.Context(), tt.state, tt.command)
+		if tt.rejectedTo == "" {
+			if err != nil || len(events) != tt.events {
+				t.Errorf("%s in %s taking %T = %v, %v; want %d events", tt.commandName, tt.stateName, tt.branch, events, err, tt.events)
+			}
+			continue
+		}
+		var ite *es.InvalidTransitionError
+		if !errors.As(err, &ite) || ite.State != tt.stateName || ite.Command != tt.commandName || ite.Branch != tt.rejectedTo || events != nil {
+			t.Errorf("%s in %s taking %T = %v, %v; want an *es.InvalidTransitionError naming branch %s", tt.commandName, tt.stateName, tt.branch, events, err, tt.rejectedTo)
+		}
+	}
+}
+
 // TestReviewEvolve checks the generated evolutions: each sets the new state's
 // fields from the event and the state it leaves; and that each of the 14
 // (state, event) pairs the machine cannot produce fails with an
@@ -111,8 +159,8 @@ func TestReviewEvolve(t *testing.T) {
 			{"SentForReview", SentForReview{}},
 			{"Approved", Approved{}},
 			{"Rejected", Rejected{}},
-			{"Withdrawn", Withdrawn{}},
 			{"AuthorNotified", AuthorNotified{}},
+			{"Withdrawn", Withdrawn{}},
 		} {
 			if declared[[2]string{s.name, e.name}] {
 				continue
@@ -167,8 +215,8 @@ func TestReviewEventCodec(t *testing.T) {
 		{1, SentForReview{Reviewer: "reviewer-40"}},
 		{1, Approved{Reviewer: "reviewer-40"}},
 		{1, Rejected{Reason: "reason-40"}},
-		{1, Withdrawn{Reason: "reason-40"}},
 		{1, AuthorNotified{Reason: "reason-40"}},
+		{1, Withdrawn{Reason: "reason-40"}},
 	} {
 		raw, err := codec.Encode(tt.event)
 		if err != nil {

@@ -25,10 +25,10 @@ type Busy struct {
 	Len     int               `json:"len"`
 	Range   int8              `json:"range"`
 	Func    string            `json:"func"`
-	Type    uint16            `json:"type"`
+	Select  uint16            `json:"select"`
 	NodeID  string            `json:"node_id"`
 	HTTPURL string            `json:"http_url"`
-	Map     map[int]bool      `json:"map"`
+	Chan    map[int]bool      `json:"chan"`
 	String  *string           `json:"string"`
 	Raw     []byte            `json:"raw"`
 	At      *time.Time        `json:"at"`
@@ -39,7 +39,6 @@ type Busy struct {
 	Where   *Point            `json:"where"`
 	Counts  map[uint64][]rune `json:"counts"`
 	Nested  [][]string        `json:"nested"`
-	Any     any               `json:"any"`
 }
 
 func (Idle) nodeState() string { return "idle" }
@@ -73,10 +72,10 @@ type Started struct {
 	Len     int               `json:"len"`
 	Range   int8              `json:"range"`
 	Func    string            `json:"func"`
-	Type    uint16            `json:"type"`
+	Select  uint16            `json:"select"`
 	NodeID  string            `json:"node_id"`
 	HTTPURL string            `json:"http_url"`
-	Map     map[int]bool      `json:"map"`
+	Chan    map[int]bool      `json:"chan"`
 	String  *string           `json:"string"`
 	Raw     []byte            `json:"raw"`
 	At      *time.Time        `json:"at"`
@@ -87,7 +86,6 @@ type Started struct {
 	Where   *Point            `json:"where"`
 	Counts  map[uint64][]rune `json:"counts"`
 	Nested  [][]string        `json:"nested"`
-	Any     any               `json:"any"`
 }
 
 func (Started) nodeEvent() string { return "started" }

@@ -70,7 +70,7 @@ type NodeStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in names.esm, so that older snapshots are ignored.
 func (NodeStateCodec) StateSchema() string {
-	return "Node/e0b4c80579ea"
+	return "Node/d42106c2f524"
 }
 
 // EncodeState returns the JSON of s.
@@ -153,24 +153,24 @@ func (v Busy) writeJSON(w *esjson.Writer) {
 	w.Int(int64(v.Range))
 	w.Raw(`,"func":`)
 	w.String(v.Func)
-	w.Raw(`,"type":`)
-	w.Uint(uint64(v.Type))
+	w.Raw(`,"select":`)
+	w.Uint(uint64(v.Select))
 	w.Raw(`,"node_id":`)
 	w.String(v.NodeID)
 	w.Raw(`,"http_url":`)
 	w.String(v.HTTPURL)
-	w.Raw(`,"map":`)
-	if v.Map == nil {
+	w.Raw(`,"chan":`)
+	if v.Chan == nil {
 		w.Null()
 	} else {
 		w.Byte('{')
-		for i, k := range esjson.SortedIntKeys(v.Map) {
+		for i, k := range esjson.SortedIntKeys(v.Chan) {
 			if i > 0 {
 				w.Byte(',')
 			}
 			w.IntKey(int64(k))
 			w.Byte(':')
-			w.Bool(v.Map[k])
+			w.Bool(v.Chan[k])
 		}
 		w.Byte('}')
 	}
@@ -263,8 +263,6 @@ func (v Busy) writeJSON(w *esjson.Writer) {
 		}
 		w.Byte(']')
 	}
-	w.Raw(`,"any":`)
-	w.Marshal(v.Any)
 	w.Byte('}')
 }
 
@@ -278,20 +276,20 @@ func (v *Busy) readJSON(r *esjson.Reader) {
 			v.Range = int8(r.Int(8))
 		case "func":
 			v.Func = r.String()
-		case "type":
-			v.Type = uint16(r.Uint(16))
+		case "select":
+			v.Select = uint16(r.Uint(16))
 		case "node_id":
 			v.NodeID = r.String()
 		case "http_url":
 			v.HTTPURL = r.String()
-		case "map":
+		case "chan":
 			if !r.Null() {
-				v.Map = map[int]bool{}
+				v.Chan = map[int]bool{}
 				for more := r.BeginObject(); more; more = r.NextMember() {
 					k := int(r.KeyInt(strconv.IntSize))
 					var e bool
 					e = r.Bool()
-					v.Map[k] = e
+					v.Chan[k] = e
 				}
 			}
 		case "string":
@@ -359,8 +357,6 @@ func (v *Busy) readJSON(r *esjson.Reader) {
 					v.Nested = append(v.Nested, e)
 				}
 			}
-		case "any":
-			r.Unmarshal(&v.Any)
 		default:
 			r.Skip()
 		}
@@ -375,24 +371,24 @@ func (v Started) writeJSON(w *esjson.Writer) {
 	w.Int(int64(v.Range))
 	w.Raw(`,"func":`)
 	w.String(v.Func)
-	w.Raw(`,"type":`)
-	w.Uint(uint64(v.Type))
+	w.Raw(`,"select":`)
+	w.Uint(uint64(v.Select))
 	w.Raw(`,"node_id":`)
 	w.String(v.NodeID)
 	w.Raw(`,"http_url":`)
 	w.String(v.HTTPURL)
-	w.Raw(`,"map":`)
-	if v.Map == nil {
+	w.Raw(`,"chan":`)
+	if v.Chan == nil {
 		w.Null()
 	} else {
 		w.Byte('{')
-		for i, k := range esjson.SortedIntKeys(v.Map) {
+		for i, k := range esjson.SortedIntKeys(v.Chan) {
 			if i > 0 {
 				w.Byte(',')
 			}
 			w.IntKey(int64(k))
 			w.Byte(':')
-			w.Bool(v.Map[k])
+			w.Bool(v.Chan[k])
 		}
 		w.Byte('}')
 	}
@@ -485,8 +481,6 @@ func (v Started) writeJSON(w *esjson.Writer) {
 		}
 		w.Byte(']')
 	}
-	w.Raw(`,"any":`)
-	w.Marshal(v.Any)
 	w.Byte('}')
 }
 
@@ -500,20 +494,20 @@ func (v *Started) readJSON(r *esjson.Reader) {
 			v.Range = int8(r.Int(8))
 		case "func":
 			v.Func = r.String()
-		case "type":
-			v.Type = uint16(r.Uint(16))
+		case "select":
+			v.Select = uint16(r.Uint(16))
 		case "node_id":
 			v.NodeID = r.String()
 		case "http_url":
 			v.HTTPURL = r.String()
-		case "map":
+		case "chan":
 			if !r.Null() {
-				v.Map = map[int]bool{}
+				v.Chan = map[int]bool{}
 				for more := r.BeginObject(); more; more = r.NextMember() {
 					k := int(r.KeyInt(strconv.IntSize))
 					var e bool
 					e = r.Bool()
-					v.Map[k] = e
+					v.Chan[k] = e
 				}
 			}
 		case "string":
@@ -581,8 +575,6 @@ func (v *Started) readJSON(r *esjson.Reader) {
 					v.Nested = append(v.Nested, e)
 				}
 			}
-		case "any":
-			r.Unmarshal(&v.Any)
 		default:
 			r.Skip()
 		}

@@ -67,7 +67,7 @@ func nodeEvolve(s NodeState, e NodeEvent) (NodeState, error) {
 	case Idle:
 		switch e := e.(type) {
 		case Started:
-			return Busy{Len: e.Len, Range: e.Range, Func: e.Func, Type: e.Type, NodeID: e.NodeID, HTTPURL: e.HTTPURL, Map: e.Map, String: e.String, Raw: e.Raw, At: e.At, Addr: e.Addr, Link: e.Link, Label: e.Label, Points: e.Points, Where: e.Where, Counts: e.Counts, Nested: e.Nested, Any: e.Any}, nil
+			return Busy{Len: e.Len, Range: e.Range, Func: e.Func, Select: e.Select, NodeID: e.NodeID, HTTPURL: e.HTTPURL, Chan: e.Chan, String: e.String, Raw: e.Raw, At: e.At, Addr: e.Addr, Link: e.Link, Label: e.Label, Points: e.Points, Where: e.Where, Counts: e.Counts, Nested: e.Nested}, nil
 		}
 	}
 	if s == nil || e == nil {

@@ -71,7 +71,7 @@ func TestNodeEvolve(t *testing.T) {
 		event NodeEvent
 		want  NodeState
 	}{
-		{"idle/started", Idle{}, Started{Len: 41, Range: 42, Func: "func-42", Type: 44, NodeID: "node_id-44", HTTPURL: "http_url-45", Map: map[int]bool{47: true}, String: new("string-47"), Raw: []byte("raw-48"), At: new(time.Date(2033, time.February, 22, 1, 49, 49, 49, time.UTC)), Points: []Point{{X: 40.5, Y: 41.5}}, Where: &Point{X: 40.5, Y: 41.5}, Counts: map[uint64][]rune{56: []rune{58}}, Nested: [][]string{[]string{"nested-58"}}}, Busy{Len: 41, Range: 42, Func: "func-42", Type: 44, NodeID: "node_id-44", HTTPURL: "http_url-45", Map: map[int]bool{47: true}, String: new("string-47"), Raw: []byte("raw-48"), At: new(time.Date(2033, time.February, 22, 1, 49, 49, 49, time.UTC)), Points: []Point{{X: 40.5, Y: 41.5}}, Where: &Point{X: 40.5, Y: 41.5}, Counts: map[uint64][]rune{56: []rune{58}}, Nested: [][]string{[]string{"nested-58"}}}},
+		{"idle/started", Idle{}, Started{Len: 41, Range: 42, Func: "func-42", Select: 44, NodeID: "node_id-44", HTTPURL: "http_url-45", Chan: map[int]bool{47: true}, String: new("string-47"), Raw: []byte("raw-48"), At: new(time.Date(2033, time.February, 22, 1, 49, 49, 49, time.UTC)), Points: []Point{{X: 40.5, Y: 41.5}}, Where: &Point{X: 40.5, Y: 41.5}, Counts: map[uint64][]rune{56: []rune{58}}, Nested: [][]string{[]string{"nested-58"}}}, Busy{Len: 41, Range: 42, Func: "func-42", Select: 44, NodeID: "node_id-44", HTTPURL: "http_url-45", Chan: map[int]bool{47: true}, String: new("string-47"), Raw: []byte("raw-48"), At: new(time.Date(2033, time.February, 22, 1, 49, 49, 49, time.UTC)), Points: []Point{{X: 40.5, Y: 41.5}}, Where: &Point{X: 40.5, Y: 41.5}, Counts: map[uint64][]rune{56: []rune{58}}, Nested: [][]string{[]string{"nested-58"}}}},
 	}
 	for _, tt := range tests {
 		got, err := def.Evolve(tt.from, tt.event)
@@ -118,7 +118,7 @@ func TestNodeStateCodec(t *testing.T) {
 	var codec NodeStateCodec
 	for _, s := range []NodeState{
 		Idle{},
-		Busy{Len: 2, Range: 3, Func: "func-3", Type: 5, NodeID: "node_id-5", HTTPURL: "http_url-6", Map: map[int]bool{8: true}, String: new("string-8"), Raw: []byte("raw-9"), At: new(time.Date(2024, time.November, 11, 10, 10, 10, 10, time.UTC)), Points: []Point{{X: 50.5, Y: 51.5}}, Where: &Point{X: 50.5, Y: 51.5}, Counts: map[uint64][]rune{17: []rune{19}}, Nested: [][]string{[]string{"nested-19"}}},
+		Busy{Len: 2, Range: 3, Func: "func-3", Select: 5, NodeID: "node_id-5", HTTPURL: "http_url-6", Chan: map[int]bool{8: true}, String: new("string-8"), Raw: []byte("raw-9"), At: new(time.Date(2024, time.November, 11, 10, 10, 10, 10, time.UTC)), Points: []Point{{X: 50.5, Y: 51.5}}, Where: &Point{X: 50.5, Y: 51.5}, Counts: map[uint64][]rune{17: []rune{19}}, Nested: [][]string{[]string{"nested-19"}}},
 	} {
 		data, err := codec.EncodeState(s)
 		if err != nil {
@@ -144,7 +144,7 @@ func TestNodeEventCodec(t *testing.T) {
 		version int
 		event   NodeEvent
 	}{
-		{1, Started{Len: 41, Range: 42, Func: "func-42", Type: 44, NodeID: "node_id-44", HTTPURL: "http_url-45", Map: map[int]bool{47: true}, String: new("string-47"), Raw: []byte("raw-48"), At: new(time.Date(2033, time.February, 22, 1, 49, 49, 49, time.UTC)), Points: []Point{{X: 40.5, Y: 41.5}}, Where: &Point{X: 40.5, Y: 41.5}, Counts: map[uint64][]rune{56: []rune{58}}, Nested: [][]string{[]string{"nested-58"}}}},
+		{1, Started{Len: 41, Range: 42, Func: "func-42", Select: 44, NodeID: "node_id-44", HTTPURL: "http_url-45", Chan: map[int]bool{47: true}, String: new("string-47"), Raw: []byte("raw-48"), At: new(time.Date(2033, time.February, 22, 1, 49, 49, 49, time.UTC)), Points: []Point{{X: 40.5, Y: 41.5}}, Where: &Point{X: 40.5, Y: 41.5}, Counts: map[uint64][]rune{56: []rune{58}}, Nested: [][]string{[]string{"nested-58"}}}},
 	} {
 		raw, err := codec.Encode(tt.event)
 		if err != nil {

@@ -9,7 +9,7 @@ type AuditLogEvent interface {
 	auditLogEvent() string
 }
 
-// ActionLogged is an event of AuditLog.
+// ActionLogged records an action.
 //
 // v2 splits who into user and role.
 //
@@ -25,7 +25,7 @@ type ActionLoggedV1 struct {
 	Who string `json:"who"`
 }
 
-// LoginFailed is an event of AuditLog.
+// LoginFailed records a failed login.
 type LoginFailed struct {
 	User     string `json:"user"`
 	Attempts uint8  `json:"attempts"`

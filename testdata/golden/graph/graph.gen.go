@@ -2,27 +2,30 @@
 
 package graph
 
-// GraphState is a state of a Graph: Empty, Active or Archived. Only the types
-// of this package implement it.
+import "time"
+
+// GraphState is a state of a Graph: Nonexistent, Active or Archived. Only the
+// types of this package implement it.
 type GraphState interface {
 	// graphState returns the state's name as declared in graph.esm.
 	graphState() string
 }
 
-// Empty has no name yet.
+// Nonexistent: no graph yet.
 //
-// Empty is the initial state of Graph: the state of a Graph with no events. It
-// accepts CreateGraph.
-type Empty struct{}
+// Nonexistent is the initial state of Graph: the state of a Graph with no
+// events. It accepts CreateGraph.
+type Nonexistent struct{}
 
-// Active accepts nodes, edges and mappings.
+// Active accepts nodes, edges and conceptual points.
 //
 // Active is a state of Graph. It accepts AddNode, ConnectEdge,
-// MapConceptualPoint and Archive.
+// MapConceptualPoint and ArchiveGraph.
 type Active struct {
-	Name   string            `json:"name"`
-	Nodes  map[string]Node   `json:"nodes"`
-	Edges  []Edge            `json:"edges"`
+	Name  string          `json:"name"`
+	Nodes map[string]Node `json:"nodes"`
+	Edges []Edge          `json:"edges"`
+	// Concept of each mapped node, by node id.
 	Points map[string]string `json:"points"`
 }
 
@@ -33,25 +36,26 @@ type Archived struct {
 	Name string `json:"name"`
 }
 
-func (Empty) graphState() string    { return "Empty" }
-func (Active) graphState() string   { return "Active" }
-func (Archived) graphState() string { return "Archived" }
+func (Nonexistent) graphState() string { return "Nonexistent" }
+func (Active) graphState() string      { return "Active" }
+func (Archived) graphState() string    { return "Archived" }
 
 // GraphCommand is a command of a Graph: CreateGraph, AddNode, ConnectEdge,
-// MapConceptualPoint or Archive. Only the types of this package implement it.
+// MapConceptualPoint or ArchiveGraph. Only the types of this package implement
+// it.
 type GraphCommand interface {
 	// graphCommand returns the command's name as declared in graph.esm.
 	graphCommand() string
 }
 
-// CreateGraph names the graph.
+// CreateGraph starts a graph; its name must not be empty.
 //
-// CreateGraph is accepted in Empty.
+// CreateGraph is accepted in Nonexistent.
 type CreateGraph struct {
 	Name string `json:"name"`
 }
 
-// AddNode adds a node.
+// AddNode adds a node; its id must be new in the graph.
 //
 // AddNode is accepted in Active.
 type AddNode struct {
@@ -60,33 +64,33 @@ type AddNode struct {
 	Metadata map[string]string `json:"metadata"`
 }
 
-// ConnectEdge links two existing nodes.
+// ConnectEdge connects two existing nodes.
 //
 // ConnectEdge is accepted in Active.
 type ConnectEdge struct {
-	From string `json:"from"`
-	To   string `json:"to"`
-	Kind string `json:"kind"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Relation string `json:"relation"`
 }
 
-// MapConceptualPoint maps a concept to a node.
+// MapConceptualPoint ties an existing node to a concept.
 //
 // MapConceptualPoint is accepted in Active.
 type MapConceptualPoint struct {
-	Point  string `json:"point"`
-	NodeID string `json:"node_id"`
+	NodeID  string `json:"node_id"`
+	Concept string `json:"concept"`
 }
 
-// Archive freezes the graph.
+// ArchiveGraph freezes the graph.
 //
-// Archive is accepted in Active.
-type Archive struct{}
+// ArchiveGraph is accepted in Active.
+type ArchiveGraph struct{}
 
 func (CreateGraph) graphCommand() string        { return "CreateGraph" }
 func (AddNode) graphCommand() string            { return "AddNode" }
 func (ConnectEdge) graphCommand() string        { return "ConnectEdge" }
 func (MapConceptualPoint) graphCommand() string { return "MapConceptualPoint" }
-func (Archive) graphCommand() string            { return "Archive" }
+func (ArchiveGraph) graphCommand() string       { return "ArchiveGraph" }
 
 // GraphEvent is an event of a Graph: GraphCreated, NodeAdded, EdgeConnected,
 // ConceptualPointMapped or GraphArchived. Only the types of this package
@@ -96,15 +100,15 @@ type GraphEvent interface {
 	graphEvent() string
 }
 
-// GraphCreated names a new graph.
+// GraphCreated records the graph's name and creation time.
 type GraphCreated struct {
-	GraphID string `json:"graph_id"`
-	Name    string `json:"name"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
-// NodeAdded records a node.
+// NodeAdded records a new node.
 //
-// v2 adds metadata.
+// v2 adds the node's metadata; nodes added before it have none.
 //
 // It is stored in schema version 2; older versions are upcast to it when read.
 type NodeAdded struct {
@@ -122,21 +126,23 @@ type NodeAddedV1 struct {
 	Label   string `json:"label"`
 }
 
-// EdgeConnected records an edge.
+// EdgeConnected records a new edge.
 type EdgeConnected struct {
-	From string `json:"from"`
-	To   string `json:"to"`
-	Kind string `json:"kind"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Relation string `json:"relation"`
 }
 
-// ConceptualPointMapped maps a concept to a node.
+// ConceptualPointMapped records the concept a node stands for.
 type ConceptualPointMapped struct {
-	Point  string `json:"point"`
-	NodeID string `json:"node_id"`
+	NodeID  string `json:"node_id"`
+	Concept string `json:"concept"`
 }
 
-// GraphArchived freezes the graph.
-type GraphArchived struct{}
+// GraphArchived records when the graph was frozen.
+type GraphArchived struct {
+	ArchivedAt time.Time `json:"archived_at"`
+}
 
 func (GraphCreated) graphEvent() string          { return "GraphCreated" }
 func (NodeAdded) graphEvent() string             { return "NodeAdded" }

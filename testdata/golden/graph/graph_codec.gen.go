@@ -126,16 +126,16 @@ type GraphStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in graph.esm, so that older snapshots are ignored.
 func (GraphStateCodec) StateSchema() string {
-	return "Graph/f7889f9d0861"
+	return "Graph/66401cd108f8"
 }
 
 // EncodeState returns the JSON of s.
 func (GraphStateCodec) EncodeState(s GraphState) ([]byte, error) {
 	var w esjson.Writer
 	switch s := s.(type) {
-	case Empty:
+	case Nonexistent:
 		w = esjson.NewWriter(make([]byte, 0, 128))
-		w.Raw(`{"state":"Empty","data":`)
+		w.Raw(`{"state":"Nonexistent","data":`)
 		s.writeJSON(&w)
 	case Active:
 		w = esjson.NewWriter(make([]byte, 0, 768))
@@ -176,8 +176,8 @@ func (GraphStateCodec) DecodeState(data []byte) (GraphState, error) {
 	r = esjson.NewReader(raw)
 	var s GraphState
 	switch name {
-	case "Empty":
-		var v Empty
+	case "Nonexistent":
+		var v Nonexistent
 		v.readJSON(&r)
 		s = v
 	case "Active":
@@ -198,12 +198,12 @@ func (GraphStateCodec) DecodeState(data []byte) (GraphState, error) {
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
-func (Empty) writeJSON(w *esjson.Writer) {
+func (Nonexistent) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
 // readJSON reads v from JSON, skipping unknown keys.
-func (*Empty) readJSON(r *esjson.Reader) {
+func (*Nonexistent) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()
 	}
@@ -321,10 +321,10 @@ func (v *Archived) readJSON(r *esjson.Reader) {
 
 // writeJSON writes v as JSON, as encoding/json would.
 func (v GraphCreated) writeJSON(w *esjson.Writer) {
-	w.Raw(`{"graph_id":`)
-	w.String(v.GraphID)
-	w.Raw(`,"name":`)
+	w.Raw(`{"name":`)
 	w.String(v.Name)
+	w.Raw(`,"created_at":`)
+	w.Time(v.CreatedAt)
 	w.Byte('}')
 }
 
@@ -332,10 +332,10 @@ func (v GraphCreated) writeJSON(w *esjson.Writer) {
 func (v *GraphCreated) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
-		case "graph_id":
-			v.GraphID = r.String()
 		case "name":
 			v.Name = r.String()
+		case "created_at":
+			v.CreatedAt = r.Time()
 		default:
 			r.Skip()
 		}
@@ -416,8 +416,8 @@ func (v EdgeConnected) writeJSON(w *esjson.Writer) {
 	w.String(v.From)
 	w.Raw(`,"to":`)
 	w.String(v.To)
-	w.Raw(`,"kind":`)
-	w.String(v.Kind)
+	w.Raw(`,"relation":`)
+	w.String(v.Relation)
 	w.Byte('}')
 }
 
@@ -429,8 +429,8 @@ func (v *EdgeConnected) readJSON(r *esjson.Reader) {
 			v.From = r.String()
 		case "to":
 			v.To = r.String()
-		case "kind":
-			v.Kind = r.String()
+		case "relation":
+			v.Relation = r.String()
 		default:
 			r.Skip()
 		}
@@ -439,10 +439,10 @@ func (v *EdgeConnected) readJSON(r *esjson.Reader) {
 
 // writeJSON writes v as JSON, as encoding/json would.
 func (v ConceptualPointMapped) writeJSON(w *esjson.Writer) {
-	w.Raw(`{"point":`)
-	w.String(v.Point)
-	w.Raw(`,"node_id":`)
+	w.Raw(`{"node_id":`)
 	w.String(v.NodeID)
+	w.Raw(`,"concept":`)
+	w.String(v.Concept)
 	w.Byte('}')
 }
 
@@ -450,10 +450,10 @@ func (v ConceptualPointMapped) writeJSON(w *esjson.Writer) {
 func (v *ConceptualPointMapped) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
-		case "point":
-			v.Point = r.String()
 		case "node_id":
 			v.NodeID = r.String()
+		case "concept":
+			v.Concept = r.String()
 		default:
 			r.Skip()
 		}
@@ -461,13 +461,20 @@ func (v *ConceptualPointMapped) readJSON(r *esjson.Reader) {
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
-func (GraphArchived) writeJSON(w *esjson.Writer) {
-	w.Raw(`{}`)
+func (v GraphArchived) writeJSON(w *esjson.Writer) {
+	w.Raw(`{"archived_at":`)
+	w.Time(v.ArchivedAt)
+	w.Byte('}')
 }
 
 // readJSON reads v from JSON, skipping unknown keys.
-func (*GraphArchived) readJSON(r *esjson.Reader) {
+func (v *GraphArchived) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
-		r.Skip()
+		switch string(r.Key()) {
+		case "archived_at":
+			v.ArchivedAt = r.Time()
+		default:
+			r.Skip()
+		}
 	}
 }

@@ -17,13 +17,13 @@ import (
 // nothing is recorded. Implement it and pass it to NewGraphDefinition or
 // NewGraphRepository.
 type GraphDecider interface {
-	// CreateGraph decides CreateGraph in Empty: the GraphCreated it returns moves
-	// the Graph to Active.
-	CreateGraph(ctx context.Context, s Empty, c CreateGraph) (GraphCreated, error)
+	// CreateGraph decides CreateGraph in Nonexistent: the GraphCreated it returns
+	// moves the Graph to Active.
+	CreateGraph(ctx context.Context, s Nonexistent, c CreateGraph) (GraphCreated, error)
 	// AddNode decides AddNode in Active: the NodeAdded it returns is recorded and
 	// the Graph stays in Active.
 	//
-	// Nodes accumulate.
+	// Nodes, edges and points accumulate while the graph stays Active.
 	AddNode(ctx context.Context, s Active, c AddNode) (NodeAdded, error)
 	// ConnectEdge decides ConnectEdge in Active: the EdgeConnected it returns is
 	// recorded and the Graph stays in Active.
@@ -31,9 +31,9 @@ type GraphDecider interface {
 	// MapConceptualPoint decides MapConceptualPoint in Active: the
 	// ConceptualPointMapped it returns is recorded and the Graph stays in Active.
 	MapConceptualPoint(ctx context.Context, s Active, c MapConceptualPoint) (ConceptualPointMapped, error)
-	// Archive decides Archive in Active: the GraphArchived it returns moves the
-	// Graph to Archived.
-	Archive(ctx context.Context, s Active, c Archive) (GraphArchived, error)
+	// ArchiveGraph decides ArchiveGraph in Active: the GraphArchived it returns
+	// moves the Graph to Archived.
+	ArchiveGraph(ctx context.Context, s Active, c ArchiveGraph) (GraphArchived, error)
 }
 
 // GraphEvolver computes the states of a Graph that do not follow from an
@@ -42,9 +42,9 @@ type GraphDecider interface {
 // modify its arguments: replaying the same events must always give the same
 // state.
 type GraphEvolver interface {
-	// EmptyOnGraphCreated returns the Active that GraphCreated leads to from
-	// Empty.
-	EmptyOnGraphCreated(s Empty, e GraphCreated) Active
+	// NonexistentOnGraphCreated returns the Active that GraphCreated leads to from
+	// Nonexistent.
+	NonexistentOnGraphCreated(s Nonexistent, e GraphCreated) Active
 	// ActiveOnNodeAdded returns the Active that NodeAdded leads to from Active.
 	ActiveOnNodeAdded(s Active, e NodeAdded) Active
 	// ActiveOnEdgeConnected returns the Active that EdgeConnected leads to from
@@ -56,21 +56,20 @@ type GraphEvolver interface {
 }
 
 // NewGraphDefinition returns the definition of Graph that the runtime runs:
-// the initial state Empty, Decide and Evolve bound to d and ev, the event and
-// state codecs, and a snapshot every 50 events.
+// the initial state Nonexistent, Decide and Evolve bound to d and ev, the
+// event and state codecs, and no snapshots.
 func NewGraphDefinition(d GraphDecider, ev GraphEvolver) es.Definition[GraphState, GraphCommand, GraphEvent] {
 	return es.Definition[GraphState, GraphCommand, GraphEvent]{
 		Type:    "Graph",
-		Initial: func() GraphState { return Empty{} },
+		Initial: func() GraphState { return Nonexistent{} },
 		Decide: func(ctx context.Context, s GraphState, c GraphCommand) ([]GraphEvent, error) {
 			return graphDecide(ctx, d, s, c)
 		},
 		Evolve: func(s GraphState, e GraphEvent) (GraphState, error) {
 			return graphEvolve(ev, s, e)
 		},
-		Events:        GraphEventCodec{},
-		States:        GraphStateCodec{},
-		SnapshotEvery: 50,
+		Events: GraphEventCodec{},
+		States: GraphStateCodec{},
 	}
 }
 
@@ -83,7 +82,7 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 	}
 	switch c := c.(type) {
 	case CreateGraph:
-		if s, ok := s.(Empty); ok {
+		if s, ok := s.(Nonexistent); ok {
 			e, err := d.CreateGraph(ctx, s, c)
 			if err != nil {
 				return nil, err
@@ -114,9 +113,9 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 			}
 			return []GraphEvent{e}, nil
 		}
-	case Archive:
+	case ArchiveGraph:
 		if s, ok := s.(Active); ok {
-			e, err := d.Archive(ctx, s, c)
+			e, err := d.ArchiveGraph(ctx, s, c)
 			if err != nil {
 				return nil, err
 			}
@@ -133,10 +132,10 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
 func graphEvolve(ev GraphEvolver, s GraphState, e GraphEvent) (GraphState, error) {
 	switch s := s.(type) {
-	case Empty:
+	case Nonexistent:
 		switch e := e.(type) {
 		case GraphCreated:
-			return ev.EmptyOnGraphCreated(s, e), nil
+			return ev.NonexistentOnGraphCreated(s, e), nil
 		}
 	case Active:
 		switch e := e.(type) {
@@ -163,16 +162,16 @@ func GraphMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Graph",
 		States: []machine.State{
-			{Name: "Empty", Initial: true},
+			{Name: "Nonexistent", Initial: true},
 			{Name: "Active"},
 			{Name: "Archived", Final: true},
 		},
 		Transitions: []machine.Transition{
-			{From: "Empty", To: "Active", Command: "CreateGraph", Events: []string{"GraphCreated"}},
+			{From: "Nonexistent", To: "Active", Command: "CreateGraph", Events: []string{"GraphCreated"}},
 			{From: "Active", To: "Active", Command: "AddNode", Events: []string{"NodeAdded"}},
 			{From: "Active", To: "Active", Command: "ConnectEdge", Events: []string{"EdgeConnected"}},
 			{From: "Active", To: "Active", Command: "MapConceptualPoint", Events: []string{"ConceptualPointMapped"}},
-			{From: "Active", To: "Archived", Command: "Archive", Events: []string{"GraphArchived"}},
+			{From: "Active", To: "Archived", Command: "ArchiveGraph", Events: []string{"GraphArchived"}},
 		},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/esgen/esgen/runtime/es"
 )
@@ -26,7 +27,7 @@ func TestGraphInvalidTransitions(t *testing.T) {
 		name string
 		v    GraphState
 	}{
-		{"Empty", Empty{}},
+		{"Nonexistent", Nonexistent{}},
 		{"Active", Active{}},
 		{"Archived", Archived{}},
 	} {
@@ -38,7 +39,7 @@ func TestGraphInvalidTransitions(t *testing.T) {
 			{"AddNode", AddNode{}},
 			{"ConnectEdge", ConnectEdge{}},
 			{"MapConceptualPoint", MapConceptualPoint{}},
-			{"Archive", Archive{}},
+			{"ArchiveGraph", ArchiveGraph{}},
 		} {
 			if declared[[2]string{s.name, c.name}] {
 				continue
@@ -75,7 +76,7 @@ func TestGraphEvolve(t *testing.T) {
 		event GraphEvent
 		want  GraphState
 	}{
-		{"Active/GraphArchived", Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {NodeID: "node_id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Kind: "kind-42"}}, Points: map[string]string{"points-key-4": "points-5"}}, GraphArchived{}, Archived{Name: "name-1"}},
+		{"Active/GraphArchived", Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}, GraphArchived{ArchivedAt: time.Date(2024, time.May, 13, 16, 40, 40, 40, time.UTC)}, Archived{Name: "name-1"}},
 	}
 	for _, tt := range tests {
 		got, err := def.Evolve(tt.from, tt.event)
@@ -84,7 +85,7 @@ func TestGraphEvolve(t *testing.T) {
 		}
 	}
 	declared := map[[2]string]bool{
-		{"Empty", "GraphCreated"}:           true,
+		{"Nonexistent", "GraphCreated"}:     true,
 		{"Active", "NodeAdded"}:             true,
 		{"Active", "EdgeConnected"}:         true,
 		{"Active", "ConceptualPointMapped"}: true,
@@ -95,7 +96,7 @@ func TestGraphEvolve(t *testing.T) {
 		name string
 		v    GraphState
 	}{
-		{"Empty", Empty{}},
+		{"Nonexistent", Nonexistent{}},
 		{"Active", Active{}},
 		{"Archived", Archived{}},
 	} {
@@ -130,8 +131,8 @@ func TestGraphEvolve(t *testing.T) {
 func TestGraphStateCodec(t *testing.T) {
 	var codec GraphStateCodec
 	for _, s := range []GraphState{
-		Empty{},
-		Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {NodeID: "node_id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Kind: "kind-42"}}, Points: map[string]string{"points-key-4": "points-5"}},
+		Nonexistent{},
+		Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}},
 		Archived{Name: "name-1"},
 	} {
 		data, err := codec.EncodeState(s)
@@ -158,11 +159,11 @@ func TestGraphEventCodec(t *testing.T) {
 		version int
 		event   GraphEvent
 	}{
-		{1, GraphCreated{GraphID: "graph_id-40", Name: "name-41"}},
+		{1, GraphCreated{Name: "name-40", CreatedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC)}},
 		{2, NodeAdded{GraphID: "graph_id-40", NodeID: "node_id-41", Label: "label-42", Metadata: map[string]string{"metadata-key-43": "metadata-44"}}},
-		{1, EdgeConnected{From: "from-40", To: "to-41", Kind: "kind-42"}},
-		{1, ConceptualPointMapped{Point: "point-40", NodeID: "node_id-41"}},
-		{1, GraphArchived{}},
+		{1, EdgeConnected{From: "from-40", To: "to-41", Relation: "relation-42"}},
+		{1, ConceptualPointMapped{NodeID: "node_id-40", Concept: "concept-41"}},
+		{1, GraphArchived{ArchivedAt: time.Date(2024, time.May, 13, 16, 40, 40, 40, time.UTC)}},
 	} {
 		raw, err := codec.Encode(tt.event)
 		if err != nil {

@@ -13,8 +13,9 @@ func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
 	return NewGraphDefinition(nil, nil)
 }
 
-// CreateGraph in Empty moves the Graph to Active, recording GraphCreated.
-func TestGraphCreateGraphFromEmpty(t *testing.T) {
+// CreateGraph in Nonexistent moves the Graph to Active, recording
+// GraphCreated.
+func TestGraphCreateGraphFromNonexistent(t *testing.T) {
 	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
 	estest.For(t, graphUnderTest()).
 		Given().
@@ -50,11 +51,11 @@ func TestGraphMapConceptualPointFromActive(t *testing.T) {
 		Then(ConceptualPointMapped{})
 }
 
-// Archive in Active moves the Graph to Archived, recording GraphArchived.
-func TestGraphArchiveFromActive(t *testing.T) {
+// ArchiveGraph in Active moves the Graph to Archived, recording GraphArchived.
+func TestGraphArchiveGraphFromActive(t *testing.T) {
 	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
 	estest.For(t, graphUnderTest()).
 		Given(GraphCreated{}).
-		When(Archive{}).
+		When(ArchiveGraph{}).
 		Then(GraphArchived{})
 }

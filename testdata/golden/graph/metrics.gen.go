@@ -2,36 +2,24 @@
 
 package graph
 
-// MetricsEvent is an event of a Metrics: NodeCounted or QueryTimed. Only the
-// types of this package implement it.
+import "time"
+
+// MetricsEvent is an event of a Metrics: MetricRecorded or MetricsReset. Only
+// the types of this package implement it.
 type MetricsEvent interface {
 	// metricsEvent returns the event's type name as stored.
 	metricsEvent() string
 }
 
-// NodeCounted records the node count of a graph.
-type NodeCounted struct {
-	GraphID string `json:"graph_id"`
-	Count   int    `json:"count"`
+// MetricRecorded is one sample of a named measure.
+type MetricRecorded struct {
+	Name  string    `json:"name"`
+	Value float64   `json:"value"`
+	At    time.Time `json:"at"`
 }
 
-// QueryTimed records how long a query took.
-//
-// v2 records the rows returned.
-//
-// It is stored in schema version 2; older versions are upcast to it when read.
-type QueryTimed struct {
-	Query  string `json:"query"`
-	Millis int64  `json:"millis"`
-	Rows   int    `json:"rows"`
-}
+// MetricsReset starts every measure again from zero.
+type MetricsReset struct{}
 
-// QueryTimedV1 is schema version 1 of QueryTimed, read from stored events and
-// upcast to QueryTimed.
-type QueryTimedV1 struct {
-	Query  string `json:"query"`
-	Millis int64  `json:"millis"`
-}
-
-func (NodeCounted) metricsEvent() string { return "NodeCounted" }
-func (QueryTimed) metricsEvent() string  { return "QueryTimed" }
+func (MetricRecorded) metricsEvent() string { return "MetricRecorded" }
+func (MetricsReset) metricsEvent() string   { return "MetricsReset" }

@@ -5,7 +5,6 @@ package graph
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/esjson"
@@ -23,13 +22,13 @@ func (MetricsEventCodec) Encode(e MetricsEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
-	case NodeCounted:
-		raw = es.RawEvent{Type: "NodeCounted", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
-		e.writeJSON(&w)
-	case QueryTimed:
-		raw = es.RawEvent{Type: "QueryTimed", SchemaVersion: 2}
+	case MetricRecorded:
+		raw = es.RawEvent{Type: "MetricRecorded", SchemaVersion: 1}
 		w = esjson.NewWriter(make([]byte, 0, 128))
+		e.writeJSON(&w)
+	case MetricsReset:
+		raw = es.RawEvent{Type: "MetricsReset", SchemaVersion: 1}
+		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("Metrics: encode a nil event")
@@ -46,32 +45,24 @@ func (MetricsEventCodec) Encode(e MetricsEvent) (es.RawEvent, error) {
 // *es.DecodeError wrapping es.ErrUnknownEventType or
 // es.ErrUnknownSchemaVersion; a payload that is not valid JSON of the
 // version's shape, with one wrapping es.ErrCorruptEvent.
-func (c MetricsEventCodec) Decode(eventType string, schemaVersion int, data []byte) (MetricsEvent, error) {
+func (MetricsEventCodec) Decode(eventType string, schemaVersion int, data []byte) (MetricsEvent, error) {
 	r := esjson.NewReader(data)
 	var e MetricsEvent
 	switch eventType {
-	case "NodeCounted":
+	case "MetricRecorded":
 		if schemaVersion != 1 {
 			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
 		}
-		var v NodeCounted
+		var v MetricRecorded
 		v.readJSON(&r)
 		e = v
-	case "QueryTimed":
-		switch schemaVersion {
-		case 1:
-			var v QueryTimedV1
-			v.readJSON(&r)
-			if r.Err() == nil {
-				e = c.upcastQueryTimedV1(v)
-			}
-		case 2:
-			var v QueryTimed
-			v.readJSON(&r)
-			e = v
-		default:
+	case "MetricsReset":
+		if schemaVersion != 1 {
 			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
 		}
+		var v MetricsReset
+		v.readJSON(&r)
+		e = v
 	default:
 		return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownEventType}
 	}
@@ -81,43 +72,27 @@ func (c MetricsEventCodec) Decode(eventType string, schemaVersion int, data []by
 	return e, nil
 }
 
-// upcastQueryTimedV1 converts version 1 of QueryTimed to version 2: Rows
-// defaults to 0.
-func (MetricsEventCodec) upcastQueryTimedV1(old QueryTimedV1) QueryTimed {
-	return QueryTimed{Query: old.Query, Millis: old.Millis, Rows: 0}
-}
-
 // writeJSON writes v as JSON, as encoding/json would.
-func (v NodeCounted) writeJSON(w *esjson.Writer) {
-	w.Raw(`{"graph_id":`)
-	w.String(v.GraphID)
-	w.Raw(`,"count":`)
-	w.Int(int64(v.Count))
+func (v MetricRecorded) writeJSON(w *esjson.Writer) {
+	w.Raw(`{"name":`)
+	w.String(v.Name)
+	w.Raw(`,"value":`)
+	w.Float(v.Value, 64)
+	w.Raw(`,"at":`)
+	w.Time(v.At)
 	w.Byte('}')
 }
 
 // readJSON reads v from JSON, skipping unknown keys.
-func (v *NodeCounted) readJSON(r *esjson.Reader) {
+func (v *MetricRecorded) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
-		case "graph_id":
-			v.GraphID = r.String()
-		case "count":
-			v.Count = int(r.Int(strconv.IntSize))
-		default:
-			r.Skip()
-		}
-	}
-}
-
-// readJSON reads v from JSON, skipping unknown keys.
-func (v *QueryTimedV1) readJSON(r *esjson.Reader) {
-	for more := r.BeginObject(); more; more = r.NextMember() {
-		switch string(r.Key()) {
-		case "query":
-			v.Query = r.String()
-		case "millis":
-			v.Millis = r.Int(64)
+		case "name":
+			v.Name = r.String()
+		case "value":
+			v.Value = r.Float(64)
+		case "at":
+			v.At = r.Time()
 		default:
 			r.Skip()
 		}
@@ -125,28 +100,13 @@ func (v *QueryTimedV1) readJSON(r *esjson.Reader) {
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
-func (v QueryTimed) writeJSON(w *esjson.Writer) {
-	w.Raw(`{"query":`)
-	w.String(v.Query)
-	w.Raw(`,"millis":`)
-	w.Int(v.Millis)
-	w.Raw(`,"rows":`)
-	w.Int(int64(v.Rows))
-	w.Byte('}')
+func (MetricsReset) writeJSON(w *esjson.Writer) {
+	w.Raw(`{}`)
 }
 
 // readJSON reads v from JSON, skipping unknown keys.
-func (v *QueryTimed) readJSON(r *esjson.Reader) {
+func (*MetricsReset) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
-		switch string(r.Key()) {
-		case "query":
-			v.Query = r.String()
-		case "millis":
-			v.Millis = r.Int(64)
-		case "rows":
-			v.Rows = int(r.Int(strconv.IntSize))
-		default:
-			r.Skip()
-		}
+		r.Skip()
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/esgen/esgen/runtime/es"
 )
@@ -21,8 +22,8 @@ func TestMetricsEventCodec(t *testing.T) {
 		version int
 		event   MetricsEvent
 	}{
-		{1, NodeCounted{GraphID: "graph_id-40", Count: 42}},
-		{2, QueryTimed{Query: "query-40", Millis: 42, Rows: 43}},
+		{1, MetricRecorded{Name: "name-40", Value: 41.5, At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
+		{1, MetricsReset{}},
 	} {
 		raw, err := codec.Encode(tt.event)
 		if err != nil {
@@ -47,42 +48,16 @@ func TestMetricsEventCodec(t *testing.T) {
 		want      error
 	}{
 		{"UnknownMetricsEvent", 1, "{}", es.ErrUnknownEventType},
-		{"NodeCounted", 2, "{}", es.ErrUnknownSchemaVersion},
-		{"NodeCounted", 0, "{}", es.ErrUnknownSchemaVersion},
-		{"NodeCounted", 1, `{"`, es.ErrCorruptEvent},
-		{"NodeCounted", 1, "[]", es.ErrCorruptEvent},
-		{"NodeCounted", 1, "{} {}", es.ErrCorruptEvent},
+		{"MetricRecorded", 2, "{}", es.ErrUnknownSchemaVersion},
+		{"MetricRecorded", 0, "{}", es.ErrUnknownSchemaVersion},
+		{"MetricRecorded", 1, `{"`, es.ErrCorruptEvent},
+		{"MetricRecorded", 1, "[]", es.ErrCorruptEvent},
+		{"MetricRecorded", 1, "{} {}", es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError
 		if !errors.Is(err, tt.want) || !errors.As(err, &de) || got != nil {
 			t.Errorf("Decode(%s, %d, %s) = %v, %v; want an *es.DecodeError matching %v", tt.eventType, tt.version, tt.data, got, err, tt.want)
 		}
-	}
-}
-
-// TestMetricsUpcasts checks every upcast chain: a payload of each old schema
-// version decodes to the newest version, with the defaults the .esm file
-// declares.
-func TestMetricsUpcasts(t *testing.T) {
-	for _, tt := range []struct {
-		name      string
-		eventType string
-		version   int
-		old       any
-		want      MetricsEvent
-	}{
-		{"QueryTimed/v1", "QueryTimed", 1, QueryTimedV1{Query: "query-70", Millis: 72}, QueryTimed{Query: "query-70", Millis: 72, Rows: 0}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			data, err := json.Marshal(tt.old)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := MetricsEventCodec{}.Decode(tt.eventType, tt.version, data)
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Decode(%s) = %#v, %v; want %#v", data, got, err, tt.want)
-			}
-		})
 	}
 }

@@ -9,10 +9,10 @@ type LampState interface {
 	lampState() string
 }
 
-// Lit is the initial and final state of Lamp: the state of a Lamp with no
-// events.
+// Lit is the only state, left by no transition.
 //
-// It accepts Ping and Paint.
+// Lit is the initial state of Lamp: the state of a Lamp with no events. It
+// accepts Ping and Paint.
 type Lit struct {
 	Color string `json:"color"`
 }
@@ -26,12 +26,12 @@ type LampCommand interface {
 	lampCommand() string
 }
 
-// Ping checks the lamp is there.
+// Ping checks the lamp answers; nothing is recorded.
 //
 // Ping is accepted in Lit.
 type Ping struct{}
 
-// Paint is a command of Lamp.
+// Paint changes the colour.
 //
 // Paint is accepted in Lit.
 type Paint struct {
@@ -48,7 +48,7 @@ type LampEvent interface {
 	lampEvent() string
 }
 
-// Painted is an event of Lamp.
+// Painted records the new colour.
 type Painted struct {
 	Color string `json:"color"`
 }

@@ -94,7 +94,7 @@ func LampMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Lamp",
 		States: []machine.State{
-			{Name: "Lit", Initial: true, Final: true},
+			{Name: "Lit", Initial: true},
 		},
 		Transitions: []machine.Transition{
 			{From: "Lit", To: "Lit", Command: "Ping"},

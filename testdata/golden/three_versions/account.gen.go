@@ -55,9 +55,9 @@ type AccountEvent interface {
 	accountEvent() string
 }
 
-// OwnerRenamed is an event of Account.
+// OwnerRenamed records the owner's new name.
 //
-// v3 calls the name owner.
+// v3 calls the name owner and records when it changed.
 //
 // It is stored in schema version 3; older versions are upcast to it when read.
 type OwnerRenamed struct {
@@ -74,14 +74,16 @@ type OwnerRenamedV1 struct {
 
 // OwnerRenamedV2 is schema version 2 of OwnerRenamed, read from stored events
 // and upcast to OwnerRenamed.
+//
+// v2 records the currency, EUR before it existed.
 type OwnerRenamedV2 struct {
 	Name     string `json:"name"`
 	Currency string `json:"currency"`
 }
 
-// AccountClosed is an event of Account.
+// AccountClosed records the closing.
 type AccountClosed struct {
-	Final bool `json:"final"`
+	Confirmed bool `json:"confirmed"`
 }
 
 func (OwnerRenamed) accountEvent() string  { return "OwnerRenamed" }

@@ -269,8 +269,8 @@ func (v *OwnerRenamed) readJSON(r *esjson.Reader) {
 
 // writeJSON writes v as JSON, as encoding/json would.
 func (v AccountClosed) writeJSON(w *esjson.Writer) {
-	w.Raw(`{"final":`)
-	w.Bool(v.Final)
+	w.Raw(`{"confirmed":`)
+	w.Bool(v.Confirmed)
 	w.Byte('}')
 }
 
@@ -278,8 +278,8 @@ func (v AccountClosed) writeJSON(w *esjson.Writer) {
 func (v *AccountClosed) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
-		case "final":
-			v.Final = r.Bool()
+		case "confirmed":
+			v.Confirmed = r.Bool()
 		default:
 			r.Skip()
 		}

@@ -73,7 +73,7 @@ func TestAccountEvolve(t *testing.T) {
 		want  AccountState
 	}{
 		{"Open/OwnerRenamed", Open{Owner: "owner-1", Currency: "currency-2"}, OwnerRenamed{Owner: "owner-40", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}, Open{Owner: "owner-40", Currency: "currency-41"}},
-		{"Open/AccountClosed", Open{Owner: "owner-1", Currency: "currency-2"}, AccountClosed{Final: true}, Closed{}},
+		{"Open/AccountClosed", Open{Owner: "owner-1", Currency: "currency-2"}, AccountClosed{Confirmed: true}, Closed{}},
 	}
 	for _, tt := range tests {
 		got, err := def.Evolve(tt.from, tt.event)
@@ -150,7 +150,7 @@ func TestAccountEventCodec(t *testing.T) {
 		event   AccountEvent
 	}{
 		{3, OwnerRenamed{Owner: "owner-40", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
-		{1, AccountClosed{Final: true}},
+		{1, AccountClosed{Confirmed: true}},
 	} {
 		raw, err := codec.Encode(tt.event)
 		if err != nil {
