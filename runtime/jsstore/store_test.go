@@ -223,3 +223,30 @@ func TestLongHistory(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamSettings: the options reach the stream and the bucket.
+func TestStreamSettings(t *testing.T) {
+	_, js := connect(t, server(t))
+	s := newStore(t, js, jsstore.WithStream("MEM"), jsstore.WithSubjectPrefix("mem"), jsstore.WithMemoryStorage(),
+		jsstore.WithDuplicateWindow(30*time.Second))
+	snaps := newSnapshots(t, js, jsstore.WithStream("MEM"), jsstore.WithMemoryStorage())
+	st, err := js.Stream(t.Context(), "MEM")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := st.CachedInfo().Config
+	if cfg.Storage != jetstream.MemoryStorage || cfg.Duplicates != 30*time.Second || cfg.Subjects[0] != "mem.>" || s.SubjectPrefix() != "mem" {
+		t.Errorf("stream config %+v", cfg)
+	}
+	kv, err := js.KeyValue(t.Context(), snaps.Bucket())
+	if err != nil {
+		t.Fatalf("bucket %q: %v", snaps.Bucket(), err)
+	}
+	status, err := kv.Status(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snaps.Bucket() != "MEM_SNAPSHOTS" || status.History() != 1 || status.(*jetstream.KeyValueBucketStatus).StreamInfo().Config.Storage != jetstream.MemoryStorage {
+		t.Errorf("bucket %s: history %d, config %+v", snaps.Bucket(), status.History(), status.(*jetstream.KeyValueBucketStatus).StreamInfo().Config)
+	}
+}
