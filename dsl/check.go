@@ -52,6 +52,7 @@ type checker struct {
 	fieldDecls  map[*Field]*ast.Field
 	externDecls map[*Extern]*ast.Extern
 	agg         *aggScope // the aggregate being checked, nil outside aggregates
+	suggestWork int       // edit-distance work spent on suggestions
 }
 
 // report adds a diagnostic of code at pos; the code fixes its severity.

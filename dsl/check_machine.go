@@ -15,10 +15,9 @@ type transitionInfo struct {
 // transition checks one on clause and returns its model, or nil when the
 // clause cannot be part of the model (unknown or already handled command).
 func (c *checker) transition(s *aggScope, t *ast.Transition) *Transition {
-	a := s.a
 	cmd := s.commands[t.Command.Name]
 	if cmd == nil {
-		sugg := didYouMean(t.Command.Name, s.commandNames)
+		sugg := c.suggest(t.Command.Name, s.commandNames)
 		if sugg == "" {
 			sugg = s.kindHint(t.Command.Name, "command")
 		}
@@ -26,6 +25,7 @@ func (c *checker) transition(s *aggScope, t *ast.Transition) *Transition {
 	}
 	tr := &Transition{Command: cmd, Doc: t.Doc.Text(), Pos: fromLexer(t.Pos)}
 	sources := map[*State]bool{}
+	var order []*State // sources in order of appearance
 	branchKeys := map[string]*ast.Branch{}
 	for _, b := range t.Branches {
 		br := c.branch(s, b)
@@ -33,7 +33,10 @@ func (c *checker) transition(s *aggScope, t *ast.Transition) *Transition {
 			continue
 		}
 		for _, st := range br.From {
-			sources[st] = true
+			if !sources[st] {
+				sources[st] = true
+				order = append(order, st)
+			}
 		}
 		key := branchKey(br)
 		if prev := branchKeys[key]; prev != nil {
@@ -49,8 +52,8 @@ func (c *checker) transition(s *aggScope, t *ast.Transition) *Transition {
 	}
 	s.handled[cmd] = true
 	if prev := s.transitions[cmd]; prev != nil {
-		for _, st := range a.States {
-			if sources[st] && prev.sources[st] {
+		for _, st := range order {
+			if prev.sources[st] {
 				c.report(t.Command.Pos, codeDuplicateDecision, "write the branches of the command in one on clause, separated by |",
 					"command %s is already decided in state %s by the on clause at line %d", cmd.Name, st.Name, prev.decl.Pos.Line)
 				return nil
@@ -136,7 +139,7 @@ func (c *checker) branch(s *aggScope, b *ast.Branch) *Branch {
 	for _, id := range b.Emits {
 		ev := s.events[id.Name]
 		if ev == nil {
-			sugg := didYouMean(id.Name, s.eventNames)
+			sugg := c.suggest(id.Name, s.eventNames)
 			if sugg == "" {
 				sugg = s.kindHint(id.Name, "event")
 			}
@@ -173,7 +176,7 @@ func (c *checker) lookupState(s *aggScope, id *ast.Ident) *State {
 	if st := s.states[id.Name]; st != nil {
 		return st
 	}
-	sugg := didYouMean(id.Name, s.stateNames)
+	sugg := c.suggest(id.Name, s.stateNames)
 	if sugg == "" {
 		sugg = s.kindHint(id.Name, "state")
 	}

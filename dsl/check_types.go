@@ -176,7 +176,7 @@ func (c *checker) resolveName(n *ast.TypeName) *TypeExpr {
 		q := n.First.Name
 		im := c.imports[q]
 		if im == nil {
-			sugg := didYouMean(q, mapKeys(c.imports))
+			sugg := c.suggest(q, mapKeys(c.imports))
 			if sugg == "" {
 				if path, ok := wellKnownImports[q]; ok {
 					sugg = `add import "` + path + `"`
@@ -208,7 +208,7 @@ func (c *checker) resolveName(n *ast.TypeName) *TypeExpr {
 		c.report(n.Pos, codeUnsupportedType, "", "type %s cannot be a field type: esgen encodes every field as JSON and decodes it back", name)
 		return nil
 	}
-	sugg := didYouMean(name, append(append([]string(nil), c.typeNames...), fieldTypes...))
+	sugg := c.suggest(name, append(append([]string(nil), c.typeNames...), fieldTypes...))
 	if sugg == "" && c.agg != nil {
 		sugg = c.agg.kindOf(name)
 	}
@@ -217,32 +217,45 @@ func (c *checker) resolveName(n *ast.TypeName) *TypeExpr {
 }
 
 // checkRecursiveTypes reports value types that contain themselves
-// directly (not through a pointer, slice or map), which Go rejects.
+// directly (not through a pointer, slice or map), which Go rejects: once
+// per cycle, at the type of the cycle declared first. It finds the cycles
+// as the strongly connected components of the containment graph (Tarjan's
+// algorithm, iterative), in time linear in types and fields.
 func (c *checker) checkRecursiveTypes() {
-	index := map[*ValueType]int{}
-	for i, vt := range c.file.Types {
+	types := c.file.Types
+	index := make(map[*ValueType]int, len(types))
+	for i, vt := range types {
 		index[vt] = i
 	}
-	for i, vt := range c.file.Types {
-		path := c.cycle(vt, vt, nil, map[*ValueType]bool{})
-		if path == nil {
-			continue
-		}
-		first := true
-		for _, step := range path {
-			if index[step.owner] < i {
-				first = false
+	edges := make([][]int, len(types))
+	selfLoop := make([]bool, len(types))
+	for i, vt := range types {
+		for _, f := range vt.Fields {
+			if f.Type != nil && f.Type.Kind == TypeValue {
+				j := index[f.Type.Value]
+				edges[i] = append(edges[i], j)
+				if j == i {
+					selfLoop[i] = true
+				}
 			}
 		}
-		if !first {
+	}
+	for _, comp := range stronglyConnected(edges) {
+		if len(comp) == 1 && !selfLoop[comp[0]] {
 			continue
 		}
+		first := slices.Min(comp)
+		in := make(map[int]bool, len(comp))
+		for _, i := range comp {
+			in[i] = true
+		}
+		path := c.cyclePath(types, first, in, index)
 		steps := make([]string, len(path))
 		for j, step := range path {
 			steps[j] = step.owner.Name + "." + step.field.Name
 		}
-		d := c.typeDecls[vt]
-		c.report(d.Name.Pos, codeRecursiveType, "use a pointer, slice or map for one of these fields",
+		vt := types[first]
+		c.report(c.typeDecls[vt].Name.Pos, codeRecursiveType, "use a pointer, slice or map for one of these fields",
 			"type %s contains itself through %s", vt.Name, strings.Join(steps, " -> "))
 	}
 }
@@ -252,25 +265,105 @@ type cycleStep struct {
 	field *Field
 }
 
-// cycle returns a path of direct containment from cur back to target.
-func (c *checker) cycle(target, cur *ValueType, path []cycleStep, seen map[*ValueType]bool) []cycleStep {
-	if seen[cur] {
-		return nil
+// cyclePath returns a path of direct containment from types[start] back to
+// itself, staying inside the component in (breadth first, so the shortest).
+func (c *checker) cyclePath(types []*ValueType, start int, in map[int]bool, index map[*ValueType]int) []cycleStep {
+	type visit struct {
+		from int
+		step cycleStep
 	}
-	seen[cur] = true
-	for _, f := range cur.Fields {
-		if f.Type == nil || f.Type.Kind != TypeValue {
-			continue
-		}
-		next := append(path[:len(path):len(path)], cycleStep{cur, f})
-		if f.Type.Value == target {
-			return next
-		}
-		if p := c.cycle(target, f.Type.Value, next, seen); p != nil {
-			return p
+	prev := map[int]visit{}
+	queue := []int{start}
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for _, f := range types[i].Fields {
+			if f.Type == nil || f.Type.Kind != TypeValue {
+				continue
+			}
+			j := index[f.Type.Value]
+			if !in[j] {
+				continue
+			}
+			if j == start {
+				path := []cycleStep{{types[i], f}}
+				for k := i; k != start; k = prev[k].from {
+					path = append(path, prev[k].step)
+				}
+				slices.Reverse(path)
+				return path
+			}
+			if _, seen := prev[j]; !seen {
+				prev[j] = visit{i, cycleStep{types[i], f}}
+				queue = append(queue, j)
+			}
 		}
 	}
 	return nil
+}
+
+// stronglyConnected returns the strongly connected components of a graph
+// given by adjacency lists.
+func stronglyConnected(edges [][]int) [][]int {
+	n := len(edges)
+	index := make([]int, n)
+	low := make([]int, n)
+	onStack := make([]bool, n)
+	for i := range index {
+		index[i] = -1
+	}
+	var stack, comp []int
+	var comps [][]int
+	next := 0
+	type frame struct{ v, e int }
+	for root := 0; root < n; root++ {
+		if index[root] >= 0 {
+			continue
+		}
+		call := []frame{{root, 0}}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(call) > 0 {
+			f := &call[len(call)-1]
+			if f.e < len(edges[f.v]) {
+				w := edges[f.v][f.e]
+				f.e++
+				switch {
+				case index[w] < 0:
+					index[w], low[w] = next, next
+					next++
+					stack = append(stack, w)
+					onStack[w] = true
+					call = append(call, frame{w, 0})
+				case onStack[w]:
+					low[f.v] = min(low[f.v], index[w])
+				}
+				continue
+			}
+			v := f.v
+			call = call[:len(call)-1]
+			if len(call) > 0 {
+				u := call[len(call)-1].v
+				low[u] = min(low[u], low[v])
+			}
+			if low[v] == index[v] {
+				comp = nil
+				for {
+					w := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[w] = false
+					comp = append(comp, w)
+					if w == v {
+						break
+					}
+				}
+				comps = append(comps, comp)
+			}
+		}
+	}
+	return comps
 }
 
 // mapKeys returns the keys of m, sorted.

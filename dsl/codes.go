@@ -38,6 +38,7 @@ const (
 	codeDuplicateBranch    = "E032"
 	codeInvalidImport      = "E033"
 	codeUnsupportedType    = "E034"
+	codeTooDeep            = "E035"
 
 	codeUnusedCommand  = "W001"
 	codeUnusedEvent    = "W002"
@@ -94,6 +95,7 @@ var codeTable = []CodeInfo{
 	{codeDuplicateBranch, "duplicate-branch", SeverityError, "two branches of one transition with the same target and events"},
 	{codeInvalidImport, "invalid-import", SeverityError, "an import path that is not a valid Go import path, or an import with no usable name"},
 	{codeUnsupportedType, "unsupported-type", SeverityError, "a predeclared Go type that a field cannot have: any, error, comparable, uintptr, complex64, complex128"},
+	{codeTooDeep, "type-too-deep", SeverityError, "a type nested more than 64 levels deep"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},

@@ -1,6 +1,8 @@
 package dsl
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -111,12 +113,8 @@ func (p *printer) glued(s string, pos ast.Position) {
 
 // commentsWithin reports whether a comment lies strictly between two offsets.
 func (p *printer) commentsWithin(from, to int) bool {
-	for _, c := range p.comments {
-		if c.Pos.Offset > from && c.Pos.Offset < to {
-			return true
-		}
-	}
-	return false
+	i, _ := slices.BinarySearchFunc(p.comments, from+1, func(t lexer.Token, off int) int { return cmp.Compare(t.Pos.Offset, off) })
+	return i < len(p.comments) && p.comments[i].Pos.Offset < to
 }
 
 func (p *printer) file(f *ast.File) {

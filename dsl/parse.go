@@ -38,6 +38,9 @@ func parse(filename string, src []byte) (*ast.File, []lexer.Token, Diagnostics) 
 		return nil, nil, Diagnostics{newDiag(fromLexer(lerr.Pos), lerr.Code, lerr.Msg, "")}
 	}
 	code := withoutComments(toks)
+	if d := checkTypeDepth(code); d != nil {
+		return nil, nil, Diagnostics{*d}
+	}
 	peek, err := lexer.Upgrade(&sliceLexer{toks: code})
 	if err != nil { // sliceLexer never fails
 		return nil, nil, Diagnostics{newDiag(positionAt(filename, src, 0), codeSyntax, err.Error(), "")}
@@ -50,6 +53,35 @@ func parse(filename string, src []byte) (*ast.File, []lexer.Token, Diagnostics) 
 	f.Comments = groupComments(toks)
 	attachDocs(f, code)
 	return f, toks, nil
+}
+
+// maxTypeDepth bounds the nesting of a type (each *, [] and map[K] is a
+// level), so that parsing and checking a hostile file cannot exhaust the
+// stack.
+const maxTypeDepth = 64
+
+// checkTypeDepth reports the first type nested deeper than maxTypeDepth.
+// It counts the * and [ tokens of a run of type tokens; a name ends the run
+// unless a ] or . follows it (a map key, a package qualifier).
+func checkTypeDepth(code []lexer.Token) *Diagnostic {
+	depth := 0
+	for i, t := range code {
+		switch {
+		case t.Type == tokPunct && (t.Value == "*" || t.Value == "["):
+			depth++
+			if depth > maxTypeDepth {
+				d := newDiag(fromLexer(t.Pos), codeTooDeep, fmt.Sprintf("type is nested more than %d levels deep", maxTypeDepth), "")
+				return &d
+			}
+		case t.Type == tokPunct && (t.Value == "]" || t.Value == "."),
+			t.Type == tokKeyword && t.Value == "map",
+			(t.Type == tokIdent || t.Type == tokVersion) && i+1 < len(code) && code[i+1].Type == tokPunct &&
+				(code[i+1].Value == "]" || code[i+1].Value == "."):
+		default:
+			depth = 0
+		}
+	}
+	return nil
 }
 
 // syntaxDiag turns a participle error into a positioned diagnostic with a

@@ -3,19 +3,30 @@ package dsl
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// didYouMean returns "did you mean X?" for the candidate closest to name,
-// or "" when none is close. Close means equal ignoring case, or within an
-// edit distance (Levenshtein, ignoring case) of a third of the name's
-// length, at least 1. Ties go to the candidate listed first.
-func didYouMean(name string, candidates []string) string {
+// suggestBudget bounds the edit-distance work of one Check (in compared
+// rune pairs), so that a file full of unknown names stays fast; past it,
+// diagnostics come without suggestions.
+const suggestBudget = 20_000_000
+
+// suggest returns "did you mean X?" for the candidate closest to name, or
+// "" when none is close. Close means equal ignoring case, or within an edit
+// distance (Levenshtein, ignoring case) of a third of the name's length, at
+// least 1. Ties go to the candidate listed first.
+func (c *checker) suggest(name string, candidates []string) string {
 	best, bestDist := "", -1
-	limit := max(1, len([]rune(name))/3)
+	n := utf8.RuneCountInString(name)
+	limit := max(1, n/3)
 	lower := strings.ToLower(name)
 	for _, cand := range candidates {
-		if cand == name {
+		m := utf8.RuneCountInString(cand)
+		if cand == name || m-n > limit || n-m > limit {
 			continue
+		}
+		if c.suggestWork += n * m; c.suggestWork > suggestBudget {
+			return ""
 		}
 		d := levenshtein(lower, strings.ToLower(cand))
 		if d <= limit && (bestDist < 0 || d < bestDist) {
