@@ -131,6 +131,9 @@ func (c *checker) declareImport(spec *ast.ImportSpec) {
 		case goname.IsKeyword(im.Alias):
 			c.report(spec.Alias.Pos, codeGoKeyword, "", "import name %s is a Go keyword", im.Alias)
 			return
+		case goname.IsPredeclared(im.Alias):
+			c.report(spec.Alias.Pos, codeGoKeyword, "", "import name %s would hide Go's predeclared %s", im.Alias, im.Alias)
+			return
 		case im.Alias == "_":
 			c.report(spec.Alias.Pos, codeInvalidImport, "", "blank import of %q: the .esm only imports packages whose types fields use", path)
 			return
@@ -142,9 +145,13 @@ func (c *checker) declareImport(spec *ast.ImportSpec) {
 				"import path %q does not end in a Go identifier", path)
 			return
 		}
-		if goname.IsKeyword(im.Alias) {
+		if goname.IsKeyword(im.Alias) || goname.IsPredeclared(im.Alias) {
+			what := "the Go keyword"
+			if !goname.IsKeyword(im.Alias) {
+				what = "Go's predeclared"
+			}
 			c.report(spec.Path.Pos, codeGoKeyword, "give it a name: import "+importNameFor(path)+" \""+path+"\"",
-				"import path %q ends in the Go keyword %s", path, im.Alias)
+				"import path %q ends in %s %s", path, what, im.Alias)
 			return
 		}
 	}
@@ -234,6 +241,9 @@ func (c *checker) declareExtern(d *ast.Extern) {
 	switch {
 	case goname.IsKeyword(name):
 		c.report(d.Name.Pos, codeGoKeyword, "", "extern %s is a Go keyword", name)
+		return
+	case goname.IsPredeclared(name):
+		c.report(d.Name.Pos, codeGoKeyword, "", "extern %s would hide Go's predeclared %s", name, name)
 		return
 	case name == "_":
 		c.report(d.Name.Pos, codeInvalidGoName, "", "extern _ is not a usable Go type name")

@@ -54,7 +54,7 @@ type ValueType struct {
 // Field is a named, typed member of a value type, state, command or event.
 type Field struct {
 	Name    string // as written in the .esm (snake_case or camelCase)
-	Doc     string
+	Doc     string // the comment block above the field, else its line comment
 	Type    *TypeExpr
 	Default *Literal // only on event fields; nil when none is declared
 	Pos     Position
@@ -113,13 +113,19 @@ func (t *TypeExpr) String() string {
 type LiteralKind int
 
 const (
+	// LiteralString is a double-quoted Go string literal.
 	LiteralString LiteralKind = iota + 1
+	// LiteralInt is a decimal integer, possibly negative.
 	LiteralInt
+	// LiteralFloat is a decimal number with a fraction or an exponent.
 	LiteralFloat
+	// LiteralBool is true or false.
 	LiteralBool
 )
 
-// Literal is a constant default value of an event field.
+// Literal is a constant default value of an event field. Kind is the
+// kind of the literal as written: an integer literal may be the default of
+// a float field (Text "2" for a float64), as in Go.
 type Literal struct {
 	Kind LiteralKind
 	// Text is the Go source spelling of the value: a quoted string literal
@@ -160,6 +166,8 @@ type Aggregate struct {
 	// every further event of that branch applies to the target itself.
 	// Check rejects two entries with the same (From, Event) and different
 	// targets. Sorted by the position of the branch, then event order.
+	// Each (From, Event) pair appears once: when several branches produce
+	// it, the entry is the first one's.
 	Evolutions []*Evolution
 }
 
@@ -197,11 +205,17 @@ func (e *Event) Latest() *EventVersion { return e.Versions[len(e.Versions)-1] }
 // EventVersion is one schema version of an event.
 type EventVersion struct {
 	Number int
+	// Doc is the doc comment of the version's declaration; the first
+	// declaration's doc is the Event's, and its version's Doc is empty.
 	Doc    string
 	Fields []*Field
 	// Hook is set when the upcast from the previous version cannot be derived
-	// from field names, types and defaults and user code must provide it.
-	// Always false for version 1.
+	// from field names, types and defaults and user code must provide it:
+	// the version is marked `upcast` in the .esm. Always false for version 1.
+	// When Hook is false, Check guarantees that every field of this version
+	// is either in the previous version with the same type (copied), or has
+	// a Default, or is a slice, map or pointer (upcast to nil); fields of
+	// the previous version that this one lacks are dropped.
 	Hook bool
 	Pos  Position
 }

@@ -115,6 +115,8 @@ func syntaxDiag(filename string, src []byte, code []lexer.Token, err error) Diag
 		switch {
 		case len(code) == 1:
 			want = `package clause "package name"`
+		case block == blockNone && tok.Type == tokKeyword && tok.Value == "import":
+			return newDiag(pos, codeSyntax, "unexpected import after a declaration: imports come right after the package clause", "")
 		case block == blockNone:
 			want = "import, extern, type or aggregate declaration"
 		}
