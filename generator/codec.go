@@ -154,16 +154,21 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 	}
 	cases = append(cases, jen.Default().Block(jen.Return(jen.Qual(pathES, "RawEvent").Values(),
 		jen.Qual("errors", "New").Call(jen.Lit(ag.a.Name+": encode a nil event")))))
-	jf.Comment(fmt.Sprintf("// Encode returns the type name, newest schema version and JSON payload of e."))
-	jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Id("e").Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
-		jen.Var().Id("raw").Qual(pathES, "RawEvent"),
-		jen.Var().Id("w").Qual(pathESJSON, "Writer"),
-		jen.Switch(jen.Id("e").Op(":=").Id("e").Assert(jen.Type())).Block(cases...),
-		jen.If(jen.Err().Op(":=").Id("w").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(pathES, "RawEvent").Values(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": encode %s: %w"), jen.Id("raw").Dot("Type"), jen.Err()))),
-		jen.Id("raw").Dot("Data").Op("=").Id("w").Dot("Bytes").Call(),
-		jen.Return(jen.Id("raw"), jen.Nil()),
-	)
+	jf.Comment("// Encode returns the type name, newest schema version and JSON payload of e.")
+	if len(ag.a.Events) == 0 {
+		jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
+			jen.Return(jen.Qual(pathES, "RawEvent").Values(), jen.Qual("errors", "New").Call(jen.Lit(ag.a.Name+": encode a nil event"))))
+	} else {
+		jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Id("e").Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
+			jen.Var().Id("raw").Qual(pathES, "RawEvent"),
+			jen.Var().Id("w").Qual(pathESJSON, "Writer"),
+			jen.Switch(jen.Id("e").Op(":=").Id("e").Assert(jen.Type())).Block(cases...),
+			jen.If(jen.Err().Op(":=").Id("w").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Qual(pathES, "RawEvent").Values(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": encode %s: %w"), jen.Id("raw").Dot("Type"), jen.Err()))),
+			jen.Id("raw").Dot("Data").Op("=").Id("w").Dot("Bytes").Call(),
+			jen.Return(jen.Id("raw"), jen.Nil()),
+		)
+	}
 
 	// Decode.
 	decodeErr := func(sentinel string) jen.Code {
@@ -208,6 +213,11 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 	jf.Add(comment(wrap("Decode decodes a payload of any declared schema version of eventType and upcasts it to the newest. " +
 		"Unknown types and versions fail with an *es.DecodeError wrapping es.ErrUnknownEventType or es.ErrUnknownSchemaVersion; " +
 		"a payload that is not valid JSON of the version's shape, with one wrapping es.ErrCorruptEvent.")))
+	if len(ag.a.Events) == 0 {
+		jf.Func().Params(recv).Id("Decode").Params(jen.Id("eventType").String(), jen.Id("schemaVersion").Int(), jen.Id("_").Index().Byte()).
+			Params(jen.Id(event), jen.Error()).Block(jen.Return(jen.Nil(), decodeErr("ErrUnknownEventType")))
+		return
+	}
 	jf.Func().Params(recv).Id("Decode").Params(jen.Id("eventType").String(), jen.Id("schemaVersion").Int(), jen.Id("data").Index().Byte()).
 		Params(jen.Id(event), jen.Error()).Block(
 		jen.Id("r").Op(":=").Qual(pathESJSON, "NewReader").Call(jen.Id("data")),
@@ -373,4 +383,13 @@ func (ag *aggGen) stateCodec(jf *jen.File) {
 			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": decode state %s: %w"), jen.Id("name"), jen.Err()))),
 		jen.Return(jen.Id("s"), jen.Nil()),
 	)
+}
+
+// bindIf is the subject of a type switch on x, binding x in the cases
+// when they use it ("x := x.(type)").
+func bindIf(used bool, x string) *jen.Statement {
+	if used {
+		return jen.Id(x).Op(":=").Id(x).Assert(jen.Type())
+	}
+	return jen.Id(x).Assert(jen.Type())
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
 )
 
@@ -75,7 +76,10 @@ func (ag *aggGen) resultTypes(jf *jen.File, d *decision) {
 		marker := unexported(d.cmd.Name, "outcome")
 		jf.Add(comment(wrap(fmt.Sprintf("%s is the decision on %s: %s. Only the types of this package implement it.",
 			name, cmd, list(names(len(d.branches), func(i int) string { return d.branches[i].typeName }), "or")))))
-		jf.Type().Id(name).Interface(jen.Id(marker).Params())
+		jf.Type().Id(name).Interface(
+			comment(fmt.Sprintf("%s returns the name of the branch's target state.", marker)),
+			jen.Id(marker).Params().String(),
+		)
 		for _, b := range d.branches {
 			text := fmt.Sprintf("%s moves %s to %s", b.typeName, aggDisplay(ag.a), goname.Exported(b.to.Name))
 			if b.to == b.from[0] && len(b.from) == 1 {
@@ -93,7 +97,7 @@ func (ag *aggGen) resultTypes(jf *jen.File, d *decision) {
 			jf.Type().Id(b.typeName).Struct(eventStructFields(b)...)
 		}
 		for _, b := range d.branches {
-			jf.Func().Params(jen.Id(b.typeName)).Id(marker).Params().Block()
+			jf.Func().Params(jen.Id(b.typeName)).Id(marker).Params().String().Add(oneLine(jen.Return(jen.Lit(b.to.Name))))
 		}
 	}
 }
@@ -273,18 +277,13 @@ func keyed(elems ...jen.Code) *jen.Statement {
 func field(name string, value jen.Code) jen.Code { return jen.Id(name).Op(":").Add(value) }
 
 // invalidTransition is &es.InvalidTransitionError{...} for the current
-// state s and the command named cmd (an expression), optionally naming a
-// branch.
-func (ag *aggGen) invalidTransition(cmd jen.Code, branch string) jen.Code {
-	fields := []jen.Code{
+// state s and the command named cmd (an expression).
+func (ag *aggGen) invalidTransition(cmd jen.Code) jen.Code {
+	return jen.Op("&").Qual(pathES, "InvalidTransitionError").Values(
 		field("Aggregate", jen.Lit(ag.a.Name)),
 		field("State", jen.Id("s").Dot(ag.stateMarker()).Call()),
 		field("Command", cmd),
-	}
-	if branch != "" {
-		fields = append(fields, field("Branch", jen.Lit(branch)))
-	}
-	return jen.Op("&").Qual(pathES, "InvalidTransitionError").Values(fields...)
+	)
 }
 
 // eventsOf is []OrderEvent{x.A, x.B} for the events of a branch held in
@@ -325,42 +324,7 @@ func (ag *aggGen) decideFunc(jf *jen.File) {
 		case resultEmitted:
 			body = []jen.Code{jen.List(jen.Id("o"), jen.Err()).Op(":=").Add(call), errCheck, jen.Return(ag.eventsOf("o", d.branches[0], false), jen.Nil())}
 		case resultOutcome:
-			body = []jen.Code{jen.List(jen.Id("o"), jen.Err()).Op(":=").Add(call), errCheck}
-			var bcases []jen.Code
-			useO := false
-			for _, b := range d.branches {
-				var bbody []jen.Code
-				if b.guarded {
-					fail := jen.Return(jen.Nil(), ag.invalidTransition(jen.Lit(d.cmd.Name), b.to.Name))
-					if len(b.from) == 1 {
-						bbody = append(bbody, jen.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("s").Assert(jen.Id(goname.Exported(b.from[0].Name))), jen.Op("!").Id("ok")).Block(fail))
-					} else {
-						var types []jen.Code
-						for _, s := range b.from {
-							types = append(types, jen.Id(goname.Exported(s.Name)))
-						}
-						bbody = append(bbody, jen.Switch(jen.Id("s").Assert(jen.Type())).Block(
-							jen.Case(types...),
-							jen.Default().Block(fail),
-						))
-					}
-				}
-				if len(b.emits) == 0 {
-					bbody = append(bbody, jen.Return(jen.Nil(), jen.Nil()))
-				} else {
-					useO = true
-					bbody = append(bbody, jen.Return(ag.eventsOf("o", b, false), jen.Nil()))
-				}
-				bcases = append(bcases, jen.Case(jen.Id(b.typeName)).Block(bbody...))
-			}
-			subject := jen.Id("o").Assert(jen.Type())
-			if useO {
-				subject = jen.Id("o").Op(":=").Add(subject)
-			}
-			body = append(body, jen.Switch(subject).Block(bcases...),
-				jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
-					jen.Lit(fmt.Sprintf("%s: %s in %%s: the decision returned %%T, not one of the %s branches", ag.a.Name, d.cmd.Name, goname.Outcome(d.cmd.Name))),
-					jen.Id("s").Dot(ag.stateMarker()).Call(), jen.Id("o"))))
+			body = append([]jen.Code{jen.List(jen.Id("o"), jen.Err()).Op(":=").Add(call), errCheck}, ag.outcomeSwitch(d)...)
 		}
 		cases = append(cases, jen.Case(jen.Id(goname.Exported(d.cmd.Name))).Block(
 			jen.If(jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("s").Assert(jen.Id(d.srcType())), jen.Id("ok")).Block(body...),
@@ -377,6 +341,61 @@ func (ag *aggGen) decideFunc(jf *jen.File) {
 	).Params(jen.Index().Id(event), jen.Error()).Block(
 		jen.If(jen.Id("s").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(ag.a.Name+": decide in a nil state")))),
 		jen.Switch(subject).Block(cases...),
-		jen.Return(jen.Nil(), ag.invalidTransition(jen.Id("c").Dot(ag.commandMarker()).Call(), "")),
+		jen.Return(jen.Nil(), ag.invalidTransition(jen.Id("c").Dot(ag.commandMarker()).Call())),
 	)
+}
+
+// outcomeSwitch returns the events of the branch the decision returned.
+// A branch that starts in fewer states than the command accepts is taken
+// only in those; in another state Decide rejects it with an
+// *es.InvalidTransitionError naming its target.
+func (ag *aggGen) outcomeSwitch(d *decision) []jen.Code {
+	var cases []jen.Code
+	useO, guarded := false, false
+	for _, b := range d.branches {
+		ret := jen.Return(jen.Nil(), jen.Nil())
+		if len(b.emits) > 0 {
+			useO = true
+			ret = jen.Return(ag.eventsOf("o", b, false), jen.Nil())
+		}
+		var body jen.Code = ret
+		switch {
+		case !b.guarded:
+		case len(b.from) == 1:
+			guarded = true
+			body = jen.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("s").Assert(jen.Id(goname.Exported(b.from[0].Name))), jen.Id("ok")).Block(ret)
+		default:
+			guarded = true
+			body = jen.Switch(jen.Id("s").Assert(jen.Type())).Block(jen.Case(stateTypes(b.from)...).Block(ret))
+		}
+		cases = append(cases, jen.Case(jen.Id(b.typeName)).Block(body))
+	}
+	subject := jen.Id("o").Assert(jen.Type())
+	if useO {
+		subject = jen.Id("o").Op(":=").Add(subject)
+	}
+	noBranch := jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
+		jen.Lit(fmt.Sprintf("%s: %s in %%s: the decision returned %%T, not one of the %s branches", ag.a.Name, d.cmd.Name, goname.Outcome(d.cmd.Name))),
+		jen.Id("s").Dot(ag.stateMarker()).Call(), jen.Id("o")))
+	if !guarded {
+		return []jen.Code{jen.Switch(subject).Block(cases...), noBranch}
+	}
+	cases = append(cases, jen.Default().Block(noBranch))
+	return []jen.Code{
+		jen.Switch(subject).Block(cases...),
+		jen.Return(jen.Nil(), jen.Op("&").Qual(pathES, "InvalidTransitionError").Values(
+			field("Aggregate", jen.Lit(ag.a.Name)),
+			field("State", jen.Id("s").Dot(ag.stateMarker()).Call()),
+			field("Command", jen.Lit(d.cmd.Name)),
+			field("Branch", jen.Id("o").Dot(unexported(d.cmd.Name, "outcome")).Call()),
+		)),
+	}
+}
+
+func stateTypes(states []*dsl.State) []jen.Code {
+	out := make([]jen.Code, len(states))
+	for i, s := range states {
+		out[i] = jen.Id(goname.Exported(s.Name))
+	}
+	return out
 }

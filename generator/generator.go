@@ -23,8 +23,10 @@ import (
 	"errors"
 	"fmt"
 	"go/token"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
@@ -69,28 +71,20 @@ func Generate(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 		return nil, fmt.Errorf("%w: %q is not a Go package name", ErrInvalidInput, pkg)
 	}
 	g := newGen(f, pkg)
-	var files []File
+	var steps []func() (File, error)
 	if f.Doc != "" || len(f.Types) > 0 {
-		file, err := g.typesFile()
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, file)
+		steps = append(steps, g.typesFile)
 	}
 	for _, a := range f.Aggregates {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		p, err := planAggregate(a)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
 		}
-		ag := &aggGen{gen: g, p: p, a: a}
-		out, err := ag.files(opt)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, out...)
+		steps = append(steps, (&aggGen{gen: g, p: p, a: a}).steps(opt)...)
+	}
+	files, err := runSteps(ctx, steps)
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(files); i++ {
@@ -101,8 +95,8 @@ func Generate(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 	return files, nil
 }
 
-// files generates the files of one aggregate.
-func (ag *aggGen) files(opt Options) ([]File, error) {
+// steps are the functions generating the files of one aggregate.
+func (ag *aggGen) steps(opt Options) []func() (File, error) {
 	steps := []func() (File, error){ag.typesFile, ag.codecFile}
 	if ag.a.Eventual {
 		steps = append(steps, ag.logFile)
@@ -115,19 +109,41 @@ func (ag *aggGen) files(opt Options) ([]File, error) {
 			steps = append(steps, ag.skeletonFile)
 		}
 	}
-	var out []File
-	for _, step := range steps {
-		file, err := step()
-		if err != nil {
-			var inv *invalidError
-			if errors.As(err, &inv) {
-				return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+	return steps
+}
+
+// runSteps runs the file generators on every core: each builds and formats
+// its own file from the read-only model, so the output does not depend on
+// the order they run in. The first error wins; ctx stops the rest.
+func runSteps(ctx context.Context, steps []func() (File, error)) ([]File, error) {
+	files := make([]File, len(steps))
+	errs := make([]error, len(steps))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(steps)) {
+		wg.Go(func() {
+			for i := range next {
+				if errs[i] = ctx.Err(); errs[i] == nil {
+					files[i], errs[i] = steps[i]()
+				}
 			}
+		})
+	}
+	for i := range steps {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		var inv *invalidError
+		switch {
+		case errors.As(err, &inv):
+			return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		case err != nil:
 			return nil, err
 		}
-		out = append(out, file)
 	}
-	return out, nil
+	return files, nil
 }
 
 type invalidError struct{ msg string }

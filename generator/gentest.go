@@ -135,9 +135,14 @@ func (ag *aggGen) testEvolve(jf *jen.File) {
 				fields = append(fields, field(goname.Exported(fs.field.Name), v))
 			}
 		}
+		// The state left matters only when a field comes from it.
+		from := jen.Id(goname.Exported(e.from.Name)).Values()
+		if slices.ContainsFunc(e.fields, func(fs fieldSource) bool { return !fs.fromEvent }) {
+			from = ag.sampleStruct(goname.Exported(e.from.Name), e.from.Fields, seedState)
+		}
 		rows = append(rows, jen.Values(
 			jen.Lit(e.from.Name+"/"+e.event.Name),
-			ag.sampleStruct(goname.Exported(e.from.Name), e.from.Fields, seedState),
+			from,
 			ag.sampleStruct(goname.Exported(e.event.Name), e.event.Latest().Fields, seedEvent),
 			jen.Id(goname.Exported(e.to.Name)).Values(fields...),
 		))
@@ -224,11 +229,21 @@ func (ag *aggGen) testEventCodec(jf *jen.File) {
 	for slices.ContainsFunc(a.Events, func(e *dsl.Event) bool { return e.Name == unknown }) {
 		unknown += "X"
 	}
-	first := a.Events[0]
 	up := jen.Op("&").Id(ag.recorderType()).Values()
-	jf.Func().Id(name).Params(tParam()).Block(
-		jen.Id("codec").Op(":=").Add(ag.testCodecValue(up)),
-		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
+	failures := []jen.Code{jen.Values(jen.Lit(unknown), jen.Lit(1), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownEventType"))}
+	if len(a.Events) > 0 {
+		first := a.Events[0]
+		failures = append(failures,
+			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number+1), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownSchemaVersion")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(0), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownSchemaVersion")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), rawLit(`{"`), jen.Qual(pathES, "ErrCorruptEvent")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), rawLit(`[]`), jen.Qual(pathES, "ErrCorruptEvent")),
+			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), rawLit(`{} {}`), jen.Qual(pathES, "ErrCorruptEvent")),
+		)
+	}
+	body := []jen.Code{jen.Id("codec").Op(":=").Add(ag.testCodecValue(up))}
+	if len(rows) > 0 {
+		body = append(body, jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
 			jen.Id("version").Int(), jen.Id("event").Id(event),
 		).Add(keyed(rows...))).Block(
 			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Id("codec").Dot("Encode").Call(jen.Id("tt").Dot("event")),
@@ -244,24 +259,18 @@ func (ag *aggGen) testEventCodec(jf *jen.File) {
 			jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("codec").Dot("Decode").Call(jen.Id("raw").Dot("Type"), jen.Id("raw").Dot("SchemaVersion"), jen.Id("raw").Dot("Data")),
 			jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Qual("reflect", "DeepEqual").Call(jen.Id("got"), jen.Id("tt").Dot("event"))).Block(
 				jen.Id("t").Dot("Errorf").Call(jen.Lit("Decode(Encode(%#v)) = %#v, %v"), jen.Id("tt").Dot("event"), jen.Id("got"), jen.Err())),
-		),
-		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
-			jen.Id("eventType").String(), jen.Id("version").Int(), jen.Id("data").String(), jen.Id("want").Error(),
-		).Add(keyed(
-			jen.Values(jen.Lit(unknown), jen.Lit(1), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownEventType")),
-			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number+1), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownSchemaVersion")),
-			jen.Values(jen.Lit(first.Name), jen.Lit(0), jen.Lit("{}"), jen.Qual(pathES, "ErrUnknownSchemaVersion")),
-			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), rawLit(`{"`), jen.Qual(pathES, "ErrCorruptEvent")),
-			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), jen.Lit(`[]`), jen.Qual(pathES, "ErrCorruptEvent")),
-			jen.Values(jen.Lit(first.Name), jen.Lit(first.Latest().Number), jen.Lit(`{} {}`), jen.Qual(pathES, "ErrCorruptEvent")),
-		))).Block(
-			jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("codec").Dot("Decode").Call(jen.Id("tt").Dot("eventType"), jen.Id("tt").Dot("version"), jen.Index().Byte().Call(jen.Id("tt").Dot("data"))),
-			jen.Var().Id("de").Op("*").Qual(pathES, "DecodeError"),
-			jen.If(jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Id("tt").Dot("want")).Op("||").Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("de")).Op("||").Id("got").Op("!=").Nil()).Block(
-				jen.Id("t").Dot("Errorf").Call(jen.Lit("Decode(%s, %d, %s) = %v, %v; want an *es.DecodeError matching %v"),
-					jen.Id("tt").Dot("eventType"), jen.Id("tt").Dot("version"), jen.Id("tt").Dot("data"), jen.Id("got"), jen.Err(), jen.Id("tt").Dot("want"))),
-		),
-	)
+		))
+	}
+	body = append(body, jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
+		jen.Id("eventType").String(), jen.Id("version").Int(), jen.Id("data").String(), jen.Id("want").Error(),
+	).Add(keyed(failures...))).Block(
+		jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("codec").Dot("Decode").Call(jen.Id("tt").Dot("eventType"), jen.Id("tt").Dot("version"), jen.Index().Byte().Call(jen.Id("tt").Dot("data"))),
+		jen.Var().Id("de").Op("*").Qual(pathES, "DecodeError"),
+		jen.If(jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Id("tt").Dot("want")).Op("||").Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("de")).Op("||").Id("got").Op("!=").Nil()).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit("Decode(%s, %d, %s) = %v, %v; want an *es.DecodeError matching %v"),
+				jen.Id("tt").Dot("eventType"), jen.Id("tt").Dot("version"), jen.Id("tt").Dot("data"), jen.Id("got"), jen.Err(), jen.Id("tt").Dot("want"))),
+	))
+	jf.Func().Id(name).Params(tParam()).Block(body...)
 	if ag.p.needUpcaster {
 		ag.recorder(jf)
 	}
@@ -420,9 +429,9 @@ func unknownState(a *dsl.Aggregate) string {
 }
 
 // testBranchGuards checks the branches that start in fewer states than
-// their command accepts: taken in any other state, Decide rejects them
-// with an *es.InvalidTransitionError naming the branch's target; taken in
-// one of their states, Decide returns their events.
+// their command accepts: taken in another of those states, Decide rejects
+// them with an *es.InvalidTransitionError naming the branch's target; taken
+// in one of their own, Decide returns their events.
 func (ag *aggGen) testBranchGuards(jf *jen.File) {
 	a := ag.a
 	var rows []jen.Code
@@ -431,16 +440,17 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 			if !b.guarded {
 				continue
 			}
-			for _, s := range d.sources {
-				want := jen.Lit(len(b.emits))
+			// One state the branch starts in, and one it does not.
+			outside := d.sources[slices.IndexFunc(d.sources, func(s *dsl.State) bool { return !slices.Contains(b.from, s) })]
+			for _, s := range []*dsl.State{b.from[0], outside} {
 				target := b.to.Name
-				if slices.Contains(b.from, s) {
+				if s == b.from[0] {
 					target = ""
 				}
 				rows = append(rows, jen.Values(
 					jen.Lit(s.Name), jen.Id(goname.Exported(s.Name)).Values(),
 					jen.Lit(d.cmd.Name), jen.Id(goname.Exported(d.cmd.Name)).Values(),
-					jen.Id(b.typeName).Values(), jen.Lit(target), want,
+					jen.Id(b.typeName).Values(), jen.Lit(target), jen.Lit(len(b.emits)),
 				))
 			}
 		}

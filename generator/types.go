@@ -75,8 +75,12 @@ func (ag *aggGen) typesFile() (File, error) {
 	}
 
 	iface := goname.EventInterface(a.Name)
-	jf.Add(comment(wrap(fmt.Sprintf("%s is an event of %s: %s. Only the types of this package implement it.",
-		iface, aggDisplay(a), list(names(len(a.Events), func(i int) string { return goname.Exported(a.Events[i].Name) }), "or")))))
+	text := fmt.Sprintf("%s is an event of %s: %s. Only the types of this package implement it.",
+		iface, aggDisplay(a), list(names(len(a.Events), func(i int) string { return goname.Exported(a.Events[i].Name) }), "or"))
+	if len(a.Events) == 0 {
+		text = fmt.Sprintf("%s is an event of %s, which declares none: no value implements it.", iface, aggDisplay(a))
+	}
+	jf.Add(comment(wrap(text)))
 	jf.Type().Id(iface).Interface(
 		comment(fmt.Sprintf("%s returns the event's type name as stored.", ag.eventMarker())),
 		jen.Id(ag.eventMarker()).Params().String(),

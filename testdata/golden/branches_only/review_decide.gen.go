@@ -26,7 +26,8 @@ func (Pending) concludeSource() {}
 // ConcludeToDeclinedWithWithdrawn. Only the types of this package implement
 // it.
 type ConcludeOutcome interface {
-	concludeOutcome()
+	// concludeOutcome returns the name of the branch's target state.
+	concludeOutcome() string
 }
 
 // ConcludeToAcceptedWithApproved moves a Review to Accepted, recording
@@ -48,9 +49,9 @@ type ConcludeToDeclinedWithWithdrawn struct {
 	Withdrawn Withdrawn
 }
 
-func (ConcludeToAcceptedWithApproved) concludeOutcome()               {}
-func (ConcludeToDeclinedWithRejectedAuthorNotified) concludeOutcome() {}
-func (ConcludeToDeclinedWithWithdrawn) concludeOutcome()              {}
+func (ConcludeToAcceptedWithApproved) concludeOutcome() string               { return "Accepted" }
+func (ConcludeToDeclinedWithRejectedAuthorNotified) concludeOutcome() string { return "Declined" }
+func (ConcludeToDeclinedWithWithdrawn) concludeOutcome() string              { return "Declined" }
 
 // ReviewDecider holds the business decisions of a Review: one method per
 // command the machine accepts, given the current state and the command,
@@ -110,19 +111,19 @@ func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewC
 			}
 			switch o := o.(type) {
 			case ConcludeToAcceptedWithApproved:
-				if _, ok := s.(Pending); !ok {
-					return nil, &es.InvalidTransitionError{Aggregate: "Review", State: s.reviewState(), Command: "Conclude", Branch: "Accepted"}
+				if _, ok := s.(Pending); ok {
+					return []ReviewEvent{o.Approved}, nil
 				}
-				return []ReviewEvent{o.Approved}, nil
 			case ConcludeToDeclinedWithRejectedAuthorNotified:
-				if _, ok := s.(Pending); !ok {
-					return nil, &es.InvalidTransitionError{Aggregate: "Review", State: s.reviewState(), Command: "Conclude", Branch: "Declined"}
+				if _, ok := s.(Pending); ok {
+					return []ReviewEvent{o.Rejected, o.AuthorNotified}, nil
 				}
-				return []ReviewEvent{o.Rejected, o.AuthorNotified}, nil
 			case ConcludeToDeclinedWithWithdrawn:
 				return []ReviewEvent{o.Withdrawn}, nil
+			default:
+				return nil, fmt.Errorf("Review: Conclude in %s: the decision returned %T, not one of the ConcludeOutcome branches", s.reviewState(), o)
 			}
-			return nil, fmt.Errorf("Review: Conclude in %s: the decision returned %T, not one of the ConcludeOutcome branches", s.reviewState(), o)
+			return nil, &es.InvalidTransitionError{Aggregate: "Review", State: s.reviewState(), Command: "Conclude", Branch: o.concludeOutcome()}
 		}
 	case nil:
 		return nil, fmt.Errorf("Review: %w: nil command in state %s", es.ErrInvalidTransition, s.reviewState())

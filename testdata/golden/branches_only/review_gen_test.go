@@ -89,10 +89,10 @@ func TestReviewBranchGuards(t *testing.T) {
 		rejectedTo  string
 		events      int
 	}{
-		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved{}, "Accepted", 1},
 		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved{}, "", 1},
-		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified{}, "Declined", 2},
+		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved{}, "Accepted", 1},
 		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified{}, "", 2},
+		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified{}, "Declined", 2},
 	} {
 		def := NewReviewDefinition(reviewBranchStub{tt.branch})
 		events, err := def.Decide(t.Context(), tt.state, tt.command)
@@ -121,12 +121,12 @@ func TestReviewEvolve(t *testing.T) {
 		event ReviewEvent
 		want  ReviewState
 	}{
-		{"Draft/SentForReview", Draft{Title: "title-1"}, SentForReview{Reviewer: "reviewer-40"}, Pending{Reviewer: "reviewer-40"}},
-		{"Draft/Withdrawn", Draft{Title: "title-1"}, Withdrawn{Reason: "reason-40"}, Declined{Reason: "reason-40"}},
-		{"Pending/Approved", Pending{Reviewer: "reviewer-1"}, Approved{Reviewer: "reviewer-40"}, Accepted{Reviewer: "reviewer-40"}},
-		{"Pending/Rejected", Pending{Reviewer: "reviewer-1"}, Rejected{Reason: "reason-40"}, Declined{Reason: "reason-40"}},
-		{"Pending/Withdrawn", Pending{Reviewer: "reviewer-1"}, Withdrawn{Reason: "reason-40"}, Declined{Reason: "reason-40"}},
-		{"Declined/AuthorNotified", Declined{Reason: "reason-1"}, AuthorNotified{Reason: "reason-40"}, Declined{Reason: "reason-40"}},
+		{"Draft/SentForReview", Draft{}, SentForReview{Reviewer: "reviewer-40"}, Pending{Reviewer: "reviewer-40"}},
+		{"Draft/Withdrawn", Draft{}, Withdrawn{Reason: "reason-40"}, Declined{Reason: "reason-40"}},
+		{"Pending/Approved", Pending{}, Approved{Reviewer: "reviewer-40"}, Accepted{Reviewer: "reviewer-40"}},
+		{"Pending/Rejected", Pending{}, Rejected{Reason: "reason-40"}, Declined{Reason: "reason-40"}},
+		{"Pending/Withdrawn", Pending{}, Withdrawn{Reason: "reason-40"}, Declined{Reason: "reason-40"}},
+		{"Declined/AuthorNotified", Declined{}, AuthorNotified{Reason: "reason-40"}, Declined{Reason: "reason-40"}},
 	}
 	for _, tt := range tests {
 		got, err := def.Evolve(tt.from, tt.event)
@@ -244,8 +244,8 @@ func TestReviewEventCodec(t *testing.T) {
 		{"SentForReview", 2, "{}", es.ErrUnknownSchemaVersion},
 		{"SentForReview", 0, "{}", es.ErrUnknownSchemaVersion},
 		{"SentForReview", 1, `{"`, es.ErrCorruptEvent},
-		{"SentForReview", 1, "[]", es.ErrCorruptEvent},
-		{"SentForReview", 1, "{} {}", es.ErrCorruptEvent},
+		{"SentForReview", 1, `[]`, es.ErrCorruptEvent},
+		{"SentForReview", 1, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

@@ -172,8 +172,8 @@ func TestNodeEventCodec(t *testing.T) {
 		{"started", 2, "{}", es.ErrUnknownSchemaVersion},
 		{"started", 0, "{}", es.ErrUnknownSchemaVersion},
 		{"started", 1, `{"`, es.ErrCorruptEvent},
-		{"started", 1, "[]", es.ErrCorruptEvent},
-		{"started", 1, "{} {}", es.ErrCorruptEvent},
+		{"started", 1, `[]`, es.ErrCorruptEvent},
+		{"started", 1, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

@@ -50,8 +50,8 @@ func TestAuditLogEventCodec(t *testing.T) {
 		{"ActionLogged", 3, "{}", es.ErrUnknownSchemaVersion},
 		{"ActionLogged", 0, "{}", es.ErrUnknownSchemaVersion},
 		{"ActionLogged", 2, `{"`, es.ErrCorruptEvent},
-		{"ActionLogged", 2, "[]", es.ErrCorruptEvent},
-		{"ActionLogged", 2, "{} {}", es.ErrCorruptEvent},
+		{"ActionLogged", 2, `[]`, es.ErrCorruptEvent},
+		{"ActionLogged", 2, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

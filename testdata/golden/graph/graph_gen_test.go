@@ -191,8 +191,8 @@ func TestGraphEventCodec(t *testing.T) {
 		{"GraphCreated", 2, "{}", es.ErrUnknownSchemaVersion},
 		{"GraphCreated", 0, "{}", es.ErrUnknownSchemaVersion},
 		{"GraphCreated", 1, `{"`, es.ErrCorruptEvent},
-		{"GraphCreated", 1, "[]", es.ErrCorruptEvent},
-		{"GraphCreated", 1, "{} {}", es.ErrCorruptEvent},
+		{"GraphCreated", 1, `[]`, es.ErrCorruptEvent},
+		{"GraphCreated", 1, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

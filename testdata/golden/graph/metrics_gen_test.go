@@ -51,8 +51,8 @@ func TestMetricsEventCodec(t *testing.T) {
 		{"MetricRecorded", 2, "{}", es.ErrUnknownSchemaVersion},
 		{"MetricRecorded", 0, "{}", es.ErrUnknownSchemaVersion},
 		{"MetricRecorded", 1, `{"`, es.ErrCorruptEvent},
-		{"MetricRecorded", 1, "[]", es.ErrCorruptEvent},
-		{"MetricRecorded", 1, "{} {}", es.ErrCorruptEvent},
+		{"MetricRecorded", 1, `[]`, es.ErrCorruptEvent},
+		{"MetricRecorded", 1, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

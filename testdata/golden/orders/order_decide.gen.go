@@ -15,7 +15,8 @@ import (
 // ValidatePaymentToValidated or ValidatePaymentToCancelled. Only the types of
 // this package implement it.
 type ValidatePaymentOutcome interface {
-	validatePaymentOutcome()
+	// validatePaymentOutcome returns the name of the branch's target state.
+	validatePaymentOutcome() string
 }
 
 // ValidatePaymentToValidated moves an Order to Validated, recording
@@ -30,8 +31,8 @@ type ValidatePaymentToCancelled struct {
 	PaymentRejected PaymentRejected
 }
 
-func (ValidatePaymentToValidated) validatePaymentOutcome() {}
-func (ValidatePaymentToCancelled) validatePaymentOutcome() {}
+func (ValidatePaymentToValidated) validatePaymentOutcome() string { return "Validated" }
+func (ValidatePaymentToCancelled) validatePaymentOutcome() string { return "Cancelled" }
 
 // CancelSource is a state of an Order in which Cancel is accepted: Draft,
 // Submitted or Validated.

@@ -79,11 +79,11 @@ func TestOrderEvolve(t *testing.T) {
 	}{
 		{"Draft/OrderSubmitted", Draft{}, OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}, Submitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC)}},
 		{"Draft/OrderCancelled", Draft{}, OrderCancelled{Reason: "reason-40"}, Cancelled{Reason: "reason-40"}},
-		{"Submitted/PaymentValidated", Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}, PaymentValidated{PaymentID: "payment_id-40"}, Validated{PaymentID: "payment_id-40"}},
-		{"Submitted/PaymentRejected", Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}, PaymentRejected{Reason: "reason-40"}, Cancelled{Reason: "reason-40"}},
-		{"Submitted/OrderCancelled", Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}, OrderCancelled{Reason: "reason-40"}, Cancelled{Reason: "reason-40"}},
-		{"Validated/OrderFulfilled", Validated{PaymentID: "payment_id-1"}, OrderFulfilled{Tracking: "tracking-40"}, Fulfilled{Tracking: "tracking-40"}},
-		{"Validated/OrderCancelled", Validated{PaymentID: "payment_id-1"}, OrderCancelled{Reason: "reason-40"}, Cancelled{Reason: "reason-40"}},
+		{"Submitted/PaymentValidated", Submitted{}, PaymentValidated{PaymentID: "payment_id-40"}, Validated{PaymentID: "payment_id-40"}},
+		{"Submitted/PaymentRejected", Submitted{}, PaymentRejected{Reason: "reason-40"}, Cancelled{Reason: "reason-40"}},
+		{"Submitted/OrderCancelled", Submitted{}, OrderCancelled{Reason: "reason-40"}, Cancelled{Reason: "reason-40"}},
+		{"Validated/OrderFulfilled", Validated{}, OrderFulfilled{Tracking: "tracking-40"}, Fulfilled{Tracking: "tracking-40"}},
+		{"Validated/OrderCancelled", Validated{}, OrderCancelled{Reason: "reason-40"}, Cancelled{Reason: "reason-40"}},
 	}
 	for _, tt := range tests {
 		got, err := def.Evolve(tt.from, tt.event)
@@ -204,8 +204,8 @@ func TestOrderEventCodec(t *testing.T) {
 		{"OrderSubmitted", 3, "{}", es.ErrUnknownSchemaVersion},
 		{"OrderSubmitted", 0, "{}", es.ErrUnknownSchemaVersion},
 		{"OrderSubmitted", 2, `{"`, es.ErrCorruptEvent},
-		{"OrderSubmitted", 2, "[]", es.ErrCorruptEvent},
-		{"OrderSubmitted", 2, "{} {}", es.ErrCorruptEvent},
+		{"OrderSubmitted", 2, `[]`, es.ErrCorruptEvent},
+		{"OrderSubmitted", 2, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

@@ -70,7 +70,7 @@ func TestLampEvolve(t *testing.T) {
 		event LampEvent
 		want  LampState
 	}{
-		{"Lit/Painted", Lit{Color: "color-1"}, Painted{Color: "color-40"}, Lit{Color: "color-40"}},
+		{"Lit/Painted", Lit{}, Painted{Color: "color-40"}, Lit{Color: "color-40"}},
 	}
 	for _, tt := range tests {
 		got, err := def.Evolve(tt.from, tt.event)
@@ -169,8 +169,8 @@ func TestLampEventCodec(t *testing.T) {
 		{"Painted", 2, "{}", es.ErrUnknownSchemaVersion},
 		{"Painted", 0, "{}", es.ErrUnknownSchemaVersion},
 		{"Painted", 1, `{"`, es.ErrCorruptEvent},
-		{"Painted", 1, "[]", es.ErrCorruptEvent},
-		{"Painted", 1, "{} {}", es.ErrCorruptEvent},
+		{"Painted", 1, `[]`, es.ErrCorruptEvent},
+		{"Painted", 1, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

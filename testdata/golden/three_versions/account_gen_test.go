@@ -72,8 +72,8 @@ func TestAccountEvolve(t *testing.T) {
 		event AccountEvent
 		want  AccountState
 	}{
-		{"Open/OwnerRenamed", Open{Owner: "owner-1", Currency: "currency-2"}, OwnerRenamed{Owner: "owner-40", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}, Open{Owner: "owner-40", Currency: "currency-41"}},
-		{"Open/AccountClosed", Open{Owner: "owner-1", Currency: "currency-2"}, AccountClosed{Confirmed: true}, Closed{}},
+		{"Open/OwnerRenamed", Open{}, OwnerRenamed{Owner: "owner-40", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}, Open{Owner: "owner-40", Currency: "currency-41"}},
+		{"Open/AccountClosed", Open{}, AccountClosed{Confirmed: true}, Closed{}},
 	}
 	for _, tt := range tests {
 		got, err := def.Evolve(tt.from, tt.event)
@@ -178,8 +178,8 @@ func TestAccountEventCodec(t *testing.T) {
 		{"OwnerRenamed", 4, "{}", es.ErrUnknownSchemaVersion},
 		{"OwnerRenamed", 0, "{}", es.ErrUnknownSchemaVersion},
 		{"OwnerRenamed", 3, `{"`, es.ErrCorruptEvent},
-		{"OwnerRenamed", 3, "[]", es.ErrCorruptEvent},
-		{"OwnerRenamed", 3, "{} {}", es.ErrCorruptEvent},
+		{"OwnerRenamed", 3, `[]`, es.ErrCorruptEvent},
+		{"OwnerRenamed", 3, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError
