@@ -249,16 +249,21 @@ func (c *checker) evolutions(s *aggScope) {
 
 // reachability reports non-final states that accept no command and
 // states that cannot be reached from the initial state. Branches with
-// errors count too, so that one mistake is reported once.
+// errors count too, and neither is judged when a branch names an unknown
+// state (likely a misspelt one) or several states are initial, so that one
+// mistake is reported once.
 func (c *checker) reachability(s *aggScope) {
 	a := s.a
+	if s.incomplete {
+		return
+	}
 	for _, st := range a.States {
 		if !st.Final && !s.isSource[st] {
 			c.report(s.stateDecls[st].Name.Pos, codeDeadEnd, "mark it final or add a transition from it",
 				"state %s is not final but no command leaves it", st.Name)
 		}
 	}
-	if a.Initial == nil || s.incomplete {
+	if a.Initial == nil {
 		return
 	}
 	reached := map[*State]bool{a.Initial: true}
