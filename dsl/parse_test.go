@@ -99,3 +99,25 @@ func TestCheckNil(t *testing.T) {
 		t.Errorf("Check(nil) = %v, %v", m, diags)
 	}
 }
+
+// TestEditDistance pins the distance behind did-you-mean suggestions.
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"Opne", "Open", 1},
+		{"Submited", "Submitted", 1},
+		{"draft", "Draft", 0},
+		{"int46", "int64", 1},
+		{"", "abc", 3},
+		{"Ünïcode", "Unicode", 2},
+		{"abc", "abc", 0},
+		{"ca", "abc", 3},
+	}
+	for _, tt := range tests {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

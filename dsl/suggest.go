@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,13 +14,14 @@ const suggestBudget = 20_000_000
 
 // suggest returns "did you mean X?" for the candidate closest to name, or
 // "" when none is close. Close means equal ignoring case, or within an edit
-// distance (Levenshtein, ignoring case) of a third of the name's length, at
-// least 1. Ties go to the candidate listed first.
+// distance (Damerau-Levenshtein, ignoring case) of a third of the name's length, at
+// least 1, counting a swap of two adjacent letters as one edit. Ties go to
+// a candidate with the same letters (int46: int64 rather than int16), then
+// to the candidate listed first.
 func (c *checker) suggest(name string, candidates []string) string {
 	best, bestDist := "", -1
 	n := utf8.RuneCountInString(name)
 	limit := max(1, n/3)
-	lower := strings.ToLower(name)
 	for _, cand := range candidates {
 		m := utf8.RuneCountInString(cand)
 		if cand == name || m-n > limit || n-m > limit {
@@ -28,8 +30,8 @@ func (c *checker) suggest(name string, candidates []string) string {
 		if c.suggestWork += n * m; c.suggestWork > suggestBudget {
 			return ""
 		}
-		d := levenshtein(lower, strings.ToLower(cand))
-		if d <= limit && (bestDist < 0 || d < bestDist) {
+		d := editDistance(name, cand)
+		if d <= limit && (bestDist < 0 || d < bestDist || d == bestDist && anagram(name, cand) && !anagram(name, best)) {
 			best, bestDist = cand, d
 		}
 	}
@@ -39,9 +41,19 @@ func (c *checker) suggest(name string, candidates []string) string {
 	return "did you mean " + best + "?"
 }
 
-// levenshtein returns the edit distance between a and b, in runes.
-func levenshtein(a, b string) int {
+// editDistance returns the optimal string alignment distance between a
+// and b, in runes, ignoring case: insertions, deletions, substitutions and
+// transpositions of adjacent runes each cost 1 ("Opne" is 1 from "Open").
+func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	for i, r := range ra {
+		ra[i] = unicode.ToLower(r)
+	}
+	for i, r := range rb {
+		rb[i] = unicode.ToLower(r)
+	}
+	// d[i][j] is the distance between ra[:i] and rb[:j]; three rows suffice.
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -51,12 +63,24 @@ func levenshtein(a, b string) int {
 		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] || unicode.ToLower(ra[i-1]) == unicode.ToLower(rb[j-1]) {
+			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// anagram reports whether a and b have the same runes, ignoring case and
+// order.
+func anagram(a, b string) bool {
+	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
+	slices.Sort(ra)
+	slices.Sort(rb)
+	return slices.Equal(ra, rb)
 }
