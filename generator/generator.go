@@ -95,19 +95,24 @@ func Generate(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 	return files, nil
 }
 
-// steps are the functions generating the files of one aggregate.
+// steps are the functions generating the files of one aggregate, the
+// largest first so that parallel runs end together.
 func (ag *aggGen) steps(opt Options) []func() (File, error) {
-	steps := []func() (File, error){ag.typesFile, ag.codecFile}
-	if ag.a.Eventual {
-		steps = append(steps, ag.logFile)
-	} else {
-		steps = append(steps, ag.decideFile, ag.repositoryFile)
+	var steps []func() (File, error)
+	if !ag.a.Eventual {
+		steps = append(steps, ag.decideFile)
 	}
 	if !opt.NoTests {
 		steps = append(steps, ag.genTestFile)
 		if !ag.a.Eventual {
 			steps = append(steps, ag.skeletonFile)
 		}
+	}
+	steps = append(steps, ag.codecFile, ag.typesFile)
+	if ag.a.Eventual {
+		steps = append(steps, ag.logFile)
+	} else {
+		steps = append(steps, ag.repositoryFile)
 	}
 	return steps
 }

@@ -48,7 +48,7 @@ func (ag *aggGen) skeletonFile() (File, error) {
 					then = append(then, jen.Id(goname.Exported(e.Name)).Values())
 				}
 				jf.Func().Id(name).Params(tParam()).Block(
-					jen.Id("t").Dot("Fatal").Call(jen.Lit("not written yet: give the history, the command and the events it must record, then delete this line")),
+					jen.Id("t").Dot("Fatal").Call(jen.Lit("not written yet: fill in this case and delete this line")),
 					jen.Qual(pathESTest, "For").Call(jen.Id("t"), jen.Id(under).Call()).Op(".").Line().
 						Id("Given").Call(given...).Op(".").Line().
 						Id("When").Call(jen.Id(cmd).Values()).Op(".").Line().

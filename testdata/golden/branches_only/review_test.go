@@ -15,7 +15,7 @@ func reviewUnderTest() es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
 
 // Send in Draft moves the Review to Pending, recording SentForReview.
 func TestReviewSendFromDraft(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, reviewUnderTest()).
 		Given().
 		When(Send{}).
@@ -24,7 +24,7 @@ func TestReviewSendFromDraft(t *testing.T) {
 
 // Conclude in Pending moves the Review to Accepted, recording Approved.
 func TestReviewConcludeToAcceptedWithApprovedFromPending(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, reviewUnderTest()).
 		Given(SentForReview{}).
 		When(Conclude{}).
@@ -34,7 +34,7 @@ func TestReviewConcludeToAcceptedWithApprovedFromPending(t *testing.T) {
 // Conclude in Pending moves the Review to Declined, recording Rejected and
 // AuthorNotified.
 func TestReviewConcludeToDeclinedWithRejectedAuthorNotifiedFromPending(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, reviewUnderTest()).
 		Given(SentForReview{}).
 		When(Conclude{}).
@@ -43,7 +43,7 @@ func TestReviewConcludeToDeclinedWithRejectedAuthorNotifiedFromPending(t *testin
 
 // Conclude in Draft moves the Review to Declined, recording Withdrawn.
 func TestReviewConcludeToDeclinedWithWithdrawnFromDraft(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, reviewUnderTest()).
 		Given().
 		When(Conclude{}).
@@ -52,7 +52,7 @@ func TestReviewConcludeToDeclinedWithWithdrawnFromDraft(t *testing.T) {
 
 // Conclude in Pending moves the Review to Declined, recording Withdrawn.
 func TestReviewConcludeToDeclinedWithWithdrawnFromPending(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, reviewUnderTest()).
 		Given(SentForReview{}).
 		When(Conclude{}).

@@ -15,7 +15,7 @@ func nodeUnderTest() es.Definition[NodeState, NodeCommand, NodeEvent] {
 
 // Start in Idle moves the Node to Busy, recording Started.
 func TestNodeStartFromIdle(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, nodeUnderTest()).
 		Given().
 		When(Start{}).

@@ -16,7 +16,7 @@ func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
 // CreateGraph in Nonexistent moves the Graph to Active, recording
 // GraphCreated.
 func TestGraphCreateGraphFromNonexistent(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, graphUnderTest()).
 		Given().
 		When(CreateGraph{}).
@@ -25,7 +25,7 @@ func TestGraphCreateGraphFromNonexistent(t *testing.T) {
 
 // AddNode in Active keeps the Graph in Active, recording NodeAdded.
 func TestGraphAddNodeFromActive(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, graphUnderTest()).
 		Given(GraphCreated{}).
 		When(AddNode{}).
@@ -34,7 +34,7 @@ func TestGraphAddNodeFromActive(t *testing.T) {
 
 // ConnectEdge in Active keeps the Graph in Active, recording EdgeConnected.
 func TestGraphConnectEdgeFromActive(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, graphUnderTest()).
 		Given(GraphCreated{}).
 		When(ConnectEdge{}).
@@ -44,7 +44,7 @@ func TestGraphConnectEdgeFromActive(t *testing.T) {
 // MapConceptualPoint in Active keeps the Graph in Active, recording
 // ConceptualPointMapped.
 func TestGraphMapConceptualPointFromActive(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, graphUnderTest()).
 		Given(GraphCreated{}).
 		When(MapConceptualPoint{}).
@@ -53,7 +53,7 @@ func TestGraphMapConceptualPointFromActive(t *testing.T) {
 
 // ArchiveGraph in Active moves the Graph to Archived, recording GraphArchived.
 func TestGraphArchiveGraphFromActive(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, graphUnderTest()).
 		Given(GraphCreated{}).
 		When(ArchiveGraph{}).

@@ -15,7 +15,7 @@ func switchUnderTest() es.Definition[SwitchState, SwitchCommand, SwitchEvent] {
 
 // Ping in Idle keeps the Switch in Idle.
 func TestSwitchPingFromIdle(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, switchUnderTest()).
 		Given().
 		When(Ping{}).

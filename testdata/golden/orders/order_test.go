@@ -15,7 +15,7 @@ func orderUnderTest() es.Definition[OrderState, OrderCommand, OrderEvent] {
 
 // Submit in Draft moves the Order to Submitted, recording OrderSubmitted.
 func TestOrderSubmitFromDraft(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, orderUnderTest()).
 		Given().
 		When(Submit{}).
@@ -25,7 +25,7 @@ func TestOrderSubmitFromDraft(t *testing.T) {
 // ValidatePayment in Submitted moves the Order to Validated, recording
 // PaymentValidated.
 func TestOrderValidatePaymentToValidatedFromSubmitted(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, orderUnderTest()).
 		Given(OrderSubmitted{}).
 		When(ValidatePayment{}).
@@ -35,7 +35,7 @@ func TestOrderValidatePaymentToValidatedFromSubmitted(t *testing.T) {
 // ValidatePayment in Submitted moves the Order to Cancelled, recording
 // PaymentRejected.
 func TestOrderValidatePaymentToCancelledFromSubmitted(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, orderUnderTest()).
 		Given(OrderSubmitted{}).
 		When(ValidatePayment{}).
@@ -44,7 +44,7 @@ func TestOrderValidatePaymentToCancelledFromSubmitted(t *testing.T) {
 
 // Fulfill in Validated moves the Order to Fulfilled, recording OrderFulfilled.
 func TestOrderFulfillFromValidated(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, orderUnderTest()).
 		Given(OrderSubmitted{}, PaymentValidated{}).
 		When(Fulfill{}).
@@ -53,7 +53,7 @@ func TestOrderFulfillFromValidated(t *testing.T) {
 
 // Cancel in Draft moves the Order to Cancelled, recording OrderCancelled.
 func TestOrderCancelFromDraft(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, orderUnderTest()).
 		Given().
 		When(Cancel{}).
@@ -62,7 +62,7 @@ func TestOrderCancelFromDraft(t *testing.T) {
 
 // Cancel in Submitted moves the Order to Cancelled, recording OrderCancelled.
 func TestOrderCancelFromSubmitted(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, orderUnderTest()).
 		Given(OrderSubmitted{}).
 		When(Cancel{}).
@@ -71,7 +71,7 @@ func TestOrderCancelFromSubmitted(t *testing.T) {
 
 // Cancel in Validated moves the Order to Cancelled, recording OrderCancelled.
 func TestOrderCancelFromValidated(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, orderUnderTest()).
 		Given(OrderSubmitted{}, PaymentValidated{}).
 		When(Cancel{}).

@@ -15,7 +15,7 @@ func lampUnderTest() es.Definition[LampState, LampCommand, LampEvent] {
 
 // Ping in Lit keeps the Lamp in Lit.
 func TestLampPingFromLit(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, lampUnderTest()).
 		Given().
 		When(Ping{}).
@@ -24,7 +24,7 @@ func TestLampPingFromLit(t *testing.T) {
 
 // Paint in Lit keeps the Lamp in Lit, recording Painted.
 func TestLampPaintFromLit(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, lampUnderTest()).
 		Given().
 		When(Paint{}).

@@ -15,7 +15,7 @@ func accountUnderTest() es.Definition[AccountState, AccountCommand, AccountEvent
 
 // Rename in Open keeps the Account in Open, recording OwnerRenamed.
 func TestAccountRenameFromOpen(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, accountUnderTest()).
 		Given().
 		When(Rename{}).
@@ -24,7 +24,7 @@ func TestAccountRenameFromOpen(t *testing.T) {
 
 // Close in Open moves the Account to Closed, recording AccountClosed.
 func TestAccountCloseFromOpen(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, accountUnderTest()).
 		Given().
 		When(Close{}).

@@ -15,7 +15,7 @@ func cartUnderTest() es.Definition[CartState, CartCommand, CartEvent] {
 
 // AddItem in Open keeps the Cart in Open, recording ItemAdded.
 func TestCartAddItemFromOpen(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, cartUnderTest()).
 		Given().
 		When(AddItem{}).
@@ -24,7 +24,7 @@ func TestCartAddItemFromOpen(t *testing.T) {
 
 // CheckOut in Open moves the Cart to Closed, recording CheckedOut.
 func TestCartCheckOutFromOpen(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, cartUnderTest()).
 		Given().
 		When(CheckOut{}).

@@ -15,7 +15,7 @@ func invoiceUnderTest() es.Definition[InvoiceState, InvoiceCommand, InvoiceEvent
 
 // Pay in Unpaid moves the Invoice to Paid, recording InvoicePaid.
 func TestInvoicePayFromUnpaid(t *testing.T) {
-	t.Fatal("not written yet: give the history, the command and the events it must record, then delete this line")
+	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, invoiceUnderTest()).
 		Given().
 		When(Pay{}).
