@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,5 +55,40 @@ func compareGolden(t *testing.T, golden, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("%s differs (go test ./dsl -update rewrites it):\n%s", golden, diff.Diff("want", want, "got", []byte(got)))
+	}
+}
+
+// TestConcurrentLoad loads the examples from several goroutines: the
+// parser built once is shared (run with -race).
+func TestConcurrentLoad(t *testing.T) {
+	srcs := make([][]byte, len(examples))
+	for i, path := range examples {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[i] = src
+	}
+	done := make(chan string)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 20; i++ {
+				src := srcs[(g+i)%len(srcs)]
+				if m, diags := Load("x.esm", src); m == nil || len(diags) != 0 {
+					done <- fmt.Sprint(diags)
+					return
+				}
+				if out, _ := Format("x.esm", src); string(out) != string(src) {
+					done <- "Format changed an example"
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
 	}
 }
