@@ -153,18 +153,18 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 		))
 	}
 	cases = append(cases, jen.Default().Block(jen.Return(jen.Qual(pathES, "RawEvent").Values(),
-		jen.Qual("errors", "New").Call(jen.Lit(ag.a.Name+": encode a nil event")))))
+		jen.Qual("errors", "New").Call(jen.Lit("encode "+ag.a.Name+" event: nil event")))))
 	jf.Comment("// Encode returns the type name, newest schema version and JSON payload of e.")
 	if len(ag.a.Events) == 0 {
 		jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
-			jen.Return(jen.Qual(pathES, "RawEvent").Values(), jen.Qual("errors", "New").Call(jen.Lit(ag.a.Name+": encode a nil event"))))
+			jen.Return(jen.Qual(pathES, "RawEvent").Values(), jen.Qual("errors", "New").Call(jen.Lit("encode "+ag.a.Name+" event: nil event"))))
 	} else {
 		jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Id("e").Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
 			jen.Var().Id("raw").Qual(pathES, "RawEvent"),
 			jen.Var().Id("w").Qual(pathESJSON, "Writer"),
 			jen.Switch(jen.Id("e").Op(":=").Id("e").Assert(jen.Type())).Block(cases...),
 			jen.If(jen.Err().Op(":=").Id("w").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Qual(pathES, "RawEvent").Values(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": encode %s: %w"), jen.Id("raw").Dot("Type"), jen.Err()))),
+				jen.Return(jen.Qual(pathES, "RawEvent").Values(), jen.Qual("fmt", "Errorf").Call(jen.Lit("encode "+ag.a.Name+" event %s: %w"), jen.Id("raw").Dot("Type"), jen.Err()))),
 			jen.Id("raw").Dot("Data").Op("=").Id("w").Dot("Bytes").Call(),
 			jen.Return(jen.Id("raw"), jen.Nil()),
 		)
@@ -343,14 +343,14 @@ func (ag *aggGen) stateCodec(jf *jen.File) {
 			jen.Id("s").Dot("writeJSON").Call(jen.Op("&").Id("w")),
 		))
 	}
-	cases = append(cases, jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(ag.a.Name+": encode a nil state")))))
+	cases = append(cases, jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("encode "+ag.a.Name+" state: nil state")))))
 	jf.Comment("// EncodeState returns the JSON of s.")
 	jf.Func().Params(jen.Id(name)).Id("EncodeState").Params(jen.Id("s").Id(state)).Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Var().Id("w").Qual(pathESJSON, "Writer"),
 		jen.Switch(jen.Id("s").Op(":=").Id("s").Assert(jen.Type())).Block(cases...),
 		jen.Id("w").Dot("Byte").Call(jen.LitRune('}')),
 		jen.If(jen.Err().Op(":=").Id("w").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": encode state %s: %w"), jen.Id("s").Dot(ag.stateMarker()).Call(), jen.Err()))),
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("encode "+ag.a.Name+" state %s: %w"), jen.Id("s").Dot(ag.stateMarker()).Call(), jen.Err()))),
 		jen.Return(jen.Id("w").Dot("Bytes").Call(), jen.Nil()),
 	)
 
@@ -362,7 +362,7 @@ func (ag *aggGen) stateCodec(jf *jen.File) {
 			jen.Id("s").Op("=").Id("v"),
 		))
 	}
-	cases = append(cases, jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": decode state: unknown state %q"), jen.Id("name")))))
+	cases = append(cases, jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("decode "+ag.a.Name+" state: unknown state %q"), jen.Id("name")))))
 	jf.Comment("// DecodeState decodes a state EncodeState encoded.")
 	jf.Func().Params(jen.Id(name)).Id("DecodeState").Params(jen.Id("data").Index().Byte()).Params(jen.Id(state), jen.Error()).Block(
 		jen.Id("r").Op(":=").Qual(pathESJSON, "NewReader").Call(jen.Id("data")),
@@ -375,21 +375,12 @@ func (ag *aggGen) stateCodec(jf *jen.File) {
 				jen.Default().Block(jen.Id("r").Dot("Skip").Call()),
 			)),
 		jen.If(jen.Err().Op(":=").Id("r").Dot("End").Call(), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": decode state: %w"), jen.Err()))),
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("decode "+ag.a.Name+" state: %w"), jen.Err()))),
 		jen.Id("r").Op("=").Qual(pathESJSON, "NewReader").Call(jen.Id("raw")),
 		jen.Var().Id("s").Id(state),
 		jen.Switch(jen.Id("name")).Block(cases...),
 		jen.If(jen.Err().Op(":=").Id("r").Dot("End").Call(), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": decode state %s: %w"), jen.Id("name"), jen.Err()))),
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("decode "+ag.a.Name+" state %s: %w"), jen.Id("name"), jen.Err()))),
 		jen.Return(jen.Id("s"), jen.Nil()),
 	)
-}
-
-// bindIf is the subject of a type switch on x, binding x in the cases
-// when they use it ("x := x.(type)").
-func bindIf(used bool, x string) *jen.Statement {
-	if used {
-		return jen.Id(x).Op(":=").Id(x).Assert(jen.Type())
-	}
-	return jen.Id(x).Assert(jen.Type())
 }

@@ -331,7 +331,7 @@ func (ag *aggGen) decideFunc(jf *jen.File) {
 		))
 	}
 	cases = append(cases, jen.Case(jen.Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
-		jen.Lit(ag.a.Name+": %w: nil command in state %s"), jen.Qual(pathES, "ErrInvalidTransition"), jen.Id("s").Dot(ag.stateMarker()).Call()))))
+		jen.Lit("decide "+ag.a.Name+": %w: nil command in state %s"), jen.Qual(pathES, "ErrInvalidTransition"), jen.Id("s").Dot(ag.stateMarker()).Call()))))
 	subject := jen.Id("c").Assert(jen.Type())
 	if len(ag.p.decisions) > 0 {
 		subject = jen.Id("c").Op(":=").Add(subject)
@@ -339,7 +339,7 @@ func (ag *aggGen) decideFunc(jf *jen.File) {
 	jf.Func().Id(name).Params(
 		jen.Id("ctx").Qual("context", "Context"), jen.Id("d").Id(goname.Decider(ag.a.Name)), jen.Id("s").Id(state), jen.Id("c").Id(cmd),
 	).Params(jen.Index().Id(event), jen.Error()).Block(
-		jen.If(jen.Id("s").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(ag.a.Name+": decide in a nil state")))),
+		jen.If(jen.Id("s").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("decide "+ag.a.Name+": nil state")))),
 		jen.Switch(subject).Block(cases...),
 		jen.Return(jen.Nil(), ag.invalidTransition(jen.Id("c").Dot(ag.commandMarker()).Call())),
 	)
@@ -375,7 +375,7 @@ func (ag *aggGen) outcomeSwitch(d *decision) []jen.Code {
 		subject = jen.Id("o").Op(":=").Add(subject)
 	}
 	noBranch := jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
-		jen.Lit(fmt.Sprintf("%s: %s in %%s: the decision returned %%T, not one of the %s branches", ag.a.Name, d.cmd.Name, goname.Outcome(d.cmd.Name))),
+		jen.Lit(fmt.Sprintf("decide %s: %s in %%s: the decision returned %%T, not one of the %s branches", ag.a.Name, d.cmd.Name, goname.Outcome(d.cmd.Name))),
 		jen.Id("s").Dot(ag.stateMarker()).Call(), jen.Id("o")))
 	if !guarded {
 		return []jen.Code{jen.Switch(subject).Block(cases...), noBranch}

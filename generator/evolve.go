@@ -73,7 +73,7 @@ func (ag *aggGen) evolveFunc(jf *jen.File) {
 	}
 	body = append(body,
 		jen.If(jen.Id("s").Op("==").Nil().Op("||").Id("e").Op("==").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(ag.a.Name+": evolve %T with %T: nil state or event"), jen.Id("s"), jen.Id("e")))),
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("evolve "+ag.a.Name+": %T with %T: nil state or event"), jen.Id("s"), jen.Id("e")))),
 		jen.Return(jen.Nil(), jen.Op("&").Qual(pathES, "InvalidEvolutionError").Values(
 			field("Aggregate", jen.Lit(ag.a.Name)),
 			field("State", jen.Id("s").Dot(ag.stateMarker()).Call()),

@@ -232,6 +232,9 @@ func commentText(text string) string {
 // followed by the .esm doc comment as its own paragraph. The generated
 // paragraph more, when not empty, closes it.
 func doc(ident, esmName, esmDoc, lead, more string) *jen.Statement {
+	if esmDoc == "" {
+		return comment(wrap(joinSentence(lead, more)))
+	}
 	text := esmDoc
 	if !startsWithName(esmDoc, ident) && !startsWithName(esmDoc, esmName) {
 		text = joinDoc(wrap(lead), esmDoc)

@@ -199,6 +199,7 @@ func TestDoc(t *testing.T) {
 		ident, esmName, esmDoc, lead, more, want string
 	}{
 		{"Draft", "Draft", "", "Draft is a state.", "", "// Draft is a state."},
+		{"Draft", "Draft", "", "Draft is a state.", "It accepts Submit.", "// Draft is a state. It accepts Submit."},
 		{"Draft", "Draft", "Draft is being written.", "Draft is a state.", "", "// Draft is being written."},
 		{"Draft", "Draft", "Being written.", "Draft is a state.", "", "// Draft is a state.\n//\n// Being written."},
 		{"NodeID", "node_id", "node_id names it.", "NodeID is a field.", "", "// node_id names it."},

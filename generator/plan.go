@@ -353,14 +353,3 @@ func pos(p dsl.Position) string {
 	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
 }
 
-// unusedCommands returns the aggregate's commands that no transition
-// names.
-func unusedCommands(a *dsl.Aggregate, ds []*decision) []*dsl.Command {
-	var out []*dsl.Command
-	for _, c := range a.Commands {
-		if !slices.ContainsFunc(ds, func(d *decision) bool { return d.cmd == c }) {
-			out = append(out, c)
-		}
-	}
-	return out
-}

@@ -10,15 +10,12 @@ type ReviewState interface {
 }
 
 // Draft is the initial state of Review: the state of a Review with no events.
-//
 // It accepts Send and Conclude.
 type Draft struct {
 	Title string `json:"title"`
 }
 
-// Pending is a state of Review.
-//
-// It accepts Conclude.
+// Pending is a state of Review. It accepts Conclude.
 type Pending struct {
 	Reviewer string `json:"reviewer"`
 }
@@ -45,16 +42,12 @@ type ReviewCommand interface {
 	reviewCommand() string
 }
 
-// Send is a command of Review.
-//
-// Send is accepted in Draft.
+// Send is a command of Review. Send is accepted in Draft.
 type Send struct {
 	Reviewer string `json:"reviewer"`
 }
 
-// Conclude is a command of Review.
-//
-// Conclude is accepted in Draft and Pending.
+// Conclude is a command of Review. Conclude is accepted in Draft and Pending.
 type Conclude struct {
 	Approve bool   `json:"approve"`
 	Reason  string `json:"reason"`

@@ -43,10 +43,10 @@ func (ReviewEventCodec) Encode(e ReviewEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Review: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Review event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Review: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Review event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil
@@ -137,11 +137,11 @@ func (ReviewStateCodec) EncodeState(s ReviewState) ([]byte, error) {
 		w.Raw(`{"state":"Declined","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Review: encode a nil state")
+		return nil, errors.New("encode Review state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Review: encode state %s: %w", s.reviewState(), err)
+		return nil, fmt.Errorf("encode Review state %s: %w", s.reviewState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -162,7 +162,7 @@ func (ReviewStateCodec) DecodeState(data []byte) (ReviewState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Review: decode state: %w", err)
+		return nil, fmt.Errorf("decode Review state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s ReviewState
@@ -184,10 +184,10 @@ func (ReviewStateCodec) DecodeState(data []byte) (ReviewState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Review: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Review state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Review: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Review state %s: %w", name, err)
 	}
 	return s, nil
 }

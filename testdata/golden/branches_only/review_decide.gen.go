@@ -92,7 +92,7 @@ func NewReviewDefinition(d ReviewDecider) es.Definition[ReviewState, ReviewComma
 // with an *es.InvalidTransitionError naming both.
 func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewCommand) ([]ReviewEvent, error) {
 	if s == nil {
-		return nil, errors.New("Review: decide in a nil state")
+		return nil, errors.New("decide Review: nil state")
 	}
 	switch c := c.(type) {
 	case Send:
@@ -121,12 +121,12 @@ func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewC
 			case ConcludeToDeclinedWithWithdrawn:
 				return []ReviewEvent{o.Withdrawn}, nil
 			default:
-				return nil, fmt.Errorf("Review: Conclude in %s: the decision returned %T, not one of the ConcludeOutcome branches", s.reviewState(), o)
+				return nil, fmt.Errorf("decide Review: Conclude in %s: the decision returned %T, not one of the ConcludeOutcome branches", s.reviewState(), o)
 			}
 			return nil, &es.InvalidTransitionError{Aggregate: "Review", State: s.reviewState(), Command: "Conclude", Branch: o.concludeOutcome()}
 		}
 	case nil:
-		return nil, fmt.Errorf("Review: %w: nil command in state %s", es.ErrInvalidTransition, s.reviewState())
+		return nil, fmt.Errorf("decide Review: %w: nil command in state %s", es.ErrInvalidTransition, s.reviewState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Review", State: s.reviewState(), Command: c.reviewCommand()}
 }
@@ -159,7 +159,7 @@ func reviewEvolve(s ReviewState, e ReviewEvent) (ReviewState, error) {
 		}
 	}
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Review: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Review: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Review", State: s.reviewState(), Event: e.reviewEvent()}
 }

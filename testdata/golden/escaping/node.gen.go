@@ -15,9 +15,8 @@ type NodeState interface {
 	nodeState() string
 }
 
-// Idle is the initial state of Node: the state of a Node with no events.
-//
-// It accepts Start.
+// Idle is the initial state of Node: the state of a Node with no events. It
+// accepts Start.
 type Idle struct{}
 
 // Busy is a final state of Node.
@@ -51,9 +50,7 @@ type NodeCommand interface {
 	nodeCommand() string
 }
 
-// Start is a command of Node.
-//
-// Start is accepted in Idle.
+// Start is a command of Node. Start is accepted in Idle.
 type Start struct {
 	Len int `json:"len"`
 }

@@ -28,10 +28,10 @@ func (NodeEventCodec) Encode(e NodeEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 832))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Node: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Node event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Node: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Node event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil
@@ -86,11 +86,11 @@ func (NodeStateCodec) EncodeState(s NodeState) ([]byte, error) {
 		w.Raw(`{"state":"busy","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Node: encode a nil state")
+		return nil, errors.New("encode Node state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Node: encode state %s: %w", s.nodeState(), err)
+		return nil, fmt.Errorf("encode Node state %s: %w", s.nodeState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -111,7 +111,7 @@ func (NodeStateCodec) DecodeState(data []byte) (NodeState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Node: decode state: %w", err)
+		return nil, fmt.Errorf("decode Node state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s NodeState
@@ -125,10 +125,10 @@ func (NodeStateCodec) DecodeState(data []byte) (NodeState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Node: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Node state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Node: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Node state %s: %w", name, err)
 	}
 	return s, nil
 }

@@ -42,7 +42,7 @@ func NewNodeDefinition(d NodeDecider) es.Definition[NodeState, NodeCommand, Node
 // with an *es.InvalidTransitionError naming both.
 func nodeDecide(ctx context.Context, d NodeDecider, s NodeState, c NodeCommand) ([]NodeEvent, error) {
 	if s == nil {
-		return nil, errors.New("Node: decide in a nil state")
+		return nil, errors.New("decide Node: nil state")
 	}
 	switch c := c.(type) {
 	case Start:
@@ -54,7 +54,7 @@ func nodeDecide(ctx context.Context, d NodeDecider, s NodeState, c NodeCommand) 
 			return []NodeEvent{e}, nil
 		}
 	case nil:
-		return nil, fmt.Errorf("Node: %w: nil command in state %s", es.ErrInvalidTransition, s.nodeState())
+		return nil, fmt.Errorf("decide Node: %w: nil command in state %s", es.ErrInvalidTransition, s.nodeState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Node", State: s.nodeState(), Command: c.nodeCommand()}
 }
@@ -71,7 +71,7 @@ func nodeEvolve(s NodeState, e NodeEvent) (NodeState, error) {
 		}
 	}
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Node: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Node: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Node", State: s.nodeState(), Event: e.nodeEvent()}
 }

@@ -47,10 +47,10 @@ func (AuditLogEventCodec) Encode(e AuditLogEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("AuditLog: encode a nil event")
+		return es.RawEvent{}, errors.New("encode AuditLog event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("AuditLog: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode AuditLog event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil

@@ -42,10 +42,10 @@ func (GraphEventCodec) Encode(e GraphEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Graph: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Graph event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Graph: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Graph event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil
@@ -146,11 +146,11 @@ func (GraphStateCodec) EncodeState(s GraphState) ([]byte, error) {
 		w.Raw(`{"state":"Archived","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Graph: encode a nil state")
+		return nil, errors.New("encode Graph state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Graph: encode state %s: %w", s.graphState(), err)
+		return nil, fmt.Errorf("encode Graph state %s: %w", s.graphState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -171,7 +171,7 @@ func (GraphStateCodec) DecodeState(data []byte) (GraphState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Graph: decode state: %w", err)
+		return nil, fmt.Errorf("decode Graph state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s GraphState
@@ -189,10 +189,10 @@ func (GraphStateCodec) DecodeState(data []byte) (GraphState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Graph: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Graph state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Graph: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Graph state %s: %w", name, err)
 	}
 	return s, nil
 }

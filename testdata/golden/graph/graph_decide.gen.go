@@ -78,7 +78,7 @@ func NewGraphDefinition(d GraphDecider, ev GraphEvolver) es.Definition[GraphStat
 // with an *es.InvalidTransitionError naming both.
 func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphCommand) ([]GraphEvent, error) {
 	if s == nil {
-		return nil, errors.New("Graph: decide in a nil state")
+		return nil, errors.New("decide Graph: nil state")
 	}
 	switch c := c.(type) {
 	case CreateGraph:
@@ -122,7 +122,7 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 			return []GraphEvent{e}, nil
 		}
 	case nil:
-		return nil, fmt.Errorf("Graph: %w: nil command in state %s", es.ErrInvalidTransition, s.graphState())
+		return nil, fmt.Errorf("decide Graph: %w: nil command in state %s", es.ErrInvalidTransition, s.graphState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Graph", State: s.graphState(), Command: c.graphCommand()}
 }
@@ -150,7 +150,7 @@ func graphEvolve(ev GraphEvolver, s GraphState, e GraphEvent) (GraphState, error
 		}
 	}
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Graph: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Graph: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Graph", State: s.graphState(), Event: e.graphEvent()}
 }

@@ -31,10 +31,10 @@ func (MetricsEventCodec) Encode(e MetricsEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Metrics: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Metrics event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Metrics: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Metrics event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil

@@ -10,7 +10,6 @@ type SwitchState interface {
 }
 
 // Idle is the initial state of Switch: the state of a Switch with no events.
-//
 // It accepts Ping.
 type Idle struct{}
 
@@ -23,9 +22,7 @@ type SwitchCommand interface {
 	switchCommand() string
 }
 
-// Ping is a command of Switch.
-//
-// Ping is accepted in Idle.
+// Ping is a command of Switch. Ping is accepted in Idle.
 type Ping struct{}
 
 func (Ping) switchCommand() string { return "Ping" }

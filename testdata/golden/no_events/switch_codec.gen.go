@@ -19,7 +19,7 @@ type SwitchEventCodec struct{}
 
 // Encode returns the type name, newest schema version and JSON payload of e.
 func (SwitchEventCodec) Encode(SwitchEvent) (es.RawEvent, error) {
-	return es.RawEvent{}, errors.New("Switch: encode a nil event")
+	return es.RawEvent{}, errors.New("encode Switch event: nil event")
 }
 
 // Decode decodes a payload of any declared schema version of eventType and
@@ -51,11 +51,11 @@ func (SwitchStateCodec) EncodeState(s SwitchState) ([]byte, error) {
 		w.Raw(`{"state":"Idle","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Switch: encode a nil state")
+		return nil, errors.New("encode Switch state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Switch: encode state %s: %w", s.switchState(), err)
+		return nil, fmt.Errorf("encode Switch state %s: %w", s.switchState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -76,7 +76,7 @@ func (SwitchStateCodec) DecodeState(data []byte) (SwitchState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Switch: decode state: %w", err)
+		return nil, fmt.Errorf("decode Switch state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s SwitchState
@@ -86,10 +86,10 @@ func (SwitchStateCodec) DecodeState(data []byte) (SwitchState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Switch: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Switch state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Switch: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Switch state %s: %w", name, err)
 	}
 	return s, nil
 }

@@ -43,7 +43,7 @@ func NewSwitchDefinition(d SwitchDecider) es.Definition[SwitchState, SwitchComma
 // with an *es.InvalidTransitionError naming both.
 func switchDecide(ctx context.Context, d SwitchDecider, s SwitchState, c SwitchCommand) ([]SwitchEvent, error) {
 	if s == nil {
-		return nil, errors.New("Switch: decide in a nil state")
+		return nil, errors.New("decide Switch: nil state")
 	}
 	switch c := c.(type) {
 	case Ping:
@@ -54,7 +54,7 @@ func switchDecide(ctx context.Context, d SwitchDecider, s SwitchState, c SwitchC
 			return nil, nil
 		}
 	case nil:
-		return nil, fmt.Errorf("Switch: %w: nil command in state %s", es.ErrInvalidTransition, s.switchState())
+		return nil, fmt.Errorf("decide Switch: %w: nil command in state %s", es.ErrInvalidTransition, s.switchState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Switch", State: s.switchState(), Command: c.switchCommand()}
 }
@@ -64,7 +64,7 @@ func switchDecide(ctx context.Context, d SwitchDecider, s SwitchState, c SwitchC
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
 func switchEvolve(s SwitchState, e SwitchEvent) (SwitchState, error) {
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Switch: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Switch: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Switch", State: s.switchState(), Event: e.switchEvent()}
 }

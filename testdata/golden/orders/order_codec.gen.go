@@ -42,10 +42,10 @@ func (OrderEventCodec) Encode(e OrderEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Order: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Order event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Order: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Order event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil
@@ -154,11 +154,11 @@ func (OrderStateCodec) EncodeState(s OrderState) ([]byte, error) {
 		w.Raw(`{"state":"Cancelled","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Order: encode a nil state")
+		return nil, errors.New("encode Order state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Order: encode state %s: %w", s.orderState(), err)
+		return nil, fmt.Errorf("encode Order state %s: %w", s.orderState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -179,7 +179,7 @@ func (OrderStateCodec) DecodeState(data []byte) (OrderState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Order: decode state: %w", err)
+		return nil, fmt.Errorf("decode Order state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s OrderState
@@ -205,10 +205,10 @@ func (OrderStateCodec) DecodeState(data []byte) (OrderState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Order: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Order state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Order: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Order state %s: %w", name, err)
 	}
 	return s, nil
 }

@@ -90,7 +90,7 @@ func NewOrderDefinition(d OrderDecider) es.Definition[OrderState, OrderCommand, 
 // with an *es.InvalidTransitionError naming both.
 func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderCommand) ([]OrderEvent, error) {
 	if s == nil {
-		return nil, errors.New("Order: decide in a nil state")
+		return nil, errors.New("decide Order: nil state")
 	}
 	switch c := c.(type) {
 	case Submit:
@@ -113,7 +113,7 @@ func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderComma
 			case ValidatePaymentToCancelled:
 				return []OrderEvent{o.PaymentRejected}, nil
 			}
-			return nil, fmt.Errorf("Order: ValidatePayment in %s: the decision returned %T, not one of the ValidatePaymentOutcome branches", s.orderState(), o)
+			return nil, fmt.Errorf("decide Order: ValidatePayment in %s: the decision returned %T, not one of the ValidatePaymentOutcome branches", s.orderState(), o)
 		}
 	case Fulfill:
 		if s, ok := s.(Validated); ok {
@@ -132,7 +132,7 @@ func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderComma
 			return []OrderEvent{e}, nil
 		}
 	case nil:
-		return nil, fmt.Errorf("Order: %w: nil command in state %s", es.ErrInvalidTransition, s.orderState())
+		return nil, fmt.Errorf("decide Order: %w: nil command in state %s", es.ErrInvalidTransition, s.orderState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Order", State: s.orderState(), Command: c.orderCommand()}
 }
@@ -167,7 +167,7 @@ func orderEvolve(s OrderState, e OrderEvent) (OrderState, error) {
 		}
 	}
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Order: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Order: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Order", State: s.orderState(), Event: e.orderEvent()}
 }

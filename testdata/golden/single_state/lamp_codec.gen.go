@@ -26,10 +26,10 @@ func (LampEventCodec) Encode(e LampEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Lamp: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Lamp event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Lamp: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Lamp event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil
@@ -80,11 +80,11 @@ func (LampStateCodec) EncodeState(s LampState) ([]byte, error) {
 		w.Raw(`{"state":"Lit","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Lamp: encode a nil state")
+		return nil, errors.New("encode Lamp state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Lamp: encode state %s: %w", s.lampState(), err)
+		return nil, fmt.Errorf("encode Lamp state %s: %w", s.lampState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -105,7 +105,7 @@ func (LampStateCodec) DecodeState(data []byte) (LampState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Lamp: decode state: %w", err)
+		return nil, fmt.Errorf("decode Lamp state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s LampState
@@ -115,10 +115,10 @@ func (LampStateCodec) DecodeState(data []byte) (LampState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Lamp: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Lamp state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Lamp: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Lamp state %s: %w", name, err)
 	}
 	return s, nil
 }

@@ -46,7 +46,7 @@ func NewLampDefinition(d LampDecider) es.Definition[LampState, LampCommand, Lamp
 // with an *es.InvalidTransitionError naming both.
 func lampDecide(ctx context.Context, d LampDecider, s LampState, c LampCommand) ([]LampEvent, error) {
 	if s == nil {
-		return nil, errors.New("Lamp: decide in a nil state")
+		return nil, errors.New("decide Lamp: nil state")
 	}
 	switch c := c.(type) {
 	case Ping:
@@ -65,7 +65,7 @@ func lampDecide(ctx context.Context, d LampDecider, s LampState, c LampCommand) 
 			return []LampEvent{e}, nil
 		}
 	case nil:
-		return nil, fmt.Errorf("Lamp: %w: nil command in state %s", es.ErrInvalidTransition, s.lampState())
+		return nil, fmt.Errorf("decide Lamp: %w: nil command in state %s", es.ErrInvalidTransition, s.lampState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Lamp", State: s.lampState(), Command: c.lampCommand()}
 }
@@ -82,7 +82,7 @@ func lampEvolve(s LampState, e LampEvent) (LampState, error) {
 		}
 	}
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Lamp: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Lamp: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Lamp", State: s.lampState(), Event: e.lampEvent()}
 }

@@ -12,9 +12,7 @@ type AccountState interface {
 }
 
 // Open is the initial state of Account: the state of an Account with no
-// events.
-//
-// It accepts Rename and Close.
+// events. It accepts Rename and Close.
 type Open struct {
 	Owner    string `json:"owner"`
 	Currency string `json:"currency"`
@@ -33,16 +31,12 @@ type AccountCommand interface {
 	accountCommand() string
 }
 
-// Rename is a command of Account.
-//
-// Rename is accepted in Open.
+// Rename is a command of Account. Rename is accepted in Open.
 type Rename struct {
 	Owner string `json:"owner"`
 }
 
-// Close is a command of Account.
-//
-// Close is accepted in Open.
+// Close is a command of Account. Close is accepted in Open.
 type Close struct{}
 
 func (Rename) accountCommand() string { return "Rename" }

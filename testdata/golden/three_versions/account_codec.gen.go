@@ -47,10 +47,10 @@ func (AccountEventCodec) Encode(e AccountEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 64))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Account: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Account event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Account: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Account event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil
@@ -132,11 +132,11 @@ func (AccountStateCodec) EncodeState(s AccountState) ([]byte, error) {
 		w.Raw(`{"state":"Closed","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Account: encode a nil state")
+		return nil, errors.New("encode Account state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Account: encode state %s: %w", s.accountState(), err)
+		return nil, fmt.Errorf("encode Account state %s: %w", s.accountState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -157,7 +157,7 @@ func (AccountStateCodec) DecodeState(data []byte) (AccountState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Account: decode state: %w", err)
+		return nil, fmt.Errorf("decode Account state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s AccountState
@@ -171,10 +171,10 @@ func (AccountStateCodec) DecodeState(data []byte) (AccountState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Account: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Account state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Account: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Account state %s: %w", name, err)
 	}
 	return s, nil
 }

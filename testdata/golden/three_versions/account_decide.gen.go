@@ -46,7 +46,7 @@ func NewAccountDefinition(d AccountDecider, up AccountUpcaster) es.Definition[Ac
 // with an *es.InvalidTransitionError naming both.
 func accountDecide(ctx context.Context, d AccountDecider, s AccountState, c AccountCommand) ([]AccountEvent, error) {
 	if s == nil {
-		return nil, errors.New("Account: decide in a nil state")
+		return nil, errors.New("decide Account: nil state")
 	}
 	switch c := c.(type) {
 	case Rename:
@@ -66,7 +66,7 @@ func accountDecide(ctx context.Context, d AccountDecider, s AccountState, c Acco
 			return []AccountEvent{e}, nil
 		}
 	case nil:
-		return nil, fmt.Errorf("Account: %w: nil command in state %s", es.ErrInvalidTransition, s.accountState())
+		return nil, fmt.Errorf("decide Account: %w: nil command in state %s", es.ErrInvalidTransition, s.accountState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Account", State: s.accountState(), Command: c.accountCommand()}
 }
@@ -85,7 +85,7 @@ func accountEvolve(s AccountState, e AccountEvent) (AccountState, error) {
 		}
 	}
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Account: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Account: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Account", State: s.accountState(), Event: e.accountEvent()}
 }

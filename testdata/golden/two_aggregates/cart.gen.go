@@ -9,9 +9,8 @@ type CartState interface {
 	cartState() string
 }
 
-// Open is the initial state of Cart: the state of a Cart with no events.
-//
-// It accepts AddItem and CheckOut.
+// Open is the initial state of Cart: the state of a Cart with no events. It
+// accepts AddItem and CheckOut.
 type Open struct {
 	Total Money `json:"total"`
 }
@@ -31,16 +30,12 @@ type CartCommand interface {
 	cartCommand() string
 }
 
-// AddItem is a command of Cart.
-//
-// AddItem is accepted in Open.
+// AddItem is a command of Cart. AddItem is accepted in Open.
 type AddItem struct {
 	Price Money `json:"price"`
 }
 
-// CheckOut is a command of Cart.
-//
-// CheckOut is accepted in Open.
+// CheckOut is a command of Cart. CheckOut is accepted in Open.
 type CheckOut struct{}
 
 func (AddItem) cartCommand() string  { return "AddItem" }

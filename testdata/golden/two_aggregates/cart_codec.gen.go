@@ -30,10 +30,10 @@ func (CartEventCodec) Encode(e CartEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 128))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Cart: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Cart event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Cart: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Cart event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil
@@ -95,11 +95,11 @@ func (CartStateCodec) EncodeState(s CartState) ([]byte, error) {
 		w.Raw(`{"state":"Closed","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Cart: encode a nil state")
+		return nil, errors.New("encode Cart state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Cart: encode state %s: %w", s.cartState(), err)
+		return nil, fmt.Errorf("encode Cart state %s: %w", s.cartState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -120,7 +120,7 @@ func (CartStateCodec) DecodeState(data []byte) (CartState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Cart: decode state: %w", err)
+		return nil, fmt.Errorf("decode Cart state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s CartState
@@ -134,10 +134,10 @@ func (CartStateCodec) DecodeState(data []byte) (CartState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Cart: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Cart state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Cart: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Cart state %s: %w", name, err)
 	}
 	return s, nil
 }

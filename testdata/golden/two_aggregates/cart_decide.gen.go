@@ -57,7 +57,7 @@ func NewCartDefinition(d CartDecider, ev CartEvolver) es.Definition[CartState, C
 // with an *es.InvalidTransitionError naming both.
 func cartDecide(ctx context.Context, d CartDecider, s CartState, c CartCommand) ([]CartEvent, error) {
 	if s == nil {
-		return nil, errors.New("Cart: decide in a nil state")
+		return nil, errors.New("decide Cart: nil state")
 	}
 	switch c := c.(type) {
 	case AddItem:
@@ -77,7 +77,7 @@ func cartDecide(ctx context.Context, d CartDecider, s CartState, c CartCommand) 
 			return []CartEvent{e}, nil
 		}
 	case nil:
-		return nil, fmt.Errorf("Cart: %w: nil command in state %s", es.ErrInvalidTransition, s.cartState())
+		return nil, fmt.Errorf("decide Cart: %w: nil command in state %s", es.ErrInvalidTransition, s.cartState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Cart", State: s.cartState(), Command: c.cartCommand()}
 }
@@ -96,7 +96,7 @@ func cartEvolve(ev CartEvolver, s CartState, e CartEvent) (CartState, error) {
 		}
 	}
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Cart: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Cart: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Cart", State: s.cartState(), Event: e.cartEvent()}
 }

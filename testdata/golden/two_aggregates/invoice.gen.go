@@ -10,9 +10,7 @@ type InvoiceState interface {
 }
 
 // Unpaid is the initial state of Invoice: the state of an Invoice with no
-// events.
-//
-// It accepts Pay.
+// events. It accepts Pay.
 type Unpaid struct {
 	Amount Money `json:"amount"`
 }
@@ -32,9 +30,7 @@ type InvoiceCommand interface {
 	invoiceCommand() string
 }
 
-// Pay is a command of Invoice.
-//
-// Pay is accepted in Unpaid.
+// Pay is a command of Invoice. Pay is accepted in Unpaid.
 type Pay struct {
 	Amount Money `json:"amount"`
 }

@@ -27,10 +27,10 @@ func (InvoiceEventCodec) Encode(e InvoiceEvent) (es.RawEvent, error) {
 		w = esjson.NewWriter(make([]byte, 0, 128))
 		e.writeJSON(&w)
 	default:
-		return es.RawEvent{}, errors.New("Invoice: encode a nil event")
+		return es.RawEvent{}, errors.New("encode Invoice event: nil event")
 	}
 	if err := w.Err(); err != nil {
-		return es.RawEvent{}, fmt.Errorf("Invoice: encode %s: %w", raw.Type, err)
+		return es.RawEvent{}, fmt.Errorf("encode Invoice event %s: %w", raw.Type, err)
 	}
 	raw.Data = w.Bytes()
 	return raw, nil
@@ -85,11 +85,11 @@ func (InvoiceStateCodec) EncodeState(s InvoiceState) ([]byte, error) {
 		w.Raw(`{"state":"Paid","data":`)
 		s.writeJSON(&w)
 	default:
-		return nil, errors.New("Invoice: encode a nil state")
+		return nil, errors.New("encode Invoice state: nil state")
 	}
 	w.Byte('}')
 	if err := w.Err(); err != nil {
-		return nil, fmt.Errorf("Invoice: encode state %s: %w", s.invoiceState(), err)
+		return nil, fmt.Errorf("encode Invoice state %s: %w", s.invoiceState(), err)
 	}
 	return w.Bytes(), nil
 }
@@ -110,7 +110,7 @@ func (InvoiceStateCodec) DecodeState(data []byte) (InvoiceState, error) {
 		}
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Invoice: decode state: %w", err)
+		return nil, fmt.Errorf("decode Invoice state: %w", err)
 	}
 	r = esjson.NewReader(raw)
 	var s InvoiceState
@@ -124,10 +124,10 @@ func (InvoiceStateCodec) DecodeState(data []byte) (InvoiceState, error) {
 		v.readJSON(&r)
 		s = v
 	default:
-		return nil, fmt.Errorf("Invoice: decode state: unknown state %q", name)
+		return nil, fmt.Errorf("decode Invoice state: unknown state %q", name)
 	}
 	if err := r.End(); err != nil {
-		return nil, fmt.Errorf("Invoice: decode state %s: %w", name, err)
+		return nil, fmt.Errorf("decode Invoice state %s: %w", name, err)
 	}
 	return s, nil
 }

@@ -43,7 +43,7 @@ func NewInvoiceDefinition(d InvoiceDecider) es.Definition[InvoiceState, InvoiceC
 // with an *es.InvalidTransitionError naming both.
 func invoiceDecide(ctx context.Context, d InvoiceDecider, s InvoiceState, c InvoiceCommand) ([]InvoiceEvent, error) {
 	if s == nil {
-		return nil, errors.New("Invoice: decide in a nil state")
+		return nil, errors.New("decide Invoice: nil state")
 	}
 	switch c := c.(type) {
 	case Pay:
@@ -55,7 +55,7 @@ func invoiceDecide(ctx context.Context, d InvoiceDecider, s InvoiceState, c Invo
 			return []InvoiceEvent{e}, nil
 		}
 	case nil:
-		return nil, fmt.Errorf("Invoice: %w: nil command in state %s", es.ErrInvalidTransition, s.invoiceState())
+		return nil, fmt.Errorf("decide Invoice: %w: nil command in state %s", es.ErrInvalidTransition, s.invoiceState())
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Invoice", State: s.invoiceState(), Command: c.invoiceCommand()}
 }
@@ -72,7 +72,7 @@ func invoiceEvolve(s InvoiceState, e InvoiceEvent) (InvoiceState, error) {
 		}
 	}
 	if s == nil || e == nil {
-		return nil, fmt.Errorf("Invoice: evolve %T with %T: nil state or event", s, e)
+		return nil, fmt.Errorf("evolve Invoice: %T with %T: nil state or event", s, e)
 	}
 	return nil, &es.InvalidEvolutionError{Aggregate: "Invoice", State: s.invoiceState(), Event: e.invoiceEvent()}
 }
