@@ -352,4 +352,3 @@ func joinDoc(a, b string) string {
 func pos(p dsl.Position) string {
 	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
 }
-
