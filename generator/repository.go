@@ -63,8 +63,17 @@ func (ag *aggGen) repositoryFile() (File, error) {
 		"at present or in the past. %s. It is safe for concurrent use.", name, ag.p.name, idText))))
 	jf.Type().Id(name).Struct(jen.Id("repo").Op("*").Add(esRepo))
 
-	jf.Add(comment(wrap(fmt.Sprintf("%s binds the decisions d (and hooks) to store. Options set snapshots, the state cache, "+
-		"conflict retries, the clock and the logger.", ctor))))
+	bound := "the decisions d"
+	switch {
+	case ag.p.needEvolver && ag.p.needUpcaster:
+		bound += ", the Evolve hooks ev and the upcast hooks up"
+	case ag.p.needEvolver:
+		bound += " and the Evolve hooks ev"
+	case ag.p.needUpcaster:
+		bound += " and the upcast hooks up"
+	}
+	jf.Add(comment(wrap(fmt.Sprintf("%s binds %s to store. Options set snapshots, the state cache, "+
+		"conflict retries, the clock and the logger.", ctor, bound))))
 	params := append([]jen.Code{jen.Id("store").Qual(pathES, "Store")}, ag.hookParams()...)
 	params = append(params, jen.Id("opts").Op("...").Qual(pathES, "RepositoryOption"))
 	jf.Func().Id(ctor).Params(params...).Op("*").Id(name).Block(
@@ -85,7 +94,7 @@ func (ag *aggGen) repositoryFile() (File, error) {
 		Params(jen.Qual(pathES, "Result").Types(jen.Id(state), jen.Id(event)), jen.Error()).Block(
 		jen.Return(jen.Id("r").Dot("repo").Dot("Handle").Call(jen.Id("ctx"), idArg, jen.Id("c"), jen.Id("opts").Op("..."))))
 
-	jf.Add(comment("Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound."))
+	jf.Add(comment(wrap("Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.")))
 	jf.Func().Params(recv.Clone()).Id("Load").Params(ctx.Clone(), idp.Clone()).Params(inst.Clone(), jen.Error()).Block(
 		jen.Return(jen.Id("r").Dot("repo").Dot("Load").Call(jen.Id("ctx"), idArg)))
 
@@ -99,12 +108,12 @@ func (ag *aggGen) repositoryFile() (File, error) {
 	jf.Func().Params(recv.Clone()).Id("LoadAsOf").Params(ctx.Clone(), idp.Clone(), jen.Id("t").Qual("time", "Time")).Params(inst.Clone(), jen.Error()).Block(
 		jen.Return(jen.Id("r").Dot("repo").Dot("LoadAsOf").Call(jen.Id("ctx"), idArg, jen.Id("t"))))
 
-	jf.Add(comment("History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail."))
+	jf.Add(comment(wrap("History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.")))
 	jf.Func().Params(recv.Clone()).Id("History").Params(ctx.Clone(), idp.Clone()).
 		Params(jen.Index().Qual(pathES, "Record"), jen.Index().Id(event), jen.Error()).Block(
 		jen.Return(jen.Id("r").Dot("repo").Dot("History").Call(jen.Id("ctx"), idArg)))
 
-	jf.Add(comment("Forget drops aggregate id from the state cache: the next command reloads it from the store."))
+	jf.Add(comment(wrap("Forget drops aggregate id from the state cache: the next command reloads it from the store.")))
 	jf.Func().Params(recv.Clone()).Id("Forget").Params(idp.Clone()).Block(
 		jen.Id("r").Dot("repo").Dot("Forget").Call(idArg))
 
@@ -147,7 +156,7 @@ func (ag *aggGen) logFile() (File, error) {
 	jf.Func().Params(recv.Clone()).Id("Append").Params(ctx.Clone(), idp.Clone(), jen.Id("events").Index().Id(event), jen.Id("opts").Op("...").Qual(pathES, "HandleOption")).
 		Params(jen.Index().Qual(pathES, "Record"), jen.Error()).Block(
 		jen.Return(jen.Id("l").Dot("log").Dot("Append").Call(jen.Id("ctx"), idArg, jen.Id("events"), jen.Id("opts").Op("..."))))
-	jf.Add(comment("History returns every stored event of aggregate id with its metadata, decoded and upcast."))
+	jf.Add(comment(wrap("History returns every stored event of aggregate id with its metadata, decoded and upcast.")))
 	jf.Func().Params(recv.Clone()).Id("History").Params(ctx.Clone(), idp.Clone()).
 		Params(jen.Index().Qual(pathES, "Record"), jen.Index().Id(event), jen.Error()).Block(
 		jen.Return(jen.Id("l").Dot("log").Dot("History").Call(jen.Id("ctx"), idArg)))

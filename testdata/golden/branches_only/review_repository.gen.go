@@ -16,8 +16,8 @@ type ReviewRepository struct {
 	repo *es.Repository[ReviewState, ReviewCommand, ReviewEvent]
 }
 
-// NewReviewRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewReviewRepository binds the decisions d to store. Options set snapshots,
+// the state cache, conflict retries, the clock and the logger.
 func NewReviewRepository(store es.Store, d ReviewDecider, opts ...es.RepositoryOption) *ReviewRepository {
 	return &ReviewRepository{repo: es.NewRepository(store, NewReviewDefinition(d), opts...)}
 }
@@ -32,7 +32,8 @@ func (r *ReviewRepository) Handle(ctx context.Context, id string, c ReviewComman
 	return r.repo.Handle(ctx, id, c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *ReviewRepository) Load(ctx context.Context, id string) (es.Instance[ReviewState], error) {
 	return r.repo.Load(ctx, id)
 }
@@ -51,12 +52,14 @@ func (r *ReviewRepository) LoadAsOf(ctx context.Context, id string, t time.Time)
 	return r.repo.LoadAsOf(ctx, id, t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *ReviewRepository) History(ctx context.Context, id string) ([]es.Record, []ReviewEvent, error) {
 	return r.repo.History(ctx, id)
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *ReviewRepository) Forget(id string) {
 	r.repo.Forget(id)
 }

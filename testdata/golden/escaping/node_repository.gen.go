@@ -16,8 +16,8 @@ type NodeRepository struct {
 	repo *es.Repository[NodeState, NodeCommand, NodeEvent]
 }
 
-// NewNodeRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewNodeRepository binds the decisions d to store. Options set snapshots, the
+// state cache, conflict retries, the clock and the logger.
 func NewNodeRepository(store es.Store, d NodeDecider, opts ...es.RepositoryOption) *NodeRepository {
 	return &NodeRepository{repo: es.NewRepository(store, NewNodeDefinition(d), opts...)}
 }
@@ -32,7 +32,8 @@ func (r *NodeRepository) Handle(ctx context.Context, id Label, c NodeCommand, op
 	return r.repo.Handle(ctx, id.String(), c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *NodeRepository) Load(ctx context.Context, id Label) (es.Instance[NodeState], error) {
 	return r.repo.Load(ctx, id.String())
 }
@@ -51,12 +52,14 @@ func (r *NodeRepository) LoadAsOf(ctx context.Context, id Label, t time.Time) (e
 	return r.repo.LoadAsOf(ctx, id.String(), t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *NodeRepository) History(ctx context.Context, id Label) ([]es.Record, []NodeEvent, error) {
 	return r.repo.History(ctx, id.String())
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *NodeRepository) Forget(id Label) {
 	r.repo.Forget(id.String())
 }

@@ -29,7 +29,8 @@ func (l *AuditLogLog) Append(ctx context.Context, id uint32, events []AuditLogEv
 	return l.log.Append(ctx, strconv.FormatUint(uint64(id), 10), events, opts...)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast.
 func (l *AuditLogLog) History(ctx context.Context, id uint32) ([]es.Record, []AuditLogEvent, error) {
 	return l.log.History(ctx, strconv.FormatUint(uint64(id), 10))
 }

@@ -16,8 +16,9 @@ type GraphRepository struct {
 	repo *es.Repository[GraphState, GraphCommand, GraphEvent]
 }
 
-// NewGraphRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewGraphRepository binds the decisions d and the Evolve hooks ev to store.
+// Options set snapshots, the state cache, conflict retries, the clock and the
+// logger.
 func NewGraphRepository(store es.Store, d GraphDecider, ev GraphEvolver, opts ...es.RepositoryOption) *GraphRepository {
 	return &GraphRepository{repo: es.NewRepository(store, NewGraphDefinition(d, ev), opts...)}
 }
@@ -32,7 +33,8 @@ func (r *GraphRepository) Handle(ctx context.Context, id string, c GraphCommand,
 	return r.repo.Handle(ctx, id, c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *GraphRepository) Load(ctx context.Context, id string) (es.Instance[GraphState], error) {
 	return r.repo.Load(ctx, id)
 }
@@ -51,12 +53,14 @@ func (r *GraphRepository) LoadAsOf(ctx context.Context, id string, t time.Time) 
 	return r.repo.LoadAsOf(ctx, id, t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *GraphRepository) History(ctx context.Context, id string) ([]es.Record, []GraphEvent, error) {
 	return r.repo.History(ctx, id)
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *GraphRepository) Forget(id string) {
 	r.repo.Forget(id)
 }

@@ -28,7 +28,8 @@ func (l *MetricsLog) Append(ctx context.Context, id string, events []MetricsEven
 	return l.log.Append(ctx, id, events, opts...)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast.
 func (l *MetricsLog) History(ctx context.Context, id string) ([]es.Record, []MetricsEvent, error) {
 	return l.log.History(ctx, id)
 }

@@ -16,8 +16,8 @@ type SwitchRepository struct {
 	repo *es.Repository[SwitchState, SwitchCommand, SwitchEvent]
 }
 
-// NewSwitchRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewSwitchRepository binds the decisions d to store. Options set snapshots,
+// the state cache, conflict retries, the clock and the logger.
 func NewSwitchRepository(store es.Store, d SwitchDecider, opts ...es.RepositoryOption) *SwitchRepository {
 	return &SwitchRepository{repo: es.NewRepository(store, NewSwitchDefinition(d), opts...)}
 }
@@ -32,7 +32,8 @@ func (r *SwitchRepository) Handle(ctx context.Context, id string, c SwitchComman
 	return r.repo.Handle(ctx, id, c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *SwitchRepository) Load(ctx context.Context, id string) (es.Instance[SwitchState], error) {
 	return r.repo.Load(ctx, id)
 }
@@ -51,12 +52,14 @@ func (r *SwitchRepository) LoadAsOf(ctx context.Context, id string, t time.Time)
 	return r.repo.LoadAsOf(ctx, id, t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *SwitchRepository) History(ctx context.Context, id string) ([]es.Record, []SwitchEvent, error) {
 	return r.repo.History(ctx, id)
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *SwitchRepository) Forget(id string) {
 	r.repo.Forget(id)
 }

@@ -16,8 +16,8 @@ type OrderRepository struct {
 	repo *es.Repository[OrderState, OrderCommand, OrderEvent]
 }
 
-// NewOrderRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewOrderRepository binds the decisions d to store. Options set snapshots,
+// the state cache, conflict retries, the clock and the logger.
 func NewOrderRepository(store es.Store, d OrderDecider, opts ...es.RepositoryOption) *OrderRepository {
 	return &OrderRepository{repo: es.NewRepository(store, NewOrderDefinition(d), opts...)}
 }
@@ -32,7 +32,8 @@ func (r *OrderRepository) Handle(ctx context.Context, id string, c OrderCommand,
 	return r.repo.Handle(ctx, id, c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *OrderRepository) Load(ctx context.Context, id string) (es.Instance[OrderState], error) {
 	return r.repo.Load(ctx, id)
 }
@@ -51,12 +52,14 @@ func (r *OrderRepository) LoadAsOf(ctx context.Context, id string, t time.Time) 
 	return r.repo.LoadAsOf(ctx, id, t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *OrderRepository) History(ctx context.Context, id string) ([]es.Record, []OrderEvent, error) {
 	return r.repo.History(ctx, id)
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *OrderRepository) Forget(id string) {
 	r.repo.Forget(id)
 }

@@ -16,8 +16,8 @@ type LampRepository struct {
 	repo *es.Repository[LampState, LampCommand, LampEvent]
 }
 
-// NewLampRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewLampRepository binds the decisions d to store. Options set snapshots, the
+// state cache, conflict retries, the clock and the logger.
 func NewLampRepository(store es.Store, d LampDecider, opts ...es.RepositoryOption) *LampRepository {
 	return &LampRepository{repo: es.NewRepository(store, NewLampDefinition(d), opts...)}
 }
@@ -32,7 +32,8 @@ func (r *LampRepository) Handle(ctx context.Context, id string, c LampCommand, o
 	return r.repo.Handle(ctx, id, c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *LampRepository) Load(ctx context.Context, id string) (es.Instance[LampState], error) {
 	return r.repo.Load(ctx, id)
 }
@@ -51,12 +52,14 @@ func (r *LampRepository) LoadAsOf(ctx context.Context, id string, t time.Time) (
 	return r.repo.LoadAsOf(ctx, id, t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *LampRepository) History(ctx context.Context, id string) ([]es.Record, []LampEvent, error) {
 	return r.repo.History(ctx, id)
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *LampRepository) Forget(id string) {
 	r.repo.Forget(id)
 }

@@ -17,8 +17,9 @@ type AccountRepository struct {
 	repo *es.Repository[AccountState, AccountCommand, AccountEvent]
 }
 
-// NewAccountRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewAccountRepository binds the decisions d and the upcast hooks up to store.
+// Options set snapshots, the state cache, conflict retries, the clock and the
+// logger.
 func NewAccountRepository(store es.Store, d AccountDecider, up AccountUpcaster, opts ...es.RepositoryOption) *AccountRepository {
 	return &AccountRepository{repo: es.NewRepository(store, NewAccountDefinition(d, up), opts...)}
 }
@@ -33,7 +34,8 @@ func (r *AccountRepository) Handle(ctx context.Context, id int64, c AccountComma
 	return r.repo.Handle(ctx, strconv.FormatInt(int64(id), 10), c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *AccountRepository) Load(ctx context.Context, id int64) (es.Instance[AccountState], error) {
 	return r.repo.Load(ctx, strconv.FormatInt(int64(id), 10))
 }
@@ -52,12 +54,14 @@ func (r *AccountRepository) LoadAsOf(ctx context.Context, id int64, t time.Time)
 	return r.repo.LoadAsOf(ctx, strconv.FormatInt(int64(id), 10), t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *AccountRepository) History(ctx context.Context, id int64) ([]es.Record, []AccountEvent, error) {
 	return r.repo.History(ctx, strconv.FormatInt(int64(id), 10))
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *AccountRepository) Forget(id int64) {
 	r.repo.Forget(strconv.FormatInt(int64(id), 10))
 }

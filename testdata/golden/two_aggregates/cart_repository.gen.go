@@ -16,8 +16,9 @@ type CartRepository struct {
 	repo *es.Repository[CartState, CartCommand, CartEvent]
 }
 
-// NewCartRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewCartRepository binds the decisions d and the Evolve hooks ev to store.
+// Options set snapshots, the state cache, conflict retries, the clock and the
+// logger.
 func NewCartRepository(store es.Store, d CartDecider, ev CartEvolver, opts ...es.RepositoryOption) *CartRepository {
 	return &CartRepository{repo: es.NewRepository(store, NewCartDefinition(d, ev), opts...)}
 }
@@ -32,7 +33,8 @@ func (r *CartRepository) Handle(ctx context.Context, id string, c CartCommand, o
 	return r.repo.Handle(ctx, id, c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *CartRepository) Load(ctx context.Context, id string) (es.Instance[CartState], error) {
 	return r.repo.Load(ctx, id)
 }
@@ -51,12 +53,14 @@ func (r *CartRepository) LoadAsOf(ctx context.Context, id string, t time.Time) (
 	return r.repo.LoadAsOf(ctx, id, t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *CartRepository) History(ctx context.Context, id string) ([]es.Record, []CartEvent, error) {
 	return r.repo.History(ctx, id)
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *CartRepository) Forget(id string) {
 	r.repo.Forget(id)
 }

@@ -16,8 +16,8 @@ type InvoiceRepository struct {
 	repo *es.Repository[InvoiceState, InvoiceCommand, InvoiceEvent]
 }
 
-// NewInvoiceRepository binds the decisions d (and hooks) to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// NewInvoiceRepository binds the decisions d to store. Options set snapshots,
+// the state cache, conflict retries, the clock and the logger.
 func NewInvoiceRepository(store es.Store, d InvoiceDecider, opts ...es.RepositoryOption) *InvoiceRepository {
 	return &InvoiceRepository{repo: es.NewRepository(store, NewInvoiceDefinition(d), opts...)}
 }
@@ -32,7 +32,8 @@ func (r *InvoiceRepository) Handle(ctx context.Context, id string, c InvoiceComm
 	return r.repo.Handle(ctx, id, c, opts...)
 }
 
-// Load returns the current state of aggregate id. An aggregate with no events fails with es.ErrNotFound.
+// Load returns the current state of aggregate id. An aggregate with no events
+// fails with es.ErrNotFound.
 func (r *InvoiceRepository) Load(ctx context.Context, id string) (es.Instance[InvoiceState], error) {
 	return r.repo.Load(ctx, id)
 }
@@ -51,12 +52,14 @@ func (r *InvoiceRepository) LoadAsOf(ctx context.Context, id string, t time.Time
 	return r.repo.LoadAsOf(ctx, id, t)
 }
 
-// History returns every stored event of aggregate id with its metadata, decoded and upcast: its audit trail.
+// History returns every stored event of aggregate id with its metadata,
+// decoded and upcast: its audit trail.
 func (r *InvoiceRepository) History(ctx context.Context, id string) ([]es.Record, []InvoiceEvent, error) {
 	return r.repo.History(ctx, id)
 }
 
-// Forget drops aggregate id from the state cache: the next command reloads it from the store.
+// Forget drops aggregate id from the state cache: the next command reloads it
+// from the store.
 func (r *InvoiceRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
