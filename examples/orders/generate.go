@@ -1,0 +1,3 @@
+package orders
+
+//go:generate go run github.com/esgen/esgen/cmd/esgen generate -out . ../orders.esm
