@@ -18,8 +18,12 @@ type Open struct {
 	Currency string `json:"currency"`
 }
 
+// Closed records who closed the account: no event says it, so a hook does.
+//
 // Closed is a final state of Account.
-type Closed struct{}
+type Closed struct {
+	ClosedBy string `json:"closed_by"`
+}
 
 func (Open) accountState() string   { return "Open" }
 func (Closed) accountState() string { return "Closed" }

@@ -116,7 +116,7 @@ type AccountStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in accounts.esm, so that older snapshots are ignored.
 func (AccountStateCodec) StateSchema() string {
-	return "Account/874714f03cf7"
+	return "Account/3a83c2259376"
 }
 
 // EncodeState returns the JSON of s.
@@ -203,14 +203,21 @@ func (v *Open) readJSON(r *esjson.Reader) {
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
-func (Closed) writeJSON(w *esjson.Writer) {
-	w.Raw(`{}`)
+func (v Closed) writeJSON(w *esjson.Writer) {
+	w.Raw(`{"closed_by":`)
+	w.String(v.ClosedBy)
+	w.Byte('}')
 }
 
 // readJSON reads v from JSON, skipping unknown keys.
-func (*Closed) readJSON(r *esjson.Reader) {
+func (v *Closed) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
-		r.Skip()
+		switch string(r.Key()) {
+		case "closed_by":
+			v.ClosedBy = r.String()
+		default:
+			r.Skip()
+		}
 	}
 }
 

@@ -25,17 +25,30 @@ type AccountDecider interface {
 	Close(ctx context.Context, s Open, c Close) (AccountClosed, error)
 }
 
+// AccountEvolver computes the states of an Account that do not follow from an
+// event's fields: one method per (state, event) pair whose new state needs
+// code. Each must be pure (no clock, no randomness, no I/O) and must not
+// modify its arguments: replaying the same events must always give the same
+// state.
+type AccountEvolver interface {
+	// OpenOnAccountClosed returns the Closed that AccountClosed leads to from
+	// Open.
+	OpenOnAccountClosed(s Open, e AccountClosed) Closed
+}
+
 // NewAccountDefinition returns the definition of Account that the runtime
-// runs: the initial state Open, Decide and Evolve bound to d and up, the event
-// and state codecs, and no snapshots.
-func NewAccountDefinition(d AccountDecider, up AccountUpcaster) es.Definition[AccountState, AccountCommand, AccountEvent] {
+// runs: the initial state Open, Decide and Evolve bound to d, ev and up, the
+// event and state codecs, and no snapshots.
+func NewAccountDefinition(d AccountDecider, ev AccountEvolver, up AccountUpcaster) es.Definition[AccountState, AccountCommand, AccountEvent] {
 	return es.Definition[AccountState, AccountCommand, AccountEvent]{
 		Type:    "Account",
 		Initial: func() AccountState { return Open{} },
 		Decide: func(ctx context.Context, s AccountState, c AccountCommand) ([]AccountEvent, error) {
 			return accountDecide(ctx, d, s, c)
 		},
-		Evolve: accountEvolve,
+		Evolve: func(s AccountState, e AccountEvent) (AccountState, error) {
+			return accountEvolve(ev, s, e)
+		},
 		Events: NewAccountEventCodec(up),
 		States: AccountStateCodec{},
 	}
@@ -74,14 +87,14 @@ func accountDecide(ctx context.Context, d AccountDecider, s AccountState, c Acco
 // accountEvolve is the transition function of the Account machine: the state
 // an event leads to. It is pure; an event that does not apply to the state (a
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
-func accountEvolve(s AccountState, e AccountEvent) (AccountState, error) {
-	switch s.(type) {
+func accountEvolve(ev AccountEvolver, s AccountState, e AccountEvent) (AccountState, error) {
+	switch s := s.(type) {
 	case Open:
 		switch e := e.(type) {
 		case OwnerRenamed:
 			return Open{Owner: e.Owner, Currency: e.Currency}, nil
 		case AccountClosed:
-			return Closed{}, nil
+			return ev.OpenOnAccountClosed(s, e), nil
 		}
 	}
 	if s == nil || e == nil {

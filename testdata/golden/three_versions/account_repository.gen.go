@@ -17,11 +17,11 @@ type AccountRepository struct {
 	repo *es.Repository[AccountState, AccountCommand, AccountEvent]
 }
 
-// NewAccountRepository binds the decisions d and the upcast hooks up to store.
-// Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
-func NewAccountRepository(store es.Store, d AccountDecider, up AccountUpcaster, opts ...es.RepositoryOption) *AccountRepository {
-	return &AccountRepository{repo: es.NewRepository(store, NewAccountDefinition(d, up), opts...)}
+// NewAccountRepository binds the decisions d, the Evolve hooks ev and the
+// upcast hooks up to store. Options set snapshots, the state cache, conflict
+// retries, the clock and the logger.
+func NewAccountRepository(store es.Store, d AccountDecider, ev AccountEvolver, up AccountUpcaster, opts ...es.RepositoryOption) *AccountRepository {
+	return &AccountRepository{repo: es.NewRepository(store, NewAccountDefinition(d, ev, up), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -8,9 +8,9 @@ import (
 )
 
 // accountUnderTest returns the definition the cases below exercise. Pass your
-// AccountDecider (and your Upcaster) to NewAccountDefinition.
+// AccountDecider (and your Evolver and Upcaster) to NewAccountDefinition.
 func accountUnderTest() es.Definition[AccountState, AccountCommand, AccountEvent] {
-	return NewAccountDefinition(nil, nil)
+	return NewAccountDefinition(nil, nil, nil)
 }
 
 // Rename in Open keeps the Account in Open, recording OwnerRenamed.

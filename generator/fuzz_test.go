@@ -1,0 +1,37 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/esgen/esgen/dsl"
+)
+
+// FuzzGenerate checks that every file the checker accepts generates:
+// no panic, and no error but ErrInvalidInput (Generate formats every file,
+// so the output also parses as Go).
+func FuzzGenerate(f *testing.F) {
+	inputs, err := filepath.Glob(filepath.Join(goldenRoot, "*", "*.esm"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, in := range inputs {
+		src, err := os.ReadFile(in)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		model, diags := dsl.Load("fuzz.esm", src)
+		if diags.HasErrors() {
+			return
+		}
+		if _, err := Generate(context.Background(), model, Options{}); err != nil && !errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("Generate of a checked file: %v\n%s", err, src)
+		}
+	})
+}
