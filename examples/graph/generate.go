@@ -1,0 +1,3 @@
+package graph
+
+//go:generate go run github.com/esgen/esgen/cmd/esgen generate -out . ../graph.esm
