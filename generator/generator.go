@@ -151,6 +151,8 @@ func runSteps(ctx context.Context, steps []func() (File, error)) ([]File, error)
 	return files, nil
 }
 
+// invalidError is a model the generator cannot generate code for;
+// Generate wraps it with ErrInvalidInput.
 type invalidError struct{ msg string }
 
 func (e *invalidError) Error() string { return e.msg }

@@ -14,6 +14,7 @@ type Error struct {
 	Err error
 }
 
+// Error returns the offset, the message and the cause, if any.
 func (e *Error) Error() string {
 	s := "json: offset " + strconv.Itoa(e.Offset) + ": " + e.Msg
 	if e.Err != nil {
