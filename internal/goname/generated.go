@@ -19,7 +19,7 @@ func AggregateIdents(agg string, eventual bool) []string {
 		return []string{a + "Event", a + "EventCodec", a + "Upcaster", a + "Log", "New" + a + "Log", "New" + a + "EventCodec"}
 	}
 	return []string{
-		a + "State", a + "Command", a + "Event",
+		a + "State", a + "StateName", a + "Command", a + "Event",
 		a + "Decider", a + "Evolver", a + "Upcaster",
 		a + "EventCodec", a + "StateCodec", "New" + a + "EventCodec",
 		a + "Repository", "New" + a + "Repository", "New" + a + "Definition",
@@ -29,6 +29,10 @@ func AggregateIdents(agg string, eventual bool) []string {
 
 // StateInterface is the sealed interface of aggregate agg's states ("OrderState").
 func StateInterface(agg string) string { return Exported(agg) + "State" }
+
+// StateName is the function returning the declared name of one of agg's
+// states ("OrderStateName"), e.g. to highlight it in a drawing of the machine.
+func StateName(agg string) string { return Exported(agg) + "StateName" }
 
 // CommandInterface is the sealed interface of agg's commands ("OrderCommand").
 func CommandInterface(agg string) string { return Exported(agg) + "Command" }
