@@ -5,7 +5,7 @@
 // For each aggregate it writes, all with jennifer, gofmt'd and byte for
 // byte deterministic:
 //
-//	<aggregate>.gen.go             sealed states, commands and events
+//	<aggregate>.gen.go             sealed states (and <Agg>StateName), commands and events
 //	<aggregate>_decide.gen.go      the decider, Evolve hooks, Decide, Evolve, the definition, the machine
 //	<aggregate>_codec.gen.go       upcast hooks, event and state codecs (runtime/esjson, no reflection)
 //	<aggregate>_repository.gen.go  the typed repository (es.Repository)

@@ -11,15 +11,16 @@ import (
 )
 
 // genTestFile emits <aggregate>_gen_test.go, regenerated every time: every
-// undeclared (state, command) pair is rejected, every event that does not
-// apply to a state is rejected, every generated evolution sets the fields
-// it should, every old event version upcasts to the expected newest value
-// (hooks through a recording fake), every event and state round-trips
-// through its codec with the bytes encoding/json writes, and unknown or
-// corrupt payloads fail typed.
+// state is named as declared, every undeclared (state, command) pair is
+// rejected, every event that does not apply to a state is rejected, every
+// generated evolution sets the fields it should, every old event version
+// upcasts to the expected newest value (hooks through a recording fake),
+// every event and state round-trips through its codec with the bytes
+// encoding/json writes, and unknown or corrupt payloads fail typed.
 func (ag *aggGen) genTestFile() (File, error) {
 	jf := ag.newFile(true)
 	if !ag.a.Eventual {
+		ag.testStateName(jf)
 		ag.testInvalidTransitions(jf)
 		ag.testBranchGuards(jf)
 		ag.testEvolve(jf)
@@ -50,6 +51,32 @@ func (ag *aggGen) nilHooks() []jen.Code {
 // namedTable is a literal []struct{name string; v T}{...}.
 func namedTable(elemType jen.Code, rows []jen.Code) jen.Code {
 	return jen.Index().Struct(jen.Id("name").String(), jen.Id("v").Add(elemType)).Add(keyed(rows...))
+}
+
+// testStateName checks <Agg>StateName on every state, against the
+// declared name and the name <Agg>Machine gives it, and on nil.
+func (ag *aggGen) testStateName(jf *jen.File) {
+	a := ag.a
+	fn := goname.StateName(a.Name)
+	var rows []jen.Code
+	for _, s := range a.States {
+		rows = append(rows, jen.Values(jen.Id(goname.Exported(s.Name)).Values(), jen.Lit(s.Name)))
+	}
+	name := "Test" + ag.p.name + "StateName"
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks that %s names every state as declared and as %s does, and a nil state \"\".",
+		name, fn, goname.Machine(a.Name)))))
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.Id("states").Op(":=").Id(goname.Machine(a.Name)).Call().Dot("States"),
+		jen.Id("tests").Op(":=").Index().Struct(jen.Id("s").Id(goname.StateInterface(a.Name)), jen.Id("want").String()).Add(keyed(rows...)),
+		jen.If(jen.Len(jen.Id("tests")).Op("!=").Len(jen.Id("states"))).Block(
+			jen.Id("t").Dot("Fatalf").Call(jen.Lit(fmt.Sprintf("%%d states tested, %s has %%d", goname.Machine(a.Name))), jen.Len(jen.Id("tests")), jen.Len(jen.Id("states")))),
+		jen.For(jen.List(jen.Id("i"), jen.Id("tt")).Op(":=").Range().Id("tests")).Block(
+			jen.If(jen.Id("got").Op(":=").Id(fn).Call(jen.Id("tt").Dot("s")), jen.Id("got").Op("!=").Id("tt").Dot("want").Op("||").Id("got").Op("!=").Id("states").Index(jen.Id("i")).Dot("Name")).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit(fn+"(%T) = %q, want %q (the machine's state %q)"), jen.Id("tt").Dot("s"), jen.Id("got"), jen.Id("tt").Dot("want"), jen.Id("states").Index(jen.Id("i")).Dot("Name"))),
+		),
+		jen.If(jen.Id("got").Op(":=").Id(fn).Call(jen.Nil()), jen.Id("got").Op("!=").Lit("")).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit(fn+"(nil) = %q, want \"\""), jen.Id("got"))),
+	)
 }
 
 func (ag *aggGen) testInvalidTransitions(jf *jen.File) {

@@ -282,7 +282,7 @@ func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]Fil
 	}
 	slices.Sort(aggs)
 	aggs = slices.Compact(aggs)
-	pattern := "^Test(" + strings.Join(aggs, "|") + ")(InvalidTransitions|BranchGuards|Evolve|StateCodec|EventCodec|Upcasts)$"
+	pattern := "^Test(" + strings.Join(aggs, "|") + ")(StateName|InvalidTransitions|BranchGuards|Evolve|StateCodec|EventCodec|Upcasts)$"
 	out, err := run("test", "-count=1", "-run", pattern, "./...")
 	if err != nil {
 		t.Fatalf("generated tests fail: %v\n%s", err, out)

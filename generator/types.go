@@ -56,6 +56,7 @@ func (ag *aggGen) typesFile() (File, error) {
 		for _, s := range a.States {
 			jf.Func().Params(jen.Id(goname.Exported(s.Name))).Id(ag.stateMarker()).Params().String().Add(oneLine(jen.Return(jen.Lit(s.Name))))
 		}
+		ag.stateNameFunc(jf)
 
 		iface = goname.CommandInterface(a.Name)
 		jf.Add(comment(wrap(fmt.Sprintf("%s is a command of %s: %s. Only the types of this package implement it.",
@@ -111,6 +112,23 @@ func (ag *aggGen) typesFile() (File, error) {
 	return render(ag.fileBase()+".gen.go", jf)
 }
 
+// stateNameFunc emits <Agg>StateName, the exported face of the sealed
+// state marker: the declared name of a state, as the machine and the
+// diagrams name it.
+func (ag *aggGen) stateNameFunc(jf *jen.File) {
+	name, iface := goname.StateName(ag.a.Name), goname.StateInterface(ag.a.Name)
+	initial := ag.a.Initial
+	text := wrap(fmt.Sprintf("%s returns the name of state s as declared in %s, %q for %s %s: the name %s and the diagrams use. "+
+		"It returns \"\" for a nil state. Use it to highlight the current state of an instance:",
+		name, ag.esmName(), initial.Name, article(goname.Exported(initial.Name)), goname.Exported(initial.Name), goname.Machine(ag.a.Name)))
+	example := "//\t" + goname.Machine(ag.a.Name) + "().DOT(machine.Options{Highlight: " + name + "(inst.State)})"
+	jf.Add(jen.Comment(commentText(text) + "\n//\n" + example))
+	jf.Func().Id(name).Params(jen.Id("s").Id(iface)).String().Block(
+		jen.If(jen.Id("s").Op("==").Nil()).Block(jen.Return(jen.Lit(""))),
+		jen.Return(jen.Id("s").Dot(ag.stateMarker()).Call()),
+	)
+}
+
 // versionDoc is the doc of an old event version, unless it repeats the
 // event's.
 func versionDoc(e *dsl.Event, v *dsl.EventVersion) string {
@@ -127,10 +145,16 @@ func (ag *aggGen) esmName() string { return ag.base + ".esm" }
 // aggDisplay names the aggregate in prose: "an Order".
 func aggDisplay(a *dsl.Aggregate) string {
 	n := goname.Exported(a.Name)
-	if strings.ContainsRune("AEIOU", rune(n[0])) {
-		return "an " + n
+	return article(n) + " " + n
+}
+
+// article is the indefinite article before an exported name: "an" for
+// Order, "a" for Draft.
+func article(name string) string {
+	if strings.ContainsRune("AEIOU", rune(name[0])) {
+		return "an"
 	}
-	return "a " + n
+	return "a"
 }
 
 func (ag *aggGen) stateDoc(s *dsl.State) *jen.Statement {

@@ -35,6 +35,18 @@ func (Pending) reviewState() string  { return "Pending" }
 func (Accepted) reviewState() string { return "Accepted" }
 func (Declined) reviewState() string { return "Declined" }
 
+// ReviewStateName returns the name of state s as declared in review.esm,
+// "Draft" for a Draft: the name ReviewMachine and the diagrams use. It returns
+// "" for a nil state. Use it to highlight the current state of an instance:
+//
+//	ReviewMachine().DOT(machine.Options{Highlight: ReviewStateName(inst.State)})
+func ReviewStateName(s ReviewState) string {
+	if s == nil {
+		return ""
+	}
+	return s.reviewState()
+}
+
 // ReviewCommand is a command of a Review: Send or Conclude. Only the types of
 // this package implement it.
 type ReviewCommand interface {

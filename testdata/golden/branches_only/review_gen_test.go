@@ -12,6 +12,32 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestReviewStateName checks that ReviewStateName names every state as
+// declared and as ReviewMachine does, and a nil state "".
+func TestReviewStateName(t *testing.T) {
+	states := ReviewMachine().States
+	tests := []struct {
+		s    ReviewState
+		want string
+	}{
+		{Draft{}, "Draft"},
+		{Pending{}, "Pending"},
+		{Accepted{}, "Accepted"},
+		{Declined{}, "Declined"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, ReviewMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := ReviewStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("ReviewStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := ReviewStateName(nil); got != "" {
+		t.Errorf("ReviewStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestReviewInvalidTransitions checks that Decide rejects each of the 5
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it

@@ -43,6 +43,18 @@ type Busy struct {
 func (Idle) nodeState() string { return "idle" }
 func (Busy) nodeState() string { return "busy" }
 
+// NodeStateName returns the name of state s as declared in names.esm, "idle"
+// for an Idle: the name NodeMachine and the diagrams use. It returns "" for a
+// nil state. Use it to highlight the current state of an instance:
+//
+//	NodeMachine().DOT(machine.Options{Highlight: NodeStateName(inst.State)})
+func NodeStateName(s NodeState) string {
+	if s == nil {
+		return ""
+	}
+	return s.nodeState()
+}
+
 // NodeCommand is a command of a Node: Start. Only the types of this package
 // implement it.
 type NodeCommand interface {

@@ -12,6 +12,30 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestNodeStateName checks that NodeStateName names every state as declared
+// and as NodeMachine does, and a nil state "".
+func TestNodeStateName(t *testing.T) {
+	states := NodeMachine().States
+	tests := []struct {
+		s    NodeState
+		want string
+	}{
+		{Idle{}, "idle"},
+		{Busy{}, "busy"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, NodeMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := NodeStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("NodeStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := NodeStateName(nil); got != "" {
+		t.Errorf("NodeStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestNodeInvalidTransitions checks that Decide rejects each of the 1 (state,
 // command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it

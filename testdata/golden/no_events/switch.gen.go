@@ -15,6 +15,18 @@ type Idle struct{}
 
 func (Idle) switchState() string { return "Idle" }
 
+// SwitchStateName returns the name of state s as declared in switch.esm,
+// "Idle" for an Idle: the name SwitchMachine and the diagrams use. It returns
+// "" for a nil state. Use it to highlight the current state of an instance:
+//
+//	SwitchMachine().DOT(machine.Options{Highlight: SwitchStateName(inst.State)})
+func SwitchStateName(s SwitchState) string {
+	if s == nil {
+		return ""
+	}
+	return s.switchState()
+}
+
 // SwitchCommand is a command of a Switch: Ping. Only the types of this package
 // implement it.
 type SwitchCommand interface {

@@ -10,6 +10,29 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestSwitchStateName checks that SwitchStateName names every state as
+// declared and as SwitchMachine does, and a nil state "".
+func TestSwitchStateName(t *testing.T) {
+	states := SwitchMachine().States
+	tests := []struct {
+		s    SwitchState
+		want string
+	}{
+		{Idle{}, "Idle"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, SwitchMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := SwitchStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("SwitchStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := SwitchStateName(nil); got != "" {
+		t.Errorf("SwitchStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestSwitchInvalidTransitions checks that Decide rejects each of the 0
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it

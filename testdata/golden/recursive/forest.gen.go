@@ -21,6 +21,18 @@ type Grown struct {
 func (Empty) forestState() string { return "Empty" }
 func (Grown) forestState() string { return "Grown" }
 
+// ForestStateName returns the name of state s as declared in tree.esm, "Empty"
+// for an Empty: the name ForestMachine and the diagrams use. It returns "" for
+// a nil state. Use it to highlight the current state of an instance:
+//
+//	ForestMachine().DOT(machine.Options{Highlight: ForestStateName(inst.State)})
+func ForestStateName(s ForestState) string {
+	if s == nil {
+		return ""
+	}
+	return s.forestState()
+}
+
 // ForestCommand is a command of a Forest: Grow. Only the types of this package
 // implement it.
 type ForestCommand interface {

@@ -11,6 +11,30 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestForestStateName checks that ForestStateName names every state as
+// declared and as ForestMachine does, and a nil state "".
+func TestForestStateName(t *testing.T) {
+	states := ForestMachine().States
+	tests := []struct {
+		s    ForestState
+		want string
+	}{
+		{Empty{}, "Empty"},
+		{Grown{}, "Grown"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, ForestMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := ForestStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("ForestStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := ForestStateName(nil); got != "" {
+		t.Errorf("ForestStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestForestInvalidTransitions checks that Decide rejects each of the 1
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it

@@ -19,6 +19,18 @@ type Lit struct {
 
 func (Lit) lampState() string { return "Lit" }
 
+// LampStateName returns the name of state s as declared in lamp.esm, "Lit" for
+// a Lit: the name LampMachine and the diagrams use. It returns "" for a nil
+// state. Use it to highlight the current state of an instance:
+//
+//	LampMachine().DOT(machine.Options{Highlight: LampStateName(inst.State)})
+func LampStateName(s LampState) string {
+	if s == nil {
+		return ""
+	}
+	return s.lampState()
+}
+
 // LampCommand is a command of a Lamp: Ping or Paint. Only the types of this
 // package implement it.
 type LampCommand interface {

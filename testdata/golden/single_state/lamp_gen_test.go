@@ -11,6 +11,29 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestLampStateName checks that LampStateName names every state as declared
+// and as LampMachine does, and a nil state "".
+func TestLampStateName(t *testing.T) {
+	states := LampMachine().States
+	tests := []struct {
+		s    LampState
+		want string
+	}{
+		{Lit{}, "Lit"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, LampMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := LampStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("LampStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := LampStateName(nil); got != "" {
+		t.Errorf("LampStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestLampInvalidTransitions checks that Decide rejects each of the 0 (state,
 // command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it

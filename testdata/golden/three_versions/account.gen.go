@@ -28,6 +28,18 @@ type Closed struct {
 func (Open) accountState() string   { return "Open" }
 func (Closed) accountState() string { return "Closed" }
 
+// AccountStateName returns the name of state s as declared in accounts.esm,
+// "Open" for an Open: the name AccountMachine and the diagrams use. It returns
+// "" for a nil state. Use it to highlight the current state of an instance:
+//
+//	AccountMachine().DOT(machine.Options{Highlight: AccountStateName(inst.State)})
+func AccountStateName(s AccountState) string {
+	if s == nil {
+		return ""
+	}
+	return s.accountState()
+}
+
 // AccountCommand is a command of an Account: Rename or Close. Only the types
 // of this package implement it.
 type AccountCommand interface {

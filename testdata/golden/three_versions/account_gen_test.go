@@ -12,6 +12,30 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestAccountStateName checks that AccountStateName names every state as
+// declared and as AccountMachine does, and a nil state "".
+func TestAccountStateName(t *testing.T) {
+	states := AccountMachine().States
+	tests := []struct {
+		s    AccountState
+		want string
+	}{
+		{Open{}, "Open"},
+		{Closed{}, "Closed"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, AccountMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := AccountStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("AccountStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := AccountStateName(nil); got != "" {
+		t.Errorf("AccountStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestAccountInvalidTransitions checks that Decide rejects each of the 2
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it

@@ -23,6 +23,18 @@ type Closed struct {
 func (Open) cartState() string   { return "Open" }
 func (Closed) cartState() string { return "Closed" }
 
+// CartStateName returns the name of state s as declared in shop.esm, "Open"
+// for an Open: the name CartMachine and the diagrams use. It returns "" for a
+// nil state. Use it to highlight the current state of an instance:
+//
+//	CartMachine().DOT(machine.Options{Highlight: CartStateName(inst.State)})
+func CartStateName(s CartState) string {
+	if s == nil {
+		return ""
+	}
+	return s.cartState()
+}
+
 // CartCommand is a command of a Cart: AddItem or CheckOut. Only the types of
 // this package implement it.
 type CartCommand interface {

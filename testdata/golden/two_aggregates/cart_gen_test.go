@@ -11,6 +11,30 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestCartStateName checks that CartStateName names every state as declared
+// and as CartMachine does, and a nil state "".
+func TestCartStateName(t *testing.T) {
+	states := CartMachine().States
+	tests := []struct {
+		s    CartState
+		want string
+	}{
+		{Open{}, "Open"},
+		{Closed{}, "Closed"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, CartMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := CartStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("CartStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := CartStateName(nil); got != "" {
+		t.Errorf("CartStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestCartInvalidTransitions checks that Decide rejects each of the 2 (state,
 // command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it

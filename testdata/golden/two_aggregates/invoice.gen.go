@@ -23,6 +23,19 @@ type Paid struct {
 func (Unpaid) invoiceState() string { return "Unpaid" }
 func (Paid) invoiceState() string   { return "Paid" }
 
+// InvoiceStateName returns the name of state s as declared in shop.esm,
+// "Unpaid" for an Unpaid: the name InvoiceMachine and the diagrams use. It
+// returns "" for a nil state. Use it to highlight the current state of an
+// instance:
+//
+//	InvoiceMachine().DOT(machine.Options{Highlight: InvoiceStateName(inst.State)})
+func InvoiceStateName(s InvoiceState) string {
+	if s == nil {
+		return ""
+	}
+	return s.invoiceState()
+}
+
 // InvoiceCommand is a command of an Invoice: Pay. Only the types of this
 // package implement it.
 type InvoiceCommand interface {

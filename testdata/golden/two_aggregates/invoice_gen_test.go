@@ -11,6 +11,30 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestInvoiceStateName checks that InvoiceStateName names every state as
+// declared and as InvoiceMachine does, and a nil state "".
+func TestInvoiceStateName(t *testing.T) {
+	states := InvoiceMachine().States
+	tests := []struct {
+		s    InvoiceState
+		want string
+	}{
+		{Unpaid{}, "Unpaid"},
+		{Paid{}, "Paid"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, InvoiceMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := InvoiceStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("InvoiceStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := InvoiceStateName(nil); got != "" {
+		t.Errorf("InvoiceStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestInvoiceInvalidTransitions checks that Decide rejects each of the 1
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it
