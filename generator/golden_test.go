@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,17 +16,22 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/generator/diagram"
+	"github.com/esgen/esgen/generator/diagram/svg"
+	"github.com/esgen/esgen/generator/internal/svgcheck"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected files of testdata/golden from the generator's output")
 
 // goldenRoot holds one directory per case: the .esm input, hand-written Go
-// files the generated code needs (named user*.go), and every expected
-// output file; for a bad input, the expected diagnostics in "stderr".
+// files the generated code needs (named user*.go), and every file
+// `esgen generate -formats svg,md,dot,mermaid` writes for it (Go code,
+// tests, skeleton, diagrams and pages); for a bad input, the expected
+// diagnostics in "stderr".
 const goldenRoot = "../testdata/golden"
 
 // exampleCases are golden cases whose input is a copy of an example, kept
-// equal to it (-update copies the example).
+// equal to it (TestGoldenInputsMatchExamples; -update copies the example).
 var exampleCases = map[string]string{"orders": "../examples/orders.esm", "graph": "../examples/graph.esm"}
 
 // isInput reports whether a file of a case directory is an input rather
@@ -70,8 +76,8 @@ func loadGoldenCases(t *testing.T) []*goldenCase {
 			t.Fatalf("golden case %s has no .esm input", c.name)
 		}
 		path := filepath.Join(c.dir, esm)
-		if example := exampleCases[c.name]; example != "" {
-			syncExample(t, example, path)
+		if example := exampleCases[c.name]; example != "" && *update {
+			copyExample(t, example, path)
 		}
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -88,26 +94,80 @@ func loadGoldenCases(t *testing.T) []*goldenCase {
 	return cases
 }
 
-// syncExample checks that a golden input is a copy of the example it
-// stands for, or makes it one with -update.
-func syncExample(t *testing.T, example, input string) {
+// copyExample makes a golden input a copy of the example it stands for.
+func copyExample(t *testing.T, example, input string) {
 	t.Helper()
-	want, err := os.ReadFile(example)
+	data, err := os.ReadFile(example)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(input, want, 0o644); err != nil {
+	if err := os.WriteFile(input, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGoldenInputsMatchExamples checks that the orders and graph cases
+// generate from the examples' own .esm files: their inputs must be byte
+// copies (go test ./generator -update copies them), so that the goldens
+// show what the examples generate.
+func TestGoldenInputsMatchExamples(t *testing.T) {
+	for name, example := range exampleCases {
+		want, err := os.ReadFile(example)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
+		input := filepath.Join(goldenRoot, name, filepath.Base(example))
+		got, err := os.ReadFile(input)
+		if err != nil {
+			t.Fatalf("%v (the case must hold a copy of %s)", err, example)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is not a copy of %s (go test ./generator -update copies it):\n%s",
+				input, example, diff.Diff(example, want, input, got))
+		}
 	}
-	got, err := os.ReadFile(input)
+}
+
+// goldenOutput is every file esgen generate -formats svg,md,dot,mermaid
+// writes for the model, composed as cmd/esgen composes it: the Go files,
+// then the diagrams and pages, SVG drawn by Graphviz.
+func goldenOutput(ctx context.Context, model *dsl.File) ([]File, error) {
+	files, err := Generate(ctx, model, Options{})
 	if err != nil {
-		t.Fatal(err)
+		return nil, fmt.Errorf("Generate: %w", err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is not a copy of %s (go test ./generator -update copies it)", input, example)
+	pics, err := diagram.Files(ctx, model, diagram.Options{Formats: diagram.AllFormats(), RenderSVG: svg.Render})
+	if err != nil {
+		return nil, fmt.Errorf("diagram.Files: %w", err)
+	}
+	for _, p := range pics {
+		files = append(files, File{Name: p.Name, Data: p.Data})
+	}
+	return files, nil
+}
+
+// checkSVGs checks every SVG of files structurally, beside the byte
+// comparison: well-formed, and showing each state and transition label of
+// the machine it draws.
+func checkSVGs(t *testing.T, model *dsl.File, files []File) {
+	t.Helper()
+	drawn := 0
+	for _, a := range model.Aggregates {
+		if !diagram.HasMachine(a) {
+			continue
+		}
+		i := slices.IndexFunc(files, func(f File) bool { return f.Name == diagram.BaseName(a)+".svg" })
+		if i < 0 {
+			t.Errorf("%s: no SVG generated", a.Name)
+			continue
+		}
+		drawn++
+		if err := svgcheck.Check(diagram.Machine(a), files[i].Data); err != nil {
+			t.Errorf("%s: %v", files[i].Name, err)
+		}
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(files), func(f File) bool { return !strings.HasSuffix(f.Name, ".svg") })); n != drawn {
+		t.Errorf("%d SVG files for %d machines", n, drawn)
 	}
 }
 
@@ -120,10 +180,10 @@ func diagText(ds dsl.Diagnostics) string {
 	return b.String()
 }
 
-// TestGolden generates every case and compares each file byte for byte
-// with its expected version (go test ./generator -update rewrites them),
-// then compiles all cases in one temporary module and runs their generated
-// tests.
+// TestGolden generates every case, Go and diagrams, and compares each file
+// byte for byte with its expected version (go test ./generator -update
+// rewrites them); SVG files are also checked structurally. It then compiles
+// all cases in one temporary module and runs their generated tests.
 func TestGolden(t *testing.T) {
 	cases := loadGoldenCases(t)
 	generated := map[string][]File{}
@@ -133,11 +193,12 @@ func TestGolden(t *testing.T) {
 				compareFile(t, filepath.Join(c.dir, "stderr"), c.stderr)
 				return
 			}
-			files, err := Generate(context.Background(), c.model, Options{})
+			files, err := goldenOutput(t.Context(), c.model)
 			if err != nil {
-				t.Fatalf("Generate: %v", err)
+				t.Fatal(err)
 			}
 			generated[c.name] = files
+			checkSVGs(t, c.model, files)
 			want := map[string]bool{}
 			for _, f := range files {
 				want[f.Name] = true
@@ -241,6 +302,9 @@ func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]Fil
 			t.Fatal(err)
 		}
 		for _, f := range files {
+			if !strings.HasSuffix(f.Name, ".go") {
+				continue
+			}
 			if err := os.WriteFile(filepath.Join(pkg, f.Name), f.Data, 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -1,123 +1,106 @@
 package diagram
 
 import (
+	"bytes"
 	"context"
-	"flag"
+	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/esgen/esgen/dsl"
 	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/esgen/esgen/dsl"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+// goldenRoot holds the golden cases of the whole generator, one directory
+// per case with its .esm input and every file esgen generate writes for it,
+// diagrams and pages included. The generator's golden test owns them
+// (go test ./generator -update rewrites them, SVG drawn by Graphviz); the
+// test here reads them.
+const goldenRoot = "../../testdata/golden"
 
-// fakeSVG stands in for Graphviz in the goldens: the SVG itself is tested
-// in package svg; here only the files around it matter.
+// fakeSVG stands in for Graphviz: the pages only link the SVG by name, and
+// the SVG itself is compared by the generator's golden test.
 func fakeSVG(_ context.Context, dot []byte) ([]byte, error) {
 	return []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg/>\n"), nil
 }
 
-// load returns the checked model of testdata/<name>/input.esm.
+// goldenCase is one case of goldenRoot whose input checks clean.
+type goldenCase struct {
+	name, dir string
+	model     *dsl.File
+}
+
+// goldenCases loads every case of goldenRoot whose input checks clean, as
+// the generator's golden test loads it (the .esm base name as file name).
+func goldenCases(t testing.TB) []goldenCase {
+	t.Helper()
+	inputs, err := filepath.Glob(filepath.Join(goldenRoot, "*", "*.esm"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no golden inputs under %s: %v", goldenRoot, err)
+	}
+	var cases []goldenCase
+	for _, in := range inputs {
+		src, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := dsl.Load(filepath.Base(in), src)
+		if f == nil {
+			continue // a bad input: its case holds the expected diagnostics
+		}
+		cases = append(cases, goldenCase{name: filepath.Base(filepath.Dir(in)), dir: filepath.Dir(in), model: f})
+	}
+	return cases
+}
+
+// load returns the checked model of the golden case name.
 func load(t testing.TB, name string) *dsl.File {
 	t.Helper()
-	path := filepath.Join("testdata", name, inputName)
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, ds := dsl.Load(filepath.Base(filepath.Dir(path))+".esm", src)
-	if f == nil {
-		t.Fatalf("%s:\n%v", path, ds.Err())
-	}
-	return f
-}
-
-// inputName is the .esm file of each case under testdata/.
-const inputName = "input.esm"
-
-// cases lists the case directories under testdata/.
-func cases(t testing.TB) []string {
-	t.Helper()
-	entries, err := os.ReadDir("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if e.IsDir() {
-			names = append(names, e.Name())
+	for _, c := range goldenCases(t) {
+		if c.name == name {
+			return c.model
 		}
 	}
-	if len(names) == 0 {
-		t.Fatal("no cases under testdata/")
-	}
-	return names
+	t.Fatalf("no golden case %s under %s", name, goldenRoot)
+	return nil
 }
 
-// TestGolden writes the DOT, Mermaid and Markdown of every case
-// (testdata/<case>/input.esm) and compares them byte for byte with the
-// other files of testdata/<case>/. Run with -update to rewrite the goldens
-// after an intended change, then review the diff.
+// TestGolden checks the DOT, Mermaid and Markdown files of every golden
+// case against what Files writes, byte for byte: the same check as the
+// generator's golden test, here without Graphviz or the Go output, so that
+// work on this package is checked by its own tests.
 func TestGolden(t *testing.T) {
-	for _, name := range cases(t) {
-		t.Run(name, func(t *testing.T) {
-			files, err := Files(context.Background(), load(t, name), Options{Formats: AllFormats(), RenderSVG: fakeSVG})
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			files, err := Files(context.Background(), c.model, Options{Formats: AllFormats(), RenderSVG: fakeSVG})
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := filepath.Join("testdata", name)
-			got := map[string][]byte{}
+			compared := 0
 			for _, f := range files {
-				if !strings.HasSuffix(f.Name, ".svg") {
-					got[f.Name] = f.Data
-				}
-			}
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if *update {
-				for _, e := range entries {
-					if e.Name() != inputName {
-						if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
-							t.Fatal(err)
-						}
-					}
-				}
-				for name, data := range got {
-					if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				return
-			}
-			var want []string
-			for _, e := range entries {
-				if e.Name() == inputName {
+				if strings.HasSuffix(f.Name, ".svg") {
 					continue
 				}
-				want = append(want, e.Name())
-				data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				path := filepath.Join(c.dir, f.Name)
+				want, err := os.ReadFile(path)
+				if errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s: missing (go test ./generator -update writes it)", path)
+					continue
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
-				g, ok := got[e.Name()]
-				if !ok {
-					t.Errorf("%s: not generated", e.Name())
-					continue
-				}
-				if d := diff.Diff("want/"+e.Name(), data, "got/"+e.Name(), g); d != nil {
-					t.Errorf("%s differs from the golden (go test -update rewrites it):\n%s", e.Name(), d)
+				compared++
+				if !bytes.Equal(f.Data, want) {
+					t.Errorf("%s differs from Files' output (go test ./generator -update rewrites it):\n%s",
+						path, diff.Diff(path, want, "generated", f.Data))
 				}
 			}
-			for name := range got {
-				if !slices.Contains(want, name) {
-					t.Errorf("%s: generated but has no golden", name)
-				}
+			if compared == 0 {
+				t.Error("no diagram or page generated")
 			}
 		})
 	}

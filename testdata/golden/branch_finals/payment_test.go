@@ -1,0 +1,33 @@
+package payments
+
+import (
+	"testing"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
+)
+
+// paymentUnderTest returns the definition the cases below exercise. Pass your
+// PaymentDecider (and your Upcaster) to NewPaymentDefinition.
+func paymentUnderTest() es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
+	return NewPaymentDefinition(nil, nil)
+}
+
+// Settle in Pending moves the Payment to Paid, recording PaymentSettled.
+func TestPaymentSettleToPaidFromPending(t *testing.T) {
+	t.Fatal("not written yet: fill in this case and delete this line")
+	estest.For(t, paymentUnderTest()).
+		Given().
+		When(Settle{}).
+		Then(PaymentSettled{})
+}
+
+// Settle in Pending moves the Payment to Failed, recording PaymentFailed and
+// RefundScheduled.
+func TestPaymentSettleToFailedFromPending(t *testing.T) {
+	t.Fatal("not written yet: fill in this case and delete this line")
+	estest.For(t, paymentUnderTest()).
+		Given().
+		When(Settle{}).
+		Then(PaymentFailed{}, RefundScheduled{})
+}
