@@ -40,6 +40,19 @@ func (Nonexistent) graphState() string { return "Nonexistent" }
 func (Active) graphState() string      { return "Active" }
 func (Archived) graphState() string    { return "Archived" }
 
+// GraphStateName returns the name of state s as declared in graph.esm,
+// "Nonexistent" for a Nonexistent: the name GraphMachine and the diagrams use.
+// It returns "" for a nil state. Use it to highlight the current state of an
+// instance:
+//
+//	GraphMachine().DOT(machine.Options{Highlight: GraphStateName(inst.State)})
+func GraphStateName(s GraphState) string {
+	if s == nil {
+		return ""
+	}
+	return s.graphState()
+}
+
 // GraphCommand is a command of a Graph: CreateGraph, AddNode, ConnectEdge,
 // MapConceptualPoint or ArchiveGraph. Only the types of this package implement
 // it.

@@ -12,6 +12,31 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestGraphStateName checks that GraphStateName names every state as declared
+// and as GraphMachine does, and a nil state "".
+func TestGraphStateName(t *testing.T) {
+	states := GraphMachine().States
+	tests := []struct {
+		s    GraphState
+		want string
+	}{
+		{Nonexistent{}, "Nonexistent"},
+		{Active{}, "Active"},
+		{Archived{}, "Archived"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, GraphMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := GraphStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("GraphStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := GraphStateName(nil); got != "" {
+		t.Errorf("GraphStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestGraphInvalidTransitions checks that Decide rejects each of the 10
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it

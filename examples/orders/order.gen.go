@@ -52,6 +52,18 @@ func (Validated) orderState() string { return "Validated" }
 func (Fulfilled) orderState() string { return "Fulfilled" }
 func (Cancelled) orderState() string { return "Cancelled" }
 
+// OrderStateName returns the name of state s as declared in orders.esm,
+// "Draft" for a Draft: the name OrderMachine and the diagrams use. It returns
+// "" for a nil state. Use it to highlight the current state of an instance:
+//
+//	OrderMachine().DOT(machine.Options{Highlight: OrderStateName(inst.State)})
+func OrderStateName(s OrderState) string {
+	if s == nil {
+		return ""
+	}
+	return s.orderState()
+}
+
 // OrderCommand is a command of an Order: Submit, ValidatePayment, Fulfill or
 // Cancel. Only the types of this package implement it.
 type OrderCommand interface {

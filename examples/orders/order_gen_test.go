@@ -12,6 +12,33 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
+// TestOrderStateName checks that OrderStateName names every state as declared
+// and as OrderMachine does, and a nil state "".
+func TestOrderStateName(t *testing.T) {
+	states := OrderMachine().States
+	tests := []struct {
+		s    OrderState
+		want string
+	}{
+		{Draft{}, "Draft"},
+		{Submitted{}, "Submitted"},
+		{Validated{}, "Validated"},
+		{Fulfilled{}, "Fulfilled"},
+		{Cancelled{}, "Cancelled"},
+	}
+	if len(tests) != len(states) {
+		t.Fatalf("%d states tested, OrderMachine has %d", len(tests), len(states))
+	}
+	for i, tt := range tests {
+		if got := OrderStateName(tt.s); got != tt.want || got != states[i].Name {
+			t.Errorf("OrderStateName(%T) = %q, want %q (the machine's state %q)", tt.s, got, tt.want, states[i].Name)
+		}
+	}
+	if got := OrderStateName(nil); got != "" {
+		t.Errorf("OrderStateName(nil) = %q, want \"\"", got)
+	}
+}
+
 // TestOrderInvalidTransitions checks that Decide rejects each of the 14
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it
