@@ -1,3 +1,3 @@
 package graph
 
-//go:generate go run github.com/esgen/esgen/cmd/esgen generate -out . ../graph.esm
+//go:generate go tool esgen generate -out . ../graph.esm

@@ -1,3 +1,3 @@
 package orders
 
-//go:generate go run github.com/esgen/esgen/cmd/esgen generate -out . ../orders.esm
+//go:generate go tool esgen generate -out . ../orders.esm
