@@ -32,7 +32,7 @@ func (Evolver) ActiveOnNodeAdded(s Active, e NodeAdded) Active {
 
 // ActiveOnEdgeConnected adds the edge after the others.
 func (Evolver) ActiveOnEdgeConnected(s Active, e EdgeConnected) Active {
-	s.Edges = append(slices.Clip(s.Edges), Edge{From: e.From, To: e.To, Relation: e.Relation})
+	s.Edges = append(slices.Clip(s.Edges), Edge(e))
 	return s
 }
 

@@ -175,7 +175,7 @@ func (d *demo) rejectInvalid(ctx context.Context) error {
 	_, err := d.repo.Handle(ctx, d.id(2), orders.Fulfill{Tracking: "1Z0000"})
 	var ite *es.InvalidTransitionError
 	if !errors.As(err, &ite) || !errors.Is(err, es.ErrInvalidTransition) {
-		return fmt.Errorf("Fulfill of a cancelled order: got %v, want an invalid transition", err)
+		return fmt.Errorf("fulfilling a cancelled order: got %v, want an invalid transition", err)
 	}
 	d.p.printf("   %s %s: %v\n", d.id(2), command(orders.Fulfill{Tracking: "1Z0000"}), err)
 	d.p.printf("      errors.Is(err, es.ErrInvalidTransition) = true; the error names state %s and command %s\n", ite.State, ite.Command)
@@ -183,7 +183,7 @@ func (d *demo) rejectInvalid(ctx context.Context) error {
 	bad := orders.Submit{Items: []orders.LineItem{{SKU: "mug-blue", Qty: 0, PriceCents: 1200}}}
 	_, err = d.repo.Handle(ctx, d.id(4), bad)
 	if !errors.Is(err, orders.ErrNonPositiveQuantity) {
-		return fmt.Errorf("Submit of a zero quantity: got %v, want ErrNonPositiveQuantity", err)
+		return fmt.Errorf("submitting a zero quantity: got %v, want ErrNonPositiveQuantity", err)
 	}
 	d.p.printf("   %s %s: %v\n", d.id(4), command(bad), err)
 	d.p.printf("      errors.Is(err, orders.ErrNonPositiveQuantity) = true\n")
