@@ -190,7 +190,7 @@ func (d *demo) rejectInvalid(ctx context.Context) error {
 	if _, err := d.repo.Load(ctx, d.id(4)); !errors.Is(err, es.ErrNotFound) {
 		return fmt.Errorf("%s after a rejected command: got %v, want no events", d.id(4), err)
 	}
-	d.p.printf("   %s has no events: both commands were rejected before anything was appended\n", d.id(4))
+	d.p.printf("   %s has no events: a rejected command appends nothing\n", d.id(4))
 	return nil
 }
 
