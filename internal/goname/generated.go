@@ -16,14 +16,15 @@ import "strconv"
 func AggregateIdents(agg string, eventual bool) []string {
 	a := Exported(agg)
 	if eventual {
-		return []string{a + "Event", a + "EventCodec", a + "Upcaster", a + "Log", "New" + a + "Log", "New" + a + "EventCodec"}
+		return []string{a + "Event", a + "EventCodec", a + "Upcaster", a + "Log", "New" + a + "Log", "New" + a + "EventCodec",
+			a + "Stream", a + "SubjectPrefix"}
 	}
 	return []string{
 		a + "State", a + "StateName", a + "Command", a + "Event",
 		a + "Decider", a + "Evolver", a + "Upcaster",
 		a + "EventCodec", a + "StateCodec", "New" + a + "EventCodec",
 		a + "Repository", "New" + a + "Repository", "New" + a + "Definition",
-		a + "Machine",
+		a + "Machine", a + "Stream", a + "SubjectPrefix",
 	}
 }
 
@@ -33,6 +34,14 @@ func StateInterface(agg string) string { return Exported(agg) + "State" }
 // StateName is the function returning the declared name of one of agg's
 // states ("OrderStateName"), e.g. to highlight it in a drawing of the machine.
 func StateName(agg string) string { return Exported(agg) + "StateName" }
+
+// Stream is the constant holding the JetStream stream name an aggregate
+// declares with `stream "NAME"` ("GraphStream").
+func Stream(agg string) string { return Exported(agg) + "Stream" }
+
+// SubjectPrefix is the constant holding the subject prefix an aggregate
+// declares with `subject "prefix"` ("GraphSubjectPrefix").
+func SubjectPrefix(agg string) string { return Exported(agg) + "SubjectPrefix" }
 
 // CommandInterface is the sealed interface of agg's commands ("OrderCommand").
 func CommandInterface(agg string) string { return Exported(agg) + "Command" }
