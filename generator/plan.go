@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
@@ -25,6 +26,12 @@ type aggPlan struct {
 
 	needEvolver  bool
 	needUpcaster bool
+
+	// stateIndex is the position of each state in a.States.
+	stateIndex map[*dsl.State]int
+	// accepts lists, for each state, the decisions accepting a command in
+	// it, in decision order.
+	accepts map[*dsl.State][]*decision
 }
 
 // decision is the business decision of one command: every branch of every
@@ -118,7 +125,10 @@ type upcastField struct {
 }
 
 func planAggregate(a *dsl.Aggregate) (*aggPlan, error) {
-	p := &aggPlan{a: a, name: goname.Exported(a.Name)}
+	p := &aggPlan{a: a, name: goname.Exported(a.Name), stateIndex: make(map[*dsl.State]int, len(a.States))}
+	for i, s := range a.States {
+		p.stateIndex[s] = i
+	}
 	if !a.Eventual {
 		p.planDecisions()
 		if err := p.planEvolutions(); err != nil {
@@ -131,50 +141,54 @@ func planAggregate(a *dsl.Aggregate) (*aggPlan, error) {
 
 func (p *aggPlan) planDecisions() {
 	byCmd := map[*dsl.Command]*decision{}
+	// branchKey identifies the branches of one decision that merge: the
+	// same target and events.
+	type branchKey struct {
+		to     *dsl.State
+		events string
+	}
+	merged := map[*decision]map[branchKey]*branch{}
 	for _, t := range p.a.Transitions {
 		d := byCmd[t.Command]
 		if d == nil {
 			d = &decision{cmd: t.Command, method: goname.Exported(t.Command.Name)}
 			byCmd[t.Command] = d
+			merged[d] = map[branchKey]*branch{}
 			p.decisions = append(p.decisions, d)
 		}
 		if t.Doc != "" {
 			d.doc = joinDoc(d.doc, t.Doc)
 		}
-	next:
 		for _, br := range t.Branches {
-			for _, have := range d.branches {
-				if have.to == br.To && slices.Equal(have.emits, br.Emits) {
-					for _, s := range br.From {
-						if !slices.Contains(have.from, s) {
-							have.from = append(have.from, s)
-						}
-					}
-					continue next
-				}
+			k := branchKey{to: br.To, events: eventKey(br.Emits)}
+			if have := merged[d][k]; have != nil {
+				have.from = append(have.from, br.From...)
+				continue
 			}
-			d.branches = append(d.branches, &branch{from: slices.Clone(br.From), to: br.To, emits: br.Emits})
+			b := &branch{from: slices.Clone(br.From), to: br.To, emits: br.Emits}
+			merged[d][k] = b
+			d.branches = append(d.branches, b)
 		}
 	}
+	p.accepts = map[*dsl.State][]*decision{}
 	for _, d := range p.decisions {
-		for _, s := range p.a.States {
-			for _, b := range d.branches {
-				if slices.Contains(b.from, s) {
-					d.sources = append(d.sources, s)
-					break
-				}
-			}
+		for _, b := range d.branches {
+			b.from = p.stateOrder(b.from)
+			d.sources = append(d.sources, b.from...)
+		}
+		d.sources = p.stateOrder(d.sources)
+		for _, s := range d.sources {
+			p.accepts[s] = append(p.accepts[s], d)
 		}
 		sharedTarget := false
-		for i, b := range d.branches {
-			b.from = p.stateOrder(b.from)
+		targets := map[*dsl.State]bool{}
+		for _, b := range d.branches {
 			b.guarded = len(d.branches) > 1 && len(b.from) < len(d.sources)
 			b.fields = eventFields(b.emits)
-			for _, o := range d.branches[:i] {
-				if o.to == b.to {
-					sharedTarget = true
-				}
+			if targets[b.to] {
+				sharedTarget = true
 			}
+			targets[b.to] = true
 		}
 		if len(d.branches) > 1 {
 			for _, b := range d.branches {
@@ -192,15 +206,21 @@ func (p *aggPlan) planDecisions() {
 	}
 }
 
-// stateOrder sorts states in declaration order.
-func (p *aggPlan) stateOrder(states []*dsl.State) []*dsl.State {
-	var out []*dsl.State
-	for _, s := range p.a.States {
-		if slices.Contains(states, s) {
-			out = append(out, s)
-		}
+// eventKey identifies a sequence of events by their names, which are
+// unique in an aggregate.
+func eventKey(events []*dsl.Event) string {
+	var b strings.Builder
+	for _, e := range events {
+		b.WriteString(e.Name)
+		b.WriteByte(0)
 	}
-	return out
+	return b.String()
+}
+
+// stateOrder sorts states in declaration order, each once.
+func (p *aggPlan) stateOrder(states []*dsl.State) []*dsl.State {
+	slices.SortFunc(states, func(a, b *dsl.State) int { return p.stateIndex[a] - p.stateIndex[b] })
+	return slices.Compact(states)
 }
 
 // eventFields names the fields holding a branch's events: the event's

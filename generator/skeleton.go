@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dave/jennifer/jen"
 
@@ -75,25 +76,28 @@ func hooksNote(p *aggPlan) string {
 }
 
 // pathsFromInitial returns, for every state reachable from the initial
-// one, the events of a shortest history leading there.
+// one, the events of a shortest history leading there: a breadth-first
+// search that follows, from each state, its branches in declaration order.
 func (ag *aggGen) pathsFromInitial() map[*dsl.State][]*dsl.Event {
+	out := map[*dsl.State][]*dsl.Branch{}
+	for _, t := range ag.a.Transitions {
+		for _, b := range t.Branches {
+			for i, from := range b.From {
+				if !slices.Contains(b.From[:i], from) {
+					out[from] = append(out[from], b)
+				}
+			}
+		}
+	}
 	paths := map[*dsl.State][]*dsl.Event{ag.a.Initial: nil}
 	queue := []*dsl.State{ag.a.Initial}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		for _, t := range ag.a.Transitions {
-			for _, b := range t.Branches {
-				if _, seen := paths[b.To]; seen {
-					continue
-				}
-				for _, from := range b.From {
-					if from == s {
-						paths[b.To] = append(append([]*dsl.Event(nil), paths[s]...), b.Emits...)
-						queue = append(queue, b.To)
-						break
-					}
-				}
+		for _, b := range out[s] {
+			if _, seen := paths[b.To]; !seen {
+				paths[b.To] = append(slices.Clip(paths[s]), b.Emits...)
+				queue = append(queue, b.To)
 			}
 		}
 	}

@@ -169,12 +169,8 @@ func (ag *aggGen) stateDoc(s *dsl.State) *jen.Statement {
 		kind = "a final state"
 	}
 	var accepted []string
-	for _, d := range ag.p.decisions {
-		for _, src := range d.sources {
-			if src == s {
-				accepted = append(accepted, goname.Exported(d.cmd.Name))
-			}
-		}
+	for _, d := range ag.p.accepts[s] {
+		accepted = append(accepted, goname.Exported(d.cmd.Name))
 	}
 	lead := fmt.Sprintf("%s is %s of %s.", ident, kind, ag.p.name)
 	if s.Initial {
