@@ -15,7 +15,7 @@ import (
 // codecFile emits <aggregate>_codec.gen.go: the Upcaster hooks, the event
 // codec with its upcast chains, the state codec, and the JSON methods of
 // the aggregate's states and events.
-func (ag *aggGen) codecFile() (File, error) {
+func (ag *aggGen) codecFile() (unformatted, error) {
 	jf := ag.newFile(true)
 	if ag.p.needUpcaster {
 		ag.upcasterInterface(jf)

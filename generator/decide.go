@@ -13,7 +13,7 @@ import (
 // decideFile emits <aggregate>_decide.gen.go: the decider interface and
 // its result types, the Evolver hooks, the exhaustive Decide and Evolve
 // functions, the es.Definition and the machine as data.
-func (ag *aggGen) decideFile() (File, error) {
+func (ag *aggGen) decideFile() (unformatted, error) {
 	jf := ag.newFile(true)
 	for _, d := range ag.p.decisions {
 		ag.sourcesType(jf, d)

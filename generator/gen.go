@@ -105,14 +105,15 @@ func (g *gen) newFile(generated bool) *jen.File {
 	return jf
 }
 
-// render formats a file and puts the standard library imports in a group
-// of their own, as goimports does.
-func render(name string, jf *jen.File) (File, error) {
+// render writes a file as jennifer does, unformatted: formatFiles
+// formats every file of a Generate call at once.
+func render(name string, jf *jen.File) (unformatted, error) {
+	jf.NoFormat = true
 	var buf bytes.Buffer
 	if err := jf.Render(&buf); err != nil {
-		return File{}, fmt.Errorf("render %s: %w", name, err)
+		return unformatted{}, fmt.Errorf("render %s: %w", name, err)
 	}
-	return File{Name: name, Data: spaceDecls(groupImports(buf.Bytes()))}, nil
+	return unformatted{name: name, src: buf.Bytes()}, nil
 }
 
 // spaceDecls puts a blank line after every top-level declaration that

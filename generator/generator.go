@@ -23,10 +23,8 @@ import (
 	"errors"
 	"fmt"
 	"go/token"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
@@ -70,19 +68,15 @@ func Generate(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 	if !token.IsIdentifier(pkg) || pkg == "_" {
 		return nil, fmt.Errorf("%w: %q is not a Go package name", ErrInvalidInput, pkg)
 	}
-	g := newGen(f, pkg)
-	var steps []func() (File, error)
-	if f.Doc != "" || len(f.Types) > 0 {
-		steps = append(steps, g.typesFile)
+	steps, err := fileSteps(f, pkg, opt)
+	if err != nil {
+		return nil, err
 	}
-	for _, a := range f.Aggregates {
-		p, err := planAggregate(a)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
-		}
-		steps = append(steps, (&aggGen{gen: g, p: p, a: a}).steps(opt)...)
+	files, err := runPipeline(ctx, steps)
+	var inv *invalidError
+	if errors.As(err, &inv) {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
-	files, err := runSteps(ctx, steps)
 	if err != nil {
 		return nil, err
 	}
@@ -95,10 +89,27 @@ func Generate(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 	return files, nil
 }
 
+// fileSteps returns the functions generating the files of f, unformatted.
+func fileSteps(f *dsl.File, pkg string, opt Options) ([]func() (unformatted, error), error) {
+	g := newGen(f, pkg)
+	var steps []func() (unformatted, error)
+	if f.Doc != "" || len(f.Types) > 0 {
+		steps = append(steps, g.typesFile)
+	}
+	for _, a := range f.Aggregates {
+		p, err := planAggregate(a)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		}
+		steps = append(steps, (&aggGen{gen: g, p: p, a: a}).steps(opt)...)
+	}
+	return steps, nil
+}
+
 // steps are the functions generating the files of one aggregate, the
 // largest first so that parallel runs end together.
-func (ag *aggGen) steps(opt Options) []func() (File, error) {
-	var steps []func() (File, error)
+func (ag *aggGen) steps(opt Options) []func() (unformatted, error) {
+	var steps []func() (unformatted, error)
 	if !ag.a.Eventual {
 		steps = append(steps, ag.decideFile)
 	}
@@ -117,40 +128,6 @@ func (ag *aggGen) steps(opt Options) []func() (File, error) {
 	return steps
 }
 
-// runSteps runs the file generators on every core: each builds and formats
-// its own file from the read-only model, so the output does not depend on
-// the order they run in. The first error wins; ctx stops the rest.
-func runSteps(ctx context.Context, steps []func() (File, error)) ([]File, error) {
-	files := make([]File, len(steps))
-	errs := make([]error, len(steps))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(steps)) {
-		wg.Go(func() {
-			for i := range next {
-				if errs[i] = ctx.Err(); errs[i] == nil {
-					files[i], errs[i] = steps[i]()
-				}
-			}
-		})
-	}
-	for i := range steps {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		var inv *invalidError
-		switch {
-		case errors.As(err, &inv):
-			return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
-		case err != nil:
-			return nil, err
-		}
-	}
-	return files, nil
-}
-
 // invalidError is a model the generator cannot generate code for;
 // Generate wraps it with ErrInvalidInput.
 type invalidError struct{ msg string }
@@ -159,7 +136,7 @@ func (e *invalidError) Error() string { return e.msg }
 
 // typesFile emits <name>_types.gen.go: the package doc comment of the .esm
 // file and its value types with their JSON methods.
-func (g *gen) typesFile() (File, error) {
+func (g *gen) typesFile() (unformatted, error) {
 	jf := g.newFile(true)
 	if g.f.Doc != "" {
 		text := g.f.Doc

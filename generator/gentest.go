@@ -17,7 +17,7 @@ import (
 // upcasts to the expected newest value (hooks through a recording fake),
 // every event and state round-trips through its codec with the bytes
 // encoding/json writes, and unknown or corrupt payloads fail typed.
-func (ag *aggGen) genTestFile() (File, error) {
+func (ag *aggGen) genTestFile() (unformatted, error) {
 	jf := ag.newFile(true)
 	if !ag.a.Eventual {
 		ag.testStateName(jf)

@@ -46,10 +46,10 @@ func (g *gen) aggregateID(a *dsl.Aggregate) (idType, error) {
 
 // repositoryFile emits <aggregate>_repository.gen.go: the typed repository
 // on es.Repository.
-func (ag *aggGen) repositoryFile() (File, error) {
+func (ag *aggGen) repositoryFile() (unformatted, error) {
 	id, err := ag.aggregateID(ag.a)
 	if err != nil {
-		return File{}, err
+		return unformatted{}, err
 	}
 	jf := ag.newFile(true)
 	name, ctor := goname.Repository(ag.a.Name), goname.NewRepository(ag.a.Name)
@@ -122,10 +122,10 @@ func (ag *aggGen) repositoryFile() (File, error) {
 
 // logFile emits <aggregate>_log.gen.go for an eventual aggregate: the
 // append-only repository on es.Log.
-func (ag *aggGen) logFile() (File, error) {
+func (ag *aggGen) logFile() (unformatted, error) {
 	id, err := ag.aggregateID(ag.a)
 	if err != nil {
-		return File{}, err
+		return unformatted{}, err
 	}
 	jf := ag.newFile(true)
 	name, ctor := goname.Log(ag.a.Name), goname.NewLog(ag.a.Name)

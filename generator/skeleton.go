@@ -13,7 +13,7 @@ import (
 // skeletonFile emits <aggregate>_test.go, the user's file, written only
 // when absent: one given-when-then case per (branch, source state) of every
 // transition, each failing with "not written yet" until filled in.
-func (ag *aggGen) skeletonFile() (File, error) {
+func (ag *aggGen) skeletonFile() (unformatted, error) {
 	jf := ag.newFile(false)
 	a := ag.a
 	under := unexported(a.Name, "under", "test")
@@ -59,7 +59,7 @@ func (ag *aggGen) skeletonFile() (File, error) {
 		}
 	}
 	f, err := render(ag.fileBase()+"_test.go", jf)
-	f.Once = true
+	f.once = true
 	return f, err
 }
 

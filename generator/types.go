@@ -38,7 +38,7 @@ func stateNames(states []*dsl.State) []string {
 
 // typesFile emits <aggregate>.gen.go: the sealed states, commands and
 // events of the aggregate.
-func (ag *aggGen) typesFile() (File, error) {
+func (ag *aggGen) typesFile() (unformatted, error) {
 	jf := ag.newFile(true)
 	a, name := ag.a, ag.p.name
 	if !a.Eventual {

@@ -82,12 +82,16 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 			Traceparent:      o.traceparent,
 			Events:           raw,
 		})
-		if errors.Is(err, ErrConflict) && attempt < l.opts.maxRetries {
+		if errors.Is(err, ErrConflict) {
+			// The cached position is stale, whether this call retries or
+			// gives up.
 			l.cache.remove(id)
-			l.opts.logger.LogAttrs(ctx, slog.LevelInfo, "concurrency conflict, retrying",
-				slog.String("aggregate", ref.Type), slog.String("id", id),
-				slog.Int("attempt", attempt+1), slog.String("command_id", o.commandID))
-			continue
+			if attempt < l.opts.maxRetries {
+				l.opts.logger.LogAttrs(ctx, slog.LevelInfo, "concurrency conflict, retrying",
+					slog.String("aggregate", ref.Type), slog.String("id", id),
+					slog.Int("attempt", attempt+1), slog.String("command_id", o.commandID))
+				continue
+			}
 		}
 		if err != nil {
 			return nil, err

@@ -130,4 +130,8 @@ func TestLog(t *testing.T) {
 	if _, err := c.Append(t.Context(), "host-2", []metric{{"z", 3}}); !errors.Is(err, es.ErrConflict) {
 		t.Errorf("append with a stale position and no retries = %v, want es.ErrConflict", err)
 	}
+	// The conflict dropped the stale position: the next append rereads it.
+	if recs, err := c.Append(t.Context(), "host-2", []metric{{"z", 3}}); err != nil || recs[0].Version != 3 {
+		t.Errorf("append after a conflict = %+v, %v; want version 3", recs, err)
+	}
 }

@@ -102,6 +102,8 @@ func WithCacheSize(n int) RepositoryOption { return func(o *repositoryOptions) {
 
 // WithMaxRetries sets how many times Handle reloads and decides again after
 // a concurrency conflict before returning ErrConflict. The default is 3.
+// With 0, the first conflict is returned; either way the aggregate's cached
+// state is dropped, and the next command on it reloads.
 func WithMaxRetries(n int) RepositoryOption { return func(o *repositoryOptions) { o.maxRetries = n } }
 
 // WithClock sets the clock that stamps events (time.Now by default). The

@@ -78,10 +78,11 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 // Handle decides cmd on the current state of aggregate id, evolves the
 // state with the resulting events, appends them atomically and returns the
 // new state. On a concurrency conflict it reloads and decides again, up to
-// the retry limit; errors from the decision (including
-// ErrInvalidTransition) are returned as they are, and an event that Evolve
-// rejects is an error matching ErrInvalidEvolution; in both cases nothing
-// is stored. A command the store already holds (same command id, see
+// the retry limit; a conflict it returns (no retries left) drops the
+// aggregate's cached state, so that the next command reloads it. Errors
+// from the decision (including ErrInvalidTransition) are returned as they
+// are, and an event that Evolve rejects is an error matching
+// ErrInvalidEvolution; in both cases nothing is stored. A command the store already holds (same command id, see
 // WithCommandID) is not stored again: the Result has Duplicate set.
 func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts ...HandleOption) (Result[S, E], error) {
 	var res Result[S, E]
@@ -142,12 +143,16 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			}
 		}
 		ar, err := r.store.Append(ctx, req)
-		if errors.Is(err, ErrConflict) && attempt < r.opts.maxRetries {
+		if errors.Is(err, ErrConflict) {
+			// The cached state is stale: drop it, whether this call
+			// retries or gives up, so that the next command reloads.
 			r.cache.remove(id)
-			r.opts.logger.LogAttrs(ctx, slog.LevelInfo, "concurrency conflict, retrying",
-				slog.String("aggregate", ref.Type), slog.String("id", id),
-				slog.Int("attempt", attempt+1), slog.String("command_id", o.commandID))
-			continue
+			if attempt < r.opts.maxRetries {
+				r.opts.logger.LogAttrs(ctx, slog.LevelInfo, "concurrency conflict, retrying",
+					slog.String("aggregate", ref.Type), slog.String("id", id),
+					slog.Int("attempt", attempt+1), slog.String("command_id", o.commandID))
+				continue
+			}
 		}
 		if err != nil {
 			return res, err

@@ -198,6 +198,71 @@ func TestHandleRetriesConflicts(t *testing.T) {
 	}
 }
 
+// racingStore lets another writer move the aggregate right before each of
+// the next races appends, so that every one of them conflicts for real.
+type racingStore struct {
+	es.Store
+	races int
+	race  func()
+}
+
+func (s *racingStore) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
+	if s.races > 0 {
+		s.races--
+		s.race()
+	}
+	return s.Store.Append(ctx, req)
+}
+
+// TestConflictDropsCache: when Handle returns ErrConflict, with no retries
+// or after the last one, the stale state leaves the cache, so the next
+// command decides on the stored state at its first attempt.
+func TestConflictDropsCache(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		maxRetries int
+	}{
+		{"no retries", 0},
+		{"after the last retry", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memstore.New()
+			other := es.NewRepository(mem, doorDefinition(0), es.WithCacheSize(0))
+			toggles := 0
+			racer := &racingStore{Store: mem, race: func() {
+				cmd := doorCmd(closeDoor{})
+				if toggles%2 == 1 {
+					cmd = openDoor{}
+				}
+				toggles++
+				handle(t, other, "d", cmd)
+			}}
+			spy := &spyStore{Store: racer}
+			log, buf := logs()
+			r := es.NewRepository(spy, doorDefinition(0), es.WithMaxRetries(tc.maxRetries), es.WithLogger(log))
+			handle(t, r, "d", openDoor{})
+
+			racer.races = tc.maxRetries + 1
+			if _, err := r.Handle(t.Context(), "d", lockDoor{Code: 1}); !errors.Is(err, es.ErrConflict) {
+				t.Fatalf("Handle against a writer that always gets there first = %v, want es.ErrConflict", err)
+			}
+			_, before := spy.counts()
+			buf.Reset()
+			res := handle(t, r, "d", lockDoor{Code: 1})
+			if _, after := spy.counts(); after != before+1 || buf.Len() != 0 {
+				t.Errorf("the command after the conflict took %d appends, logged %q; want 1 append, no retry", after-before, buf)
+			}
+			stored, err := other.Load(t.Context(), "d")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.State.Locked || res.Version != stored.Version || res.State != stored.State {
+				t.Errorf("after the conflict: %+v at version %d, store has %+v at %d", res.State, res.Version, stored.State, stored.Version)
+			}
+		})
+	}
+}
+
 // TestCache: the cached state is used without reading the store; a
 // conflict, Forget or eviction makes the next command read it again.
 func TestCache(t *testing.T) {
