@@ -28,7 +28,7 @@ type unformatted struct {
 // the fixed cost of a format.Source call outweighs the parallelism.
 const minChunk = 32 << 10
 
-// chunk is a part of a generated file: src[start:end] of files[file].
+// chunk is the index-th part, src[start:end], of the file-th generated file.
 type chunk struct {
 	file, index int
 	start, end  int

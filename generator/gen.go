@@ -105,8 +105,8 @@ func (g *gen) newFile(generated bool) *jen.File {
 	return jf
 }
 
-// render writes a file as jennifer does, unformatted: formatFiles
-// formats every file of a Generate call at once.
+// render writes a file as jennifer does, unformatted: runPipeline
+// formats the files of a Generate call in chunks, on every core.
 func render(name string, jf *jen.File) (unformatted, error) {
 	jf.NoFormat = true
 	var buf bytes.Buffer

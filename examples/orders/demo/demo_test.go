@@ -55,7 +55,7 @@ func TestDemoEmbedded(t *testing.T) {
 		// the conflict and the retry
 		`writer B Cancel "customer called", decided on version 1: Order "order-4": concurrency conflict`,
 		`errors.Is\(err, es.ErrConflict\) = true`,
-		`writer B reloads \(v2, Validated \(payment pay-8812\)\) and retries the same command id: -> v3 seq 10 Cancelled \(customer called\)`,
+		`writer B retries the same command id; Handle reloads and decides on v2: -> v3 seq 10 Cancelled \(customer called\)`,
 		// the upcast
 		`stored:  OrderSubmitted schema 1 \{"items":\[\{"sku":"tea-sencha","qty":3,"price_cents":650\}\],"submitted_at":"2024-11-05T16:20:00Z"\}`,
 		`decoded: OrderSubmitted\{Items: 3×tea-sencha, SubmittedAt: 2024-11-05T16:20:00Z, Channel: "web"\}`,
