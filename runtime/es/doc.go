@@ -9,7 +9,8 @@
 // The flow of one command through a Repository:
 //
 //	load state (cache, else snapshot + newer events)
-//	-> Decide(state, command) -> events      (user decision, generated switch)
+//	-> Decide(state, command) -> events      (user decision, generated switch;
+//	                                          RefFromContext names the aggregate)
 //	-> Evolve(state, event) for each event   (generated, pure; nothing is
 //	                                          stored if an event does not apply)
 //	-> Store.Append(all events, expected sequence)  (one atomic append)

@@ -17,7 +17,9 @@ type Definition[S, C, E any] struct {
 	// Initial returns the state of an aggregate with no events.
 	Initial func() S
 	// Decide returns the events a command produces in a state (the Mealy
-	// output), or an error. It may return no events.
+	// output), or an error. It may return no events. Called by
+	// Repository.Handle, ctx names the aggregate decided for: see
+	// RefFromContext.
 	Decide func(ctx context.Context, state S, cmd C) ([]E, error)
 	// Evolve applies one event to a state. It must be pure: no clock, no
 	// randomness, no I/O, and it must not modify its input state.
@@ -77,7 +79,8 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 
 // Handle decides cmd on the current state of aggregate id, evolves the
 // state with the resulting events, appends them atomically and returns the
-// new state. On a concurrency conflict it reloads and decides again, up to
+// new state. The decision's context carries the aggregate's Ref (see
+// RefFromContext). On a concurrency conflict it reloads and decides again, up to
 // the retry limit; a conflict it returns (no retries left) drops the
 // aggregate's cached state, so that the next command reloads it. Errors
 // from the decision (including ErrInvalidTransition) are returned as they
@@ -91,6 +94,8 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	}
 	o := resolveHandleOptions(r.ids, opts)
 	ref := Ref{Type: r.def.Type, ID: id}
+	// The decision learns which aggregate it decides for from its context.
+	decideCtx := ContextWithRef(ctx, ref)
 	for attempt := 0; ; attempt++ {
 		// The cached state is trusted without a read: if another writer got
 		// there first, the append's concurrency check fails and we reload.
@@ -98,7 +103,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		if err != nil {
 			return res, err
 		}
-		events, err := r.def.Decide(ctx, inst.State, cmd)
+		events, err := r.def.Decide(decideCtx, inst.State, cmd)
 		if err != nil {
 			return res, err
 		}
