@@ -93,7 +93,7 @@ func Generate(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 func fileSteps(f *dsl.File, pkg string, opt Options) ([]func() (unformatted, error), error) {
 	g := newGen(f, pkg)
 	var steps []func() (unformatted, error)
-	if f.Doc != "" || len(f.Types) > 0 {
+	if f.Doc != "" || len(f.Types) > 0 || len(g.uses.writers) > 0 || len(g.uses.readers) > 0 {
 		steps = append(steps, g.typesFile)
 	}
 	for _, a := range f.Aggregates {
@@ -135,7 +135,8 @@ type invalidError struct{ msg string }
 func (e *invalidError) Error() string { return e.msg }
 
 // typesFile emits <name>_types.gen.go: the package doc comment of the .esm
-// file and its value types with their JSON methods.
+// file, its value types with their JSON methods, and the JSON helpers of
+// composite field types that every codec of the package calls.
 func (g *gen) typesFile() (unformatted, error) {
 	jf := g.newFile(true)
 	if g.f.Doc != "" {
@@ -158,6 +159,12 @@ func (g *gen) typesFile() (unformatted, error) {
 		if g.uses.read[v] {
 			jf.Add(g.readMethod(ident, v.Fields))
 		}
+	}
+	for _, t := range g.uses.writers {
+		jf.Add(g.writeHelperFunc(t))
+	}
+	for _, t := range g.uses.readers {
+		jf.Add(g.readHelperFunc(t))
 	}
 	return render(g.base+"_types.gen.go", jf)
 }

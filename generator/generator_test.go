@@ -229,3 +229,72 @@ func TestGuessName(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONHelperNames checks the names of the JSON helpers of composite
+// field types: spelt from the type, numbered when two types spell alike or
+// when a generated function already has the name, each type once.
+func TestJSONHelperNames(t *testing.T) {
+	src := `package p
+
+type item { n int }
+type slice_of_item { n int }
+type decide { n int }
+
+aggregate Write_Slice_Of {
+    state S initial {
+        a []item
+        b []slice_of_item
+        d []decide
+        e map[string]*item
+        f [][]item
+        g []item
+    }
+
+    command Tick
+
+    event Ticked
+
+    on Tick: S -> S emits Ticked
+}
+`
+	f, ds := dsl.Load("p.esm", []byte(src))
+	if f == nil || len(ds) > 0 {
+		t.Fatalf("the input does not check clean:\n%s", diagText(ds))
+	}
+	g := newGen(f, "p")
+	var got []string
+	for _, typ := range g.uses.writers {
+		got = append(got, typ.String()+" "+g.writeHelper(typ)+" "+g.readHelper(typ))
+	}
+	want := []string{
+		"[]item writeSliceOfItem readSliceOfItem",
+		"[]slice_of_item writeSliceOfSliceOfItem readSliceOfSliceOfItem",
+		"[]decide writeSliceOfDecide2 readSliceOfDecide2", // writeSliceOfDecide is Write_Slice_Of's Decide
+		"map[string]*item writeMapOfStringToPointerToItem readMapOfStringToPointerToItem",
+		"*item writePointerToItem readPointerToItem",
+		"[][]item writeSliceOfSliceOfItem2 readSliceOfSliceOfItem2",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("helpers:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !slices.Equal(g.uses.readers, g.uses.writers) {
+		t.Errorf("a state's types are read as they are written: readers %v, writers %v", g.uses.readers, g.uses.writers)
+	}
+	files, err := Generate(t.Context(), f, Options{NoTests: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types string
+	for _, file := range files {
+		if file.Name == "p_types.gen.go" {
+			types = string(file.Data)
+		}
+	}
+	for _, w := range want {
+		for _, fn := range strings.Fields(w)[1:] {
+			if n := strings.Count(types, "\nfunc "+fn+"("); n != 1 {
+				t.Errorf("p_types.gen.go declares %s %d times, want once", fn, n)
+			}
+		}
+	}
+}

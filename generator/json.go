@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -98,7 +99,7 @@ func (g *gen) writeMethod(typeName string, fields []*dsl.Field) jen.Code {
 			sep = "{"
 		}
 		body = append(body, jen.Id("w").Dot("Raw").Call(rawLit(sep+jsonKey(f.Name)+":")))
-		body = append(body, g.writeValue(f.Type, jen.Id("v").Dot(goname.Exported(f.Name)), 0)...)
+		body = append(body, g.writeValue(f.Type, jen.Id("v").Dot(goname.Exported(f.Name)))...)
 	}
 	if len(fields) > 0 {
 		body = append(body, jen.Id("w").Dot("Byte").Call(jen.LitRune('}')))
@@ -111,16 +112,8 @@ func (g *gen) writeMethod(typeName string, fields []*dsl.Field) jen.Code {
 		Func().Params(jen.Id(recv).Id(typeName)).Id("writeJSON").Params(jen.Id("w").Op("*").Qual(pathESJSON, "Writer")).Block(body...)
 }
 
-// depthName numbers a local by nesting depth: e, e1, e2...
-func depthName(base string, depth int) string {
-	if depth == 0 {
-		return base
-	}
-	return base + strconv.Itoa(depth)
-}
-
 // writeValue returns the statements writing the value x of type t.
-func (g *gen) writeValue(t *dsl.TypeExpr, x *jen.Statement, depth int) []jen.Code {
+func (g *gen) writeValue(t *dsl.TypeExpr, x *jen.Statement) []jen.Code {
 	w := func() *jen.Statement { return jen.Id("w") }
 	if !native(t) {
 		return []jen.Code{w().Dot("Marshal").Call(x)}
@@ -149,51 +142,13 @@ func (g *gen) writeValue(t *dsl.TypeExpr, x *jen.Statement, depth int) []jen.Cod
 		return []jen.Code{x.Dot("writeJSON").Call(w())}
 	case dsl.TypeQualified: // time.Time
 		return []jen.Code{w().Dot("Time").Call(x)}
-	case dsl.TypePointer:
-		elem := jen.Op("*").Add(x.Clone())
-		if t.Elem.Kind == dsl.TypeValue {
-			elem = x.Clone() // the value method is in the pointer's method set
-		}
-		return []jen.Code{jen.If(x.Clone().Op("==").Nil()).Block(w().Dot("Null").Call()).Else().Block(
-			g.writeValue(t.Elem, elem, depth)...)}
 	case dsl.TypeSlice:
 		if isBytes(t) {
 			return []jen.Code{w().Dot("Base64").Call(x)}
 		}
-		i, e := depthName("i", depth), depthName("e", depth)
-		return []jen.Code{jen.If(x.Clone().Op("==").Nil()).Block(w().Dot("Null").Call()).Else().Block(
-			w().Dot("Byte").Call(jen.LitRune('[')),
-			jen.For(jen.List(jen.Id(i), jen.Id(e)).Op(":=").Range().Add(x)).Block(
-				append([]jen.Code{jen.If(jen.Id(i).Op(">").Lit(0)).Block(w().Dot("Byte").Call(jen.LitRune(',')))},
-					g.writeValue(t.Elem, jen.Id(e), depth+1)...)...,
-			),
-			w().Dot("Byte").Call(jen.LitRune(']')),
-		)}
-	case dsl.TypeMap:
-		i, k := depthName("i", depth), depthName("k", depth)
-		var keys, key jen.Code
-		switch {
-		case t.Key.Name == "string":
-			keys = jen.Qual(pathESJSON, "SortedKeys").Call(x)
-			key = w().Dot("String").Call(jen.Id(k))
-		case isSigned(t.Key.Name):
-			keys = jen.Qual(pathESJSON, "SortedIntKeys").Call(x)
-			key = w().Dot("IntKey").Call(jen.Int64().Call(jen.Id(k)))
-		default:
-			keys = jen.Qual(pathESJSON, "SortedUintKeys").Call(x)
-			key = w().Dot("UintKey").Call(jen.Uint64().Call(jen.Id(k)))
-		}
-		return []jen.Code{jen.If(x.Clone().Op("==").Nil()).Block(w().Dot("Null").Call()).Else().Block(
-			w().Dot("Byte").Call(jen.LitRune('{')),
-			jen.For(jen.List(jen.Id(i), jen.Id(k)).Op(":=").Range().Add(keys)).Block(
-				append([]jen.Code{
-					jen.If(jen.Id(i).Op(">").Lit(0)).Block(w().Dot("Byte").Call(jen.LitRune(','))),
-					key,
-					w().Dot("Byte").Call(jen.LitRune(':')),
-				}, g.writeValue(t.Elem, x.Clone().Index(jen.Id(k)), depth+1)...)...,
-			),
-			w().Dot("Byte").Call(jen.LitRune('}')),
-		)}
+		return []jen.Code{jen.Id(g.writeHelper(t)).Call(w(), x)}
+	case dsl.TypeMap, dsl.TypePointer:
+		return []jen.Code{jen.Id(g.writeHelper(t)).Call(w(), x)}
 	}
 	panic("unreachable: native type of kind " + strconv.Itoa(int(t.Kind)))
 }
@@ -207,7 +162,7 @@ func (g *gen) readMethod(typeName string, fields []*dsl.Field) jen.Code {
 	} else {
 		var cases []jen.Code
 		for _, f := range fields {
-			cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(g.readValue(f.Type, jen.Id("v").Dot(goname.Exported(f.Name)), 0)...))
+			cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(g.readValue(f.Type, jen.Id("v").Dot(goname.Exported(f.Name)))...))
 		}
 		cases = append(cases, jen.Default().Block(jen.Id("r").Dot("Skip").Call()))
 		body = jen.For(jen.Id("more").Op(":=").Id("r").Dot("BeginObject").Call(), jen.Id("more"), jen.Id("more").Op("=").Id("r").Dot("NextMember").Call()).Block(
@@ -239,7 +194,7 @@ func mustAtoi(s string) int {
 
 // readValue returns the statements reading a value of type t into the
 // addressable x.
-func (g *gen) readValue(t *dsl.TypeExpr, x *jen.Statement, depth int) []jen.Code {
+func (g *gen) readValue(t *dsl.TypeExpr, x *jen.Statement) []jen.Code {
 	r := func() *jen.Statement { return jen.Id("r") }
 	if !native(t) {
 		return []jen.Code{r().Dot("Unmarshal").Call(jen.Op("&").Add(x))}
@@ -268,50 +223,121 @@ func (g *gen) readValue(t *dsl.TypeExpr, x *jen.Statement, depth int) []jen.Code
 		return []jen.Code{x.Dot("readJSON").Call(r())}
 	case dsl.TypeQualified: // time.Time
 		return []jen.Code{x.Op("=").Add(r().Dot("Time").Call())}
-	case dsl.TypePointer:
-		inner := jen.Op("*").Add(x.Clone())
-		if t.Elem.Kind == dsl.TypeValue {
-			inner = x.Clone()
-		}
-		return []jen.Code{jen.If(jen.Op("!").Add(r().Dot("Null").Call())).Block(
-			append([]jen.Code{x.Clone().Op("=").New(g.typ(t.Elem))}, g.readValue(t.Elem, inner, depth)...)...)}
 	case dsl.TypeSlice:
 		if isBytes(t) {
 			return []jen.Code{x.Op("=").Add(r().Dot("Base64").Call())}
 		}
-		e := depthName("e", depth)
-		return []jen.Code{jen.If(jen.Op("!").Add(r().Dot("Null").Call())).Block(
-			x.Clone().Op("=").Add(g.typ(t)).Values(),
-			jen.For(jen.Id("more").Op(":=").Add(r().Dot("BeginArray").Call()), jen.Id("more"), jen.Id("more").Op("=").Add(r().Dot("NextElem").Call())).Block(
-				append(append([]jen.Code{jen.Var().Id(e).Add(g.typ(t.Elem))}, g.readValue(t.Elem, jen.Id(e), depth+1)...),
-					x.Clone().Op("=").Append(x.Clone(), jen.Id(e)))...,
+		return []jen.Code{x.Op("=").Id(g.readHelper(t)).Call(r())}
+	case dsl.TypeMap, dsl.TypePointer:
+		return []jen.Code{x.Op("=").Id(g.readHelper(t)).Call(r())}
+	}
+	panic("unreachable: native type of kind " + strconv.Itoa(int(t.Kind)))
+}
+
+// writeHelperFunc emits the write helper of a composite type (hasHelper):
+// func writeSliceOfItem(w *esjson.Writer, x []Item), writing x as
+// encoding/json would. Elements of composite types call their own helpers.
+func (g *gen) writeHelperFunc(t *dsl.TypeExpr) jen.Code {
+	w := func() *jen.Statement { return jen.Id("w") }
+	null := jen.If(jen.Id("x").Op("==").Nil()).Block(w().Dot("Null").Call(), jen.Return())
+	var body []jen.Code
+	switch t.Kind {
+	case dsl.TypePointer:
+		elem := jen.Op("*").Id("x")
+		if t.Elem.Kind == dsl.TypeValue {
+			elem = jen.Id("x") // the value method is in the pointer's method set
+		}
+		body = append([]jen.Code{null}, g.writeValue(t.Elem, elem)...)
+	case dsl.TypeSlice:
+		body = []jen.Code{
+			null,
+			w().Dot("Byte").Call(jen.LitRune('[')),
+			jen.For(jen.List(jen.Id("i"), jen.Id("e")).Op(":=").Range().Id("x")).Block(
+				append([]jen.Code{jen.If(jen.Id("i").Op(">").Lit(0)).Block(w().Dot("Byte").Call(jen.LitRune(',')))},
+					g.writeValue(t.Elem, jen.Id("e"))...)...,
 			),
-		)}
+			w().Dot("Byte").Call(jen.LitRune(']')),
+		}
 	case dsl.TypeMap:
-		k, e := depthName("k", depth), depthName("e", depth)
+		var keys, key jen.Code
+		switch {
+		case t.Key.Name == "string":
+			keys = jen.Qual(pathESJSON, "SortedKeys").Call(jen.Id("x"))
+			key = w().Dot("String").Call(jen.Id("k"))
+		case isSigned(t.Key.Name):
+			keys = jen.Qual(pathESJSON, "SortedIntKeys").Call(jen.Id("x"))
+			key = w().Dot("IntKey").Call(jen.Int64().Call(jen.Id("k")))
+		default:
+			keys = jen.Qual(pathESJSON, "SortedUintKeys").Call(jen.Id("x"))
+			key = w().Dot("UintKey").Call(jen.Uint64().Call(jen.Id("k")))
+		}
+		body = []jen.Code{
+			null,
+			w().Dot("Byte").Call(jen.LitRune('{')),
+			jen.For(jen.List(jen.Id("i"), jen.Id("k")).Op(":=").Range().Add(keys)).Block(
+				append([]jen.Code{
+					jen.If(jen.Id("i").Op(">").Lit(0)).Block(w().Dot("Byte").Call(jen.LitRune(','))),
+					key,
+					w().Dot("Byte").Call(jen.LitRune(':')),
+				}, g.writeValue(t.Elem, jen.Id("x").Index(jen.Id("k")))...)...,
+			),
+			w().Dot("Byte").Call(jen.LitRune('}')),
+		}
+	}
+	name := g.writeHelper(t)
+	return comment(wrap(fmt.Sprintf("%s writes x as JSON, as encoding/json would.", name))).Line().
+		Func().Id(name).Params(jen.Id("w").Op("*").Qual(pathESJSON, "Writer"), jen.Id("x").Add(g.typ(t))).Block(body...)
+}
+
+// readHelperFunc emits the read helper of a composite type (hasHelper):
+// func readSliceOfItem(r *esjson.Reader) []Item, reading what
+// encoding/json reads into a nil value (null is nil).
+func (g *gen) readHelperFunc(t *dsl.TypeExpr) jen.Code {
+	r := func() *jen.Statement { return jen.Id("r") }
+	null := jen.If(r().Dot("Null").Call()).Block(jen.Return(jen.Nil()))
+	var body []jen.Code
+	switch t.Kind {
+	case dsl.TypePointer:
+		inner := jen.Op("*").Id("x")
+		if t.Elem.Kind == dsl.TypeValue {
+			inner = jen.Id("x")
+		}
+		body = append([]jen.Code{null, jen.Id("x").Op(":=").New(g.typ(t.Elem))}, g.readValue(t.Elem, inner)...)
+	case dsl.TypeSlice:
+		body = []jen.Code{
+			null,
+			jen.Id("x").Op(":=").Add(g.typ(t)).Values(),
+			jen.For(jen.Id("more").Op(":=").Add(r().Dot("BeginArray").Call()), jen.Id("more"), jen.Id("more").Op("=").Add(r().Dot("NextElem").Call())).Block(
+				append(append([]jen.Code{jen.Var().Id("e").Add(g.typ(t.Elem))}, g.readValue(t.Elem, jen.Id("e"))...),
+					jen.Id("x").Op("=").Append(jen.Id("x"), jen.Id("e")))...,
+			),
+		}
+	case dsl.TypeMap:
 		var key jen.Code
 		switch {
 		case t.Key.Name == "string":
 			key = jen.String().Call(r().Dot("Key").Call())
+		case t.Key.Name == "int64":
+			key = r().Dot("KeyInt").Call(jen.Lit(64))
+		case t.Key.Name == "uint64":
+			key = r().Dot("KeyUint").Call(jen.Lit(64))
 		case isSigned(t.Key.Name):
 			key = jen.Id(t.Key.Name).Call(r().Dot("KeyInt").Call(bitsArg(t.Key.Name)))
-			if t.Key.Name == "int64" {
-				key = r().Dot("KeyInt").Call(jen.Lit(64))
-			}
 		default:
 			key = jen.Id(t.Key.Name).Call(r().Dot("KeyUint").Call(bitsArg(t.Key.Name)))
-			if t.Key.Name == "uint64" {
-				key = r().Dot("KeyUint").Call(jen.Lit(64))
-			}
 		}
-		return []jen.Code{jen.If(jen.Op("!").Add(r().Dot("Null").Call())).Block(
-			x.Clone().Op("=").Add(g.typ(t)).Values(),
+		body = []jen.Code{
+			null,
+			jen.Id("x").Op(":=").Add(g.typ(t)).Values(),
 			jen.For(jen.Id("more").Op(":=").Add(r().Dot("BeginObject").Call()), jen.Id("more"), jen.Id("more").Op("=").Add(r().Dot("NextMember").Call())).Block(
-				append(append([]jen.Code{jen.Id(k).Op(":=").Add(key), jen.Var().Id(e).Add(g.typ(t.Elem))},
-					g.readValue(t.Elem, jen.Id(e), depth+1)...),
-					x.Clone().Index(jen.Id(k)).Op("=").Id(e))...,
+				append(append([]jen.Code{jen.Id("k").Op(":=").Add(key), jen.Var().Id("e").Add(g.typ(t.Elem))},
+					g.readValue(t.Elem, jen.Id("e"))...),
+					jen.Id("x").Index(jen.Id("k")).Op("=").Id("e"))...,
 			),
-		)}
+		}
 	}
-	panic("unreachable: native type of kind " + strconv.Itoa(int(t.Kind)))
+	body = append(body, jen.Return(jen.Id("x")))
+	name := g.readHelper(t)
+	return comment(wrap(fmt.Sprintf("%s reads a %s from JSON as encoding/json reads one into a nil value: null is nil.", name, g.typ(t).GoString()))).Line().
+		Func().Id(name).Params(jen.Id("r").Op("*").Qual(pathESJSON, "Reader")).Add(g.typ(t)).Block(body...)
 }

@@ -2,7 +2,12 @@
 
 package names
 
-import "github.com/esgen/esgen/runtime/esjson"
+import (
+	"strconv"
+	"time"
+
+	"github.com/esgen/esgen/runtime/esjson"
+)
 
 // Point is a value type of names.esm.
 type Point struct {
@@ -31,4 +36,256 @@ func (v *Point) readJSON(r *esjson.Reader) {
 			r.Skip()
 		}
 	}
+}
+
+// writeMapOfIntToBool writes x as JSON, as encoding/json would.
+func writeMapOfIntToBool(w *esjson.Writer, x map[int]bool) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('{')
+	for i, k := range esjson.SortedIntKeys(x) {
+		if i > 0 {
+			w.Byte(',')
+		}
+		w.IntKey(int64(k))
+		w.Byte(':')
+		w.Bool(x[k])
+	}
+	w.Byte('}')
+}
+
+// writePointerToString writes x as JSON, as encoding/json would.
+func writePointerToString(w *esjson.Writer, x *string) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.String(*x)
+}
+
+// writePointerToTime writes x as JSON, as encoding/json would.
+func writePointerToTime(w *esjson.Writer, x *time.Time) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Time(*x)
+}
+
+// writeSliceOfPoint writes x as JSON, as encoding/json would.
+func writeSliceOfPoint(w *esjson.Writer, x []Point) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('[')
+	for i, e := range x {
+		if i > 0 {
+			w.Byte(',')
+		}
+		e.writeJSON(w)
+	}
+	w.Byte(']')
+}
+
+// writePointerToPoint writes x as JSON, as encoding/json would.
+func writePointerToPoint(w *esjson.Writer, x *Point) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	x.writeJSON(w)
+}
+
+// writeMapOfUint64ToSliceOfRune writes x as JSON, as encoding/json would.
+func writeMapOfUint64ToSliceOfRune(w *esjson.Writer, x map[uint64][]rune) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('{')
+	for i, k := range esjson.SortedUintKeys(x) {
+		if i > 0 {
+			w.Byte(',')
+		}
+		w.UintKey(uint64(k))
+		w.Byte(':')
+		writeSliceOfRune(w, x[k])
+	}
+	w.Byte('}')
+}
+
+// writeSliceOfRune writes x as JSON, as encoding/json would.
+func writeSliceOfRune(w *esjson.Writer, x []rune) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('[')
+	for i, e := range x {
+		if i > 0 {
+			w.Byte(',')
+		}
+		w.Int(int64(e))
+	}
+	w.Byte(']')
+}
+
+// writeSliceOfSliceOfString writes x as JSON, as encoding/json would.
+func writeSliceOfSliceOfString(w *esjson.Writer, x [][]string) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('[')
+	for i, e := range x {
+		if i > 0 {
+			w.Byte(',')
+		}
+		writeSliceOfString(w, e)
+	}
+	w.Byte(']')
+}
+
+// writeSliceOfString writes x as JSON, as encoding/json would.
+func writeSliceOfString(w *esjson.Writer, x []string) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('[')
+	for i, e := range x {
+		if i > 0 {
+			w.Byte(',')
+		}
+		w.String(e)
+	}
+	w.Byte(']')
+}
+
+// readMapOfIntToBool reads a map[int]bool from JSON as encoding/json reads one
+// into a nil value: null is nil.
+func readMapOfIntToBool(r *esjson.Reader) map[int]bool {
+	if r.Null() {
+		return nil
+	}
+	x := map[int]bool{}
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		k := int(r.KeyInt(strconv.IntSize))
+		var e bool
+		e = r.Bool()
+		x[k] = e
+	}
+	return x
+}
+
+// readPointerToString reads a *string from JSON as encoding/json reads one
+// into a nil value: null is nil.
+func readPointerToString(r *esjson.Reader) *string {
+	if r.Null() {
+		return nil
+	}
+	x := new(string)
+	*x = r.String()
+	return x
+}
+
+// readPointerToTime reads a *time.Time from JSON as encoding/json reads one
+// into a nil value: null is nil.
+func readPointerToTime(r *esjson.Reader) *time.Time {
+	if r.Null() {
+		return nil
+	}
+	x := new(time.Time)
+	*x = r.Time()
+	return x
+}
+
+// readSliceOfPoint reads a []Point from JSON as encoding/json reads one into a
+// nil value: null is nil.
+func readSliceOfPoint(r *esjson.Reader) []Point {
+	if r.Null() {
+		return nil
+	}
+	x := []Point{}
+	for more := r.BeginArray(); more; more = r.NextElem() {
+		var e Point
+		e.readJSON(r)
+		x = append(x, e)
+	}
+	return x
+}
+
+// readPointerToPoint reads a *Point from JSON as encoding/json reads one into
+// a nil value: null is nil.
+func readPointerToPoint(r *esjson.Reader) *Point {
+	if r.Null() {
+		return nil
+	}
+	x := new(Point)
+	x.readJSON(r)
+	return x
+}
+
+// readMapOfUint64ToSliceOfRune reads a map[uint64][]rune from JSON as
+// encoding/json reads one into a nil value: null is nil.
+func readMapOfUint64ToSliceOfRune(r *esjson.Reader) map[uint64][]rune {
+	if r.Null() {
+		return nil
+	}
+	x := map[uint64][]rune{}
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		k := r.KeyUint(64)
+		var e []rune
+		e = readSliceOfRune(r)
+		x[k] = e
+	}
+	return x
+}
+
+// readSliceOfRune reads a []rune from JSON as encoding/json reads one into a
+// nil value: null is nil.
+func readSliceOfRune(r *esjson.Reader) []rune {
+	if r.Null() {
+		return nil
+	}
+	x := []rune{}
+	for more := r.BeginArray(); more; more = r.NextElem() {
+		var e rune
+		e = rune(r.Int(32))
+		x = append(x, e)
+	}
+	return x
+}
+
+// readSliceOfSliceOfString reads a [][]string from JSON as encoding/json reads
+// one into a nil value: null is nil.
+func readSliceOfSliceOfString(r *esjson.Reader) [][]string {
+	if r.Null() {
+		return nil
+	}
+	x := [][]string{}
+	for more := r.BeginArray(); more; more = r.NextElem() {
+		var e []string
+		e = readSliceOfString(r)
+		x = append(x, e)
+	}
+	return x
+}
+
+// readSliceOfString reads a []string from JSON as encoding/json reads one into
+// a nil value: null is nil.
+func readSliceOfString(r *esjson.Reader) []string {
+	if r.Null() {
+		return nil
+	}
+	x := []string{}
+	for more := r.BeginArray(); more; more = r.NextElem() {
+		var e string
+		e = r.String()
+		x = append(x, e)
+	}
+	return x
 }

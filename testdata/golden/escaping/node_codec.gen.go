@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/esjson"
@@ -160,34 +159,13 @@ func (v Busy) writeJSON(w *esjson.Writer) {
 	w.Raw(`,"http_url":`)
 	w.String(v.HTTPURL)
 	w.Raw(`,"chan":`)
-	if v.Chan == nil {
-		w.Null()
-	} else {
-		w.Byte('{')
-		for i, k := range esjson.SortedIntKeys(v.Chan) {
-			if i > 0 {
-				w.Byte(',')
-			}
-			w.IntKey(int64(k))
-			w.Byte(':')
-			w.Bool(v.Chan[k])
-		}
-		w.Byte('}')
-	}
+	writeMapOfIntToBool(w, v.Chan)
 	w.Raw(`,"string":`)
-	if v.String == nil {
-		w.Null()
-	} else {
-		w.String(*v.String)
-	}
+	writePointerToString(w, v.String)
 	w.Raw(`,"raw":`)
 	w.Base64(v.Raw)
 	w.Raw(`,"at":`)
-	if v.At == nil {
-		w.Null()
-	} else {
-		w.Time(*v.At)
-	}
+	writePointerToTime(w, v.At)
 	w.Raw(`,"addr":`)
 	w.Marshal(v.Addr)
 	w.Raw(`,"link":`)
@@ -195,74 +173,13 @@ func (v Busy) writeJSON(w *esjson.Writer) {
 	w.Raw(`,"label":`)
 	w.Marshal(v.Label)
 	w.Raw(`,"points":`)
-	if v.Points == nil {
-		w.Null()
-	} else {
-		w.Byte('[')
-		for i, e := range v.Points {
-			if i > 0 {
-				w.Byte(',')
-			}
-			e.writeJSON(w)
-		}
-		w.Byte(']')
-	}
+	writeSliceOfPoint(w, v.Points)
 	w.Raw(`,"where":`)
-	if v.Where == nil {
-		w.Null()
-	} else {
-		v.Where.writeJSON(w)
-	}
+	writePointerToPoint(w, v.Where)
 	w.Raw(`,"counts":`)
-	if v.Counts == nil {
-		w.Null()
-	} else {
-		w.Byte('{')
-		for i, k := range esjson.SortedUintKeys(v.Counts) {
-			if i > 0 {
-				w.Byte(',')
-			}
-			w.UintKey(uint64(k))
-			w.Byte(':')
-			if v.Counts[k] == nil {
-				w.Null()
-			} else {
-				w.Byte('[')
-				for i1, e1 := range v.Counts[k] {
-					if i1 > 0 {
-						w.Byte(',')
-					}
-					w.Int(int64(e1))
-				}
-				w.Byte(']')
-			}
-		}
-		w.Byte('}')
-	}
+	writeMapOfUint64ToSliceOfRune(w, v.Counts)
 	w.Raw(`,"nested":`)
-	if v.Nested == nil {
-		w.Null()
-	} else {
-		w.Byte('[')
-		for i, e := range v.Nested {
-			if i > 0 {
-				w.Byte(',')
-			}
-			if e == nil {
-				w.Null()
-			} else {
-				w.Byte('[')
-				for i1, e1 := range e {
-					if i1 > 0 {
-						w.Byte(',')
-					}
-					w.String(e1)
-				}
-				w.Byte(']')
-			}
-		}
-		w.Byte(']')
-	}
+	writeSliceOfSliceOfString(w, v.Nested)
 	w.Byte('}')
 }
 
@@ -283,27 +200,13 @@ func (v *Busy) readJSON(r *esjson.Reader) {
 		case "http_url":
 			v.HTTPURL = r.String()
 		case "chan":
-			if !r.Null() {
-				v.Chan = map[int]bool{}
-				for more := r.BeginObject(); more; more = r.NextMember() {
-					k := int(r.KeyInt(strconv.IntSize))
-					var e bool
-					e = r.Bool()
-					v.Chan[k] = e
-				}
-			}
+			v.Chan = readMapOfIntToBool(r)
 		case "string":
-			if !r.Null() {
-				v.String = new(string)
-				*v.String = r.String()
-			}
+			v.String = readPointerToString(r)
 		case "raw":
 			v.Raw = r.Base64()
 		case "at":
-			if !r.Null() {
-				v.At = new(time.Time)
-				*v.At = r.Time()
-			}
+			v.At = readPointerToTime(r)
 		case "addr":
 			r.Unmarshal(&v.Addr)
 		case "link":
@@ -311,52 +214,13 @@ func (v *Busy) readJSON(r *esjson.Reader) {
 		case "label":
 			r.Unmarshal(&v.Label)
 		case "points":
-			if !r.Null() {
-				v.Points = []Point{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e Point
-					e.readJSON(r)
-					v.Points = append(v.Points, e)
-				}
-			}
+			v.Points = readSliceOfPoint(r)
 		case "where":
-			if !r.Null() {
-				v.Where = new(Point)
-				v.Where.readJSON(r)
-			}
+			v.Where = readPointerToPoint(r)
 		case "counts":
-			if !r.Null() {
-				v.Counts = map[uint64][]rune{}
-				for more := r.BeginObject(); more; more = r.NextMember() {
-					k := r.KeyUint(64)
-					var e []rune
-					if !r.Null() {
-						e = []rune{}
-						for more := r.BeginArray(); more; more = r.NextElem() {
-							var e1 rune
-							e1 = rune(r.Int(32))
-							e = append(e, e1)
-						}
-					}
-					v.Counts[k] = e
-				}
-			}
+			v.Counts = readMapOfUint64ToSliceOfRune(r)
 		case "nested":
-			if !r.Null() {
-				v.Nested = [][]string{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e []string
-					if !r.Null() {
-						e = []string{}
-						for more := r.BeginArray(); more; more = r.NextElem() {
-							var e1 string
-							e1 = r.String()
-							e = append(e, e1)
-						}
-					}
-					v.Nested = append(v.Nested, e)
-				}
-			}
+			v.Nested = readSliceOfSliceOfString(r)
 		default:
 			r.Skip()
 		}
@@ -378,34 +242,13 @@ func (v Started) writeJSON(w *esjson.Writer) {
 	w.Raw(`,"http_url":`)
 	w.String(v.HTTPURL)
 	w.Raw(`,"chan":`)
-	if v.Chan == nil {
-		w.Null()
-	} else {
-		w.Byte('{')
-		for i, k := range esjson.SortedIntKeys(v.Chan) {
-			if i > 0 {
-				w.Byte(',')
-			}
-			w.IntKey(int64(k))
-			w.Byte(':')
-			w.Bool(v.Chan[k])
-		}
-		w.Byte('}')
-	}
+	writeMapOfIntToBool(w, v.Chan)
 	w.Raw(`,"string":`)
-	if v.String == nil {
-		w.Null()
-	} else {
-		w.String(*v.String)
-	}
+	writePointerToString(w, v.String)
 	w.Raw(`,"raw":`)
 	w.Base64(v.Raw)
 	w.Raw(`,"at":`)
-	if v.At == nil {
-		w.Null()
-	} else {
-		w.Time(*v.At)
-	}
+	writePointerToTime(w, v.At)
 	w.Raw(`,"addr":`)
 	w.Marshal(v.Addr)
 	w.Raw(`,"link":`)
@@ -413,74 +256,13 @@ func (v Started) writeJSON(w *esjson.Writer) {
 	w.Raw(`,"label":`)
 	w.Marshal(v.Label)
 	w.Raw(`,"points":`)
-	if v.Points == nil {
-		w.Null()
-	} else {
-		w.Byte('[')
-		for i, e := range v.Points {
-			if i > 0 {
-				w.Byte(',')
-			}
-			e.writeJSON(w)
-		}
-		w.Byte(']')
-	}
+	writeSliceOfPoint(w, v.Points)
 	w.Raw(`,"where":`)
-	if v.Where == nil {
-		w.Null()
-	} else {
-		v.Where.writeJSON(w)
-	}
+	writePointerToPoint(w, v.Where)
 	w.Raw(`,"counts":`)
-	if v.Counts == nil {
-		w.Null()
-	} else {
-		w.Byte('{')
-		for i, k := range esjson.SortedUintKeys(v.Counts) {
-			if i > 0 {
-				w.Byte(',')
-			}
-			w.UintKey(uint64(k))
-			w.Byte(':')
-			if v.Counts[k] == nil {
-				w.Null()
-			} else {
-				w.Byte('[')
-				for i1, e1 := range v.Counts[k] {
-					if i1 > 0 {
-						w.Byte(',')
-					}
-					w.Int(int64(e1))
-				}
-				w.Byte(']')
-			}
-		}
-		w.Byte('}')
-	}
+	writeMapOfUint64ToSliceOfRune(w, v.Counts)
 	w.Raw(`,"nested":`)
-	if v.Nested == nil {
-		w.Null()
-	} else {
-		w.Byte('[')
-		for i, e := range v.Nested {
-			if i > 0 {
-				w.Byte(',')
-			}
-			if e == nil {
-				w.Null()
-			} else {
-				w.Byte('[')
-				for i1, e1 := range e {
-					if i1 > 0 {
-						w.Byte(',')
-					}
-					w.String(e1)
-				}
-				w.Byte(']')
-			}
-		}
-		w.Byte(']')
-	}
+	writeSliceOfSliceOfString(w, v.Nested)
 	w.Byte('}')
 }
 
@@ -501,27 +283,13 @@ func (v *Started) readJSON(r *esjson.Reader) {
 		case "http_url":
 			v.HTTPURL = r.String()
 		case "chan":
-			if !r.Null() {
-				v.Chan = map[int]bool{}
-				for more := r.BeginObject(); more; more = r.NextMember() {
-					k := int(r.KeyInt(strconv.IntSize))
-					var e bool
-					e = r.Bool()
-					v.Chan[k] = e
-				}
-			}
+			v.Chan = readMapOfIntToBool(r)
 		case "string":
-			if !r.Null() {
-				v.String = new(string)
-				*v.String = r.String()
-			}
+			v.String = readPointerToString(r)
 		case "raw":
 			v.Raw = r.Base64()
 		case "at":
-			if !r.Null() {
-				v.At = new(time.Time)
-				*v.At = r.Time()
-			}
+			v.At = readPointerToTime(r)
 		case "addr":
 			r.Unmarshal(&v.Addr)
 		case "link":
@@ -529,52 +297,13 @@ func (v *Started) readJSON(r *esjson.Reader) {
 		case "label":
 			r.Unmarshal(&v.Label)
 		case "points":
-			if !r.Null() {
-				v.Points = []Point{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e Point
-					e.readJSON(r)
-					v.Points = append(v.Points, e)
-				}
-			}
+			v.Points = readSliceOfPoint(r)
 		case "where":
-			if !r.Null() {
-				v.Where = new(Point)
-				v.Where.readJSON(r)
-			}
+			v.Where = readPointerToPoint(r)
 		case "counts":
-			if !r.Null() {
-				v.Counts = map[uint64][]rune{}
-				for more := r.BeginObject(); more; more = r.NextMember() {
-					k := r.KeyUint(64)
-					var e []rune
-					if !r.Null() {
-						e = []rune{}
-						for more := r.BeginArray(); more; more = r.NextElem() {
-							var e1 rune
-							e1 = rune(r.Int(32))
-							e = append(e, e1)
-						}
-					}
-					v.Counts[k] = e
-				}
-			}
+			v.Counts = readMapOfUint64ToSliceOfRune(r)
 		case "nested":
-			if !r.Null() {
-				v.Nested = [][]string{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e []string
-					if !r.Null() {
-						e = []string{}
-						for more := r.BeginArray(); more; more = r.NextElem() {
-							var e1 string
-							e1 = r.String()
-							e = append(e, e1)
-						}
-					}
-					v.Nested = append(v.Nested, e)
-				}
-			}
+			v.Nested = readSliceOfSliceOfString(r)
 		default:
 			r.Skip()
 		}

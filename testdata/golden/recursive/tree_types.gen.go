@@ -16,24 +16,9 @@ func (v Node) writeJSON(w *esjson.Writer) {
 	w.Raw(`{"label":`)
 	w.String(v.Label)
 	w.Raw(`,"children":`)
-	if v.Children == nil {
-		w.Null()
-	} else {
-		w.Byte('[')
-		for i, e := range v.Children {
-			if i > 0 {
-				w.Byte(',')
-			}
-			e.writeJSON(w)
-		}
-		w.Byte(']')
-	}
+	writeSliceOfNode(w, v.Children)
 	w.Raw(`,"parent":`)
-	if v.Parent == nil {
-		w.Null()
-	} else {
-		v.Parent.writeJSON(w)
-	}
+	writePointerToNode(w, v.Parent)
 	w.Byte('}')
 }
 
@@ -44,21 +29,62 @@ func (v *Node) readJSON(r *esjson.Reader) {
 		case "label":
 			v.Label = r.String()
 		case "children":
-			if !r.Null() {
-				v.Children = []Node{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e Node
-					e.readJSON(r)
-					v.Children = append(v.Children, e)
-				}
-			}
+			v.Children = readSliceOfNode(r)
 		case "parent":
-			if !r.Null() {
-				v.Parent = new(Node)
-				v.Parent.readJSON(r)
-			}
+			v.Parent = readPointerToNode(r)
 		default:
 			r.Skip()
 		}
 	}
+}
+
+// writeSliceOfNode writes x as JSON, as encoding/json would.
+func writeSliceOfNode(w *esjson.Writer, x []Node) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('[')
+	for i, e := range x {
+		if i > 0 {
+			w.Byte(',')
+		}
+		e.writeJSON(w)
+	}
+	w.Byte(']')
+}
+
+// writePointerToNode writes x as JSON, as encoding/json would.
+func writePointerToNode(w *esjson.Writer, x *Node) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	x.writeJSON(w)
+}
+
+// readSliceOfNode reads a []Node from JSON as encoding/json reads one into a
+// nil value: null is nil.
+func readSliceOfNode(r *esjson.Reader) []Node {
+	if r.Null() {
+		return nil
+	}
+	x := []Node{}
+	for more := r.BeginArray(); more; more = r.NextElem() {
+		var e Node
+		e.readJSON(r)
+		x = append(x, e)
+	}
+	return x
+}
+
+// readPointerToNode reads a *Node from JSON as encoding/json reads one into a
+// nil value: null is nil.
+func readPointerToNode(r *esjson.Reader) *Node {
+	if r.Null() {
+		return nil
+	}
+	x := new(Node)
+	x.readJSON(r)
+	return x
 }
