@@ -6,6 +6,8 @@ import (
 	"maps"
 	"strings"
 	"time"
+
+	"github.com/esgen/esgen/runtime/es"
 )
 
 // Decider holds the business rules of a graph. It implements GraphDecider:
@@ -41,10 +43,11 @@ func (d Decider) CreateGraph(_ context.Context, _ Nonexistent, c CreateGraph) (G
 }
 
 // AddNode adds a node whose id is new in the graph. The graph's id, which
-// NodeAdded records, comes from ctx (ContextWithGraphID).
+// NodeAdded records, is the id of the aggregate the command is handled on:
+// GraphRepository.Handle puts it in ctx (es.RefFromContext).
 func (Decider) AddNode(ctx context.Context, s Active, c AddNode) (NodeAdded, error) {
-	graphID, ok := GraphIDFromContext(ctx)
-	if !ok {
+	ref, ok := es.RefFromContext(ctx)
+	if !ok || ref.ID == "" {
 		return NodeAdded{}, ErrNoGraphID
 	}
 	id := strings.TrimSpace(c.NodeID)
@@ -54,7 +57,7 @@ func (Decider) AddNode(ctx context.Context, s Active, c AddNode) (NodeAdded, err
 	if _, dup := s.Nodes[id]; dup {
 		return NodeAdded{}, fmt.Errorf("node %q: %w", id, ErrDuplicateNode)
 	}
-	return NodeAdded{GraphID: graphID, NodeID: id, Label: c.Label, Metadata: maps.Clone(c.Metadata)}, nil
+	return NodeAdded{GraphID: ref.ID, NodeID: id, Label: c.Label, Metadata: maps.Clone(c.Metadata)}, nil
 }
 
 // ConnectEdge connects two nodes of the graph, once per relation.

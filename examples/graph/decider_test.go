@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"slices"
@@ -70,11 +71,19 @@ func TestGraphAllowed(t *testing.T) {
 }
 
 // TestGraphNeedsID checks that AddNode refuses to record a node without the
-// graph's id rather than record an empty one.
+// graph's id (a decision called outside GraphRepository.Handle with no
+// es.Ref in its context, or an empty one) rather than record an empty id.
 func TestGraphNeedsID(t *testing.T) {
-	estest.For(t, graphUnderTest()).Given(created).When(AddNode{NodeID: "a"}).ThenError(ErrNoGraphID)
-	if _, ok := GraphIDFromContext(ContextWithGraphID(t.Context(), "")); ok {
-		t.Error("an empty graph id was accepted")
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+	}{
+		{"no ref", t.Context()},
+		{"empty id", es.ContextWithRef(t.Context(), es.Ref{Type: "Graph"})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			estest.For(t, graphUnderTest()).Given(created).WithContext(tc.ctx).When(AddNode{NodeID: "a"}).ThenError(ErrNoGraphID)
+		})
 	}
 }
 

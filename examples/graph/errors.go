@@ -24,6 +24,7 @@ var (
 	// stands for.
 	ErrAlreadyMapped = errors.New("graph: node already mapped to this concept")
 	// ErrNoGraphID: a decision that records the graph's id was called
-	// without it (see ContextWithGraphID and Graphs).
+	// outside GraphRepository.Handle without the graph's Ref in its context
+	// (es.ContextWithRef).
 	ErrNoGraphID = errors.New("graph: the decision was not given the graph's id")
 )

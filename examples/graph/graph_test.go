@@ -18,9 +18,10 @@ func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
 	return NewGraphDefinition(Decider{Now: func() time.Time { return clock }}, Evolver{})
 }
 
-// inGraph is the context of a decision on graph g-1.
+// inGraph is the context of a decision on graph g-1, as
+// GraphRepository.Handle gives it.
 func inGraph(t *testing.T) context.Context {
-	return ContextWithGraphID(t.Context(), "g-1")
+	return es.ContextWithRef(t.Context(), es.Ref{Type: "Graph", ID: "g-1"})
 }
 
 // created and the events after it build a graph of two nodes, a and b.

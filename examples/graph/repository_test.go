@@ -10,14 +10,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestGraphsOnStore runs a graph's life through Graphs on the in-memory
-// store: the graph's id reaches NodeAdded, the stored history replays to the
-// state Handle returned, an old NodeAdded v1 is upcast, and an archived graph
-// refuses changes.
-func TestGraphsOnStore(t *testing.T) {
+// TestGraphRepositoryOnStore runs a graph's life through GraphRepository on
+// the in-memory store: the graph's id reaches NodeAdded, the stored history
+// replays to the state Handle returned, an old NodeAdded v1 is upcast, and
+// an archived graph refuses changes.
+func TestGraphRepositoryOnStore(t *testing.T) {
 	ctx := t.Context()
 	store := memstore.New(memstore.WithStartSequence(1000))
-	graphs := NewGraphs(store, Decider{Now: func() time.Time { return clock }}, es.WithClock(func() time.Time { return clock }))
+	graphs := NewGraphRepository(store, Decider{Now: func() time.Time { return clock }}, Evolver{}, es.WithClock(func() time.Time { return clock }))
 
 	for _, c := range []GraphCommand{
 		CreateGraph{Name: "citations"},
@@ -92,12 +92,15 @@ func TestGraphsOnStore(t *testing.T) {
 		t.Errorf("AddNode on an archived graph: %v, want an invalid transition naming Archived and AddNode", err)
 	}
 
-	// The bare repository gives the decisions no graph id: AddNode refuses.
-	bare := NewGraphRepository(store, Decider{}, Evolver{})
-	if _, err := bare.Handle(ctx, "g-2", CreateGraph{Name: "other"}); err != nil {
+	// Each graph's nodes record that graph's id.
+	if _, err := graphs.Handle(ctx, "g-2", CreateGraph{Name: "other"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bare.Handle(ctx, "g-2", AddNode{NodeID: "a"}); !errors.Is(err, ErrNoGraphID) {
-		t.Errorf("AddNode without the graph id: %v, want ErrNoGraphID", err)
+	res, err := graphs.Handle(ctx, "g-2", AddNode{NodeID: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]GraphEvent{NodeAdded{GraphID: "g-2", NodeID: "a"}}, res.Events); diff != "" {
+		t.Errorf("AddNode on g-2 (-want +got):\n%s", diff)
 	}
 }

@@ -43,7 +43,7 @@ func TestProjectionOnJetStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	graphs := graph.NewGraphs(store, graph.Decider{Now: func() time.Time { return clock }})
+	graphs := graph.NewGraphRepository(store, graph.Decider{Now: func() time.Time { return clock }}, graph.Evolver{})
 	handle := func(id string, cmds ...graph.GraphCommand) {
 		t.Helper()
 		for _, c := range cmds {
