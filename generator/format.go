@@ -149,14 +149,15 @@ const (
 )
 
 // formatChunk formats one chunk of a file: the first as the file it
-// starts (with the imports grouped), the others as declarations.
+// starts (with the imports grouped), the others as declarations. join adds
+// the blank lines of spaceDecls.
 func formatChunk(f unformatted, c chunk) ([]byte, error) {
 	if c.index == 0 {
 		out, err := format.Source(f.src[c.start:c.end])
 		if err != nil {
 			return nil, fmt.Errorf("format %s: %w", f.name, err)
 		}
-		return spaceDecls(groupImports(out)), nil
+		return groupImports(out), nil
 	}
 	src := make([]byte, 0, len(chunkPrefix)+c.end-c.start)
 	src = append(append(src, chunkPrefix...), f.src[c.start:c.end]...)
@@ -168,23 +169,23 @@ func formatChunk(f unformatted, c chunk) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("format %s: a chunk at byte %d does not start with declarations", f.name, c.start)
 	}
-	return spaceDecls(body), nil
+	return body, nil
 }
 
 // join puts the formatted chunks of a file back together, one blank line
 // before each chunk after the first, as gofmt puts before a declaration
-// with a doc comment.
+// with a doc comment, and the blank lines of spaceDecls within each.
 func join(parts [][]byte) []byte {
 	n := len(parts)
 	for _, p := range parts {
 		n += len(p)
 	}
-	out := make([]byte, 0, n)
+	out := make([]byte, 0, n+n/32)
 	for i, p := range parts {
 		if i > 0 {
 			out = append(out, '\n')
 		}
-		out = append(out, p...)
+		out = appendSpaced(out, p)
 	}
 	return out
 }

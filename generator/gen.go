@@ -120,19 +120,26 @@ func render(name string, jf *jen.File) (unformatted, error) {
 // spans several lines, as a person writes Go; one-line declarations (the
 // marker methods) stay together.
 func spaceDecls(src []byte) []byte {
-	lines := bytes.SplitAfter(src, []byte("\n"))
-	var b bytes.Buffer
-	b.Grow(len(src) + len(src)/32)
-	for i, line := range lines {
-		if i > 0 {
-			prev := lines[i-1]
-			if (string(prev) == "}\n" || string(prev) == ")\n") && len(bytes.TrimSpace(line)) > 0 {
-				b.WriteByte('\n')
-			}
+	return appendSpaced(make([]byte, 0, len(src)+len(src)/32), src)
+}
+
+// appendSpaced appends src, formatted Go, to dst with the blank lines of
+// spaceDecls.
+func appendSpaced(dst, src []byte) []byte {
+	prevClosed := false
+	for len(src) > 0 {
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line = src[:i+1]
 		}
-		b.Write(line)
+		src = src[len(line):]
+		if prevClosed && len(bytes.TrimSpace(line)) > 0 {
+			dst = append(dst, '\n')
+		}
+		prevClosed = string(line) == "}\n" || string(line) == ")\n"
+		dst = append(dst, line...)
 	}
-	return b.Bytes()
+	return dst
 }
 
 // oneLine is a function body kept on one line: { return x }.
