@@ -82,6 +82,10 @@ func (p *pipeline) work() {
 			p.running++
 			p.mu.Unlock()
 			raw, err := p.steps[i]()
+			var spans [][2]int
+			if err == nil {
+				spans = chunks(raw.src, minChunk)
+			}
 			p.mu.Lock()
 			p.running--
 			if err != nil {
@@ -90,7 +94,6 @@ func (p *pipeline) work() {
 				continue
 			}
 			p.raws[i] = raw
-			spans := chunks(raw.src, minChunk)
 			p.parts[i] = make([][]byte, len(spans))
 			for j, s := range spans {
 				p.queue = append(p.queue, chunk{file: i, index: j, start: s[0], end: s[1]})
