@@ -54,7 +54,9 @@ func TestRunPipeline(t *testing.T) {
 	}
 
 	// A chunk gofmt rejects fails the run.
-	bad := func() (unformatted, error) { return unformatted{name: "bad.go", src: []byte("package p\nfunc {\n")}, nil }
+	bad := func() (unformatted, error) {
+		return unformatted{name: "bad.go", src: []byte("package p\nfunc {\n")}, nil
+	}
 	if _, err := runPipeline(ctx, []func() (unformatted, error){bad}); err == nil || !strings.HasPrefix(err.Error(), "format bad.go: ") {
 		t.Errorf("bad source: err = %v, want a format error naming the file", err)
 	}
