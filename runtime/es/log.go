@@ -96,7 +96,7 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 		if err != nil {
 			return nil, err
 		}
-		l.cache.put(id, Instance[struct{}]{ID: id, Position: Position{Version: ar.Version, Sequence: ar.Sequence}})
+		l.cache.put(id, Instance[struct{}]{ID: id, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}, -1)
 		return ar.Records, nil
 	}
 }
@@ -109,7 +109,7 @@ func (l *Log[E]) History(ctx context.Context, id string) ([]Record, []E, error) 
 
 // position returns the cached position of ref, else reads to the end.
 func (l *Log[E]) position(ctx context.Context, ref Ref) (Position, error) {
-	if inst, ok := l.cache.get(ref.ID); ok {
+	if inst, _, ok := l.cache.get(ref.ID); ok {
 		return inst.Position, nil
 	}
 	var at Position

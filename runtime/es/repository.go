@@ -46,7 +46,8 @@ type Result[S, E any] struct {
 	// Events are the events the command produced, in order; empty when the
 	// decision produced none (nothing was appended).
 	Events []E
-	// Records are the stored events with their metadata.
+	// Records are the stored events with their metadata. They are
+	// read-only: they may be the store's own (see AppendResult).
 	Records []Record
 	// Duplicate is set when the store already held this command (same
 	// command id, see WithCommandID): nothing was appended, Events and
@@ -63,6 +64,7 @@ type Repository[S, C, E any] struct {
 	opts  repositoryOptions
 	cache *stateCache[S]
 	ids   *commandIDs
+	reqs  requestPool
 }
 
 // NewRepository binds an aggregate definition to a store.
@@ -80,13 +82,14 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 // Handle decides cmd on the current state of aggregate id, evolves the
 // state with the resulting events, appends them atomically and returns the
 // new state. The decision's context carries the aggregate's Ref (see
-// RefFromContext). On a concurrency conflict it reloads and decides again, up to
-// the retry limit; a conflict it returns (no retries left) drops the
+// RefFromContext). On a concurrency conflict it reloads and decides again,
+// up to the retry limit; a conflict it returns (no retries left) drops the
 // aggregate's cached state, so that the next command reloads it. Errors
 // from the decision (including ErrInvalidTransition) are returned as they
 // are, and an event that Evolve rejects is an error matching
-// ErrInvalidEvolution; in both cases nothing is stored. A command the store already holds (same command id, see
-// WithCommandID) is not stored again: the Result has Duplicate set.
+// ErrInvalidEvolution; in both cases nothing is stored. A command the
+// store already holds (same command id, see WithCommandID) is not stored
+// again: the Result has Duplicate set.
 func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts ...HandleOption) (Result[S, E], error) {
 	var res Result[S, E]
 	if err := ValidateID(id); err != nil {
@@ -99,7 +102,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	for attempt := 0; ; attempt++ {
 		// The cached state is trusted without a read: if another writer got
 		// there first, the append's concurrency check fails and we reload.
-		inst, err := r.current(ctx, ref, false)
+		inst, slot, err := r.current(ctx, ref, false)
 		if err != nil {
 			return res, err
 		}
@@ -119,35 +122,25 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 				return res, fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
 			}
 		}
-		// One allocation holds the request and, for the common command
-		// of one event, its event.
-		buf := &struct {
-			req AppendRequest
-			one [1]RawEvent
-		}{}
+		buf := r.reqs.get(len(events))
 		req := &buf.req
-		*req = AppendRequest{
-			Ref:              ref,
-			ExpectedVersion:  inst.Version,
-			ExpectedSequence: inst.Sequence,
-			CommandID:        o.commandID,
-			Time:             r.opts.clock().UTC(),
-			CorrelationID:    o.correlationID,
-			CausationID:      o.causationID,
-			Actor:            o.actor,
-			Traceparent:      o.traceparent,
-		}
-		if len(events) == 1 {
-			req.Events = buf.one[:]
-		} else {
-			req.Events = make([]RawEvent, len(events))
-		}
+		req.Ref = ref
+		req.ExpectedVersion = inst.Version
+		req.ExpectedSequence = inst.Sequence
+		req.CommandID = o.commandID
+		req.Time = r.opts.clock().UTC()
+		req.CorrelationID = o.correlationID
+		req.CausationID = o.causationID
+		req.Actor = o.actor
+		req.Traceparent = o.traceparent
 		for i, e := range events {
 			if req.Events[i], err = r.def.Events.Encode(e); err != nil {
+				r.reqs.put(buf)
 				return res, fmt.Errorf("%s %q: encode event: %w", ref.Type, id, err)
 			}
 		}
 		ar, err := r.store.Append(ctx, req)
+		r.reqs.put(buf)
 		if errors.Is(err, ErrConflict) {
 			// The cached state is stale: drop it, whether this call
 			// retries or gives up, so that the next command reloads.
@@ -166,7 +159,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			return r.duplicate(ctx, ref, inst, ar)
 		}
 		next := Instance[S]{ID: id, State: state, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}
-		r.cache.put(id, next)
+		r.cache.put(id, next, slot)
 		r.maybeSnapshot(ctx, ref, inst.Version, next)
 		return Result[S, E]{Instance: next, Events: events, Records: ar.Records}, nil
 	}
@@ -195,12 +188,12 @@ func (r *Repository[S, C, E]) duplicate(ctx context.Context, ref Ref, inst Insta
 			}
 		}
 		res.Instance = Instance[S]{ID: ref.ID, State: state, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}
-		r.cache.put(ref.ID, res.Instance)
+		r.cache.put(ref.ID, res.Instance, -1)
 		return res, nil
 	}
 	r.cache.remove(ref.ID)
-	cur, err := r.current(ctx, ref, true)
-	res.Instance = cur
+	var err error
+	res.Instance, _, err = r.current(ctx, ref, true)
 	return res, err
 }
 
@@ -210,7 +203,7 @@ func (r *Repository[S, C, E]) Load(ctx context.Context, id string) (Instance[S],
 	if err := ValidateID(id); err != nil {
 		return Instance[S]{}, err
 	}
-	inst, err := r.current(ctx, Ref{Type: r.def.Type, ID: id}, true)
+	inst, _, err := r.current(ctx, Ref{Type: r.def.Type, ID: id}, true)
 	if err == nil && inst.Version == 0 {
 		err = fmt.Errorf("%s %q: %w", r.def.Type, id, ErrNotFound)
 	}
@@ -275,11 +268,12 @@ func (r *Repository[S, C, E]) Forget(id string) { r.cache.remove(id) }
 // current returns the aggregate's state: the cached one (brought up to date
 // with the events appended since when fresh is set), else the snapshot plus
 // the newer events, else a full replay. An aggregate with no events yields
-// the initial state at version 0.
-func (r *Repository[S, C, E]) current(ctx context.Context, ref Ref, fresh bool) (Instance[S], error) {
-	inst, ok := r.cache.get(ref.ID)
+// the initial state at version 0. slot is where the cache holds the state
+// (a hint for put), or -1.
+func (r *Repository[S, C, E]) current(ctx context.Context, ref Ref, fresh bool) (inst Instance[S], slot int32, err error) {
+	inst, slot, ok := r.cache.get(ref.ID)
 	if ok && !fresh {
-		return inst, nil
+		return inst, slot, nil
 	}
 	if !ok {
 		inst = Instance[S]{ID: ref.ID, State: r.def.Initial()}
@@ -288,15 +282,17 @@ func (r *Repository[S, C, E]) current(ctx context.Context, ref Ref, fresh bool) 
 		}
 	}
 	start := inst.Position
-	inst, err := r.apply(ctx, ref, inst, func(Record) bool { return true })
-	if err != nil {
-		return inst, err
+	if inst, err = r.apply(ctx, ref, inst, keepAll); err != nil {
+		return inst, -1, err
 	}
 	if inst.Position != start || !ok {
-		r.cache.put(ref.ID, inst)
+		slot = r.cache.put(ref.ID, inst, slot)
 	}
-	return inst, nil
+	return inst, slot, nil
 }
+
+// keepAll keeps every record: apply's filter for the current state.
+func keepAll(Record) bool { return true }
 
 // replayUntil replays from the start (or from a snapshot that is not past
 // the point) while keep holds, then lets check judge the result.
@@ -315,23 +311,43 @@ func (r *Repository[S, C, E]) replayUntil(ctx context.Context, id string, keep f
 // apply reads the events after inst's position and evolves inst with them
 // while keep holds.
 func (r *Repository[S, C, E]) apply(ctx context.Context, ref Ref, inst Instance[S], keep func(Record) bool) (Instance[S], error) {
-	for rec, err := range r.store.Read(ctx, ref, inst.Position) {
-		if err != nil {
-			return inst, err
-		}
-		if !keep(rec) {
-			break
-		}
-		e, err := r.def.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
-		if err != nil {
-			return inst, fmt.Errorf("%s %q version %d: %w", ref.Type, ref.ID, rec.Version, err)
-		}
-		if inst.State, err = r.def.Evolve(inst.State, e); err != nil {
-			return inst, fmt.Errorf("%s %q version %d: %w", ref.Type, ref.ID, rec.Version, err)
-		}
-		inst.Position = Position{Version: rec.Version, Sequence: rec.Sequence}
+	p := &replay[S, C, E]{def: &r.def, ref: ref, inst: inst, keep: keep}
+	// Called directly rather than ranged over: a range loop's body would
+	// move five variables to the heap, this costs two allocations.
+	r.store.Read(ctx, ref, inst.Position)(p.yield)
+	return p.inst, p.err
+}
+
+// replay evolves an instance with the records a Store's Read yields.
+type replay[S, C, E any] struct {
+	def  *Definition[S, C, E]
+	ref  Ref
+	inst Instance[S]
+	keep func(Record) bool
+	err  error
+}
+
+// yield applies one record; it stops the read at an error or at the first
+// record keep refuses.
+func (p *replay[S, C, E]) yield(rec Record, err error) bool {
+	if err != nil {
+		p.err = err
+		return false
 	}
-	return inst, nil
+	if !p.keep(rec) {
+		return false
+	}
+	e, err := p.def.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
+	if err != nil {
+		p.err = fmt.Errorf("%s %q version %d: %w", p.ref.Type, p.ref.ID, rec.Version, err)
+		return false
+	}
+	if p.inst.State, err = p.def.Evolve(p.inst.State, e); err != nil {
+		p.err = fmt.Errorf("%s %q version %d: %w", p.ref.Type, p.ref.ID, rec.Version, err)
+		return false
+	}
+	p.inst.Position = Position{Version: rec.Version, Sequence: rec.Sequence}
+	return true
 }
 
 func (r *Repository[S, C, E]) loadSnapshot(ctx context.Context, ref Ref) (Instance[S], bool) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"iter"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,9 +25,9 @@ type spyStore struct {
 	mu        sync.Mutex
 	reads     int
 	appends   int
-	conflicts int   // appends still to fail with a conflict
-	appendErr error // returned by every append when set
-	lastReq   *es.AppendRequest
+	conflicts int               // appends still to fail with a conflict
+	appendErr error             // returned by every append when set
+	lastReq   *es.AppendRequest // a copy of the last request
 }
 
 func (s *spyStore) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
@@ -39,7 +40,10 @@ func (s *spyStore) Read(ctx context.Context, ref es.Ref, from es.Position) iter.
 func (s *spyStore) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
 	s.mu.Lock()
 	s.appends++
-	s.lastReq = req
+	// A store keeps nothing of a request (the repository reuses it): copy.
+	last := *req
+	last.Events = slices.Clone(req.Events)
+	s.lastReq = &last
 	fail := s.conflicts > 0
 	if fail {
 		s.conflicts--

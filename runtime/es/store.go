@@ -67,9 +67,15 @@ type AppendRequest struct {
 
 // AppendResult says where an append landed.
 type AppendResult struct {
-	Sequence uint64   // the new concurrency token
-	Version  uint64   // aggregate version after the append
-	Records  []Record // the stored events with their full metadata
+	Sequence uint64 // the new concurrency token
+	Version  uint64 // aggregate version after the append
+	// Records are the stored events with their full metadata. They are
+	// read-only: a store may hand out its own records (the in-memory
+	// store does, so that an append copies nothing) and the request's
+	// payloads (the JetStream store does), so changing a record or its
+	// Data may change what the store or the caller holds. Clone what you
+	// mean to modify.
+	Records []Record
 	// Duplicate is set when the request was a retry of a command the store
 	// already holds (same command id, stored right after the expected
 	// sequence): nothing new was stored and Records are the stored events,
@@ -96,6 +102,9 @@ type Store interface {
 	// stored result with Duplicate set and stores nothing.
 	// req.ExpectedVersion must be the version at req.ExpectedSequence; a
 	// store may reject a mismatch as a conflict, but need not detect it.
+	// Append keeps nothing of req once it returns: the caller may reuse
+	// the request and its Events (a Repository does) and change their
+	// Data, which the result's records may share (see AppendResult).
 	Append(ctx context.Context, req *AppendRequest) (AppendResult, error)
 	// Read yields the events of ref whose version is greater than
 	// from.Version, in order. from.Sequence is the Sequence of the event at

@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -105,5 +106,84 @@ func TestDedupeWindow(t *testing.T) {
 	}
 	if res := retry("c0", at); res.Duplicate || res.Version != 1101 {
 		t.Errorf("command older than the window retried at the newest position: %+v, want a new append", res)
+	}
+}
+
+// TestEventIDs: the events of one append get the ids es.EventID gives,
+// past nine events too, and a read from inside an append starts at the
+// right event.
+func TestEventIDs(t *testing.T) {
+	s := memstore.New()
+	ref := es.Ref{Type: "T", ID: "x"}
+	evs := make([]es.RawEvent, 12)
+	for i := range evs {
+		evs[i] = es.RawEvent{Type: "E", SchemaVersion: 1, Data: []byte(strconv.Itoa(i))}
+	}
+	res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: "cmd", Events: evs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, rec := range res.Records {
+		if want := es.EventID("cmd", i); rec.EventID != want || rec.Version != uint64(i+1) || string(rec.Data) != strconv.Itoa(i) {
+			t.Errorf("record %d: id %q version %d data %q, want %q %d %q", i, rec.EventID, rec.Version, rec.Data, want, i+1, strconv.Itoa(i))
+		}
+	}
+	var got []string
+	for rec, err := range s.Read(t.Context(), ref, es.Position{Version: 9, Sequence: res.Sequence}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, rec.EventID)
+	}
+	if want := []string{"cmd-10", "cmd-11", "cmd-12"}; !slices.Equal(got, want) {
+		t.Errorf("read from version 9 = %q, want %q", got, want)
+	}
+}
+
+// TestRetriesOfLongStreams: once an aggregate has more appends than are
+// scanned for a retried command id, they are found through an index, also
+// appends of several events, and only the newest 1024 of them.
+func TestRetriesOfLongStreams(t *testing.T) {
+	s := memstore.New()
+	ref := es.Ref{Type: "T", ID: "x"}
+	var at es.Position
+	results := map[string]es.AppendResult{}
+	for i := range 1500 {
+		cmd := "c" + strconv.Itoa(i)
+		evs := make([]es.RawEvent, 1+i%3)
+		for j := range evs {
+			evs[j] = es.RawEvent{Type: "E", SchemaVersion: 1, Data: []byte(`{}`)}
+		}
+		res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: cmd,
+			ExpectedVersion: at.Version, ExpectedSequence: at.Sequence, Events: evs})
+		if err != nil || res.Duplicate {
+			t.Fatalf("append %d: %+v, %v", i, res, err)
+		}
+		results[cmd] = res
+		at = es.Position{Version: res.Version, Sequence: res.Sequence}
+	}
+	for _, tc := range []struct {
+		cmd       string
+		duplicate bool
+	}{
+		{"c1499", true}, {"c1000", true}, {"c476", true}, // the newest 1024
+		{"c475", false}, {"c20", false}, {"c0", false}, // older
+	} {
+		res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: tc.cmd,
+			ExpectedVersion: at.Version, ExpectedSequence: at.Sequence,
+			Events: []es.RawEvent{{Type: "E", SchemaVersion: 1, Data: []byte(`{}`)}}})
+		if err != nil {
+			t.Fatalf("%s retried at the newest position: %v", tc.cmd, err)
+		}
+		if res.Duplicate != tc.duplicate {
+			t.Errorf("%s retried at the newest position: duplicate %t, want %t", tc.cmd, res.Duplicate, tc.duplicate)
+		}
+		if tc.duplicate {
+			if want := results[tc.cmd]; res.Sequence != want.Sequence || res.Version != want.Version || len(res.Records) != len(want.Records) {
+				t.Errorf("%s: sequence %d version %d, %d records; want %d %d %d", tc.cmd, res.Sequence, res.Version, len(res.Records), want.Sequence, want.Version, len(want.Records))
+			}
+			continue
+		}
+		at = es.Position{Version: res.Version, Sequence: res.Sequence}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -412,23 +413,27 @@ func testIsolation(f *fixture) {
 	}
 }
 
-// testCopies: the store keeps its own copy of payloads: changing a request
-// after Append, or a record after it was returned, changes nothing stored.
+// testCopies: the store keeps its own copy of what it stores: changing a
+// request after Append (its payloads, its events, its metadata: callers
+// reuse requests) or a record a Read returned changes nothing stored.
+// Records of an AppendResult are read-only (es.AppendResult) and may be the
+// store's own, so they are not changed here.
 func testCopies(f *fixture) {
 	ref := f.ref("Order", "copies")
 	req := request(ref, es.Position{}, "copy", events("copy", 2))
-	want := string(req.Events[0].Data)
 	res := f.mustAppend(req)
+	want := slices.Clone(res.Records)
+	for i := range want {
+		want[i].Data = slices.Clone(want[i].Data)
+	}
 	req.Events[0].Data[0] = 'X'
-	res.Records[0].Data[0] = 'Y'
+	req.Events[1] = es.RawEvent{Type: "Changed", SchemaVersion: 9, Data: []byte(`"changed"`)}
+	*req = es.AppendRequest{Ref: ref, CommandID: "reused", Actor: "someone else", Time: suiteTime.Add(time.Hour)}
 	got := f.mustRead(ref, es.Position{})
-	if string(got[0].Data) != want {
-		f.t.Errorf("stored payload changed to %q, want %q", got[0].Data, want)
-	}
+	f.diffRecords("after the request changed", want, got)
 	got[0].Data[0] = 'Z'
-	if again := f.mustRead(ref, es.Position{}); string(again[0].Data) != want {
-		f.t.Errorf("stored payload changed to %q through a read, want %q", again[0].Data, want)
-	}
+	got[1].EventType = "Changed"
+	f.diffRecords("after a read record changed", want, f.mustRead(ref, es.Position{}))
 }
 
 // testCanceled: a canceled context stops Append (nothing stored) and Read.

@@ -20,7 +20,8 @@
 // strict per-aggregate order, every metadata field round-tripped exactly
 // (Time to the nanosecond, payload bytes as given), reads from a position,
 // rejection of ids that could address another aggregate, isolation of
-// aggregates from each other, private copies of payloads, and contexts.
+// aggregates from each other, private copies (a store keeps nothing of a
+// request, and a Read hands out copies), and contexts.
 package storetest
 
 import (
