@@ -13,9 +13,9 @@
 //	<aggregate>_gen_test.go        tests of every invalid transition, upcast and codec round trip
 //	<aggregate>_test.go            the user's given-when-then skeleton, written once (File.Once)
 //
-// and, for the file, <name>_types.gen.go with the package doc comment and
-// the value types. docs/generator.md shows the output for the orders
-// example.
+// and, for the file, <name>_types.gen.go with the package doc comment, the
+// value types and the JSON helpers of slice, map and pointer field types.
+// docs/generator.md shows the output for the orders example.
 package generator
 
 import (
