@@ -19,6 +19,7 @@ type Case[S, C, E any] struct {
 	t    testing.TB
 	def  es.Definition[S, C, E]
 	ctx  context.Context
+	id   string // aggregate id decisions see; DefaultID when empty
 	opts cmp.Options
 	at   string // file:line where the case was started, for end-of-test reports
 
@@ -105,12 +106,23 @@ func (c *Case[S, C, E]) When(cmd C) *Case[S, C, E] {
 }
 
 // context returns the context decisions run with: the one given to
-// WithContext, else the test's own context.
+// WithContext, else the test's own context. Like Repository.Handle, it
+// tells the decision which aggregate it decides for (es.RefFromContext):
+// the definition's type and the id given to WithID ("test" by default),
+// unless the context already names one.
 func (c *Case[S, C, E]) context() context.Context {
-	if c.ctx != nil {
-		return c.ctx
+	ctx := c.ctx
+	if ctx == nil {
+		ctx = c.t.Context()
 	}
-	return c.t.Context()
+	if _, ok := es.RefFromContext(ctx); ok {
+		return ctx
+	}
+	id := c.id
+	if id == "" {
+		id = DefaultID
+	}
+	return es.ContextWithRef(ctx, es.Ref{Type: c.def.Type, ID: id})
 }
 
 // checkAsserted runs when the test ends: a case that issued a command, or

@@ -374,21 +374,63 @@ func TestDecisionContext(t *testing.T) {
 	def := ticketDefinition()
 	var got context.Context
 	testCtx := context.WithValue(t.Context(), ctxKey{}, &got)
+	ticket := func(id string) es.Ref { return es.Ref{Type: "Ticket", ID: id} }
 
-	rec := &recorder{ctx: testCtx}
-	estest.For(rec, def).When(OpenTicket{Title: "a"}).Then(TicketOpened{Title: "a"})
-	rec.finish()
-	if got != testCtx || len(rec.errs) != 0 {
-		t.Errorf("by default the decision runs with the test's context; got %v, failures %q", got, rec.errs)
+	tests := []struct {
+		name    string
+		start   func(rec *recorder) *estest.Case[TicketState, TicketCommand, TicketEvent]
+		parent  context.Context // a context whose values the decision must see
+		wantRef es.Ref
+	}{
+		{
+			name:    "test context and the default id",
+			start:   func(rec *recorder) *estest.Case[TicketState, TicketCommand, TicketEvent] { return estest.For(rec, def) },
+			parent:  testCtx,
+			wantRef: ticket(estest.DefaultID),
+		},
+		{
+			name: "WithID",
+			start: func(rec *recorder) *estest.Case[TicketState, TicketCommand, TicketEvent] {
+				return estest.For(rec, def).WithID("T-7")
+			},
+			parent:  testCtx,
+			wantRef: ticket("T-7"),
+		},
+		{
+			name: "WithContext",
+			start: func(rec *recorder) *estest.Case[TicketState, TicketCommand, TicketEvent] {
+				return estest.For(rec, def).WithContext(context.WithValue(context.Background(), ctxKey{}, &got))
+			},
+			wantRef: ticket(estest.DefaultID),
+		},
+		{
+			name: "WithContext naming its own aggregate wins over WithID",
+			start: func(rec *recorder) *estest.Case[TicketState, TicketCommand, TicketEvent] {
+				own := es.ContextWithRef(context.WithValue(context.Background(), ctxKey{}, &got), ticket("T-1"))
+				return estest.For(rec, def).WithID("ignored").WithContext(own)
+			},
+			wantRef: ticket("T-1"),
+		},
 	}
-
-	got = nil
-	own := context.WithValue(context.Background(), ctxKey{}, &got)
-	rec = &recorder{ctx: testCtx}
-	estest.For(rec, def).WithContext(own).When(OpenTicket{Title: "a"}).Then(TicketOpened{Title: "a"})
-	rec.finish()
-	if got != own || len(rec.errs) != 0 {
-		t.Errorf("WithContext: the decision ran with %v, failures %q", got, rec.errs)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got = nil
+			rec := &recorder{ctx: testCtx}
+			tt.start(rec).When(OpenTicket{Title: "a"}).Then(TicketOpened{Title: "a"})
+			rec.finish()
+			if len(rec.errs) != 0 {
+				t.Fatalf("failures %q", rec.errs)
+			}
+			if got == nil {
+				t.Fatal("the decision did not see the context's values")
+			}
+			if tt.parent != nil && got.Value(ctxKey{}) != tt.parent.Value(ctxKey{}) {
+				t.Errorf("the decision's context does not derive from the test's context")
+			}
+			if ref, ok := es.RefFromContext(got); !ok || ref != tt.wantRef {
+				t.Errorf("es.RefFromContext = %+v, %v; want %+v, true", ref, ok, tt.wantRef)
+			}
+		})
 	}
 }
 
