@@ -62,6 +62,7 @@ func (ag *aggGen) repositoryFile() (unformatted, error) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s handles the commands of %s aggregates on an event store and loads their states, "+
 		"at present or in the past. %s. It is safe for concurrent use.", name, ag.p.name, idText))))
 	jf.Type().Id(name).Struct(jen.Id("repo").Op("*").Add(esRepo))
+	ag.namingConsts(jf)
 
 	bound := "the decisions d"
 	switch {
@@ -134,6 +135,7 @@ func (ag *aggGen) logFile() (unformatted, error) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s appends the events of %s aggregates, which have no state machine: no decision, no state, "+
 		"but the same envelope, metadata, ordering and atomicity as a repository. It is safe for concurrent use.", name, ag.p.name))))
 	jf.Type().Id(name).Struct(jen.Id("log").Op("*").Add(esLog))
+	ag.namingConsts(jf)
 
 	params := []jen.Code{jen.Id("store").Qual(pathES, "Store")}
 	if ag.p.needUpcaster {
@@ -161,4 +163,22 @@ func (ag *aggGen) logFile() (unformatted, error) {
 		Params(jen.Index().Qual(pathES, "Record"), jen.Index().Id(event), jen.Error()).Block(
 		jen.Return(jen.Id("l").Dot("log").Dot("History").Call(jen.Id("ctx"), idArg)))
 	return render(ag.fileBase()+"_log.gen.go", jf)
+}
+
+// namingConsts emits the stream name and subject prefix the aggregate
+// declares, so that the code opening its JetStream store reads them from
+// the .esm instead of repeating the strings. Nothing when none is declared.
+func (ag *aggGen) namingConsts(jf *jen.File) {
+	if s := ag.a.Stream; s != "" {
+		name := goname.Stream(ag.a.Name)
+		jf.Add(comment(wrap(fmt.Sprintf("%s is the JetStream stream %s declares for %s events: "+
+			"open their store with jsstore.WithStream(%s).", name, ag.base+".esm", ag.a.Name, name))))
+		jf.Const().Id(name).Op("=").Lit(s)
+	}
+	if p := ag.a.Subject; p != "" {
+		name := goname.SubjectPrefix(ag.a.Name)
+		jf.Add(comment(wrap(fmt.Sprintf("%s is the subject prefix %s declares for %s events: "+
+			"open their store with jsstore.WithSubjectPrefix(%s).", name, ag.base+".esm", ag.a.Name, name))))
+		jf.Const().Id(name).Op("=").Lit(p)
+	}
 }

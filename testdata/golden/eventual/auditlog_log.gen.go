@@ -16,6 +16,10 @@ type AuditLogLog struct {
 	log *es.Log[AuditLogEvent]
 }
 
+// AuditLogStream is the JetStream stream audit.esm declares for AuditLog
+// events: open their store with jsstore.WithStream(AuditLogStream).
+const AuditLogStream = "AUDIT"
+
 // NewAuditLogLog binds AuditLogLog to store. Of the repository options, the
 // cache size, retries, clock and logger apply.
 func NewAuditLogLog(store es.Store, up AuditLogUpcaster, opts ...es.RepositoryOption) *AuditLogLog {
