@@ -44,7 +44,7 @@ func TestGraphRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			estest.For(t, graphUnderTest()).Given(tt.given...).WithContext(inGraph(t)).When(tt.cmd).ThenError(tt.want)
+			estest.For(t, graphUnderTest()).Given(tt.given...).WithID("g-1").When(tt.cmd).ThenError(tt.want)
 		})
 	}
 }
@@ -65,15 +65,17 @@ func TestGraphAllowed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			estest.For(t, graphUnderTest()).Given(active...).WithContext(inGraph(t)).When(tt.cmd).Then(tt.want)
+			estest.For(t, graphUnderTest()).Given(active...).WithID("g-1").When(tt.cmd).Then(tt.want)
 		})
 	}
 }
 
 // TestGraphNeedsID checks that AddNode refuses to record a node without the
-// graph's id (a decision called outside GraphRepository.Handle with no
-// es.Ref in its context, or an empty one) rather than record an empty id.
+// graph's id (a decision called outside GraphRepository.Handle and estest,
+// with no es.Ref in its context, or an empty one) rather than record an
+// empty id.
 func TestGraphNeedsID(t *testing.T) {
+	active := Active{Name: "citations"}
 	for _, tc := range []struct {
 		name string
 		ctx  context.Context
@@ -82,9 +84,14 @@ func TestGraphNeedsID(t *testing.T) {
 		{"empty id", es.ContextWithRef(t.Context(), es.Ref{Type: "Graph"})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			estest.For(t, graphUnderTest()).Given(created).WithContext(tc.ctx).When(AddNode{NodeID: "a"}).ThenError(ErrNoGraphID)
+			if _, err := (Decider{}).AddNode(tc.ctx, active, AddNode{NodeID: "a"}); !errors.Is(err, ErrNoGraphID) {
+				t.Errorf("AddNode = %v, want ErrNoGraphID", err)
+			}
 		})
 	}
+	// The harness keeps a context that names an aggregate, even badly.
+	estest.For(t, graphUnderTest()).Given(created).WithContext(es.ContextWithRef(t.Context(), es.Ref{Type: "Graph"})).
+		When(AddNode{NodeID: "a"}).ThenError(ErrNoGraphID)
 }
 
 // TestGraphErrorMessages checks what a user reads when a command is refused.
@@ -97,7 +104,7 @@ func TestGraphErrorMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := def.Decide(inGraph(t), s, ConnectEdge{From: "a", To: "q", Relation: "cites"})
+	_, err := def.Decide(t.Context(), s, ConnectEdge{From: "a", To: "q", Relation: "cites"})
 	if want := `edge "a" -> "q": node "q": graph: no such node`; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %q", err, want)
 	}

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -16,12 +15,6 @@ var clock = time.Date(2026, time.April, 7, 14, 5, 0, 0, time.UTC)
 // GraphDecider (and your Evolver) to NewGraphDefinition.
 func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
 	return NewGraphDefinition(Decider{Now: func() time.Time { return clock }}, Evolver{})
-}
-
-// inGraph is the context of a decision on graph g-1, as
-// GraphRepository.Handle gives it.
-func inGraph(t *testing.T) context.Context {
-	return es.ContextWithRef(t.Context(), es.Ref{Type: "Graph", ID: "g-1"})
 }
 
 // created and the events after it build a graph of two nodes, a and b.
@@ -47,12 +40,12 @@ func TestGraphCreateGraphFromNonexistent(t *testing.T) {
 func TestGraphAddNodeFromActive(t *testing.T) {
 	estest.For(t, graphUnderTest()).
 		Given(created).
-		WithContext(inGraph(t)).
+		WithID("g-1").
 		When(AddNode{NodeID: "a", Label: "Paper A", Metadata: map[string]string{"year": "2019"}}).
 		Then(nodeA)
 	estest.For(t, graphUnderTest()).
 		Given(created, nodeA).
-		WithContext(inGraph(t)).
+		WithID("g-1").
 		When(AddNode{NodeID: "b", Label: "Paper B"}).
 		ThenState(Active{Name: "citations", Nodes: map[string]Node{
 			"a": {ID: "a", Label: "Paper A", Metadata: map[string]string{"year": "2019"}},
