@@ -16,7 +16,8 @@ type appendBuf struct {
 	events []RawEvent
 }
 
-// get returns an empty request with room for n events in req.Events.
+// get returns a request with room for n events in req.Events. Its fields
+// hold what the previous command set: the caller sets every one.
 func (p *requestPool) get(n int) *appendBuf {
 	b, ok := p.pool.Get().(*appendBuf)
 	if !ok {
@@ -27,10 +28,7 @@ func (p *requestPool) get(n int) *appendBuf {
 	return b
 }
 
-// put clears b, so that the pool holds on to no payload or string, and
-// returns it to the pool.
-func (p *requestPool) put(b *appendBuf) {
-	clear(b.events)
-	b.req = AppendRequest{}
-	p.pool.Put(b)
-}
+// put returns b to the pool. It is not cleared: what it still refers to
+// (the last command's ids and payloads) stays reachable only until the
+// request is reused, or until the pool drops it at a garbage collection.
+func (p *requestPool) put(b *appendBuf) { p.pool.Put(b) }

@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/esgen/esgen/runtime/es"
 )
@@ -18,9 +17,10 @@ import (
 // that is not the aggregate's last, or an ExpectedVersion that is not its
 // event count, fails with an *es.ConflictError.
 //
-// The store keeps its own copy of the payloads and keeps neither req nor
-// req.Events. The result's records are the stored ones: read-only, as
-// es.AppendResult says.
+// The store keeps a copy of what req holds and nothing of req itself. The
+// result's records share their payloads with req (as the JetStream
+// store's do), a duplicate's with the store: read-only, as es.AppendResult
+// says.
 func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
 	if err := ctx.Err(); err != nil {
 		return es.AppendResult{}, err
@@ -28,31 +28,13 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if err := validateRequest(req); err != nil {
 		return es.AppendResult{}, err
 	}
-	// Before taking the lock: one buffer for the payloads and one string
-	// for the event ids, whatever the number of events.
-	size := 0
-	for i := range req.Events {
-		size += len(req.Events[i].Data)
-	}
-	payloads := make([]byte, 0, size)
-	ids := eventIDs(req.CommandID, len(req.Events))
-	m := es.Metadata{
-		AggregateType: req.Ref.Type,
-		AggregateID:   req.Ref.ID,
-		Time:          req.Time.UTC(), // as the JetStream store's envelope keeps it: UTC, no monotonic reading
-		CorrelationID: req.CorrelationID,
-		CausationID:   req.CausationID,
-		Actor:         req.Actor,
-		Traceparent:   req.Traceparent,
-	}
+	size := entrySize(req)
 
 	s.mu.Lock()
 	st := s.streams[req.Ref]
 	if st != nil {
 		if i := st.recent(req.CommandID); i >= 0 {
-			res := st.result(i, true)
-			s.mu.Unlock()
-			return res, nil
+			return s.duplicate(req.Ref, st, i)
 		}
 	}
 	var lastSeq, lastVersion uint64
@@ -63,10 +45,8 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 		// A retry of the write stored right after the expected sequence
 		// (its reply was lost) is that write, at any age.
 		if st != nil {
-			if i := st.after(req.ExpectedSequence); i >= 0 && isFirstOf(st.recs[i].EventID, req.CommandID) {
-				res := st.result(i, true)
-				s.mu.Unlock()
-				return res, nil
+			if i := st.after(req.ExpectedSequence); i >= 0 && string(st.commandID(i)) == req.CommandID {
+				return s.duplicate(req.Ref, st, i)
 			}
 		}
 		s.mu.Unlock()
@@ -79,53 +59,55 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 			Err: fmt.Errorf("expected version %d, aggregate has %d events", req.ExpectedVersion, lastVersion)}
 	}
 	if st == nil {
-		st = newStream(len(req.Events))
+		st = newStream(size)
 		s.streams[req.Ref] = st
 	}
 	s.seq++
-	m.Sequence = s.seq
-	first := len(st.recs)
+	seq := s.seq
+	st.add(req, seq)
+	recs := s.resultRoom(len(req.Events))
+	s.mu.Unlock()
+
+	// The result, from the request: nothing the store holds is shared.
+	m := es.Metadata{
+		AggregateType: req.Ref.Type,
+		AggregateID:   req.Ref.ID,
+		Time:          req.Time.UTC(), // as stored: UTC, no monotonic reading
+		CorrelationID: req.CorrelationID,
+		CausationID:   req.CausationID,
+		Actor:         req.Actor,
+		Traceparent:   req.Traceparent,
+		Sequence:      seq,
+	}
+	ids := eventIDs(req.CommandID, len(req.Events))
 	for i := range req.Events {
 		e := &req.Events[i]
-		at := len(payloads)
-		payloads = append(payloads, e.Data...)
-		n := len(req.CommandID) + 1 + digits(i+1) // "<command id>-<i+1>"
+		n := eventIDLen(req.CommandID, i)
 		m.EventID, ids = ids[:n], ids[n:]
 		m.Version = req.ExpectedVersion + uint64(i) + 1
 		m.EventType = e.Type
 		m.SchemaVersion = e.SchemaVersion
-		st.recs = append(st.recs, es.Record{Metadata: m, Data: payloads[at:len(payloads):len(payloads)]})
+		d := e.Data
+		if d == nil {
+			d = []byte{}
+		}
+		recs[i] = es.Record{Metadata: m, Data: d}
 	}
-	st.added(req.CommandID, first)
-	res := st.result(first, false)
+	return es.AppendResult{Sequence: seq, Version: m.Version, Records: recs}, nil
+}
+
+// duplicate returns the stored result of append i of st, as a retry gets
+// it, and releases the lock Append holds.
+func (s *Store) duplicate(ref es.Ref, st *stream, i int) (es.AppendResult, error) {
+	view := st.view()
+	pos := st.appends[i]
 	s.mu.Unlock()
-	return res, nil
-}
-
-// eventIDs returns the ids of the n events of command cmd, es.EventID(cmd,
-// 0) to es.EventID(cmd, n-1), concatenated into one string: one allocation
-// for all of them.
-func eventIDs(cmd string, n int) string {
-	if n == 1 {
-		return es.EventID(cmd, 0)
+	d := decoder{ref: ref}
+	recs, err := d.records(&view, i)
+	if err != nil {
+		return es.AppendResult{}, err
 	}
-	var stack [128]byte
-	b := stack[:0]
-	for i := range n {
-		b = append(b, cmd...)
-		b = append(b, '-')
-		b = strconv.AppendInt(b, int64(i+1), 10)
-	}
-	return string(b)
-}
-
-// digits returns the number of decimal digits of n > 0.
-func digits(n int) int {
-	d := 1
-	for ; n >= 10; n /= 10 {
-		d++
-	}
-	return d
+	return es.AppendResult{Sequence: pos.seq, Version: pos.last, Records: recs, Duplicate: true}, nil
 }
 
 // validateRequest rejects requests no store could honour.

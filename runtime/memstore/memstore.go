@@ -24,6 +24,27 @@ type Store struct {
 	seq       uint64 // sequence of the newest append, store-wide
 	streams   map[es.Ref]*stream
 	snapshots map[es.Ref]es.Snapshot
+	results   []es.Record // room for the records of the next appends' results
+}
+
+// resultSlab is how many records the store allocates at once for the
+// results of its appends. A result is the caller's (the store keeps no
+// reference to it); sharing an allocation among the results of several
+// appends saves one allocation per append.
+const resultSlab = 64
+
+// resultRoom returns room for n records of one append's result. The caller
+// holds s.mu.
+func (s *Store) resultRoom(n int) []es.Record {
+	if n > resultSlab/4 {
+		return make([]es.Record, n)
+	}
+	if len(s.results) < n {
+		s.results = make([]es.Record, resultSlab)
+	}
+	r := s.results[:n:n]
+	s.results = s.results[n:]
+	return r
 }
 
 // Option configures a Store.

@@ -9,40 +9,67 @@ import (
 )
 
 // Read yields the events of ref whose version is greater than from.Version,
-// in order. It reads a consistent view: events appended while the loop runs
-// are not yielded. Each record's payload is a copy the caller may change.
-// An invalid ref yields one error matching es.ErrInvalidID.
+// in order: those stored when Read is called, whenever the loop runs. Each
+// record's payload is a copy the caller may change. An invalid ref yields
+// one error matching es.ErrInvalidID.
 func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
-	return func(yield func(es.Record, error) bool) {
-		if err := ctx.Err(); err != nil {
-			yield(es.Record{}, err)
-			return
-		}
-		if err := es.ValidateRef(ref); err != nil {
-			yield(es.Record{}, fmt.Errorf("read: %w", err))
-			return
-		}
-		s.mu.Lock()
-		var recs []es.Record
-		if st := s.streams[ref]; st != nil {
-			// Records are only ever added: the view stays valid.
-			recs = st.recs[:len(st.recs):len(st.recs)]
-		}
+	if err := ctx.Err(); err != nil {
+		return failed(err)
+	}
+	if err := es.ValidateRef(ref); err != nil {
+		return failed(fmt.Errorf("read: %w", err))
+	}
+	s.mu.Lock()
+	st := s.streams[ref]
+	if st == nil {
 		s.mu.Unlock()
-		// recs[i] has version i+1.
-		if from.Version >= uint64(len(recs)) {
-			return
-		}
-		for i := int(from.Version); i < len(recs); i++ {
+		return noEvents
+	}
+	view := st.view()
+	s.mu.Unlock()
+	return view.read(ctx, ref, from)
+}
+
+// read yields the events of h after from.
+func (h history) read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
+	start := h.holding(from.Version)
+	if start == len(h.appends) {
+		return noEvents
+	}
+	return func(yield func(es.Record, error) bool) {
+		d := decoder{ref: ref}
+		for i := start; i < len(h.appends); i++ {
 			if err := ctx.Err(); err != nil {
 				yield(es.Record{}, err)
 				return
 			}
-			rec := recs[i]
-			rec.Data = append([]byte{}, rec.Data...)
-			if !yield(rec, nil) {
+			e, err := d.open(&h, i)
+			for err == nil {
+				var rec es.Record
+				var ok bool
+				if rec, ok, err = d.next(&e); !ok {
+					break
+				}
+				if rec.Version <= from.Version {
+					continue
+				}
+				rec.Data = append([]byte{}, rec.Data...) // the caller's copy
+				if !yield(rec, nil) {
+					return
+				}
+			}
+			if err != nil {
+				yield(es.Record{}, err)
 				return
 			}
 		}
 	}
+}
+
+// noEvents is the read of an aggregate with nothing after the position.
+func noEvents(func(es.Record, error) bool) {}
+
+// failed is a read that fails with err.
+func failed(err error) iter.Seq2[es.Record, error] {
+	return func(yield func(es.Record, error) bool) { yield(es.Record{}, err) }
 }

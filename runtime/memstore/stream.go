@@ -1,24 +1,42 @@
 package memstore
 
 import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
 	"github.com/esgen/esgen/runtime/es"
 )
 
-// stream is the history of one aggregate instance: its events as the
-// records Append and Read return, in order. recs[i] has version i+1; the
-// events of one append are adjacent and share its Sequence. Records are
-// only ever added, never changed, so slices of recs handed out stay valid
-// (and unchanged) after the lock is released.
-//
-// The first event of each append names its command: its id is the command
-// id followed by "-1" (es.EventID). That is how retries are recognised, with
-// no per-append bookkeeping for the short histories most aggregates have.
+// stream is the history of one aggregate instance, kept in two slices that
+// hold no pointers, so that the garbage collector never scans them however
+// long the history grows: log holds the appends back to back, each encoded
+// by appendEntry, and appends says where each one starts. Both are only
+// ever appended to, so a view of them taken under the lock stays valid
+// (and unchanged) after it is released.
 type stream struct {
-	recs    []es.Record
-	appends int // number of appends held
+	history
 	// index finds the newest appends by command id once the stream has
 	// more than indexFrom of them; shorter streams are scanned.
 	index *dedupeIndex
+	// first is where appends starts: most aggregates see a handful of
+	// commands, and need no allocation of their own for them.
+	first [initialAppends]appendPos
+}
+
+// history is what a stream holds: its log and where each append starts.
+type history struct {
+	log     []byte
+	appends []appendPos
+}
+
+// appendPos is one append of a stream.
+type appendPos struct {
+	seq  uint64 // its sequence: the concurrency token
+	last uint64 // the version of its last event
+	off  int    // where its entry starts in the stream's log
 }
 
 const (
@@ -30,146 +48,431 @@ const (
 	// indexFrom is the number of appends beyond which a stream indexes
 	// its command ids in a map instead of scanning its appends.
 	indexFrom = 16
-	// initialRecords is the capacity a new stream starts with: most
-	// aggregates hold a handful of events, and an append that fits costs
-	// no allocation for the stream.
-	initialRecords = 4
+	// initialAppends is the room a new stream makes for appends: most
+	// aggregates see a handful of commands.
+	initialAppends = 4
+	// initialLog is the least room a new stream makes in its log; it
+	// makes half as much again as its first append takes.
+	initialLog = 128
 )
 
 // dedupeIndex maps the command ids of a stream's newest dedupeWindow
-// appends to the index of their first record.
+// appends to their number.
 type dedupeIndex struct {
-	first map[string]int
-	// ring holds append number n at n%dedupeWindow, so that the one
-	// leaving the window can be dropped from first.
-	ring []indexed
+	byCommand map[string]int
+	// ring holds the command id of append n at n%dedupeWindow, so that
+	// the one leaving the window can be dropped from byCommand.
+	ring []string
 }
 
-// indexed is one append in a dedupeIndex's ring.
-type indexed struct {
-	cmd   string
-	first int
+// newStream returns an empty stream with room for a few appends like the
+// first one, of entrySize size.
+func newStream(size int) *stream {
+	st := &stream{history: history{log: make([]byte, 0, max(initialLog, size+size/2))}}
+	st.appends = st.first[:0]
+	return st
 }
 
-func newStream(events int) *stream {
-	return &stream{recs: make([]es.Record, 0, max(initialRecords, events))}
+// view returns the stream as it is: later appends do not change it. The
+// caller holds the store's lock.
+func (st *stream) view() history {
+	return history{log: st.log[:len(st.log):len(st.log)], appends: st.appends[:len(st.appends):len(st.appends)]}
 }
 
 // last returns the position of the newest append: 0, 0 when there is none.
-func (st *stream) last() (sequence, version uint64) {
-	if n := len(st.recs); n > 0 {
-		return st.recs[n-1].Sequence, st.recs[n-1].Version
+func (h *history) last() (sequence, version uint64) {
+	if n := len(h.appends); n > 0 {
+		return h.appends[n-1].seq, h.appends[n-1].last
 	}
 	return 0, 0
 }
 
-// isFirstOf reports whether eventID is the id of the first event of
-// command cmd, es.EventID(cmd, 0), without building that id.
-func isFirstOf(eventID, cmd string) bool {
-	n := len(cmd)
-	return len(eventID) == n+2 && eventID[n:] == "-1" && eventID[:n] == cmd
-}
+// The entry of one append in a stream's log:
+//
+//	string   command id
+//	varint   command time, Unix seconds
+//	uvarint  command time, nanoseconds within the second
+//	byte     flags: bit 0 the correlation id is the command id, bit 1 the
+//	         causation id is the command id (neither is then stored again)
+//	uvarint  n, the number of events
+//	string   correlation id (empty with flag 0), causation id (empty with
+//	         flag 1), actor, traceparent
+//	n times: string event type, uvarint schema version, string payload
+//
+// where a string is a uvarint length and that many bytes. The sequence and
+// versions are in the stream's appends; aggregate type and id in its key.
+// It is the JetStream store's envelope (runtime/internal/envelope) without
+// what the in-memory store knows otherwise, and with the command id first,
+// where a retry is looked for; nothing outside this file reads it.
+const (
+	correlationIsCommand = 1 << 0
+	causationIsCommand   = 1 << 1
+)
 
-// commandOf returns the command id of the append whose first record is rec.
-func commandOf(rec *es.Record) string { return rec.EventID[:len(rec.EventID)-2] }
-
-// appendStart returns the index of the first record of the append that
-// holds record i.
-func (st *stream) appendStart(i int) int {
-	seq := st.recs[i].Sequence
-	for i > 0 && st.recs[i-1].Sequence == seq {
-		i--
+// entrySize returns at least the number of bytes appendEntry writes for
+// req.
+func entrySize(req *es.AppendRequest) int {
+	const header = 4*binary.MaxVarintLen64 + 1
+	n := header + 5*binary.MaxVarintLen32 + len(req.CommandID) + len(req.Actor) + len(req.Traceparent)
+	if req.CorrelationID != req.CommandID {
+		n += len(req.CorrelationID)
 	}
-	return i
-}
-
-// appendEnd returns the index after the last record of the append that
-// starts at record i.
-func (st *stream) appendEnd(i int) int {
-	seq := st.recs[i].Sequence
-	for i++; i < len(st.recs) && st.recs[i].Sequence == seq; i++ {
+	if req.CausationID != req.CommandID {
+		n += len(req.CausationID)
 	}
-	return i
+	for i := range req.Events {
+		e := &req.Events[i]
+		n += 2*binary.MaxVarintLen32 + binary.MaxVarintLen64 + len(e.Type) + len(e.Data)
+	}
+	return n
 }
 
-// recent returns the first record of the append of command cmd among the
-// newest dedupeWindow appends, or -1.
+// appendEntry encodes req onto log.
+func appendEntry(log []byte, req *es.AppendRequest) []byte {
+	var flags byte
+	corr, caus := req.CorrelationID, req.CausationID
+	if corr == req.CommandID {
+		flags |= correlationIsCommand
+		corr = ""
+	}
+	if caus == req.CommandID {
+		flags |= causationIsCommand
+		caus = ""
+	}
+	log = appendString(log, req.CommandID)
+	log = binary.AppendVarint(log, req.Time.Unix())
+	log = binary.AppendUvarint(log, uint64(req.Time.Nanosecond()))
+	log = append(log, flags)
+	log = binary.AppendUvarint(log, uint64(len(req.Events)))
+	log = appendString(log, corr)
+	log = appendString(log, caus)
+	log = appendString(log, req.Actor)
+	log = appendString(log, req.Traceparent)
+	for i := range req.Events {
+		e := &req.Events[i]
+		log = appendString(log, e.Type)
+		log = binary.AppendUvarint(log, uint64(e.SchemaVersion))
+		log = binary.AppendUvarint(log, uint64(len(e.Data)))
+		log = append(log, e.Data...)
+	}
+	return log
+}
+
+func appendString(b []byte, s string) []byte {
+	if len(s) < 0x80 {
+		b = append(b, byte(len(s)))
+	} else {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+	}
+	return append(b, s...)
+}
+
+// commandID returns the command id of append i, sharing the log's memory.
+func (h *history) commandID(i int) []byte {
+	r := reader{b: h.log[h.appends[i].off:]}
+	return r.bytes()
+}
+
+// recent returns the number of the append of command cmd among the newest
+// dedupeWindow appends, or -1.
 func (st *stream) recent(cmd string) int {
 	if st.index != nil {
-		if i, ok := st.index.first[cmd]; ok {
+		if i, ok := st.index.byCommand[cmd]; ok {
 			return i
 		}
 		return -1
 	}
 	// At most indexFrom appends, all of them in the window.
-	for i := len(st.recs) - 1; i >= 0; i-- {
-		i = st.appendStart(i)
-		if isFirstOf(st.recs[i].EventID, cmd) {
+	for i := len(st.appends) - 1; i >= 0; i-- {
+		if string(st.commandID(i)) == cmd {
 			return i
 		}
 	}
 	return -1
 }
 
-// after returns the first record of the append stored right after
-// sequence seq, or -1 when none was.
-func (st *stream) after(seq uint64) int {
-	lo, hi := 0, len(st.recs)
+// after returns the number of the append stored right after sequence seq,
+// or -1 when none was.
+func (h *history) after(seq uint64) int {
+	lo, hi := 0, len(h.appends)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if st.recs[mid].Sequence <= seq {
+		if h.appends[mid].seq <= seq {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	if lo == len(st.recs) {
+	if lo == len(h.appends) {
 		return -1
 	}
 	return lo
 }
 
-// added records that the append of command cmd starts at record first,
-// keeping the dedupe index (built once the stream grows long) to the window.
-func (st *stream) added(cmd string, first int) {
-	n := st.appends
-	st.appends++
+// holding returns the number of the first append holding a version after
+// version.
+func (h *history) holding(version uint64) int {
+	lo, hi := 0, len(h.appends)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if h.appends[mid].last <= version {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// add appends the entry of req, stored at sequence seq.
+func (st *stream) add(req *es.AppendRequest, seq uint64) {
+	off := len(st.log)
+	st.log = appendEntry(st.log, req)
+	st.appends = append(st.appends, appendPos{seq: seq, last: req.ExpectedVersion + uint64(len(req.Events)), off: off})
+	st.indexed(req.CommandID)
+}
+
+// indexed keeps the dedupe index, built once the stream grows long, to the
+// newest dedupeWindow appends after the append of command cmd.
+func (st *stream) indexed(cmd string) {
+	n := len(st.appends) - 1 // the new append's number
 	if st.index == nil {
-		if st.appends > indexFrom {
+		if n >= indexFrom {
 			st.buildIndex()
 		}
 		return
 	}
 	ix := st.index
 	if n < dedupeWindow {
-		ix.ring = append(ix.ring, indexed{cmd, first})
+		ix.ring = append(ix.ring, cmd)
 	} else {
 		// Append n-dedupeWindow leaves the window.
 		slot := &ix.ring[n%dedupeWindow]
-		if ix.first[slot.cmd] == slot.first {
-			delete(ix.first, slot.cmd)
+		if ix.byCommand[*slot] == n-dedupeWindow {
+			delete(ix.byCommand, *slot)
 		}
-		*slot = indexed{cmd, first}
+		*slot = cmd
 	}
-	ix.first[cmd] = first
+	ix.byCommand[cmd] = n
 }
 
 // buildIndex indexes every append of the stream (there are fewer than
 // dedupeWindow of them).
 func (st *stream) buildIndex() {
-	ix := &dedupeIndex{first: make(map[string]int, 2*indexFrom), ring: make([]indexed, 0, 2*indexFrom)}
-	for i := 0; i < len(st.recs); i = st.appendEnd(i) {
-		cmd := commandOf(&st.recs[i])
-		ix.first[cmd] = i
-		ix.ring = append(ix.ring, indexed{cmd, i})
+	ix := &dedupeIndex{byCommand: make(map[string]int, 2*indexFrom), ring: make([]string, 0, 2*indexFrom)}
+	for i := range st.appends {
+		cmd := string(st.commandID(i))
+		ix.byCommand[cmd] = i
+		ix.ring = append(ix.ring, cmd)
 	}
 	st.index = ix
 }
 
-// result is the AppendResult of the append starting at record i. Its
-// records are the stored ones: immutable, see es.AppendResult.
-func (st *stream) result(i int, duplicate bool) es.AppendResult {
-	end := st.appendEnd(i)
-	last := &st.recs[end-1]
-	return es.AppendResult{Sequence: last.Sequence, Version: last.Version, Records: st.recs[i:end:end], Duplicate: duplicate}
+// decoder turns the entries of one stream into records. It remembers the
+// strings it made, so that a metadata value or event type repeated from
+// one record to the next is one string.
+type decoder struct {
+	ref     es.Ref
+	strings []string // recently made, newest last
+}
+
+// entry is the decoding of one append: its metadata, then its events one
+// by one.
+type entry struct {
+	r     reader
+	m     es.Metadata
+	seq   uint64
+	n     int    // events
+	j     int    // events decoded so far
+	first uint64 // version of the first event
+	ids   string // the event ids not yet handed out
+	cmd   string
+}
+
+// open starts decoding append i of h.
+func (d *decoder) open(h *history, i int) (entry, error) {
+	pos := h.appends[i]
+	end := len(h.log)
+	if i+1 < len(h.appends) {
+		end = h.appends[i+1].off
+	}
+	e := entry{r: reader{b: h.log[pos.off:end]}, seq: pos.seq}
+	e.cmd = d.string(e.r.bytes())
+	sec := e.r.varint()
+	nsec := e.r.uvarint()
+	flags := e.r.byte()
+	e.n = int(e.r.uvarint())
+	e.m = es.Metadata{
+		AggregateType: d.ref.Type,
+		AggregateID:   d.ref.ID,
+		Time:          time.Unix(sec, int64(nsec)).UTC(),
+		CorrelationID: d.string(e.r.bytes()),
+		CausationID:   d.string(e.r.bytes()),
+		Actor:         d.string(e.r.bytes()),
+		Traceparent:   d.string(e.r.bytes()),
+		Sequence:      pos.seq,
+	}
+	if flags&correlationIsCommand != 0 {
+		e.m.CorrelationID = e.cmd
+	}
+	if flags&causationIsCommand != 0 {
+		e.m.CausationID = e.cmd
+	}
+	if e.r.err != nil || e.n < 1 || uint64(e.n) > pos.last {
+		return e, e.corrupt()
+	}
+	e.first = pos.last - uint64(e.n) + 1
+	e.ids = eventIDs(e.cmd, e.n)
+	return e, nil
+}
+
+// next returns the entry's next record, its payload sharing the log's
+// memory, or false after the last one.
+func (d *decoder) next(e *entry) (es.Record, bool, error) {
+	if e.j == e.n {
+		if len(e.r.b) != 0 {
+			return es.Record{}, false, e.corrupt()
+		}
+		return es.Record{}, false, nil
+	}
+	m := e.m
+	m.EventType = d.string(e.r.bytes())
+	m.SchemaVersion = int(e.r.uvarint())
+	m.Version = e.first + uint64(e.j)
+	n := eventIDLen(e.cmd, e.j)
+	m.EventID, e.ids = e.ids[:n], e.ids[n:]
+	data := e.r.bytes()
+	if e.r.err != nil {
+		return es.Record{}, false, e.corrupt()
+	}
+	e.j++
+	return es.Record{Metadata: m, Data: data}, true, nil
+}
+
+func (e *entry) corrupt() error {
+	return fmt.Errorf("memstore: stored append %d: %w: bad entry", e.seq, es.ErrCorruptEvent)
+}
+
+// records decodes every record of append i of h; their payloads share the
+// log's memory.
+func (d *decoder) records(h *history, i int) ([]es.Record, error) {
+	e, err := d.open(h, i)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]es.Record, 0, e.n)
+	for {
+		rec, ok, err := d.next(&e)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return recs, nil
+		}
+		recs = append(recs, rec)
+	}
+}
+
+// string returns b as a string, reusing one made recently.
+func (d *decoder) string(b []byte) string {
+	for k := len(d.strings) - 1; k >= 0; k-- {
+		if d.strings[k] == string(b) {
+			return d.strings[k]
+		}
+	}
+	s := string(b)
+	if len(d.strings) == 8 {
+		d.strings = append(d.strings[:0], d.strings[1:]...)
+	}
+	d.strings = append(d.strings, s)
+	return s
+}
+
+// errTruncated reports an entry that ends inside a field.
+var errTruncated = errors.New("truncated")
+
+// reader reads the fields of one entry; a truncated entry sets err.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) take(n int) []byte {
+	if r.err != nil || n < 0 || n > len(r.b) {
+		r.err = errTruncated
+		return nil
+	}
+	b := r.b[:n:n]
+	r.b = r.b[n:]
+	return b
+}
+
+func (r *reader) byte() byte {
+	if b := r.take(1); b != nil {
+		return b[0]
+	}
+	return 0
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errTruncated
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errTruncated
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// bytes returns the next string field.
+func (r *reader) bytes() []byte {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.err = errTruncated
+		return nil
+	}
+	return r.take(int(n))
+}
+
+// eventIDs returns the ids of the n events of command cmd, es.EventID(cmd,
+// 0) to es.EventID(cmd, n-1), concatenated into one string: one allocation
+// for all of them. Event i's id is eventIDLen(cmd, i) bytes long.
+func eventIDs(cmd string, n int) string {
+	if n == 1 {
+		return es.EventID(cmd, 0)
+	}
+	var stack [128]byte
+	b := stack[:0]
+	for i := range n {
+		b = append(b, cmd...)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(i+1), 10)
+	}
+	return string(b)
+}
+
+// eventIDLen is the length of es.EventID(cmd, i): the command id, a dash
+// and i+1 in decimal.
+func eventIDLen(cmd string, i int) int {
+	d := 1
+	for n := i + 1; n >= 10; n /= 10 {
+		d++
+	}
+	return len(cmd) + 1 + d
 }
