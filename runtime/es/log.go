@@ -70,18 +70,19 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 		if err != nil {
 			return nil, err
 		}
-		ar, err := l.store.Append(ctx, &AppendRequest{
+		req := &AppendRequest{
 			Ref:              ref,
 			ExpectedVersion:  at.Version,
 			ExpectedSequence: at.Sequence,
-			CommandID:        o.commandID,
 			Time:             l.opts.clock().UTC(),
-			CorrelationID:    o.correlationID,
-			CausationID:      o.causationID,
 			Actor:            o.actor,
 			Traceparent:      o.traceparent,
 			Events:           raw,
-		})
+			EventIDs:         make([]string, len(raw)),
+		}
+		o.identify(l.ids, req.EventIDs)
+		req.CommandID, req.CorrelationID, req.CausationID = o.commandID, o.correlationID, o.causationID
+		ar, err := l.store.Append(ctx, req)
 		if errors.Is(err, ErrConflict) {
 			// The cached position is stale, whether this call retries or
 			// gives up.

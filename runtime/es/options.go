@@ -14,25 +14,48 @@ type handleOptions struct {
 	causationID   string
 	actor         string
 	traceparent   string
+	// number is the command id's counter, reserved when no id was given:
+	// identify spells the id with the events' ids.
+	number uint64
+	// spelled is the command id and the ids of its events, built by
+	// identify for events events; idLen is the length of the id.
+	spelled string
+	idLen   int
+	events  int
 }
 
-// resolveHandleOptions applies opts and fills in the defaults: a new unique
-// command id from ids, and correlation and causation ids equal to it.
+// resolveHandleOptions applies opts. Without a command id, it reserves the
+// number of a new unique one; identify spells it.
 func resolveHandleOptions(ids *commandIDs, opts []HandleOption) handleOptions {
 	var o handleOptions
 	if len(opts) > 0 {
 		o = applyHandleOptions(opts)
 	}
 	if o.commandID == "" {
-		o.commandID = ids.next()
+		o.number = ids.reserve()
 	}
+	return o
+}
+
+// identify sets eventIDs to the ids of the command's events, spelling the
+// command id with them (one allocation for all) the first time, and sets
+// the defaults that depend on the id: correlation and causation ids equal
+// to it.
+func (o *handleOptions) identify(ids *commandIDs, eventIDs []string) {
+	if o.spelled == "" || o.events != len(eventIDs) {
+		o.spelled, o.idLen = ids.build(o.commandID, o.number, len(eventIDs))
+		o.events = len(eventIDs)
+		if o.commandID == "" {
+			o.commandID = o.spelled[:o.idLen]
+		}
+	}
+	split(o.spelled, o.idLen, eventIDs)
 	if o.correlationID == "" {
 		o.correlationID = o.commandID
 	}
 	if o.causationID == "" {
 		o.causationID = o.commandID
 	}
-	return o
 }
 
 // applyHandleOptions applies opts to options of their own, so that a call

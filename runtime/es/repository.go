@@ -127,6 +127,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		req.Ref = ref
 		req.ExpectedVersion = inst.Version
 		req.ExpectedSequence = inst.Sequence
+		o.identify(r.ids, req.EventIDs)
 		req.CommandID = o.commandID
 		req.Time = r.opts.clock().UTC()
 		req.CorrelationID = o.correlationID

@@ -43,6 +43,7 @@ func (s *spyStore) Append(ctx context.Context, req *es.AppendRequest) (es.Append
 	// A store keeps nothing of a request (the repository reuses it): copy.
 	last := *req
 	last.Events = slices.Clone(req.Events)
+	last.EventIDs = slices.Clone(req.EventIDs)
 	s.lastReq = &last
 	fail := s.conflicts > 0
 	if fail {
@@ -139,7 +140,19 @@ func TestHandleMetadata(t *testing.T) {
 	if got != [...]string{"cmd-7", "flow", "cause", "bob", "tp"} || !req.Time.Equal(at) || req.Time.Location() != time.UTC {
 		t.Errorf("request metadata %v at %v, want cmd-7 flow cause bob tp at %v in UTC", got, req.Time, at)
 	}
-	res := handle(t, r, "d", closeDoor{})
+	if want := []string{"cmd-7-1"}; !slices.Equal(req.EventIDs, want) {
+		t.Errorf("request event ids %q, want %q", req.EventIDs, want)
+	}
+	// A command of two events, without options: the defaults, and no
+	// leftover of the request the previous command used.
+	res := handle(t, r, "d", lockDoor{Code: 3})
+	req = spy.lastReq
+	if len(req.Events) != 2 || req.Actor != "" || req.Traceparent != "" || req.CorrelationID != req.CommandID ||
+		!slices.Equal(req.EventIDs, []string{es.EventID(req.CommandID, 0), es.EventID(req.CommandID, 1)}) {
+		t.Errorf("second request: command %q, %d events, ids %q, correlation %q, actor %q, traceparent %q",
+			req.CommandID, len(req.Events), req.EventIDs, req.CorrelationID, req.Actor, req.Traceparent)
+	}
+	res = handle(t, r, "d", unlockDoor{Code: 3})
 	req = spy.lastReq
 	if req.CommandID == "" || req.CommandID == "cmd-7" || req.CorrelationID != req.CommandID || req.CausationID != req.CommandID {
 		t.Errorf("default ids: command %q correlation %q causation %q", req.CommandID, req.CorrelationID, req.CausationID)

@@ -10,21 +10,26 @@ import (
 // new one per command.
 type requestPool struct{ pool sync.Pool }
 
-// appendBuf is a reusable append request and its events' backing array.
+// appendBuf is a reusable append request and the backing arrays of its
+// events and their ids.
 type appendBuf struct {
 	req    AppendRequest
 	events []RawEvent
+	ids    []string
 }
 
-// get returns a request with room for n events in req.Events. Its fields
-// hold what the previous command set: the caller sets every one.
+// get returns a request with room for n events in req.Events and n ids in
+// req.EventIDs. Its fields hold what the previous command set: the caller
+// sets every one.
 func (p *requestPool) get(n int) *appendBuf {
 	b, ok := p.pool.Get().(*appendBuf)
 	if !ok {
 		b = new(appendBuf)
 	}
 	b.events = slices.Grow(b.events[:0], n)[:n]
+	b.ids = slices.Grow(b.ids[:0], n)[:n]
 	b.req.Events = b.events
+	b.req.EventIDs = b.ids
 	return b
 }
 

@@ -56,7 +56,13 @@ type AppendRequest struct {
 	ExpectedSequence uint64
 	// CommandID identifies the command; event ids and the store's dedupe key
 	// derive from it so that a retried append is recognised as the same write.
-	CommandID     string
+	CommandID string
+	// EventIDs, when it holds one id per event, are the events' ids,
+	// EventID(CommandID, i) for event i, spelled by the caller (a
+	// Repository spells them with the command id, in one allocation). A
+	// store may use them rather than spell its own, and must ignore them
+	// when they are not those ids. Optional.
+	EventIDs      []string
 	Time          time.Time
 	CorrelationID string
 	CausationID   string

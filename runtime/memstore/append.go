@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/esgen/esgen/runtime/es"
 )
@@ -79,11 +80,19 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 		Traceparent:   req.Traceparent,
 		Sequence:      seq,
 	}
-	ids := eventIDs(req.CommandID, len(req.Events))
+	given := givenEventIDs(req)
+	var ids string
+	if !given {
+		ids = eventIDs(req.CommandID, len(req.Events))
+	}
 	for i := range req.Events {
 		e := &req.Events[i]
-		n := eventIDLen(req.CommandID, i)
-		m.EventID, ids = ids[:n], ids[n:]
+		if given {
+			m.EventID = req.EventIDs[i]
+		} else {
+			n := eventIDLen(req.CommandID, i)
+			m.EventID, ids = ids[:n], ids[n:]
+		}
 		m.Version = req.ExpectedVersion + uint64(i) + 1
 		m.EventType = e.Type
 		m.SchemaVersion = e.SchemaVersion
@@ -130,4 +139,21 @@ func validateRequest(req *es.AppendRequest) error {
 		}
 	}
 	return nil
+}
+
+// givenEventIDs reports whether req.EventIDs are the ids of its events, as
+// es.EventID spells them: then the result uses them.
+func givenEventIDs(req *es.AppendRequest) bool {
+	if len(req.EventIDs) != len(req.Events) {
+		return false
+	}
+	cmd := req.CommandID
+	for i, id := range req.EventIDs {
+		var stack [20]byte
+		if len(id) != eventIDLen(cmd, i) || id[:len(cmd)] != cmd || id[len(cmd)] != '-' ||
+			id[len(cmd)+1:] != string(strconv.AppendInt(stack[:0], int64(i+1), 10)) {
+			return false
+		}
+	}
+	return true
 }

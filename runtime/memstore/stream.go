@@ -169,7 +169,11 @@ func appendString(b []byte, s string) []byte {
 
 // commandID returns the command id of append i, sharing the log's memory.
 func (h *history) commandID(i int) []byte {
-	r := reader{b: h.log[h.appends[i].off:]}
+	b := h.log[h.appends[i].off:]
+	if n := int(b[0]); n < 0x80 && n < len(b) { // a one-byte length: most ids
+		return b[1 : 1+n]
+	}
+	r := reader{b: b}
 	return r.bytes()
 }
 
