@@ -23,7 +23,7 @@ func newCommandIDs() *commandIDs {
 }
 
 // reserve returns the number of a new command id, which build spells: the
-// prefix (16 characters of base64url and "_") and the number in base 36,
+// prefix (16 characters of base64url and "_") and the number in base 32,
 // e.g. "q3v9Xk0B-7mZcT2a_1f". Ids are short because they are stored with
 // every command and kept in the server's dedupe table.
 func (c *commandIDs) reserve() uint64 { return c.n.Add(1) }
@@ -37,7 +37,7 @@ func (c *commandIDs) build(cmd string, number uint64, n int) (spelled string, id
 	b := stack[:0]
 	if cmd == "" {
 		b = append(b, c.prefix...)
-		b = strconv.AppendUint(b, number, 36)
+		b = appendBase32(b, number)
 	} else {
 		b = append(b, cmd...)
 	}
@@ -60,6 +60,22 @@ func split(spelled string, idLen int, eventIDs []string) {
 		eventIDs[i] = spelled[off:end]
 		off = end
 	}
+}
+
+// appendBase32 appends n in base 32, digits 0-9 then a-v: five bits a
+// digit, no division.
+func appendBase32(b []byte, n uint64) []byte {
+	const digits = "0123456789abcdefghijklmnopqrstuv"
+	var buf [13]byte
+	i := len(buf)
+	for {
+		i--
+		buf[i] = digits[n&31]
+		if n >>= 5; n == 0 {
+			break
+		}
+	}
+	return append(b, buf[i:]...)
 }
 
 // decimalLen is the number of decimal digits of n > 0.

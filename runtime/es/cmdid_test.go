@@ -21,8 +21,10 @@ func TestCommandIDs(t *testing.T) {
 		events int
 		wantID string
 	}{
-		{"numbered, one event", "", 35, 1, ids.prefix + "z"},
-		{"numbered, three events", "", 36, 3, ids.prefix + "10"},
+		{"numbered, one event", "", 31, 1, ids.prefix + "v"},
+		{"numbered, three events", "", 32, 3, ids.prefix + "10"},
+		{"numbered, zero", "", 0, 1, ids.prefix + "0"},
+		{"numbered, largest", "", 1<<64 - 1, 1, ids.prefix + "fvvvvvvvvvvvv"},
 		{"given, one event", "order-7", 0, 1, "order-7"},
 		{"given, twelve events", "c", 0, 12, "c"},
 		{"given, no events", "c", 0, 0, "c"},

@@ -161,7 +161,9 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		}
 		next := Instance[S]{ID: id, State: state, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}
 		r.cache.put(id, next, slot)
-		r.maybeSnapshot(ctx, ref, inst.Version, next)
+		if r.opts.snapshots != nil {
+			r.maybeSnapshot(ctx, ref, inst.Version, next)
+		}
 		return Result[S, E]{Instance: next, Events: events, Records: ar.Records}, nil
 	}
 }

@@ -32,7 +32,7 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	size := entrySize(req)
 
 	s.mu.Lock()
-	st := s.streams[req.Ref]
+	st := s.stream(req.Ref)
 	if st != nil {
 		if i := st.recent(req.CommandID); i >= 0 {
 			return s.duplicate(req.Ref, st, i)
@@ -60,8 +60,7 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 			Err: fmt.Errorf("expected version %d, aggregate has %d events", req.ExpectedVersion, lastVersion)}
 	}
 	if st == nil {
-		st = newStream(size)
-		s.streams[req.Ref] = st
+		st = s.create(req.Ref, size)
 	}
 	s.seq++
 	seq := s.seq

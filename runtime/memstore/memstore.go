@@ -20,11 +20,37 @@ import (
 type Store struct {
 	// mu guards the fields below. Every critical section is short: a map
 	// lookup and an append, or the capture of a stream's records.
-	mu        sync.Mutex
-	seq       uint64 // sequence of the newest append, store-wide
-	streams   map[es.Ref]*stream
-	snapshots map[es.Ref]es.Snapshot
-	results   []es.Record // room for the records of the next appends' results
+	mu  sync.Mutex
+	seq uint64 // sequence of the newest append, store-wide
+	// streams holds the aggregates of each type, by id; lastType and
+	// lastStreams are the type looked up last and its aggregates, as
+	// most calls ask for the same type again.
+	streams     map[string]map[string]*stream
+	lastType    string
+	lastStreams map[string]*stream
+	snapshots   map[es.Ref]es.Snapshot
+	results     []es.Record // room for the records of the next appends' results
+}
+
+// stream returns the history of ref, or nil. The caller holds s.mu.
+func (s *Store) stream(ref es.Ref) *stream {
+	if ref.Type != s.lastType || s.lastStreams == nil {
+		s.lastType, s.lastStreams = ref.Type, s.streams[ref.Type]
+	}
+	return s.lastStreams[ref.ID]
+}
+
+// create adds an empty history for ref, which has none, and returns it.
+// The caller holds s.mu.
+func (s *Store) create(ref es.Ref, size int) *stream {
+	s.stream(ref) // makes lastStreams ref.Type's aggregates, if it has any
+	if s.lastStreams == nil {
+		s.lastStreams = make(map[string]*stream)
+		s.streams[ref.Type] = s.lastStreams
+	}
+	st := newStream(size)
+	s.lastStreams[ref.ID] = st
+	return st
 }
 
 // resultSlab is how many records the store allocates at once for the
@@ -57,7 +83,7 @@ func WithStartSequence(start uint64) Option { return func(s *Store) { s.seq = st
 
 // New returns an empty store.
 func New(opts ...Option) *Store {
-	s := &Store{streams: make(map[es.Ref]*stream), snapshots: make(map[es.Ref]es.Snapshot)}
+	s := &Store{streams: make(map[string]map[string]*stream), snapshots: make(map[es.Ref]es.Snapshot)}
 	for _, opt := range opts {
 		opt(s)
 	}

@@ -20,7 +20,7 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 		return failed(fmt.Errorf("read: %w", err))
 	}
 	s.mu.Lock()
-	st := s.streams[ref]
+	st := s.stream(ref)
 	if st == nil {
 		s.mu.Unlock()
 		return noEvents
