@@ -30,6 +30,10 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 		return es.AppendResult{}, err
 	}
 	size := entrySize(req)
+	if size > maxEntry {
+		return es.AppendResult{}, fmt.Errorf("memstore: append to %s %q: %w: %d bytes in one append, at most %d",
+			req.Ref.Type, req.Ref.ID, es.ErrTooLarge, size, maxEntry)
+	}
 
 	s.mu.Lock()
 	st := s.stream(req.Ref)
@@ -64,7 +68,7 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	}
 	s.seq++
 	seq := s.seq
-	st.add(req, seq)
+	st.add(req, seq, size)
 	recs := s.resultRoom(len(req.Events))
 	s.mu.Unlock()
 
@@ -108,7 +112,7 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 // it, and releases the lock Append holds.
 func (s *Store) duplicate(ref es.Ref, st *stream, i int) (es.AppendResult, error) {
 	view := st.view()
-	pos := st.appends[i]
+	pos := *st.pos(i)
 	s.mu.Unlock()
 	d := decoder{ref: ref}
 	recs, err := d.records(&view, i)

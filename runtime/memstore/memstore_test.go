@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/esgen/esgen/runtime/es"
@@ -185,5 +186,43 @@ func TestRetriesOfLongStreams(t *testing.T) {
 			continue
 		}
 		at = es.Position{Version: res.Version, Sequence: res.Sequence}
+	}
+}
+
+// TestLongHistory: an aggregate whose log spans many chunks reads back
+// whole, from any position, with payloads of every size.
+func TestLongHistory(t *testing.T) {
+	s := memstore.New()
+	ref := es.Ref{Type: "T", ID: "long"}
+	var at es.Position
+	var want []string
+	for i := range 3000 {
+		data := []byte(`"` + strings.Repeat("x", i%700) + `"`)
+		if i == 1500 {
+			data = []byte(`"` + strings.Repeat("y", 200<<10) + `"`) // larger than a chunk
+		}
+		res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: "c" + strconv.Itoa(i),
+			ExpectedVersion: at.Version, ExpectedSequence: at.Sequence,
+			Events: []es.RawEvent{{Type: "E", SchemaVersion: 1, Data: data}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at = es.Position{Version: res.Version, Sequence: res.Sequence}
+		want = append(want, string(data))
+	}
+	for _, from := range []uint64{0, 1, 1499, 1500, 2999, 3000} {
+		var got []string
+		for rec, err := range s.Read(t.Context(), ref, es.Position{Version: from}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Version != from+uint64(len(got))+1 || rec.EventID != es.EventID("c"+strconv.Itoa(int(rec.Version)-1), 0) {
+				t.Fatalf("read from %d: record %+v out of order", from, rec.Metadata)
+			}
+			got = append(got, string(rec.Data))
+		}
+		if !slices.Equal(got, want[from:]) {
+			t.Errorf("read from %d: %d records, want %d, or payloads differ", from, len(got), len(want)-int(from))
+		}
 	}
 }

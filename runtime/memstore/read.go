@@ -33,12 +33,12 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 // read yields the events of h after from.
 func (h history) read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
 	start := h.holding(from.Version)
-	if start == len(h.appends) {
+	if start == h.n {
 		return noEvents
 	}
 	return func(yield func(es.Record, error) bool) {
 		d := decoder{ref: ref}
-		for i := start; i < len(h.appends); i++ {
+		for i := start; i < h.n; i++ {
 			if err := ctx.Err(); err != nil {
 				yield(es.Record{}, err)
 				return

@@ -10,33 +10,44 @@ import (
 	"github.com/esgen/esgen/runtime/es"
 )
 
-// stream is the history of one aggregate instance, kept in two slices that
+// stream is the history of one aggregate instance, kept in slices that
 // hold no pointers, so that the garbage collector never scans them however
-// long the history grows: log holds the appends back to back, each encoded
-// by appendEntry, and appends says where each one starts. Both are only
-// ever appended to, so a view of them taken under the lock stays valid
-// (and unchanged) after it is released.
+// long the history grows: the log holds the appends one after the other,
+// each encoded by appendEntry, and positions says where each one is. Both
+// are lists of chunks, so that a long history grows without ever copying
+// what it holds. Entries and positions are only ever added, after those
+// already there, and a chunk's slice never changes once in its list, so a
+// view of the stream taken under the lock stays valid (and unchanged)
+// after it is released.
 type stream struct {
 	history
+	used int // bytes written in the last chunk
 	// index finds the newest appends by command id once the stream has
 	// more than indexFrom of them; shorter streams are scanned.
 	index *dedupeIndex
-	// first is where appends starts: most aggregates see a handful of
-	// commands, and need no allocation of their own for them.
-	first [initialAppends]appendPos
 }
 
-// history is what a stream holds: its log and where each append starts.
+// history is what a stream holds: its log and where each append is.
 type history struct {
-	log     []byte
-	appends []appendPos
+	// first holds the positions of the first appends: most aggregates see
+	// a handful of commands, and need no allocation for positions.
+	first [initialAppends]appendPos
+	more  [][]appendPos // positions of later ones, positionChunk a chunk
+	log   []byte                     // the log's first chunk, at its full length
+	// chunks are the log's later chunks, at their full length; most
+	// aggregates have none.
+	chunks [][]byte
+	n      int // appends
 }
 
-// appendPos is one append of a stream.
+// appendPos is one append of a stream: its entry is in chunk (0 for log,
+// k for chunks[k-1]) and ends at end; it starts where the previous append's
+// ends, or at 0 when that one is in another chunk.
 type appendPos struct {
-	seq  uint64 // its sequence: the concurrency token
-	last uint64 // the version of its last event
-	off  int    // where its entry starts in the stream's log
+	seq   uint64 // its sequence: the concurrency token
+	last  uint64 // the version of its last event
+	chunk uint32
+	end   uint32
 }
 
 const (
@@ -49,11 +60,19 @@ const (
 	// its command ids in a map instead of scanning its appends.
 	indexFrom = 16
 	// initialAppends is the room a new stream makes for appends: most
-	// aggregates see a handful of commands.
+	// aggregates see a handful of commands. Positions of later appends
+	// are kept in chunks of positionChunk.
 	initialAppends = 4
+	positionChunk  = 512
 	// initialLog is the least room a new stream makes in its log; it
-	// makes half as much again as its first append takes.
+	// makes twice as much as its first append takes. Each chunk
+	// after the first is twice as large as the one before, up to
+	// maxChunk, or as large as the entry that needs it.
 	initialLog = 128
+	maxChunk   = 64 << 10
+	// maxEntry bounds the size of one append's entry, so that positions
+	// fit in 32 bits.
+	maxEntry = 1 << 30
 )
 
 // dedupeIndex maps the command ids of a stream's newest dedupeWindow
@@ -68,21 +87,54 @@ type dedupeIndex struct {
 // newStream returns an empty stream with room for a few appends like the
 // first one, of entrySize size.
 func newStream(size int) *stream {
-	st := &stream{history: history{log: make([]byte, 0, max(initialLog, size+size/2))}}
-	st.appends = st.first[:0]
+	st := &stream{}
+	st.log = make([]byte, max(initialLog, 2*size))
 	return st
 }
 
 // view returns the stream as it is: later appends do not change it. The
 // caller holds the store's lock.
 func (st *stream) view() history {
-	return history{log: st.log[:len(st.log):len(st.log)], appends: st.appends[:len(st.appends):len(st.appends)]}
+	h := st.history
+	h.more = h.more[:len(h.more):len(h.more)]
+	h.chunks = h.chunks[:len(h.chunks):len(h.chunks)]
+	return h
+}
+
+// pos returns the position of append i.
+func (h *history) pos(i int) *appendPos {
+	if i < initialAppends {
+		return &h.first[i]
+	}
+	i -= initialAppends
+	return &h.more[i/positionChunk][i%positionChunk]
+}
+
+// chunk returns chunk k of the log.
+func (h *history) chunk(k uint32) []byte {
+	if k == 0 {
+		return h.log
+	}
+	return h.chunks[k-1]
+}
+
+// entry returns the bytes of append i's entry.
+func (h *history) entry(i int) []byte {
+	p := h.pos(i)
+	start := uint32(0)
+	if i > 0 {
+		if q := h.pos(i - 1); q.chunk == p.chunk {
+			start = q.end
+		}
+	}
+	return h.chunk(p.chunk)[start:p.end:p.end]
 }
 
 // last returns the position of the newest append: 0, 0 when there is none.
 func (h *history) last() (sequence, version uint64) {
-	if n := len(h.appends); n > 0 {
-		return h.appends[n-1].seq, h.appends[n-1].last
+	if h.n > 0 {
+		p := h.pos(h.n - 1)
+		return p.seq, p.last
 	}
 	return 0, 0
 }
@@ -109,23 +161,40 @@ const (
 	causationIsCommand   = 1 << 1
 )
 
-// entrySize returns at least the number of bytes appendEntry writes for
-// req.
+// entrySize returns the number of bytes appendEntry writes for req.
 func entrySize(req *es.AppendRequest) int {
-	const header = 4*binary.MaxVarintLen64 + 1
-	n := header + 5*binary.MaxVarintLen32 + len(req.CommandID) + len(req.Actor) + len(req.Traceparent)
+	n := stringLen(req.CommandID) + varintLen(req.Time.Unix()) + uvarintLen(uint64(req.Time.Nanosecond())) + 1 +
+		uvarintLen(uint64(len(req.Events))) + stringLen(req.Actor) + stringLen(req.Traceparent)
 	if req.CorrelationID != req.CommandID {
-		n += len(req.CorrelationID)
+		n += stringLen(req.CorrelationID)
+	} else {
+		n++
 	}
 	if req.CausationID != req.CommandID {
-		n += len(req.CausationID)
+		n += stringLen(req.CausationID)
+	} else {
+		n++
 	}
 	for i := range req.Events {
 		e := &req.Events[i]
-		n += 2*binary.MaxVarintLen32 + binary.MaxVarintLen64 + len(e.Type) + len(e.Data)
+		n += stringLen(e.Type) + uvarintLen(uint64(e.SchemaVersion)) + uvarintLen(uint64(len(e.Data))) + len(e.Data)
 	}
 	return n
 }
+
+func stringLen(s string) int { return uvarintLen(uint64(len(s))) + len(s) }
+
+// uvarintLen is the length of v as a uvarint.
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
+}
+
+// varintLen is the length of v as a varint (zig-zag encoded).
+func varintLen(v int64) int { return uvarintLen(uint64(v<<1) ^ uint64(v>>63)) }
 
 // appendEntry encodes req onto log.
 func appendEntry(log []byte, req *es.AppendRequest) []byte {
@@ -169,7 +238,7 @@ func appendString(b []byte, s string) []byte {
 
 // commandID returns the command id of append i, sharing the log's memory.
 func (h *history) commandID(i int) []byte {
-	b := h.log[h.appends[i].off:]
+	b := h.entry(i)
 	if n := int(b[0]); n < 0x80 && n < len(b) { // a one-byte length: most ids
 		return b[1 : 1+n]
 	}
@@ -187,7 +256,7 @@ func (st *stream) recent(cmd string) int {
 		return -1
 	}
 	// At most indexFrom appends, all of them in the window.
-	for i := len(st.appends) - 1; i >= 0; i-- {
+	for i := st.n - 1; i >= 0; i-- {
 		if string(st.commandID(i)) == cmd {
 			return i
 		}
@@ -198,16 +267,16 @@ func (st *stream) recent(cmd string) int {
 // after returns the number of the append stored right after sequence seq,
 // or -1 when none was.
 func (h *history) after(seq uint64) int {
-	lo, hi := 0, len(h.appends)
+	lo, hi := 0, h.n
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if h.appends[mid].seq <= seq {
+		if h.pos(mid).seq <= seq {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	if lo == len(h.appends) {
+	if lo == h.n {
 		return -1
 	}
 	return lo
@@ -216,10 +285,10 @@ func (h *history) after(seq uint64) int {
 // holding returns the number of the first append holding a version after
 // version.
 func (h *history) holding(version uint64) int {
-	lo, hi := 0, len(h.appends)
+	lo, hi := 0, h.n
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if h.appends[mid].last <= version {
+		if h.pos(mid).last <= version {
 			lo = mid + 1
 		} else {
 			hi = mid
@@ -228,18 +297,35 @@ func (h *history) holding(version uint64) int {
 	return lo
 }
 
-// add appends the entry of req, stored at sequence seq.
-func (st *stream) add(req *es.AppendRequest, seq uint64) {
-	off := len(st.log)
-	st.log = appendEntry(st.log, req)
-	st.appends = append(st.appends, appendPos{seq: seq, last: req.ExpectedVersion + uint64(len(req.Events)), off: off})
+// add appends the entry of req, stored at sequence seq; size is
+// entrySize(req).
+func (st *stream) add(req *es.AppendRequest, seq uint64, size int) {
+	k := uint32(len(st.chunks))
+	cur := st.chunk(k)
+	if len(cur)-st.used < size {
+		cur = make([]byte, max(size, min(2*len(cur), maxChunk)))
+		st.chunks = append(st.chunks, cur)
+		st.used = 0
+		k++
+	}
+	// size is what appendEntry writes: it writes in place.
+	b := appendEntry(cur[st.used:st.used], req)
+	if len(b) != size {
+		panic("memstore: entrySize is not the size of the entry")
+	}
+	st.used += len(b)
+	if st.n >= initialAppends && (st.n-initialAppends)%positionChunk == 0 {
+		st.more = append(st.more, make([]appendPos, positionChunk))
+	}
+	*st.pos(st.n) = appendPos{seq: seq, last: req.ExpectedVersion + uint64(len(req.Events)), chunk: k, end: uint32(st.used)}
+	st.n++
 	st.indexed(req.CommandID)
 }
 
 // indexed keeps the dedupe index, built once the stream grows long, to the
 // newest dedupeWindow appends after the append of command cmd.
 func (st *stream) indexed(cmd string) {
-	n := len(st.appends) - 1 // the new append's number
+	n := st.n - 1 // the new append's number
 	if st.index == nil {
 		if n >= indexFrom {
 			st.buildIndex()
@@ -264,7 +350,7 @@ func (st *stream) indexed(cmd string) {
 // dedupeWindow of them).
 func (st *stream) buildIndex() {
 	ix := &dedupeIndex{byCommand: make(map[string]int, 2*indexFrom), ring: make([]string, 0, 2*indexFrom)}
-	for i := range st.appends {
+	for i := range st.n {
 		cmd := string(st.commandID(i))
 		ix.byCommand[cmd] = i
 		ix.ring = append(ix.ring, cmd)
@@ -295,12 +381,8 @@ type entry struct {
 
 // open starts decoding append i of h.
 func (d *decoder) open(h *history, i int) (entry, error) {
-	pos := h.appends[i]
-	end := len(h.log)
-	if i+1 < len(h.appends) {
-		end = h.appends[i+1].off
-	}
-	e := entry{r: reader{b: h.log[pos.off:end]}, seq: pos.seq}
+	pos := *h.pos(i)
+	e := entry{r: reader{b: h.entry(i)}, seq: pos.seq}
 	e.cmd = d.string(e.r.bytes())
 	sec := e.r.varint()
 	nsec := e.r.uvarint()
