@@ -33,7 +33,7 @@ type history struct {
 	// a handful of commands, and need no allocation for positions.
 	first [initialAppends]appendPos
 	more  [][]appendPos // positions of later ones, positionChunk a chunk
-	log   []byte                     // the log's first chunk, at its full length
+	log   []byte        // the log's first chunk, at its full length
 	// chunks are the log's later chunks, at their full length; most
 	// aggregates have none.
 	chunks [][]byte
