@@ -152,9 +152,17 @@ func givenEventIDs(req *es.AppendRequest) bool {
 	}
 	cmd := req.CommandID
 	for i, id := range req.EventIDs {
+		if len(id) != eventIDLen(cmd, i) || id[:len(cmd)] != cmd || id[len(cmd)] != '-' {
+			return false
+		}
+		if i < 9 { // one digit
+			if id[len(cmd)+1] != byte('1'+i) {
+				return false
+			}
+			continue
+		}
 		var stack [20]byte
-		if len(id) != eventIDLen(cmd, i) || id[:len(cmd)] != cmd || id[len(cmd)] != '-' ||
-			id[len(cmd)+1:] != string(strconv.AppendInt(stack[:0], int64(i+1), 10)) {
+		if id[len(cmd)+1:] != string(strconv.AppendInt(stack[:0], int64(i+1), 10)) {
 			return false
 		}
 	}

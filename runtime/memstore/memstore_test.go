@@ -139,6 +139,30 @@ func TestEventIDs(t *testing.T) {
 	if want := []string{"cmd-10", "cmd-11", "cmd-12"}; !slices.Equal(got, want) {
 		t.Errorf("read from version 9 = %q, want %q", got, want)
 	}
+	// Ids the caller spells are used when they are es.EventID's, past nine
+	// events too, and ignored when one of them is not.
+	for _, tc := range []struct {
+		name  string
+		wrong int // the event whose id is wrong, or -1
+	}{{"right", -1}, {"wrong tenth", 9}, {"wrong second", 1}} {
+		cmd := "given-" + strings.ReplaceAll(tc.name, " ", "-")
+		ids := make([]string, len(evs))
+		for i := range ids {
+			ids[i] = es.EventID(cmd, i)
+		}
+		if tc.wrong >= 0 {
+			ids[tc.wrong] = cmd + "-x" + strconv.Itoa(tc.wrong)
+		}
+		res, err := s.Append(t.Context(), &es.AppendRequest{Ref: es.Ref{Type: "T", ID: cmd}, CommandID: cmd, EventIDs: ids, Events: evs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, rec := range res.Records {
+			if want := es.EventID(cmd, i); rec.EventID != want {
+				t.Errorf("%s: record %d has id %q, want %q", tc.name, i, rec.EventID, want)
+			}
+		}
+	}
 }
 
 // TestRetriesOfLongStreams: once an aggregate has more appends than are
