@@ -117,8 +117,9 @@ func benchHandle(b *testing.B, lifecycle bool, newService func() orderService) {
 }
 
 // BenchmarkHandleGenerated: OrderRepository (es.Repository) with Decider on
-// memstore, default options: LRU state cache, generated codecs, a command id
-// per command, the store's envelope and concurrency check.
+// memstore, default options but a cache the size of a batch: the state
+// cache, generated codecs, a command id per command, the store's full
+// metadata, concurrency check and retry detection.
 func BenchmarkHandleGenerated(b *testing.B) {
 	newService := func() orderService {
 		return generatedService{NewOrderRepository(memstore.New(), Decider{}, es.WithCacheSize(batchSize))}
