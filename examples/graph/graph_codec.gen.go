@@ -214,48 +214,11 @@ func (v Active) writeJSON(w *esjson.Writer) {
 	w.Raw(`{"name":`)
 	w.String(v.Name)
 	w.Raw(`,"nodes":`)
-	if v.Nodes == nil {
-		w.Null()
-	} else {
-		w.Byte('{')
-		for i, k := range esjson.SortedKeys(v.Nodes) {
-			if i > 0 {
-				w.Byte(',')
-			}
-			w.String(k)
-			w.Byte(':')
-			v.Nodes[k].writeJSON(w)
-		}
-		w.Byte('}')
-	}
+	writeMapOfStringToNode(w, v.Nodes)
 	w.Raw(`,"edges":`)
-	if v.Edges == nil {
-		w.Null()
-	} else {
-		w.Byte('[')
-		for i, e := range v.Edges {
-			if i > 0 {
-				w.Byte(',')
-			}
-			e.writeJSON(w)
-		}
-		w.Byte(']')
-	}
+	writeSliceOfEdge(w, v.Edges)
 	w.Raw(`,"points":`)
-	if v.Points == nil {
-		w.Null()
-	} else {
-		w.Byte('{')
-		for i, k := range esjson.SortedKeys(v.Points) {
-			if i > 0 {
-				w.Byte(',')
-			}
-			w.String(k)
-			w.Byte(':')
-			w.String(v.Points[k])
-		}
-		w.Byte('}')
-	}
+	writeMapOfStringToString(w, v.Points)
 	w.Byte('}')
 }
 
@@ -266,34 +229,11 @@ func (v *Active) readJSON(r *esjson.Reader) {
 		case "name":
 			v.Name = r.String()
 		case "nodes":
-			if !r.Null() {
-				v.Nodes = map[string]Node{}
-				for more := r.BeginObject(); more; more = r.NextMember() {
-					k := string(r.Key())
-					var e Node
-					e.readJSON(r)
-					v.Nodes[k] = e
-				}
-			}
+			v.Nodes = readMapOfStringToNode(r)
 		case "edges":
-			if !r.Null() {
-				v.Edges = []Edge{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e Edge
-					e.readJSON(r)
-					v.Edges = append(v.Edges, e)
-				}
-			}
+			v.Edges = readSliceOfEdge(r)
 		case "points":
-			if !r.Null() {
-				v.Points = map[string]string{}
-				for more := r.BeginObject(); more; more = r.NextMember() {
-					k := string(r.Key())
-					var e string
-					e = r.String()
-					v.Points[k] = e
-				}
-			}
+			v.Points = readMapOfStringToString(r)
 		default:
 			r.Skip()
 		}
@@ -367,20 +307,7 @@ func (v NodeAdded) writeJSON(w *esjson.Writer) {
 	w.Raw(`,"label":`)
 	w.String(v.Label)
 	w.Raw(`,"metadata":`)
-	if v.Metadata == nil {
-		w.Null()
-	} else {
-		w.Byte('{')
-		for i, k := range esjson.SortedKeys(v.Metadata) {
-			if i > 0 {
-				w.Byte(',')
-			}
-			w.String(k)
-			w.Byte(':')
-			w.String(v.Metadata[k])
-		}
-		w.Byte('}')
-	}
+	writeMapOfStringToString(w, v.Metadata)
 	w.Byte('}')
 }
 
@@ -395,15 +322,7 @@ func (v *NodeAdded) readJSON(r *esjson.Reader) {
 		case "label":
 			v.Label = r.String()
 		case "metadata":
-			if !r.Null() {
-				v.Metadata = map[string]string{}
-				for more := r.BeginObject(); more; more = r.NextMember() {
-					k := string(r.Key())
-					var e string
-					e = r.String()
-					v.Metadata[k] = e
-				}
-			}
+			v.Metadata = readMapOfStringToString(r)
 		default:
 			r.Skip()
 		}

@@ -16,6 +16,14 @@ type GraphRepository struct {
 	repo *es.Repository[GraphState, GraphCommand, GraphEvent]
 }
 
+// GraphStream is the JetStream stream graph.esm declares for Graph events:
+// open their store with jsstore.WithStream(GraphStream).
+const GraphStream = "GRAPHS"
+
+// GraphSubjectPrefix is the subject prefix graph.esm declares for Graph
+// events: open their store with jsstore.WithSubjectPrefix(GraphSubjectPrefix).
+const GraphSubjectPrefix = "graphs"
+
 // NewGraphRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
 // logger.

@@ -32,20 +32,7 @@ func (v Node) writeJSON(w *esjson.Writer) {
 	w.Raw(`,"label":`)
 	w.String(v.Label)
 	w.Raw(`,"metadata":`)
-	if v.Metadata == nil {
-		w.Null()
-	} else {
-		w.Byte('{')
-		for i, k := range esjson.SortedKeys(v.Metadata) {
-			if i > 0 {
-				w.Byte(',')
-			}
-			w.String(k)
-			w.Byte(':')
-			w.String(v.Metadata[k])
-		}
-		w.Byte('}')
-	}
+	writeMapOfStringToString(w, v.Metadata)
 	w.Byte('}')
 }
 
@@ -58,15 +45,7 @@ func (v *Node) readJSON(r *esjson.Reader) {
 		case "label":
 			v.Label = r.String()
 		case "metadata":
-			if !r.Null() {
-				v.Metadata = map[string]string{}
-				for more := r.BeginObject(); more; more = r.NextMember() {
-					k := string(r.Key())
-					var e string
-					e = r.String()
-					v.Metadata[k] = e
-				}
-			}
+			v.Metadata = readMapOfStringToString(r)
 		default:
 			r.Skip()
 		}
@@ -98,4 +77,103 @@ func (v *Edge) readJSON(r *esjson.Reader) {
 			r.Skip()
 		}
 	}
+}
+
+// writeMapOfStringToNode writes x as JSON, as encoding/json would.
+func writeMapOfStringToNode(w *esjson.Writer, x map[string]Node) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('{')
+	for i, k := range esjson.SortedKeys(x) {
+		if i > 0 {
+			w.Byte(',')
+		}
+		w.String(k)
+		w.Byte(':')
+		x[k].writeJSON(w)
+	}
+	w.Byte('}')
+}
+
+// writeMapOfStringToString writes x as JSON, as encoding/json would.
+func writeMapOfStringToString(w *esjson.Writer, x map[string]string) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('{')
+	for i, k := range esjson.SortedKeys(x) {
+		if i > 0 {
+			w.Byte(',')
+		}
+		w.String(k)
+		w.Byte(':')
+		w.String(x[k])
+	}
+	w.Byte('}')
+}
+
+// writeSliceOfEdge writes x as JSON, as encoding/json would.
+func writeSliceOfEdge(w *esjson.Writer, x []Edge) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('[')
+	for i, e := range x {
+		if i > 0 {
+			w.Byte(',')
+		}
+		e.writeJSON(w)
+	}
+	w.Byte(']')
+}
+
+// readMapOfStringToNode reads a map[string]Node from JSON as encoding/json
+// reads one into a nil value: null is nil.
+func readMapOfStringToNode(r *esjson.Reader) map[string]Node {
+	if r.Null() {
+		return nil
+	}
+	x := map[string]Node{}
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		k := string(r.Key())
+		var e Node
+		e.readJSON(r)
+		x[k] = e
+	}
+	return x
+}
+
+// readMapOfStringToString reads a map[string]string from JSON as encoding/json
+// reads one into a nil value: null is nil.
+func readMapOfStringToString(r *esjson.Reader) map[string]string {
+	if r.Null() {
+		return nil
+	}
+	x := map[string]string{}
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		k := string(r.Key())
+		var e string
+		e = r.String()
+		x[k] = e
+	}
+	return x
+}
+
+// readSliceOfEdge reads a []Edge from JSON as encoding/json reads one into a
+// nil value: null is nil.
+func readSliceOfEdge(r *esjson.Reader) []Edge {
+	if r.Null() {
+		return nil
+	}
+	x := []Edge{}
+	for more := r.BeginArray(); more; more = r.NextElem() {
+		var e Edge
+		e.readJSON(r)
+		x = append(x, e)
+	}
+	return x
 }

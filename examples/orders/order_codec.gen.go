@@ -228,18 +228,7 @@ func (*Draft) readJSON(r *esjson.Reader) {
 // writeJSON writes v as JSON, as encoding/json would.
 func (v Submitted) writeJSON(w *esjson.Writer) {
 	w.Raw(`{"items":`)
-	if v.Items == nil {
-		w.Null()
-	} else {
-		w.Byte('[')
-		for i, e := range v.Items {
-			if i > 0 {
-				w.Byte(',')
-			}
-			e.writeJSON(w)
-		}
-		w.Byte(']')
-	}
+	writeSliceOfLineItem(w, v.Items)
 	w.Raw(`,"submitted_at":`)
 	w.Time(v.SubmittedAt)
 	w.Byte('}')
@@ -250,14 +239,7 @@ func (v *Submitted) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
 		case "items":
-			if !r.Null() {
-				v.Items = []LineItem{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e LineItem
-					e.readJSON(r)
-					v.Items = append(v.Items, e)
-				}
-			}
+			v.Items = readSliceOfLineItem(r)
 		case "submitted_at":
 			v.SubmittedAt = r.Time()
 		default:
@@ -328,14 +310,7 @@ func (v *OrderSubmittedV1) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
 		case "items":
-			if !r.Null() {
-				v.Items = []LineItem{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e LineItem
-					e.readJSON(r)
-					v.Items = append(v.Items, e)
-				}
-			}
+			v.Items = readSliceOfLineItem(r)
 		case "submitted_at":
 			v.SubmittedAt = r.Time()
 		default:
@@ -347,18 +322,7 @@ func (v *OrderSubmittedV1) readJSON(r *esjson.Reader) {
 // writeJSON writes v as JSON, as encoding/json would.
 func (v OrderSubmitted) writeJSON(w *esjson.Writer) {
 	w.Raw(`{"items":`)
-	if v.Items == nil {
-		w.Null()
-	} else {
-		w.Byte('[')
-		for i, e := range v.Items {
-			if i > 0 {
-				w.Byte(',')
-			}
-			e.writeJSON(w)
-		}
-		w.Byte(']')
-	}
+	writeSliceOfLineItem(w, v.Items)
 	w.Raw(`,"submitted_at":`)
 	w.Time(v.SubmittedAt)
 	w.Raw(`,"channel":`)
@@ -371,14 +335,7 @@ func (v *OrderSubmitted) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
 		case "items":
-			if !r.Null() {
-				v.Items = []LineItem{}
-				for more := r.BeginArray(); more; more = r.NextElem() {
-					var e LineItem
-					e.readJSON(r)
-					v.Items = append(v.Items, e)
-				}
-			}
+			v.Items = readSliceOfLineItem(r)
 		case "submitted_at":
 			v.SubmittedAt = r.Time()
 		case "channel":

@@ -45,3 +45,34 @@ func (v *LineItem) readJSON(r *esjson.Reader) {
 		}
 	}
 }
+
+// writeSliceOfLineItem writes x as JSON, as encoding/json would.
+func writeSliceOfLineItem(w *esjson.Writer, x []LineItem) {
+	if x == nil {
+		w.Null()
+		return
+	}
+	w.Byte('[')
+	for i, e := range x {
+		if i > 0 {
+			w.Byte(',')
+		}
+		e.writeJSON(w)
+	}
+	w.Byte(']')
+}
+
+// readSliceOfLineItem reads a []LineItem from JSON as encoding/json reads one
+// into a nil value: null is nil.
+func readSliceOfLineItem(r *esjson.Reader) []LineItem {
+	if r.Null() {
+		return nil
+	}
+	x := []LineItem{}
+	for more := r.BeginArray(); more; more = r.NextElem() {
+		var e LineItem
+		e.readJSON(r)
+		x = append(x, e)
+	}
+	return x
+}

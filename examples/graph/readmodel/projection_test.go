@@ -39,7 +39,7 @@ func TestProjectionOnJetStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := jsstore.New(ctx, js, jsstore.WithStream(graph.Stream), jsstore.WithSubjectPrefix(graph.SubjectPrefix))
+	store, err := jsstore.New(ctx, js, jsstore.WithStream(graph.GraphStream), jsstore.WithSubjectPrefix(graph.GraphSubjectPrefix))
 	if err != nil {
 		t.Fatal(err)
 	}
