@@ -236,17 +236,19 @@ func commentText(text string) string {
 
 // doc is the doc comment of a generated identifier. It opens with the
 // .esm doc comment when that starts with the identifier (or the .esm name),
-// as Go doc comments do; otherwise with the generated sentence lead,
-// followed by the .esm doc comment as its own paragraph. The generated
-// paragraph more, when not empty, closes it.
+// as Go doc comments do, and the generated paragraph more, when not empty,
+// closes it. Otherwise it opens with the generated sentence lead and more,
+// and the .esm doc comment follows as its own paragraphs: last, so that a
+// one-line doc without a final period ("Waiting for payment") stays text
+// and does not become a heading when gofmt reads it between two paragraphs.
 func doc(ident, esmName, esmDoc, lead, more string) *jen.Statement {
 	if esmDoc == "" {
 		return comment(wrap(joinSentence(lead, more)))
 	}
-	text := esmDoc
 	if !startsWithName(esmDoc, ident) && !startsWithName(esmDoc, esmName) {
-		text = joinDoc(wrap(lead), esmDoc)
+		return comment(joinDoc(wrap(joinSentence(lead, more)), esmDoc))
 	}
+	text := esmDoc
 	if more != "" {
 		text = joinDoc(text, wrap(more))
 	}

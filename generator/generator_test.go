@@ -203,11 +203,23 @@ func TestDoc(t *testing.T) {
 		{"Draft", "Draft", "Draft is being written.", "Draft is a state.", "", "// Draft is being written."},
 		{"Draft", "Draft", "Being written.", "Draft is a state.", "", "// Draft is a state.\n//\n// Being written."},
 		{"NodeID", "node_id", "node_id names it.", "NodeID is a field.", "", "// node_id names it."},
-		{"Draft", "Draft", "Drafty text.", "Draft is a state.", "More.", "// Draft is a state.\n//\n// Drafty text.\n//\n// More."},
+		{"Draft", "Draft", "Drafty text.", "Draft is a state.", "More.", "// Draft is a state. More.\n//\n// Drafty text."},
+		{"Draft", "Draft", "Waiting for payment", "Draft is a state.", "It accepts Submit.", "// Draft is a state. It accepts Submit.\n//\n// Waiting for payment"},
 	}
 	for _, tt := range tests {
-		if got := doc(tt.ident, tt.esmName, tt.esmDoc, tt.lead, tt.more).GoString(); got != tt.want {
+		got := doc(tt.ident, tt.esmName, tt.esmDoc, tt.lead, tt.more).GoString()
+		if got != tt.want {
 			t.Errorf("doc(%q, %q) = %q, want %q", tt.ident, tt.esmDoc, got, tt.want)
+		}
+		// gofmt must keep the comment as it is: a one-line paragraph between
+		// two others would become a "# heading".
+		src := "package p\n\n" + got + "\ntype T int\n"
+		out, err := format.Source([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) != src {
+			t.Errorf("gofmt rewrites the doc comment of %q:\n%s", tt.esmDoc, out)
 		}
 	}
 }

@@ -10,11 +10,9 @@ type OddNameState interface {
 }
 
 // StartHere is the initial state of OddName: the state of an OddName with no
-// events.
+// events. It accepts DoIt.
 //
-// # A | B
-//
-// It accepts DoIt.
+// A | B
 type StartHere struct{}
 
 // End is a final state of OddName.
