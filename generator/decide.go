@@ -253,9 +253,9 @@ func (ag *aggGen) definition(jf *jen.File) {
 	fields := []jen.Code{
 		field("Type", jen.Lit(ag.a.Name)),
 		field("Initial", jen.Func().Params().Id(state).Add(oneLine(jen.Return(jen.Id(goname.Exported(ag.a.Initial.Name)).Values())))),
-		field("Decide", jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("s").Id(state), jen.Id("c").Id(cmd)).
+		field("Decide", jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("s").Id(state), jen.Id("c").Id(cmd), jen.Id("events").Index().Id(event)).
 			Params(jen.Index().Id(event), jen.Error()).Block(
-			jen.Return(jen.Id(unexported(ag.a.Name, "decide")).Call(jen.Id("ctx"), jen.Id("d"), jen.Id("s"), jen.Id("c"))))),
+			jen.Return(jen.Id(unexported(ag.a.Name, "decide")).Call(jen.Id("ctx"), jen.Id("d"), jen.Id("s"), jen.Id("c"), jen.Id("events"))))),
 		field("Evolve", evolve),
 		field("Events", ag.eventCodecValue()),
 		field("States", jen.Id(goname.StateCodec(ag.a.Name)).Values()),
@@ -286,17 +286,17 @@ func (ag *aggGen) invalidTransition(cmd jen.Code) jen.Code {
 	)
 }
 
-// eventsOf is []OrderEvent{x.A, x.B} for the events of a branch held in
-// the struct x, or the single event x itself.
+// eventsOf is append(events, x.A, x.B) for the events of a branch held in
+// the struct x, or append(events, x) for the single event x itself.
 func (ag *aggGen) eventsOf(x string, b *branch, single bool) jen.Code {
 	if single {
-		return jen.Index().Id(goname.EventInterface(ag.a.Name)).Values(jen.Id(x))
+		return jen.Append(jen.Id("events"), jen.Id(x))
 	}
-	elems := make([]jen.Code, len(b.fields))
-	for i, f := range b.fields {
-		elems[i] = jen.Id(x).Dot(f)
+	elems := []jen.Code{jen.Id("events")}
+	for _, f := range b.fields {
+		elems = append(elems, jen.Id(x).Dot(f))
 	}
-	return jen.Index().Id(goname.EventInterface(ag.a.Name)).Values(elems...)
+	return jen.Append(elems...)
 }
 
 // decideFunc emits the exhaustive Decide: an outer switch on the command,
@@ -306,7 +306,8 @@ func (ag *aggGen) decideFunc(jf *jen.File) {
 	name := unexported(ag.a.Name, "decide")
 	state, cmd, event := goname.StateInterface(ag.a.Name), goname.CommandInterface(ag.a.Name), goname.EventInterface(ag.a.Name)
 	jf.Add(comment(wrap(fmt.Sprintf("%s is the output function of the %s machine: it hands every declared (state, command) "+
-		"pair to the decider and rejects every other pair with an *es.InvalidTransitionError naming both.", name, ag.p.name))))
+		"pair to the decider, appending the events of the branch taken to events, and rejects every other pair with an "+
+		"*es.InvalidTransitionError naming both.", name, ag.p.name))))
 
 	var cases []jen.Code
 	for _, d := range ag.p.decisions {
@@ -317,7 +318,7 @@ func (ag *aggGen) decideFunc(jf *jen.File) {
 		case resultNone:
 			body = []jen.Code{
 				jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-				jen.Return(jen.Nil(), jen.Nil()),
+				jen.Return(jen.Id("events"), jen.Nil()),
 			}
 		case resultEvent:
 			body = []jen.Code{jen.List(jen.Id("e"), jen.Err()).Op(":=").Add(call), errCheck, jen.Return(ag.eventsOf("e", d.branches[0], true), jen.Nil())}
@@ -338,6 +339,7 @@ func (ag *aggGen) decideFunc(jf *jen.File) {
 	}
 	jf.Func().Id(name).Params(
 		jen.Id("ctx").Qual("context", "Context"), jen.Id("d").Id(goname.Decider(ag.a.Name)), jen.Id("s").Id(state), jen.Id("c").Id(cmd),
+		jen.Id("events").Index().Id(event),
 	).Params(jen.Index().Id(event), jen.Error()).Block(
 		jen.If(jen.Id("s").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("decide "+ag.a.Name+": nil state")))),
 		jen.Switch(subject).Block(cases...),
@@ -353,7 +355,7 @@ func (ag *aggGen) outcomeSwitch(d *decision) []jen.Code {
 	var cases []jen.Code
 	useO, guarded := false, false
 	for _, b := range d.branches {
-		ret := jen.Return(jen.Nil(), jen.Nil())
+		ret := jen.Return(jen.Id("events"), jen.Nil())
 		if len(b.emits) > 0 {
 			useO = true
 			ret = jen.Return(ag.eventsOf("o", b, false), jen.Nil())

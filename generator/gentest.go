@@ -109,7 +109,7 @@ func (ag *aggGen) testInvalidTransitions(jf *jen.File) {
 			jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Add(namedTable(jen.Id(cmd), commands))).Block(
 				jen.If(jen.Id("declared").Index(jen.Index(jen.Lit(2)).String().Values(jen.Id("s").Dot("name"), jen.Id("c").Dot("name")))).Block(jen.Continue()),
 				jen.Id("rejected").Op("++"),
-				jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("s").Dot("v"), jen.Id("c").Dot("v")),
+				jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("s").Dot("v"), jen.Id("c").Dot("v"), jen.Nil()),
 				jen.Var().Id("ite").Op("*").Qual(pathES, "InvalidTransitionError"),
 				jen.If(jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Qual(pathES, "ErrInvalidTransition")).Op("||").
 					Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("ite"))).Block(
@@ -507,7 +507,7 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 			jen.Id("branch").Any(), jen.Id("rejectedTo").String(), jen.Id("events").Int(),
 		).Add(keyed(rows...))).Block(
 			jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(append([]jen.Code{jen.Id(stub).Values(jen.Id("tt").Dot("branch"))}, ag.nilHooks()[1:]...)...),
-			jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("tt").Dot("state"), jen.Id("tt").Dot("command")),
+			jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("tt").Dot("state"), jen.Id("tt").Dot("command"), jen.Nil()),
 			jen.If(jen.Id("tt").Dot("rejectedTo").Op("==").Lit("")).Block(
 				jen.If(jen.Err().Op("!=").Nil().Op("||").Len(jen.Id("events")).Op("!=").Id("tt").Dot("events")).Block(
 					jen.Id("t").Dot("Errorf").Call(jen.Lit("%s in %s taking %T = %v, %v; want %d events"),

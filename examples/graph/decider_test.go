@@ -104,7 +104,7 @@ func TestGraphErrorMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := def.Decide(t.Context(), s, ConnectEdge{From: "a", To: "q", Relation: "cites"})
+	_, err := def.Decide(t.Context(), s, ConnectEdge{From: "a", To: "q", Relation: "cites"}, nil)
 	if want := `edge "a" -> "q": node "q": graph: no such node`; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %q", err, want)
 	}

@@ -49,7 +49,7 @@ func TestOrderRules(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			events, err := def.Decide(t.Context(), s, tt.cmd)
+			events, err := def.Decide(t.Context(), s, tt.cmd, nil)
 			if events != nil {
 				t.Errorf("rejected command emitted %v", events)
 			}
@@ -82,7 +82,7 @@ func TestOrderRuleMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := def.Decide(t.Context(), tt.state, tt.cmd)
+			_, err := def.Decide(t.Context(), tt.state, tt.cmd, nil)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error = %v, want %q", err, tt.want)
 			}

@@ -75,8 +75,8 @@ func NewOrderDefinition(d OrderDecider) es.Definition[OrderState, OrderCommand, 
 	return es.Definition[OrderState, OrderCommand, OrderEvent]{
 		Type:    "Order",
 		Initial: func() OrderState { return Draft{} },
-		Decide: func(ctx context.Context, s OrderState, c OrderCommand) ([]OrderEvent, error) {
-			return orderDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s OrderState, c OrderCommand, events []OrderEvent) ([]OrderEvent, error) {
+			return orderDecide(ctx, d, s, c, events)
 		},
 		Evolve:        orderEvolve,
 		Events:        OrderEventCodec{},
@@ -86,9 +86,10 @@ func NewOrderDefinition(d OrderDecider) es.Definition[OrderState, OrderCommand, 
 }
 
 // orderDecide is the output function of the Order machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderCommand) ([]OrderEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderCommand, events []OrderEvent) ([]OrderEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Order: nil state")
 	}
@@ -99,7 +100,7 @@ func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderComma
 			if err != nil {
 				return nil, err
 			}
-			return []OrderEvent{e}, nil
+			return append(events, e), nil
 		}
 	case ValidatePayment:
 		if s, ok := s.(Submitted); ok {
@@ -109,9 +110,9 @@ func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderComma
 			}
 			switch o := o.(type) {
 			case ValidatePaymentToValidated:
-				return []OrderEvent{o.PaymentValidated}, nil
+				return append(events, o.PaymentValidated), nil
 			case ValidatePaymentToCancelled:
-				return []OrderEvent{o.PaymentRejected}, nil
+				return append(events, o.PaymentRejected), nil
 			}
 			return nil, fmt.Errorf("decide Order: ValidatePayment in %s: the decision returned %T, not one of the ValidatePaymentOutcome branches", s.orderState(), o)
 		}
@@ -121,7 +122,7 @@ func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderComma
 			if err != nil {
 				return nil, err
 			}
-			return []OrderEvent{e}, nil
+			return append(events, e), nil
 		}
 	case Cancel:
 		if s, ok := s.(CancelSource); ok {
@@ -129,7 +130,7 @@ func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderComma
 			if err != nil {
 				return nil, err
 			}
-			return []OrderEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Order: %w: nil command in state %s", es.ErrInvalidTransition, s.orderState())

@@ -61,7 +61,7 @@ func doorState(d door) string {
 	return "Closed"
 }
 
-func decideDoor(_ context.Context, d door, cmd doorCmd) ([]doorEvent, error) {
+func decideDoor(_ context.Context, d door, cmd doorCmd, events []doorEvent) ([]doorEvent, error) {
 	invalid := func(c string) error {
 		return &es.InvalidTransitionError{Aggregate: "Door", State: doorState(d), Command: c}
 	}
@@ -70,20 +70,20 @@ func decideDoor(_ context.Context, d door, cmd doorCmd) ([]doorEvent, error) {
 		if d.Open || d.Locked {
 			return nil, invalid("Open")
 		}
-		return []doorEvent{opened{}}, nil
+		return append(events, opened{}), nil
 	case closeDoor:
 		if !d.Open {
 			return nil, nil // already closed: nothing to do
 		}
-		return []doorEvent{closed{}}, nil
+		return append(events, closed{}), nil
 	case lockDoor:
 		switch {
 		case d.Locked:
 			return nil, invalid("Lock")
 		case d.Open:
-			return []doorEvent{closed{}, locked(c)}, nil
+			return append(events, closed{}, locked(c)), nil
 		}
-		return []doorEvent{locked(c)}, nil
+		return append(events, locked(c)), nil
 	case unlockDoor:
 		if !d.Locked {
 			return nil, invalid("Unlock")
@@ -91,7 +91,7 @@ func decideDoor(_ context.Context, d door, cmd doorCmd) ([]doorEvent, error) {
 		if c.Code != d.Code {
 			return nil, errWrongCode
 		}
-		return []doorEvent{unlocked{}}, nil
+		return append(events, unlocked{}), nil
 	}
 	return nil, fmt.Errorf("unknown command %T", cmd)
 }

@@ -98,7 +98,10 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 			return nil, err
 		}
 		l.cache.put(id, Instance[struct{}]{ID: id, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}, -1)
-		return ar.Records, nil
+		if ar.Duplicate {
+			return ar.Records, nil
+		}
+		return req.Records(ar.Sequence), nil
 	}
 }
 

@@ -67,10 +67,10 @@ func TestDecisionSeesRef(t *testing.T) {
 	}
 	var got []seen
 	decide := def.Decide
-	def.Decide = func(ctx context.Context, d door, cmd doorCmd) ([]doorEvent, error) {
+	def.Decide = func(ctx context.Context, d door, cmd doorCmd, events []doorEvent) ([]doorEvent, error) {
 		ref, ok := es.RefFromContext(ctx)
 		got = append(got, seen{ref, ok, ctx.Value(parentKey{})})
-		return decide(ctx, d, cmd)
+		return decide(ctx, d, cmd, events)
 	}
 	spy := &spyStore{Store: memstore.New(), conflicts: 1}
 	r := es.NewRepository(spy, def)

@@ -16,11 +16,12 @@ type Definition[S, C, E any] struct {
 	Type string
 	// Initial returns the state of an aggregate with no events.
 	Initial func() S
-	// Decide returns the events a command produces in a state (the Mealy
-	// output), or an error. It may return no events. Called by
-	// Repository.Handle, ctx names the aggregate decided for: see
-	// RefFromContext.
-	Decide func(ctx context.Context, state S, cmd C) ([]E, error)
+	// Decide appends to events the events a command produces in a state
+	// (the Mealy output) and returns the extended slice, or an error. It
+	// may append no events. Repository.Handle passes room for one event;
+	// Decide appends beyond it as append does. Called by Handle, ctx names
+	// the aggregate decided for: see RefFromContext.
+	Decide func(ctx context.Context, state S, cmd C, events []E) ([]E, error)
 	// Evolve applies one event to a state. It must be pure: no clock, no
 	// randomness, no I/O, and it must not modify its input state.
 	Evolve func(state S, event E) (S, error)
@@ -46,14 +47,28 @@ type Result[S, E any] struct {
 	// Events are the events the command produced, in order; empty when the
 	// decision produced none (nothing was appended).
 	Events []E
-	// Records are the stored events with their metadata. They are
-	// read-only: they may be the store's own (see AppendResult).
-	Records []Record
 	// Duplicate is set when the store already held this command (same
-	// command id, see WithCommandID): nothing was appended, Events and
-	// Records are what the command stored the first time, and the Instance
-	// is the aggregate's state after them (or newer).
+	// command id, see WithCommandID): nothing was appended, Events are what
+	// the command stored the first time, and the Instance is the
+	// aggregate's state after them (or newer).
 	Duplicate bool
+	// stored are the store's records of a duplicate; appended is the
+	// request of a new append, from which Records builds them.
+	stored   []Record
+	appended *AppendRequest
+}
+
+// Records returns the stored events with their metadata (event ids, time,
+// versions, sequence, correlation...), in order; none when nothing was
+// appended. They are built when asked, from what Handle appended, so a
+// caller that does not need them pays nothing for them; each call
+// allocates them anew. They are read-only: their Data may be shared with
+// the store.
+func (r Result[S, E]) Records() []Record {
+	if r.appended != nil {
+		return r.appended.Records(r.Sequence)
+	}
+	return r.stored
 }
 
 // Repository handles commands for one aggregate type on a Store.
@@ -64,7 +79,6 @@ type Repository[S, C, E any] struct {
 	opts  repositoryOptions
 	cache *stateCache[S]
 	ids   *commandIDs
-	reqs  requestPool
 }
 
 // NewRepository binds an aggregate definition to a store.
@@ -77,6 +91,26 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 		o.logger = slog.New(slog.DiscardHandler)
 	}
 	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs()}
+}
+
+// command is what one Handle call shares between its decision, its append
+// and its Result, allocated at once: the decision's context, the append
+// request (which the Result keeps, to build its records when asked) and
+// room for a command's usual single event, encoded and not, and its id.
+type command[E any] struct {
+	ctx    refContext
+	req    AppendRequest
+	events [1]E
+	raw    [1]RawEvent
+	ids    [1]string
+}
+
+// room returns c's room for n events: its own for one, else new slices.
+func (c *command[E]) room(n int) ([]RawEvent, []string) {
+	if n <= len(c.raw) {
+		return c.raw[:n], c.ids[:n]
+	}
+	return make([]RawEvent, n), make([]string, n)
 }
 
 // Handle decides cmd on the current state of aggregate id, evolves the
@@ -96,9 +130,8 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		return res, err
 	}
 	o := resolveHandleOptions(r.ids, opts)
-	ref := Ref{Type: r.def.Type, ID: id}
-	// The decision learns which aggregate it decides for from its context.
-	decideCtx := ContextWithRef(ctx, ref)
+	c := &command[E]{ctx: refContext{Context: ctx, ref: Ref{Type: r.def.Type, ID: id}}}
+	ref := c.ctx.ref
 	for attempt := 0; ; attempt++ {
 		// The cached state is trusted without a read: if another writer got
 		// there first, the append's concurrency check fails and we reload.
@@ -106,7 +139,9 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		if err != nil {
 			return res, err
 		}
-		events, err := r.def.Decide(decideCtx, inst.State, cmd)
+		// The decision learns which aggregate it decides for from its
+		// context.
+		events, err := r.def.Decide(&c.ctx, inst.State, cmd, c.events[:0:len(c.events)])
 		if err != nil {
 			return res, err
 		}
@@ -122,8 +157,8 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 				return res, fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
 			}
 		}
-		buf := r.reqs.get(len(events))
-		req := &buf.req
+		req := &c.req
+		req.Events, req.EventIDs = c.room(len(events))
 		req.Ref = ref
 		req.ExpectedVersion = inst.Version
 		req.ExpectedSequence = inst.Sequence
@@ -136,12 +171,10 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		req.Traceparent = o.traceparent
 		for i, e := range events {
 			if req.Events[i], err = r.def.Events.Encode(e); err != nil {
-				r.reqs.put(buf)
 				return res, fmt.Errorf("%s %q: encode event: %w", ref.Type, id, err)
 			}
 		}
 		ar, err := r.store.Append(ctx, req)
-		r.reqs.put(buf)
 		if errors.Is(err, ErrConflict) {
 			// The cached state is stale: drop it, whether this call
 			// retries or gives up, so that the next command reloads.
@@ -164,7 +197,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		if r.opts.snapshots != nil {
 			r.maybeSnapshot(ctx, ref, inst.Version, next)
 		}
-		return Result[S, E]{Instance: next, Events: events, Records: ar.Records}, nil
+		return Result[S, E]{Instance: next, Events: events, appended: req}, nil
 	}
 }
 
@@ -173,7 +206,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 // command was decided on (a retry after a lost reply), they evolve it;
 // otherwise the state already includes them and is brought up to date.
 func (r *Repository[S, C, E]) duplicate(ctx context.Context, ref Ref, inst Instance[S], ar AppendResult) (Result[S, E], error) {
-	res := Result[S, E]{Records: ar.Records, Duplicate: true, Events: make([]E, len(ar.Records))}
+	res := Result[S, E]{stored: ar.Records, Duplicate: true, Events: make([]E, len(ar.Records))}
 	for i, rec := range ar.Records {
 		e, err := r.def.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
 		if err != nil {

@@ -92,7 +92,7 @@ func handle(t *testing.T, r *doorRepo, id string, cmd doorCmd, opts ...es.Handle
 func TestHandle(t *testing.T) {
 	r := es.NewRepository(memstore.New(), doorDefinition(0))
 	res := handle(t, r, "d1", openDoor{})
-	if !res.State.Open || res.Version != 1 || len(res.Records) != 1 || res.Duplicate {
+	if !res.State.Open || res.Version != 1 || len(res.Records()) != 1 || res.Duplicate {
 		t.Errorf("after Open: %+v", res)
 	}
 	res = handle(t, r, "d1", lockDoor{Code: 42})
@@ -105,7 +105,7 @@ func TestHandle(t *testing.T) {
 	// A decision with no events appends nothing and returns the state.
 	before := res
 	res = handle(t, r, "d1", closeDoor{})
-	if res.Position != before.Position || len(res.Events) != 0 || len(res.Records) != 0 {
+	if res.Position != before.Position || len(res.Events) != 0 || len(res.Records()) != 0 {
 		t.Errorf("Close on a closed door: %+v, want nothing appended at %+v", res, before.Position)
 	}
 	// Decision errors come back as they are; nothing is stored.
@@ -158,7 +158,7 @@ func TestHandleMetadata(t *testing.T) {
 		t.Errorf("default ids: command %q correlation %q causation %q", req.CommandID, req.CorrelationID, req.CausationID)
 	}
 	// CausedBy chains a command to the event that triggered it.
-	trigger := res.Records[0].Metadata
+	trigger := res.Records()[0].Metadata
 	trigger.Traceparent = "tp-2"
 	handle(t, r, "other", openDoor{}, es.CausedBy(trigger))
 	req = spy.lastReq
@@ -340,7 +340,9 @@ func TestCache(t *testing.T) {
 func TestEvolveRejects(t *testing.T) {
 	mem := memstore.New()
 	def := doorDefinition(0)
-	def.Decide = func(context.Context, door, doorCmd) ([]doorEvent, error) { return []doorEvent{closed{}}, nil }
+	def.Decide = func(_ context.Context, _ door, _ doorCmd, events []doorEvent) ([]doorEvent, error) {
+		return append(events, closed{}), nil
+	}
 	r := es.NewRepository(mem, def)
 	_, err := r.Handle(t.Context(), "d", openDoor{})
 	var iee *es.InvalidEvolutionError

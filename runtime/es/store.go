@@ -3,6 +3,7 @@ package es
 import (
 	"context"
 	"iter"
+	"strconv"
 	"time"
 )
 
@@ -75,12 +76,14 @@ type AppendRequest struct {
 type AppendResult struct {
 	Sequence uint64 // the new concurrency token
 	Version  uint64 // aggregate version after the append
-	// Records are the stored events with their full metadata. They are
-	// read-only: a store may hand out its own records (the in-memory
-	// store does, so that an append copies nothing) and the request's
-	// payloads (the JetStream store does), so changing a record or its
-	// Data may change what the store or the caller holds. Clone what you
-	// mean to modify.
+	// Records are the stored events with their full metadata when
+	// Duplicate is set. They are read-only: a store may hand out its own
+	// records, so changing a record or its Data may change what the store
+	// holds. Clone what you mean to modify. For a new append Records is
+	// nil: the stored events are the request's, with the request's
+	// metadata, and req.Records(Sequence) builds them for a caller that
+	// wants them (a Repository builds them only when asked, see
+	// Result.Records).
 	Records []Record
 	// Duplicate is set when the request was a retry of a command the store
 	// already holds (same command id, stored right after the expected
@@ -88,6 +91,64 @@ type AppendResult struct {
 	// which may differ from the retried request's (another clock reading,
 	// say). A Repository then evolves its state from Records.
 	Duplicate bool
+}
+
+// Records returns the records an append of req stored at sequence holds:
+// its events with their metadata, each event's id EventID(req.CommandID,
+// i) (req.EventIDs when they are those ids), the time in UTC without a
+// monotonic reading, versions from req.ExpectedVersion+1. The records'
+// Data are the request's payloads (an empty payload is a non-nil empty
+// slice, as a store reads it back). It allocates the records anew on each
+// call.
+func (req *AppendRequest) Records(sequence uint64) []Record {
+	recs := make([]Record, len(req.Events))
+	m := Metadata{
+		AggregateType: req.Ref.Type,
+		AggregateID:   req.Ref.ID,
+		Time:          req.Time.UTC(),
+		CorrelationID: req.CorrelationID,
+		CausationID:   req.CausationID,
+		Actor:         req.Actor,
+		Traceparent:   req.Traceparent,
+		Sequence:      sequence,
+	}
+	given := eventIDsGiven(req)
+	for i := range req.Events {
+		e := &req.Events[i]
+		if given {
+			m.EventID = req.EventIDs[i]
+		} else {
+			m.EventID = EventID(req.CommandID, i)
+		}
+		m.Version = req.ExpectedVersion + uint64(i) + 1
+		m.EventType = e.Type
+		m.SchemaVersion = e.SchemaVersion
+		d := e.Data
+		if d == nil {
+			d = []byte{}
+		}
+		recs[i] = Record{Metadata: m, Data: d}
+	}
+	return recs
+}
+
+// eventIDsGiven reports whether req.EventIDs are the ids of its events, as
+// EventID spells them.
+func eventIDsGiven(req *AppendRequest) bool {
+	if len(req.EventIDs) != len(req.Events) {
+		return false
+	}
+	cmd := req.CommandID
+	for i, id := range req.EventIDs {
+		if len(id) != len(cmd)+1+decimalLen(i+1) || id[:len(cmd)] != cmd || id[len(cmd)] != '-' {
+			return false
+		}
+		var stack [20]byte
+		if id[len(cmd)+1:] != string(strconv.AppendInt(stack[:0], int64(i+1), 10)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Position is a point in one aggregate's history.
@@ -108,9 +169,9 @@ type Store interface {
 	// stored result with Duplicate set and stores nothing.
 	// req.ExpectedVersion must be the version at req.ExpectedSequence; a
 	// store may reject a mismatch as a conflict, but need not detect it.
-	// Append keeps nothing of req once it returns: the caller may reuse
-	// the request and its Events (a Repository does) and change their
-	// Data, which the result's records may share (see AppendResult).
+	// Append neither changes req nor keeps anything of it once it returns:
+	// the caller may reuse the request and its Events, or keep them to
+	// build the records (see AppendRequest.Records).
 	Append(ctx context.Context, req *AppendRequest) (AppendResult, error)
 	// Read yields the events of ref whose version is greater than
 	// from.Version, in order. from.Sequence is the Sequence of the event at

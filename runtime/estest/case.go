@@ -98,7 +98,7 @@ func (c *Case[S, C, E]) When(cmd C) *Case[S, C, E] {
 	}
 	c.hasWhen = true
 	c.cmd = cmd
-	c.events, c.err = c.def.Decide(c.context(), c.state, cmd)
+	c.events, c.err = c.def.Decide(c.context(), c.state, cmd, nil)
 	if c.err != nil {
 		c.events = nil
 	}

@@ -82,7 +82,7 @@ func ticketDefinition() es.Definition[TicketState, TicketCommand, TicketEvent] {
 	}
 }
 
-func decideTicket(ctx context.Context, s TicketState, c TicketCommand) ([]TicketEvent, error) {
+func decideTicket(ctx context.Context, s TicketState, c TicketCommand, events []TicketEvent) ([]TicketEvent, error) {
 	if rec, ok := ctx.Value(ctxKey{}).(*context.Context); ok {
 		*rec = ctx
 	}
@@ -92,22 +92,22 @@ func decideTicket(ctx context.Context, s TicketState, c TicketCommand) ([]Ticket
 			if c.Title == "" {
 				return nil, fmt.Errorf("open: %w", errEmptyTitle)
 			}
-			return []TicketEvent{TicketOpened(c)}, nil
+			return append(events, TicketOpened(c)), nil
 		}
 	case Open:
 		switch c := c.(type) {
 		case CloseTicket:
-			return []TicketEvent{TicketClosed(c)}, nil
+			return append(events, TicketClosed(c)), nil
 		case Rename:
 			switch c.Title {
 			case s.Title:
 				return nil, nil
 			case "twice":
-				return []TicketEvent{TicketRenamed(c), TicketOpened{Title: c.Title}}, nil
+				return append(events, TicketRenamed(c), TicketOpened{Title: c.Title}), nil
 			}
-			return []TicketEvent{TicketRenamed(c)}, nil
+			return append(events, TicketRenamed(c)), nil
 		case Tag:
-			return []TicketEvent{TicketTagged{tag: c.Tag}}, nil
+			return append(events, TicketTagged{tag: c.Tag}), nil
 		}
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Ticket", State: fmt.Sprintf("%T", s), Command: fmt.Sprintf("%T", c)}

@@ -2,6 +2,7 @@ package jsstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -20,15 +21,32 @@ import (
 
 // startCluster starts n embedded servers forming one JetStream cluster on
 // loopback; they are shut down when the test ends unless stopped before.
+// Every node needs every route up front, so the ports are reserved and
+// released before the servers bind them: when another process takes one
+// in between, the cluster is started again on new ports.
 func startCluster(t *testing.T, n int) []*natsserver.Server {
 	t.Helper()
-	// Every node needs every route up front: reserve the ports.
+	for attempt := 1; ; attempt++ {
+		nodes, err := tryCluster(t, n)
+		if err == nil {
+			return nodes
+		}
+		if attempt == 5 || !strings.Contains(err.Error(), "address already in use") {
+			t.Fatal(err)
+		}
+		t.Logf("cluster attempt %d: %v; again on other ports", attempt, err)
+	}
+}
+
+// tryCluster starts n servers on ports reserved just before; on an error it
+// stops those it started.
+func tryCluster(t *testing.T, n int) ([]*natsserver.Server, error) {
 	listens := make([]string, n)
 	routes := make([]string, n)
 	for i := range listens {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		listens[i] = l.Addr().String()
 		routes[i] = "nats://" + listens[i]
@@ -47,13 +65,18 @@ func startCluster(t *testing.T, n int) []*natsserver.Server {
 		})
 	}
 	wg.Wait()
-	for i, srv := range nodes {
-		if errs[i] != nil {
-			t.Fatal(errs[i])
+	if err := errors.Join(errs...); err != nil {
+		for _, srv := range nodes {
+			if srv != nil {
+				_ = srv.Shutdown(context.Background())
+			}
 		}
+		return nil, err
+	}
+	for _, srv := range nodes {
 		t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
 	}
-	return nodes
+	return nodes, nil
 }
 
 // TestClusterNodeLoss: on a 3-node cluster with an R3 stream, the stream

@@ -162,29 +162,7 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if ack.Duplicate {
 		return s.duplicate(ctx, req, ack.Sequence)
 	}
-	recs := make([]es.Record, len(req.Events))
-	m := es.Metadata{
-		AggregateType: req.Ref.Type,
-		AggregateID:   req.Ref.ID,
-		Time:          req.Time.UTC(),
-		CorrelationID: req.CorrelationID,
-		CausationID:   req.CausationID,
-		Actor:         req.Actor,
-		Traceparent:   req.Traceparent,
-		Sequence:      ack.Sequence,
-	}
-	for i, e := range req.Events {
-		m.EventID = es.EventID(req.CommandID, i)
-		m.Version = req.ExpectedVersion + uint64(i) + 1
-		m.EventType = e.Type
-		m.SchemaVersion = e.SchemaVersion
-		d := e.Data
-		if d == nil {
-			d = []byte{}
-		}
-		recs[i] = es.Record{Metadata: m, Data: d}
-	}
-	return es.AppendResult{Sequence: ack.Sequence, Version: recs[len(recs)-1].Version, Records: recs}, nil
+	return es.AppendResult{Sequence: ack.Sequence, Version: req.ExpectedVersion + uint64(len(req.Events))}, nil
 }
 
 // conflict handles a failed sequence check: the message right after the

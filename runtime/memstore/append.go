@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/esgen/esgen/runtime/es"
 )
@@ -18,10 +17,10 @@ import (
 // that is not the aggregate's last, or an ExpectedVersion that is not its
 // event count, fails with an *es.ConflictError.
 //
-// The store keeps a copy of what req holds and nothing of req itself. The
-// result's records share their payloads with req (as the JetStream
-// store's do), a duplicate's with the store: read-only, as es.AppendResult
-// says.
+// The store keeps a copy of what req holds and nothing of req itself. A
+// new append's result has no records (req.Records builds them); a
+// duplicate's share their payloads with the store: read-only, as
+// es.AppendResult says.
 func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
 	if err := ctx.Err(); err != nil {
 		return es.AppendResult{}, err
@@ -69,43 +68,8 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	s.seq++
 	seq := s.seq
 	st.add(req, seq, size)
-	recs := s.resultRoom(len(req.Events))
 	s.mu.Unlock()
-
-	// The result, from the request: nothing the store holds is shared.
-	m := es.Metadata{
-		AggregateType: req.Ref.Type,
-		AggregateID:   req.Ref.ID,
-		Time:          req.Time.UTC(), // as stored: UTC, no monotonic reading
-		CorrelationID: req.CorrelationID,
-		CausationID:   req.CausationID,
-		Actor:         req.Actor,
-		Traceparent:   req.Traceparent,
-		Sequence:      seq,
-	}
-	given := givenEventIDs(req)
-	var ids string
-	if !given {
-		ids = eventIDs(req.CommandID, len(req.Events))
-	}
-	for i := range req.Events {
-		e := &req.Events[i]
-		if given {
-			m.EventID = req.EventIDs[i]
-		} else {
-			n := eventIDLen(req.CommandID, i)
-			m.EventID, ids = ids[:n], ids[n:]
-		}
-		m.Version = req.ExpectedVersion + uint64(i) + 1
-		m.EventType = e.Type
-		m.SchemaVersion = e.SchemaVersion
-		d := e.Data
-		if d == nil {
-			d = []byte{}
-		}
-		recs[i] = es.Record{Metadata: m, Data: d}
-	}
-	return es.AppendResult{Sequence: seq, Version: m.Version, Records: recs}, nil
+	return es.AppendResult{Sequence: seq, Version: req.ExpectedVersion + uint64(len(req.Events))}, nil
 }
 
 // duplicate returns the stored result of append i of st, as a retry gets
@@ -142,29 +106,4 @@ func validateRequest(req *es.AppendRequest) error {
 		}
 	}
 	return nil
-}
-
-// givenEventIDs reports whether req.EventIDs are the ids of its events, as
-// es.EventID spells them: then the result uses them.
-func givenEventIDs(req *es.AppendRequest) bool {
-	if len(req.EventIDs) != len(req.Events) {
-		return false
-	}
-	cmd := req.CommandID
-	for i, id := range req.EventIDs {
-		if len(id) != eventIDLen(cmd, i) || id[:len(cmd)] != cmd || id[len(cmd)] != '-' {
-			return false
-		}
-		if i < 9 { // one digit
-			if id[len(cmd)+1] != byte('1'+i) {
-				return false
-			}
-			continue
-		}
-		var stack [20]byte
-		if id[len(cmd)+1:] != string(strconv.AppendInt(stack[:0], int64(i+1), 10)) {
-			return false
-		}
-	}
-	return true
 }

@@ -29,7 +29,6 @@ type Store struct {
 	lastType    string
 	lastStreams map[string]*stream
 	snapshots   map[es.Ref]es.Snapshot
-	results     []es.Record // room for the records of the next appends' results
 }
 
 // stream returns the history of ref, or nil. The caller holds s.mu.
@@ -51,26 +50,6 @@ func (s *Store) create(ref es.Ref, size int) *stream {
 	st := newStream(size)
 	s.lastStreams[ref.ID] = st
 	return st
-}
-
-// resultSlab is how many records the store allocates at once for the
-// results of its appends. A result is the caller's (the store keeps no
-// reference to it); sharing an allocation among the results of several
-// appends saves one allocation per append.
-const resultSlab = 64
-
-// resultRoom returns room for n records of one append's result. The caller
-// holds s.mu.
-func (s *Store) resultRoom(n int) []es.Record {
-	if n > resultSlab/4 {
-		return make([]es.Record, n)
-	}
-	if len(s.results) < n {
-		s.results = make([]es.Record, resultSlab)
-	}
-	r := s.results[:n:n]
-	s.results = s.results[n:]
-	return r
 }
 
 // Option configures a Store.

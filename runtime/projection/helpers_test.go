@@ -68,18 +68,19 @@ func (e *env) command(typ, id string, eventTypes ...string) []es.Record {
 		raw[i] = es.RawEvent{Type: et, SchemaVersion: 1, Data: fmt.Appendf(nil, `{"n":%d}`, at.Version+uint64(i)+1)}
 	}
 	cmdID := fmt.Sprintf("%s-%s-%d", typ, id, at.Version)
-	ar, err := e.store.Append(context.Background(), &es.AppendRequest{
+	req := &es.AppendRequest{
 		Ref: ref, ExpectedVersion: at.Version, ExpectedSequence: at.Sequence,
 		CommandID: cmdID, Time: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
 		CorrelationID: cmdID, CausationID: cmdID, Actor: "tester",
 		Traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
 		Events:      raw,
-	})
+	}
+	ar, err := e.store.Append(context.Background(), req)
 	if err != nil {
 		e.t.Fatalf("append %s: %v", cmdID, err)
 	}
 	e.pos[ref] = es.Position{Version: ar.Version, Sequence: ar.Sequence}
-	return ar.Records
+	return req.Records(ar.Sequence)
 }
 
 // commands appends n single-event commands to Order o-1 .. o-k round robin.

@@ -182,9 +182,13 @@ func testConcurrentWriters(f *fixture) {
 						errs <- err
 						return
 					}
-					res, err := f.s.Append(ctx, request(ref, at, cmd, evs))
+					req := request(ref, at, cmd, evs)
+					res, err := f.s.Append(ctx, req)
 					if errors.Is(err, es.ErrConflict) {
 						continue
+					}
+					if err == nil {
+						err = withRecords(req, &res)
 					}
 					if err != nil {
 						errs <- fmt.Errorf("%s: %w", cmd, err)

@@ -96,8 +96,16 @@ func testHandleAndHistory(t *testing.T, s Stores, id string) {
 		if diff := cmp.Diff(st.events, res.Events); diff != "" {
 			t.Errorf("after %#v: events (-want +got):\n%s", st.cmd, diff)
 		}
-		if len(res.Records) != len(st.events) || res.Records[len(res.Records)-1].Version != st.version {
-			t.Errorf("after %#v: %d records, want %d ending at version %d", st.cmd, len(res.Records), len(st.events), st.version)
+		recs := res.Records()
+		if len(recs) != len(st.events) || recs[len(recs)-1].Version != st.version {
+			t.Fatalf("after %#v: %d records, want %d ending at version %d", st.cmd, len(recs), len(st.events), st.version)
+		}
+		stored, _, err := r.History(t.Context(), id)
+		if err != nil {
+			t.Fatalf("History: %v", err)
+		}
+		if diff := cmp.Diff(stored[st.version-uint64(len(recs)):], recs); diff != "" {
+			t.Errorf("after %#v: the result's records are not the stored ones (-stored +result):\n%s", st.cmd, diff)
 		}
 	}
 	_, err := r.Handle(t.Context(), id, Add{N: 5})
@@ -221,7 +229,7 @@ func testIdempotentCommand(t *testing.T, s Stores, id string) {
 	if !again.Duplicate {
 		t.Errorf("second Handle of command pay-1: Duplicate = false, want true")
 	}
-	if diff := cmp.Diff(first.Records, again.Records); diff != "" {
+	if diff := cmp.Diff(first.Records(), again.Records()); diff != "" {
 		t.Errorf("second Handle of command pay-1 returned other records (-first +again):\n%s", diff)
 	}
 	if again.State.Total != 5 || again.Version != 1 {

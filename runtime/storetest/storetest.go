@@ -106,14 +106,37 @@ func request(ref es.Ref, at es.Position, commandID string, evs []es.RawEvent) *e
 	}
 }
 
-// mustAppend appends and fails the test on error.
+// mustAppend appends and fails the test on error. A new append's result
+// has no records (es.AppendResult): mustAppend checks that and fills them
+// in from the request (es.AppendRequest.Records), which the tests then
+// compare with what the store reads back.
 func (f *fixture) mustAppend(req *es.AppendRequest) es.AppendResult {
 	f.t.Helper()
 	res, err := f.s.Append(f.t.Context(), req)
 	if err != nil {
 		f.t.Fatalf("Append(%s %q, expected sequence %d, command %q): %v", req.Ref.Type, req.Ref.ID, req.ExpectedSequence, req.CommandID, err)
 	}
+	if err := withRecords(req, &res); err != nil {
+		f.t.Fatal(err)
+	}
 	return res
+}
+
+// withRecords sets the records of a new append's result, which has none,
+// from its request. It leaves a duplicate's as the store returned them.
+func withRecords(req *es.AppendRequest, res *es.AppendResult) error {
+	if res.Duplicate {
+		return nil
+	}
+	if res.Records != nil {
+		return fmt.Errorf("Append(%s %q, command %q): a new append's result holds %d records, want none (see es.AppendResult)",
+			req.Ref.Type, req.Ref.ID, req.CommandID, len(res.Records))
+	}
+	if want := req.ExpectedVersion + uint64(len(req.Events)); res.Version != want {
+		return fmt.Errorf("Append(%s %q, command %q): result version %d, want %d", req.Ref.Type, req.Ref.ID, req.CommandID, res.Version, want)
+	}
+	res.Records = req.Records(res.Sequence)
+	return nil
 }
 
 // add appends n events to ref at position at and returns the result.

@@ -63,7 +63,7 @@ func TallyDefinition(snapshotEvery uint64) es.Definition[Tally, TallyCommand, Ta
 	}
 }
 
-func decideTally(_ context.Context, s Tally, cmd TallyCommand) ([]TallyEvent, error) {
+func decideTally(_ context.Context, s Tally, cmd TallyCommand, events []TallyEvent) ([]TallyEvent, error) {
 	state := "Open"
 	if s.Closed {
 		state = "Closed"
@@ -71,21 +71,20 @@ func decideTally(_ context.Context, s Tally, cmd TallyCommand) ([]TallyEvent, er
 	switch c := cmd.(type) {
 	case Add:
 		if !s.Closed {
-			return []TallyEvent{Added(c)}, nil
+			return append(events, Added(c)), nil
 		}
 		return nil, &es.InvalidTransitionError{Aggregate: "Tally", State: state, Command: "Add"}
 	case AddAll:
 		if !s.Closed {
-			out := make([]TallyEvent, len(c.Ns))
-			for i, n := range c.Ns {
-				out[i] = Added{N: n}
+			for _, n := range c.Ns {
+				events = append(events, Added{N: n})
 			}
-			return out, nil
+			return events, nil
 		}
 		return nil, &es.InvalidTransitionError{Aggregate: "Tally", State: state, Command: "AddAll"}
 	case Close:
 		if !s.Closed {
-			return []TallyEvent{Closed{}}, nil
+			return append(events, Closed{}), nil
 		}
 		return nil, &es.InvalidTransitionError{Aggregate: "Tally", State: state, Command: "Close"}
 	}

@@ -127,11 +127,11 @@ func (d *demo) handleCommands(ctx context.Context) error {
 		return err
 	}
 	if res, err = d.handle(ctx, 1, orders.ValidatePayment{PaymentID: "pay-5521"},
-		es.WithCommandID("pay-"+o1), es.CausedBy(res.Records[0].Metadata), es.WithActor("service:payments")); err != nil {
+		es.WithCommandID("pay-"+o1), es.CausedBy(res.Records()[0].Metadata), es.WithActor("service:payments")); err != nil {
 		return err
 	}
 	if _, err = d.handle(ctx, 1, orders.Fulfill{Tracking: "1Z999AA10123456784"},
-		es.WithCommandID("ship-"+o1), es.CausedBy(res.Records[0].Metadata), es.WithActor("service:warehouse")); err != nil {
+		es.WithCommandID("ship-"+o1), es.CausedBy(res.Records()[0].Metadata), es.WithActor("service:warehouse")); err != nil {
 		return err
 	}
 	o2 := d.id(2)
@@ -141,7 +141,7 @@ func (d *demo) handleCommands(ctx context.Context) error {
 	}
 	// No payment id: the provider refused; the decision takes the rejected branch.
 	if _, err = d.handle(ctx, 2, orders.ValidatePayment{PaymentID: ""},
-		es.WithCommandID("pay-"+o2), es.CausedBy(res.Records[0].Metadata), es.WithActor("service:payments")); err != nil {
+		es.WithCommandID("pay-"+o2), es.CausedBy(res.Records()[0].Metadata), es.WithActor("service:payments")); err != nil {
 		return err
 	}
 	o3 := d.id(3)

@@ -51,8 +51,8 @@ func NewPaymentDefinition(d PaymentDecider, up PaymentUpcaster) es.Definition[Pa
 	return es.Definition[PaymentState, PaymentCommand, PaymentEvent]{
 		Type:    "Payment",
 		Initial: func() PaymentState { return Pending{} },
-		Decide: func(ctx context.Context, s PaymentState, c PaymentCommand) ([]PaymentEvent, error) {
-			return paymentDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s PaymentState, c PaymentCommand, events []PaymentEvent) ([]PaymentEvent, error) {
+			return paymentDecide(ctx, d, s, c, events)
 		},
 		Evolve: paymentEvolve,
 		Events: NewPaymentEventCodec(up),
@@ -61,9 +61,10 @@ func NewPaymentDefinition(d PaymentDecider, up PaymentUpcaster) es.Definition[Pa
 }
 
 // paymentDecide is the output function of the Payment machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func paymentDecide(ctx context.Context, d PaymentDecider, s PaymentState, c PaymentCommand) ([]PaymentEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func paymentDecide(ctx context.Context, d PaymentDecider, s PaymentState, c PaymentCommand, events []PaymentEvent) ([]PaymentEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Payment: nil state")
 	}
@@ -76,9 +77,9 @@ func paymentDecide(ctx context.Context, d PaymentDecider, s PaymentState, c Paym
 			}
 			switch o := o.(type) {
 			case SettleToPaid:
-				return []PaymentEvent{o.PaymentSettled}, nil
+				return append(events, o.PaymentSettled), nil
 			case SettleToFailed:
-				return []PaymentEvent{o.PaymentFailed, o.RefundScheduled}, nil
+				return append(events, o.PaymentFailed, o.RefundScheduled), nil
 			}
 			return nil, fmt.Errorf("decide Payment: Settle in %s: the decision returned %T, not one of the SettleOutcome branches", s.paymentState(), o)
 		}

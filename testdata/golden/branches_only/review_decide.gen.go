@@ -78,8 +78,8 @@ func NewReviewDefinition(d ReviewDecider) es.Definition[ReviewState, ReviewComma
 	return es.Definition[ReviewState, ReviewCommand, ReviewEvent]{
 		Type:    "Review",
 		Initial: func() ReviewState { return Draft{} },
-		Decide: func(ctx context.Context, s ReviewState, c ReviewCommand) ([]ReviewEvent, error) {
-			return reviewDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s ReviewState, c ReviewCommand, events []ReviewEvent) ([]ReviewEvent, error) {
+			return reviewDecide(ctx, d, s, c, events)
 		},
 		Evolve: reviewEvolve,
 		Events: ReviewEventCodec{},
@@ -88,9 +88,10 @@ func NewReviewDefinition(d ReviewDecider) es.Definition[ReviewState, ReviewComma
 }
 
 // reviewDecide is the output function of the Review machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewCommand) ([]ReviewEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewCommand, events []ReviewEvent) ([]ReviewEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Review: nil state")
 	}
@@ -101,7 +102,7 @@ func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewC
 			if err != nil {
 				return nil, err
 			}
-			return []ReviewEvent{e}, nil
+			return append(events, e), nil
 		}
 	case Conclude:
 		if s, ok := s.(ConcludeSource); ok {
@@ -112,14 +113,14 @@ func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewC
 			switch o := o.(type) {
 			case ConcludeToAcceptedWithApproved:
 				if _, ok := s.(Pending); ok {
-					return []ReviewEvent{o.Approved}, nil
+					return append(events, o.Approved), nil
 				}
 			case ConcludeToDeclinedWithRejectedAuthorNotified:
 				if _, ok := s.(Pending); ok {
-					return []ReviewEvent{o.Rejected, o.AuthorNotified}, nil
+					return append(events, o.Rejected, o.AuthorNotified), nil
 				}
 			case ConcludeToDeclinedWithWithdrawn:
-				return []ReviewEvent{o.Withdrawn}, nil
+				return append(events, o.Withdrawn), nil
 			default:
 				return nil, fmt.Errorf("decide Review: Conclude in %s: the decision returned %T, not one of the ConcludeOutcome branches", s.reviewState(), o)
 			}

@@ -69,7 +69,7 @@ func TestReviewInvalidTransitions(t *testing.T) {
 				continue
 			}
 			rejected++
-			events, err := def.Decide(t.Context(), s.v, c.v)
+			events, err := def.Decide(t.Context(), s.v, c.v, nil)
 			var ite *es.InvalidTransitionError
 			if !errors.Is(err, es.ErrInvalidTransition) || !errors.As(err, &ite) {
 				t.Errorf("Decide(%s, %s) = %v, want an *es.InvalidTransitionError", s.name, c.name, err)
@@ -121,7 +121,7 @@ func TestReviewBranchGuards(t *testing.T) {
 		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified{}, "Declined", 2},
 	} {
 		def := NewReviewDefinition(reviewBranchStub{tt.branch})
-		events, err := def.Decide(t.Context(), tt.state, tt.command)
+		events, err := def.Decide(t.Context(), tt.state, tt.command, nil)
 		if tt.rejectedTo == "" {
 			if err != nil || len(events) != tt.events {
 				t.Errorf("%s in %s taking %T = %v, %v; want %d events", tt.commandName, tt.stateName, tt.branch, events, err, tt.events)

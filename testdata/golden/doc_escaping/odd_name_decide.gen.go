@@ -29,8 +29,8 @@ func NewOddNameDefinition(d OddNameDecider) es.Definition[OddNameState, OddNameC
 	return es.Definition[OddNameState, OddNameCommand, OddNameEvent]{
 		Type:    "Odd_Name",
 		Initial: func() OddNameState { return StartHere{} },
-		Decide: func(ctx context.Context, s OddNameState, c OddNameCommand) ([]OddNameEvent, error) {
-			return oddNameDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s OddNameState, c OddNameCommand, events []OddNameEvent) ([]OddNameEvent, error) {
+			return oddNameDecide(ctx, d, s, c, events)
 		},
 		Evolve: oddNameEvolve,
 		Events: OddNameEventCodec{},
@@ -39,9 +39,10 @@ func NewOddNameDefinition(d OddNameDecider) es.Definition[OddNameState, OddNameC
 }
 
 // oddNameDecide is the output function of the OddName machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func oddNameDecide(ctx context.Context, d OddNameDecider, s OddNameState, c OddNameCommand) ([]OddNameEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func oddNameDecide(ctx context.Context, d OddNameDecider, s OddNameState, c OddNameCommand, events []OddNameEvent) ([]OddNameEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Odd_Name: nil state")
 	}
@@ -52,7 +53,7 @@ func oddNameDecide(ctx context.Context, d OddNameDecider, s OddNameState, c OddN
 			if err != nil {
 				return nil, err
 			}
-			return []OddNameEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Odd_Name: %w: nil command in state %s", es.ErrInvalidTransition, s.oddNameState())

@@ -28,8 +28,8 @@ func NewNodeDefinition(d NodeDecider) es.Definition[NodeState, NodeCommand, Node
 	return es.Definition[NodeState, NodeCommand, NodeEvent]{
 		Type:    "Node",
 		Initial: func() NodeState { return Idle{} },
-		Decide: func(ctx context.Context, s NodeState, c NodeCommand) ([]NodeEvent, error) {
-			return nodeDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s NodeState, c NodeCommand, events []NodeEvent) ([]NodeEvent, error) {
+			return nodeDecide(ctx, d, s, c, events)
 		},
 		Evolve: nodeEvolve,
 		Events: NodeEventCodec{},
@@ -38,9 +38,10 @@ func NewNodeDefinition(d NodeDecider) es.Definition[NodeState, NodeCommand, Node
 }
 
 // nodeDecide is the output function of the Node machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func nodeDecide(ctx context.Context, d NodeDecider, s NodeState, c NodeCommand) ([]NodeEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func nodeDecide(ctx context.Context, d NodeDecider, s NodeState, c NodeCommand, events []NodeEvent) ([]NodeEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Node: nil state")
 	}
@@ -51,7 +52,7 @@ func nodeDecide(ctx context.Context, d NodeDecider, s NodeState, c NodeCommand) 
 			if err != nil {
 				return nil, err
 			}
-			return []NodeEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Node: %w: nil command in state %s", es.ErrInvalidTransition, s.nodeState())

@@ -62,8 +62,8 @@ func NewGraphDefinition(d GraphDecider, ev GraphEvolver) es.Definition[GraphStat
 	return es.Definition[GraphState, GraphCommand, GraphEvent]{
 		Type:    "Graph",
 		Initial: func() GraphState { return Nonexistent{} },
-		Decide: func(ctx context.Context, s GraphState, c GraphCommand) ([]GraphEvent, error) {
-			return graphDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s GraphState, c GraphCommand, events []GraphEvent) ([]GraphEvent, error) {
+			return graphDecide(ctx, d, s, c, events)
 		},
 		Evolve: func(s GraphState, e GraphEvent) (GraphState, error) {
 			return graphEvolve(ev, s, e)
@@ -74,9 +74,10 @@ func NewGraphDefinition(d GraphDecider, ev GraphEvolver) es.Definition[GraphStat
 }
 
 // graphDecide is the output function of the Graph machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphCommand) ([]GraphEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphCommand, events []GraphEvent) ([]GraphEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Graph: nil state")
 	}
@@ -87,7 +88,7 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 			if err != nil {
 				return nil, err
 			}
-			return []GraphEvent{e}, nil
+			return append(events, e), nil
 		}
 	case AddNode:
 		if s, ok := s.(Active); ok {
@@ -95,7 +96,7 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 			if err != nil {
 				return nil, err
 			}
-			return []GraphEvent{e}, nil
+			return append(events, e), nil
 		}
 	case ConnectEdge:
 		if s, ok := s.(Active); ok {
@@ -103,7 +104,7 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 			if err != nil {
 				return nil, err
 			}
-			return []GraphEvent{e}, nil
+			return append(events, e), nil
 		}
 	case MapConceptualPoint:
 		if s, ok := s.(Active); ok {
@@ -111,7 +112,7 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 			if err != nil {
 				return nil, err
 			}
-			return []GraphEvent{e}, nil
+			return append(events, e), nil
 		}
 	case ArchiveGraph:
 		if s, ok := s.(Active); ok {
@@ -119,7 +120,7 @@ func graphDecide(ctx context.Context, d GraphDecider, s GraphState, c GraphComma
 			if err != nil {
 				return nil, err
 			}
-			return []GraphEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Graph: %w: nil command in state %s", es.ErrInvalidTransition, s.graphState())

@@ -29,8 +29,8 @@ func NewSwitchDefinition(d SwitchDecider) es.Definition[SwitchState, SwitchComma
 	return es.Definition[SwitchState, SwitchCommand, SwitchEvent]{
 		Type:    "Switch",
 		Initial: func() SwitchState { return Idle{} },
-		Decide: func(ctx context.Context, s SwitchState, c SwitchCommand) ([]SwitchEvent, error) {
-			return switchDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s SwitchState, c SwitchCommand, events []SwitchEvent) ([]SwitchEvent, error) {
+			return switchDecide(ctx, d, s, c, events)
 		},
 		Evolve: switchEvolve,
 		Events: SwitchEventCodec{},
@@ -39,9 +39,10 @@ func NewSwitchDefinition(d SwitchDecider) es.Definition[SwitchState, SwitchComma
 }
 
 // switchDecide is the output function of the Switch machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func switchDecide(ctx context.Context, d SwitchDecider, s SwitchState, c SwitchCommand) ([]SwitchEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func switchDecide(ctx context.Context, d SwitchDecider, s SwitchState, c SwitchCommand, events []SwitchEvent) ([]SwitchEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Switch: nil state")
 	}
@@ -51,7 +52,7 @@ func switchDecide(ctx context.Context, d SwitchDecider, s SwitchState, c SwitchC
 			if err := d.Ping(ctx, s, c); err != nil {
 				return nil, err
 			}
-			return nil, nil
+			return events, nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Switch: %w: nil command in state %s", es.ErrInvalidTransition, s.switchState())

@@ -28,8 +28,8 @@ func NewForestDefinition(d ForestDecider) es.Definition[ForestState, ForestComma
 	return es.Definition[ForestState, ForestCommand, ForestEvent]{
 		Type:    "Forest",
 		Initial: func() ForestState { return Empty{} },
-		Decide: func(ctx context.Context, s ForestState, c ForestCommand) ([]ForestEvent, error) {
-			return forestDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s ForestState, c ForestCommand, events []ForestEvent) ([]ForestEvent, error) {
+			return forestDecide(ctx, d, s, c, events)
 		},
 		Evolve: forestEvolve,
 		Events: ForestEventCodec{},
@@ -38,9 +38,10 @@ func NewForestDefinition(d ForestDecider) es.Definition[ForestState, ForestComma
 }
 
 // forestDecide is the output function of the Forest machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func forestDecide(ctx context.Context, d ForestDecider, s ForestState, c ForestCommand) ([]ForestEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func forestDecide(ctx context.Context, d ForestDecider, s ForestState, c ForestCommand, events []ForestEvent) ([]ForestEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Forest: nil state")
 	}
@@ -51,7 +52,7 @@ func forestDecide(ctx context.Context, d ForestDecider, s ForestState, c ForestC
 			if err != nil {
 				return nil, err
 			}
-			return []ForestEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Forest: %w: nil command in state %s", es.ErrInvalidTransition, s.forestState())

@@ -32,8 +32,8 @@ func NewLampDefinition(d LampDecider) es.Definition[LampState, LampCommand, Lamp
 	return es.Definition[LampState, LampCommand, LampEvent]{
 		Type:    "Lamp",
 		Initial: func() LampState { return Lit{} },
-		Decide: func(ctx context.Context, s LampState, c LampCommand) ([]LampEvent, error) {
-			return lampDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s LampState, c LampCommand, events []LampEvent) ([]LampEvent, error) {
+			return lampDecide(ctx, d, s, c, events)
 		},
 		Evolve: lampEvolve,
 		Events: LampEventCodec{},
@@ -42,9 +42,10 @@ func NewLampDefinition(d LampDecider) es.Definition[LampState, LampCommand, Lamp
 }
 
 // lampDecide is the output function of the Lamp machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func lampDecide(ctx context.Context, d LampDecider, s LampState, c LampCommand) ([]LampEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func lampDecide(ctx context.Context, d LampDecider, s LampState, c LampCommand, events []LampEvent) ([]LampEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Lamp: nil state")
 	}
@@ -54,7 +55,7 @@ func lampDecide(ctx context.Context, d LampDecider, s LampState, c LampCommand) 
 			if err := d.Ping(ctx, s, c); err != nil {
 				return nil, err
 			}
-			return nil, nil
+			return events, nil
 		}
 	case Paint:
 		if s, ok := s.(Lit); ok {
@@ -62,7 +63,7 @@ func lampDecide(ctx context.Context, d LampDecider, s LampState, c LampCommand) 
 			if err != nil {
 				return nil, err
 			}
-			return []LampEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Lamp: %w: nil command in state %s", es.ErrInvalidTransition, s.lampState())

@@ -62,7 +62,7 @@ func TestLampInvalidTransitions(t *testing.T) {
 				continue
 			}
 			rejected++
-			events, err := def.Decide(t.Context(), s.v, c.v)
+			events, err := def.Decide(t.Context(), s.v, c.v, nil)
 			var ite *es.InvalidTransitionError
 			if !errors.Is(err, es.ErrInvalidTransition) || !errors.As(err, &ite) {
 				t.Errorf("Decide(%s, %s) = %v, want an *es.InvalidTransitionError", s.name, c.name, err)

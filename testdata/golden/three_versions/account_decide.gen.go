@@ -43,8 +43,8 @@ func NewAccountDefinition(d AccountDecider, ev AccountEvolver, up AccountUpcaste
 	return es.Definition[AccountState, AccountCommand, AccountEvent]{
 		Type:    "Account",
 		Initial: func() AccountState { return Open{} },
-		Decide: func(ctx context.Context, s AccountState, c AccountCommand) ([]AccountEvent, error) {
-			return accountDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s AccountState, c AccountCommand, events []AccountEvent) ([]AccountEvent, error) {
+			return accountDecide(ctx, d, s, c, events)
 		},
 		Evolve: func(s AccountState, e AccountEvent) (AccountState, error) {
 			return accountEvolve(ev, s, e)
@@ -55,9 +55,10 @@ func NewAccountDefinition(d AccountDecider, ev AccountEvolver, up AccountUpcaste
 }
 
 // accountDecide is the output function of the Account machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func accountDecide(ctx context.Context, d AccountDecider, s AccountState, c AccountCommand) ([]AccountEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func accountDecide(ctx context.Context, d AccountDecider, s AccountState, c AccountCommand, events []AccountEvent) ([]AccountEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Account: nil state")
 	}
@@ -68,7 +69,7 @@ func accountDecide(ctx context.Context, d AccountDecider, s AccountState, c Acco
 			if err != nil {
 				return nil, err
 			}
-			return []AccountEvent{e}, nil
+			return append(events, e), nil
 		}
 	case Close:
 		if s, ok := s.(Open); ok {
@@ -76,7 +77,7 @@ func accountDecide(ctx context.Context, d AccountDecider, s AccountState, c Acco
 			if err != nil {
 				return nil, err
 			}
-			return []AccountEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Account: %w: nil command in state %s", es.ErrInvalidTransition, s.accountState())

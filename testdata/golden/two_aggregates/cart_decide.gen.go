@@ -41,8 +41,8 @@ func NewCartDefinition(d CartDecider, ev CartEvolver) es.Definition[CartState, C
 	return es.Definition[CartState, CartCommand, CartEvent]{
 		Type:    "Cart",
 		Initial: func() CartState { return Open{} },
-		Decide: func(ctx context.Context, s CartState, c CartCommand) ([]CartEvent, error) {
-			return cartDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s CartState, c CartCommand, events []CartEvent) ([]CartEvent, error) {
+			return cartDecide(ctx, d, s, c, events)
 		},
 		Evolve: func(s CartState, e CartEvent) (CartState, error) {
 			return cartEvolve(ev, s, e)
@@ -53,9 +53,10 @@ func NewCartDefinition(d CartDecider, ev CartEvolver) es.Definition[CartState, C
 }
 
 // cartDecide is the output function of the Cart machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func cartDecide(ctx context.Context, d CartDecider, s CartState, c CartCommand) ([]CartEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func cartDecide(ctx context.Context, d CartDecider, s CartState, c CartCommand, events []CartEvent) ([]CartEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Cart: nil state")
 	}
@@ -66,7 +67,7 @@ func cartDecide(ctx context.Context, d CartDecider, s CartState, c CartCommand) 
 			if err != nil {
 				return nil, err
 			}
-			return []CartEvent{e}, nil
+			return append(events, e), nil
 		}
 	case CheckOut:
 		if s, ok := s.(Open); ok {
@@ -74,7 +75,7 @@ func cartDecide(ctx context.Context, d CartDecider, s CartState, c CartCommand) 
 			if err != nil {
 				return nil, err
 			}
-			return []CartEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Cart: %w: nil command in state %s", es.ErrInvalidTransition, s.cartState())

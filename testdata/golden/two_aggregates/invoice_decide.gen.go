@@ -29,8 +29,8 @@ func NewInvoiceDefinition(d InvoiceDecider) es.Definition[InvoiceState, InvoiceC
 	return es.Definition[InvoiceState, InvoiceCommand, InvoiceEvent]{
 		Type:    "Invoice",
 		Initial: func() InvoiceState { return Unpaid{} },
-		Decide: func(ctx context.Context, s InvoiceState, c InvoiceCommand) ([]InvoiceEvent, error) {
-			return invoiceDecide(ctx, d, s, c)
+		Decide: func(ctx context.Context, s InvoiceState, c InvoiceCommand, events []InvoiceEvent) ([]InvoiceEvent, error) {
+			return invoiceDecide(ctx, d, s, c, events)
 		},
 		Evolve: invoiceEvolve,
 		Events: InvoiceEventCodec{},
@@ -39,9 +39,10 @@ func NewInvoiceDefinition(d InvoiceDecider) es.Definition[InvoiceState, InvoiceC
 }
 
 // invoiceDecide is the output function of the Invoice machine: it hands every
-// declared (state, command) pair to the decider and rejects every other pair
-// with an *es.InvalidTransitionError naming both.
-func invoiceDecide(ctx context.Context, d InvoiceDecider, s InvoiceState, c InvoiceCommand) ([]InvoiceEvent, error) {
+// declared (state, command) pair to the decider, appending the events of the
+// branch taken to events, and rejects every other pair with an
+// *es.InvalidTransitionError naming both.
+func invoiceDecide(ctx context.Context, d InvoiceDecider, s InvoiceState, c InvoiceCommand, events []InvoiceEvent) ([]InvoiceEvent, error) {
 	if s == nil {
 		return nil, errors.New("decide Invoice: nil state")
 	}
@@ -52,7 +53,7 @@ func invoiceDecide(ctx context.Context, d InvoiceDecider, s InvoiceState, c Invo
 			if err != nil {
 				return nil, err
 			}
-			return []InvoiceEvent{e}, nil
+			return append(events, e), nil
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Invoice: %w: nil command in state %s", es.ErrInvalidTransition, s.invoiceState())
