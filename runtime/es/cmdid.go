@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"strconv"
+	"strings"
 	"sync/atomic"
 )
 
@@ -14,7 +15,25 @@ import (
 type commandIDs struct {
 	prefix string
 	n      atomic.Uint64
+	// block holds the ids of the numbers last handed out, spelled for
+	// commands of one event (most commands): see single.
+	block atomic.Pointer[idBlock]
 }
+
+// idBlock is the spelling of the ids of blockSize consecutive numbers,
+// from first (a multiple of blockSize), each followed by the id of its one
+// event: "<id>-1<id>-1...". All ids of a block have the same length: a
+// number's length in base 32 changes only at a power of 32, which starts
+// a block.
+type idBlock struct {
+	first   uint64
+	idLen   int
+	spelled string
+}
+
+// blockSize is how many numbers an idBlock spells: a command of one event
+// costs 1/blockSize of an allocation for its ids.
+const blockSize = 32
 
 func newCommandIDs() *commandIDs {
 	var b [12]byte
@@ -33,6 +52,9 @@ func (c *commandIDs) reserve() uint64 { return c.n.Add(1) }
 // (see reserve). It returns the string and the length of the id; split hands
 // out the events' ids.
 func (c *commandIDs) build(cmd string, number uint64, n int) (spelled string, idLen int) {
+	if cmd == "" && n == 1 {
+		return c.single(number)
+	}
 	var stack [256]byte
 	b := stack[:0]
 	if cmd == "" {
@@ -50,6 +72,36 @@ func (c *commandIDs) build(cmd string, number uint64, n int) (spelled string, id
 		b = strconv.AppendInt(b, int64(i+1), 10)
 	}
 	return string(b), idLen
+}
+
+// single returns what build spells for number and one event, cut from the
+// block of numbers holding it; it spells the block when it is not the one
+// spelled last. Concurrent callers may spell the same block twice, or
+// replace a newer block with an older one: either costs only a spelling.
+func (c *commandIDs) single(number uint64) (spelled string, idLen int) {
+	first := number &^ (blockSize - 1)
+	b := c.block.Load()
+	if b == nil || b.first != first {
+		b = c.spellBlock(first)
+		c.block.Store(b)
+	}
+	w := b.idLen + len("-1")
+	off := int(number-first) * w
+	return b.spelled[off : off+w], b.idLen
+}
+
+// spellBlock spells the block of numbers from first.
+func (c *commandIDs) spellBlock(first uint64) *idBlock {
+	var digits [13]byte
+	idLen := len(c.prefix) + len(appendBase32(digits[:0], first))
+	var b strings.Builder
+	b.Grow(blockSize * (idLen + len("-1")))
+	for i := range uint64(blockSize) {
+		b.WriteString(c.prefix)
+		b.Write(appendBase32(digits[:0], first+i))
+		b.WriteString("-1")
+	}
+	return &idBlock{first: first, idLen: idLen, spelled: b.String()}
 }
 
 // split sets eventIDs[i] to EventID(id, i), taken from what build spelled.

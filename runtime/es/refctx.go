@@ -13,13 +13,13 @@ type refKey struct{}
 // per command.
 type refContext struct {
 	context.Context
-	ref Ref
+	ref *Ref
 }
 
 // Value returns a *Ref for refKey and asks the parent for any other key.
 func (c *refContext) Value(key any) any {
 	if _, ok := key.(refKey); ok {
-		return &c.ref
+		return c.ref
 	}
 	return c.Context.Value(key)
 }
@@ -38,7 +38,12 @@ func (c *refContext) String() string {
 // that calls a Definition's Decide directly calls it to give the decision
 // the same context.
 func ContextWithRef(ctx context.Context, ref Ref) context.Context {
-	return &refContext{Context: ctx, ref: ref}
+	c := &struct {
+		refContext
+		ref Ref
+	}{ref: ref}
+	c.refContext = refContext{Context: ctx, ref: &c.ref}
+	return &c.refContext
 }
 
 // RefFromContext returns the aggregate a decision is made for: inside
@@ -47,7 +52,7 @@ func ContextWithRef(ctx context.Context, ref Ref) context.Context {
 // none (see ContextWithRef).
 func RefFromContext(ctx context.Context) (Ref, bool) {
 	if c, ok := ctx.(*refContext); ok {
-		return c.ref, true
+		return *c.ref, true
 	}
 	if p, ok := ctx.Value(refKey{}).(*Ref); ok {
 		return *p, true

@@ -94,9 +94,10 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 }
 
 // command is what one Handle call shares between its decision, its append
-// and its Result, allocated at once: the decision's context, the append
-// request (which the Result keeps, to build its records when asked) and
-// room for a command's usual single event, encoded and not, and its id.
+// and its Result, allocated at once: the decision's context (whose Ref is
+// the request's), the append request (which the Result keeps, to build
+// its records when asked) and room for a command's usual single event,
+// encoded and not, and its id.
 type command[E any] struct {
 	ctx    refContext
 	req    AppendRequest
@@ -130,8 +131,9 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		return res, err
 	}
 	o := resolveHandleOptions(r.ids, opts)
-	c := &command[E]{ctx: refContext{Context: ctx, ref: Ref{Type: r.def.Type, ID: id}}}
-	ref := c.ctx.ref
+	ref := Ref{Type: r.def.Type, ID: id}
+	c := &command[E]{req: AppendRequest{Ref: ref}}
+	c.ctx = refContext{Context: ctx, ref: &c.req.Ref}
 	for attempt := 0; ; attempt++ {
 		// The cached state is trusted without a read: if another writer got
 		// there first, the append's concurrency check fails and we reload.
@@ -159,11 +161,12 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		}
 		req := &c.req
 		req.Events, req.EventIDs = c.room(len(events))
-		req.Ref = ref
 		req.ExpectedVersion = inst.Version
 		req.ExpectedSequence = inst.Sequence
 		o.identify(r.ids, req.EventIDs)
 		req.CommandID = o.commandID
+		// An id made up here was never sent before its first append.
+		req.NewCommandID = o.number != 0 && attempt == 0
 		req.Time = r.opts.clock().UTC()
 		req.CorrelationID = o.correlationID
 		req.CausationID = o.causationID

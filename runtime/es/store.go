@@ -58,6 +58,11 @@ type AppendRequest struct {
 	// CommandID identifies the command; event ids and the store's dedupe key
 	// derive from it so that a retried append is recognised as the same write.
 	CommandID string
+	// NewCommandID says that no append with CommandID was sent to a
+	// store before: the id was made up for this request (a Repository
+	// sets it on the first append of a command without WithCommandID).
+	// A store may then skip looking for a retry of it.
+	NewCommandID bool
 	// EventIDs, when it holds one id per event, are the events' ids,
 	// EventID(CommandID, i) for event i, spelled by the caller (a
 	// Repository spells them with the command id, in one allocation). A

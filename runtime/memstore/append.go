@@ -36,7 +36,7 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 
 	s.mu.Lock()
 	st := s.stream(req.Ref)
-	if st != nil {
+	if st != nil && !req.NewCommandID {
 		if i := st.recent(req.CommandID); i >= 0 {
 			return s.duplicate(req.Ref, st, i)
 		}
