@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -72,34 +73,90 @@ func (ag *aggGen) resultTypes(jf *jen.File, d *decision) {
 		jf.Add(comment(wrap(fmt.Sprintf("%s holds the events %s records, in this order: %s.", name, cmd, eventList(b)))))
 		jf.Type().Id(name).Struct(eventStructFields(b)...)
 	case resultOutcome:
-		name := goname.Outcome(d.cmd.Name)
-		marker := unexported(d.cmd.Name, "outcome")
-		jf.Add(comment(wrap(fmt.Sprintf("%s is the decision on %s: %s. Only the types of this package implement it.",
-			name, cmd, list(names(len(d.branches), func(i int) string { return d.branches[i].typeName }), "or")))))
-		jf.Type().Id(name).Interface(
-			comment(fmt.Sprintf("%s returns the name of the branch's target state.", marker)),
-			jen.Id(marker).Params().String(),
-		)
-		for _, b := range d.branches {
-			text := fmt.Sprintf("%s moves %s to %s", b.typeName, aggDisplay(ag.a), goname.Exported(b.to.Name))
-			if b.to == b.from[0] && len(b.from) == 1 {
-				text = fmt.Sprintf("%s keeps %s in %s", b.typeName, aggDisplay(ag.a), goname.Exported(b.to.Name))
-			}
-			if len(b.emits) > 0 {
-				text += fmt.Sprintf(", recording %s", eventList(b))
-			} else {
-				text += ", recording nothing"
-			}
-			if b.guarded {
-				text += fmt.Sprintf(". It may be chosen in %s only", list(stateNames(b.from), "or"))
-			}
-			jf.Add(comment(wrap(text + ".")))
-			jf.Type().Id(b.typeName).Struct(eventStructFields(b)...)
-		}
-		for _, b := range d.branches {
-			jf.Func().Params(jen.Id(b.typeName)).Id(marker).Params().String().Add(oneLine(jen.Return(jen.Lit(b.to.Name))))
+		ag.outcomeType(jf, d)
+	}
+}
+
+// outcomeType emits <Cmd>Outcome, a struct holding the branch taken and its
+// events, the constants numbering its branches, and one constructor per
+// branch, named for it. A struct rather than a sealed interface of branch
+// types: returning it boxes nothing, so a decision allocates no more than
+// its events.
+func (ag *aggGen) outcomeType(jf *jen.File, d *decision) {
+	cmd := goname.Exported(d.cmd.Name)
+	name := goname.Outcome(d.cmd.Name)
+	ctors := names(len(d.branches), func(i int) string { return d.branches[i].typeName })
+	jf.Add(comment(wrap(fmt.Sprintf("%s is the decision on %s: the branch taken and its events, made by %s. "+
+		"The zero %s is no decision, which Decide rejects.", name, cmd, list(ctors, "or"), name))))
+	fields := []jen.Code{jen.Id("branch").Uint8().Comment("the branch taken, one of the constants below; 0 for none")}
+	for _, b := range d.branches {
+		for i, e := range b.emits {
+			fields = append(fields, jen.Id(outcomeField(d, b, i)).Id(goname.Exported(e.Name)))
 		}
 	}
+	jf.Type().Id(name).Struct(fields...)
+	consts := make([]jen.Code, len(d.branches))
+	for i, b := range d.branches {
+		if i == 0 {
+			consts[i] = jen.Id(unexported(b.typeName)).Uint8().Op("=").Iota().Op("+").Lit(1)
+		} else {
+			consts[i] = jen.Id(unexported(b.typeName))
+		}
+	}
+	jf.Add(comment(fmt.Sprintf("The branches of %s.", name)))
+	jf.Const().Defs(consts...)
+	for _, b := range d.branches {
+		text := fmt.Sprintf("%s moves %s to %s", b.typeName, aggDisplay(ag.a), goname.Exported(b.to.Name))
+		if b.to == b.from[0] && len(b.from) == 1 {
+			text = fmt.Sprintf("%s keeps %s in %s", b.typeName, aggDisplay(ag.a), goname.Exported(b.to.Name))
+		}
+		if len(b.emits) > 0 {
+			text += fmt.Sprintf(", recording %s", eventList(b))
+		} else {
+			text += ", recording nothing"
+		}
+		if b.guarded {
+			text += fmt.Sprintf(". It may be chosen in %s only", list(stateNames(b.from), "or"))
+		}
+		jf.Add(comment(wrap(text + ".")))
+		params := make([]jen.Code, len(b.emits))
+		values := []jen.Code{field("branch", jen.Id(unexported(b.typeName)))}
+		for i, e := range b.emits {
+			p := goname.Unexported(b.fields[i])
+			params[i] = jen.Id(p).Id(goname.Exported(e.Name))
+			values = append(values, field(outcomeField(d, b, i), jen.Id(p)))
+		}
+		jf.Func().Id(b.typeName).Params(params...).Id(name).Block(jen.Return(jen.Id(name).Values(values...)))
+	}
+	if !slices.ContainsFunc(d.branches, func(b *branch) bool { return b.guarded }) {
+		return // only a guarded branch's rejection names its target
+	}
+	jf.Add(comment(wrap(fmt.Sprintf("target returns the name of the state the branch taken leads to, or \"\" for the zero %s.", name))))
+	cases := make([]jen.Code, len(d.branches))
+	for i, b := range d.branches {
+		cases[i] = jen.Case(jen.Id(unexported(b.typeName))).Block(jen.Return(jen.Lit(b.to.Name)))
+	}
+	jf.Func().Params(jen.Id("o").Id(name)).Id("target").Params().String().Block(
+		jen.Switch(jen.Id("o").Dot("branch")).Block(cases...),
+		jen.Return(jen.Lit("")),
+	)
+}
+
+// outcomeField is the field of <Cmd>Outcome holding event i of branch b:
+// named for the event ("paymentValidated") when no other branch records
+// it, else for the branch too ("toDeclinedRejected").
+func outcomeField(d *decision, b *branch, i int) string {
+	name := unexported(b.fields[i])
+	shared := name == "branch" || name == "target" // the outcome's own
+	for _, other := range d.branches {
+		if other != b && slices.Contains(other.fields, b.fields[i]) {
+			shared = true
+		}
+	}
+	if !shared {
+		return name
+	}
+	return unexported(strings.TrimPrefix(b.typeName, goname.Exported(d.cmd.Name)), b.fields[i])
 }
 
 // deciderMethod is the signature of a decision's decider method.
@@ -152,7 +209,7 @@ func (ag *aggGen) decisionDoc(d *decision) string {
 		for _, br := range d.branches {
 			alts = append(alts, fmt.Sprintf("%s (to %s)", br.typeName, goname.Exported(br.to.Name)))
 		}
-		fmt.Fprintf(&b, "it returns the branch taken, %s.", list(alts, "or"))
+		fmt.Fprintf(&b, "it returns the branch taken, made by %s.", list(alts, "or"))
 	}
 	return joinDoc(wrap(b.String()), d.doc)
 }
@@ -299,6 +356,16 @@ func (ag *aggGen) eventsOf(x string, b *branch, single bool) jen.Code {
 	return jen.Append(elems...)
 }
 
+// outcomeEvents is append(events, o.toX...) for the events of branch b of
+// the outcome o.
+func outcomeEvents(d *decision, b *branch) jen.Code {
+	elems := []jen.Code{jen.Id("events")}
+	for i := range b.emits {
+		elems = append(elems, jen.Id("o").Dot(outcomeField(d, b, i)))
+	}
+	return jen.Append(elems...)
+}
+
 // decideFunc emits the exhaustive Decide: an outer switch on the command,
 // an assertion of its source states, the decider call, and the events of
 // the branch it picked.
@@ -353,14 +420,13 @@ func (ag *aggGen) decideFunc(jf *jen.File) {
 // *es.InvalidTransitionError naming its target.
 func (ag *aggGen) outcomeSwitch(d *decision) []jen.Code {
 	var cases []jen.Code
-	useO, guarded := false, false
+	guarded := false
 	for _, b := range d.branches {
-		ret := jen.Return(jen.Id("events"), jen.Nil())
+		var ret jen.Code = jen.Return(jen.Id("events"), jen.Nil())
 		if len(b.emits) > 0 {
-			useO = true
-			ret = jen.Return(ag.eventsOf("o", b, false), jen.Nil())
+			ret = jen.Return(outcomeEvents(d, b), jen.Nil())
 		}
-		var body jen.Code = ret
+		body := ret
 		switch {
 		case !b.guarded:
 		case len(b.from) == 1:
@@ -370,26 +436,22 @@ func (ag *aggGen) outcomeSwitch(d *decision) []jen.Code {
 			guarded = true
 			body = jen.Switch(jen.Id("s").Assert(jen.Type())).Block(jen.Case(stateTypes(b.from)...).Block(ret))
 		}
-		cases = append(cases, jen.Case(jen.Id(b.typeName)).Block(body))
-	}
-	subject := jen.Id("o").Assert(jen.Type())
-	if useO {
-		subject = jen.Id("o").Op(":=").Add(subject)
+		cases = append(cases, jen.Case(jen.Id(unexported(b.typeName))).Block(body))
 	}
 	noBranch := jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
-		jen.Lit(fmt.Sprintf("decide %s: %s in %%s: the decision returned %%T, not one of the %s branches", ag.a.Name, d.cmd.Name, goname.Outcome(d.cmd.Name))),
-		jen.Id("s").Dot(ag.stateMarker()).Call(), jen.Id("o")))
+		jen.Lit(fmt.Sprintf("decide %s: %s in %%s: the decision returned no branch (the zero %s)", ag.a.Name, d.cmd.Name, goname.Outcome(d.cmd.Name))),
+		jen.Id("s").Dot(ag.stateMarker()).Call()))
 	if !guarded {
-		return []jen.Code{jen.Switch(subject).Block(cases...), noBranch}
+		return []jen.Code{jen.Switch(jen.Id("o").Dot("branch")).Block(cases...), noBranch}
 	}
 	cases = append(cases, jen.Default().Block(noBranch))
 	return []jen.Code{
-		jen.Switch(subject).Block(cases...),
+		jen.Switch(jen.Id("o").Dot("branch")).Block(cases...),
 		jen.Return(jen.Nil(), jen.Op("&").Qual(pathES, "InvalidTransitionError").Values(
 			field("Aggregate", jen.Lit(ag.a.Name)),
 			field("State", jen.Id("s").Dot(ag.stateMarker()).Call()),
 			field("Command", jen.Lit(d.cmd.Name)),
-			field("Branch", jen.Id("o").Dot(unexported(d.cmd.Name, "outcome")).Call()),
+			field("Branch", jen.Id("o").Dot("target").Call()),
 		)),
 	}
 }

@@ -470,7 +470,7 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 				rows = append(rows, jen.Values(
 					jen.Lit(s.Name), jen.Id(goname.Exported(s.Name)).Values(),
 					jen.Lit(d.cmd.Name), jen.Id(goname.Exported(d.cmd.Name)).Values(),
-					jen.Id(b.typeName).Values(), jen.Lit(target), jen.Lit(len(b.emits)),
+					jen.Id(b.typeName).Call(zeroEvents(b)...), jen.Lit(target), jen.Lit(len(b.emits)),
 				))
 			}
 		}
@@ -522,4 +522,13 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 					jen.Id("tt").Dot("commandName"), jen.Id("tt").Dot("stateName"), jen.Id("tt").Dot("branch"), jen.Id("events"), jen.Err(), jen.Id("tt").Dot("rejectedTo"))),
 		),
 	)
+}
+
+// zeroEvents are the zero values of the events of branch b, in order.
+func zeroEvents(b *branch) []jen.Code {
+	out := make([]jen.Code, len(b.emits))
+	for i, e := range b.emits {
+		out[i] = jen.Id(goname.Exported(e.Name)).Values()
+	}
+	return out
 }

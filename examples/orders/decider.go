@@ -68,9 +68,9 @@ func (d Decider) Submit(_ context.Context, _ Draft, c Submit) (OrderSubmitted, e
 func (Decider) ValidatePayment(_ context.Context, _ Submitted, c ValidatePayment) (ValidatePaymentOutcome, error) {
 	id := strings.TrimSpace(c.PaymentID)
 	if id == "" {
-		return ValidatePaymentToCancelled{PaymentRejected: PaymentRejected{Reason: PaymentRefused}}, nil
+		return ValidatePaymentToCancelled(PaymentRejected{Reason: PaymentRefused}), nil
 	}
-	return ValidatePaymentToValidated{PaymentValidated: PaymentValidated{PaymentID: id}}, nil
+	return ValidatePaymentToValidated(PaymentValidated{PaymentID: id}), nil
 }
 
 // PaymentRefused is the reason PaymentRejected records when the provider

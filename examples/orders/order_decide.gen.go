@@ -11,28 +11,33 @@ import (
 	"github.com/esgen/esgen/runtime/machine"
 )
 
-// ValidatePaymentOutcome is the decision on ValidatePayment:
-// ValidatePaymentToValidated or ValidatePaymentToCancelled. Only the types of
-// this package implement it.
-type ValidatePaymentOutcome interface {
-	// validatePaymentOutcome returns the name of the branch's target state.
-	validatePaymentOutcome() string
+// ValidatePaymentOutcome is the decision on ValidatePayment: the branch taken
+// and its events, made by ValidatePaymentToValidated or
+// ValidatePaymentToCancelled. The zero ValidatePaymentOutcome is no decision,
+// which Decide rejects.
+type ValidatePaymentOutcome struct {
+	branch           uint8 // the branch taken, one of the constants below; 0 for none
+	paymentValidated PaymentValidated
+	paymentRejected  PaymentRejected
 }
+
+// The branches of ValidatePaymentOutcome.
+const (
+	validatePaymentToValidated uint8 = iota + 1
+	validatePaymentToCancelled
+)
 
 // ValidatePaymentToValidated moves an Order to Validated, recording
 // PaymentValidated.
-type ValidatePaymentToValidated struct {
-	PaymentValidated PaymentValidated
+func ValidatePaymentToValidated(paymentValidated PaymentValidated) ValidatePaymentOutcome {
+	return ValidatePaymentOutcome{branch: validatePaymentToValidated, paymentValidated: paymentValidated}
 }
 
 // ValidatePaymentToCancelled moves an Order to Cancelled, recording
 // PaymentRejected.
-type ValidatePaymentToCancelled struct {
-	PaymentRejected PaymentRejected
+func ValidatePaymentToCancelled(paymentRejected PaymentRejected) ValidatePaymentOutcome {
+	return ValidatePaymentOutcome{branch: validatePaymentToCancelled, paymentRejected: paymentRejected}
 }
-
-func (ValidatePaymentToValidated) validatePaymentOutcome() string { return "Validated" }
-func (ValidatePaymentToCancelled) validatePaymentOutcome() string { return "Cancelled" }
 
 // CancelSource is a state of an Order in which Cancel is accepted: Draft,
 // Submitted or Validated.
@@ -55,7 +60,7 @@ type OrderDecider interface {
 	// Order to Submitted.
 	Submit(ctx context.Context, s Draft, c Submit) (OrderSubmitted, error)
 	// ValidatePayment decides ValidatePayment in Submitted: it returns the branch
-	// taken, ValidatePaymentToValidated (to Validated) or
+	// taken, made by ValidatePaymentToValidated (to Validated) or
 	// ValidatePaymentToCancelled (to Cancelled).
 	//
 	// The decision picks the branch from the provider's answer.
@@ -108,13 +113,13 @@ func orderDecide(ctx context.Context, d OrderDecider, s OrderState, c OrderComma
 			if err != nil {
 				return nil, err
 			}
-			switch o := o.(type) {
-			case ValidatePaymentToValidated:
-				return append(events, o.PaymentValidated), nil
-			case ValidatePaymentToCancelled:
-				return append(events, o.PaymentRejected), nil
+			switch o.branch {
+			case validatePaymentToValidated:
+				return append(events, o.paymentValidated), nil
+			case validatePaymentToCancelled:
+				return append(events, o.paymentRejected), nil
 			}
-			return nil, fmt.Errorf("decide Order: ValidatePayment in %s: the decision returned %T, not one of the ValidatePaymentOutcome branches", s.orderState(), o)
+			return nil, fmt.Errorf("decide Order: ValidatePayment in %s: the decision returned no branch (the zero ValidatePaymentOutcome)", s.orderState())
 		}
 	case Fulfill:
 		if s, ok := s.(Validated); ok {

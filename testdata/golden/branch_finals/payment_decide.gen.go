@@ -11,27 +11,32 @@ import (
 	"github.com/esgen/esgen/runtime/machine"
 )
 
-// SettleOutcome is the decision on Settle: SettleToPaid or SettleToFailed.
-// Only the types of this package implement it.
-type SettleOutcome interface {
-	// settleOutcome returns the name of the branch's target state.
-	settleOutcome() string
+// SettleOutcome is the decision on Settle: the branch taken and its events,
+// made by SettleToPaid or SettleToFailed. The zero SettleOutcome is no
+// decision, which Decide rejects.
+type SettleOutcome struct {
+	branch          uint8 // the branch taken, one of the constants below; 0 for none
+	paymentSettled  PaymentSettled
+	paymentFailed   PaymentFailed
+	refundScheduled RefundScheduled
 }
 
+// The branches of SettleOutcome.
+const (
+	settleToPaid uint8 = iota + 1
+	settleToFailed
+)
+
 // SettleToPaid moves a Payment to Paid, recording PaymentSettled.
-type SettleToPaid struct {
-	PaymentSettled PaymentSettled
+func SettleToPaid(paymentSettled PaymentSettled) SettleOutcome {
+	return SettleOutcome{branch: settleToPaid, paymentSettled: paymentSettled}
 }
 
 // SettleToFailed moves a Payment to Failed, recording PaymentFailed and
 // RefundScheduled.
-type SettleToFailed struct {
-	PaymentFailed   PaymentFailed
-	RefundScheduled RefundScheduled
+func SettleToFailed(paymentFailed PaymentFailed, refundScheduled RefundScheduled) SettleOutcome {
+	return SettleOutcome{branch: settleToFailed, paymentFailed: paymentFailed, refundScheduled: refundScheduled}
 }
-
-func (SettleToPaid) settleOutcome() string   { return "Paid" }
-func (SettleToFailed) settleOutcome() string { return "Failed" }
 
 // PaymentDecider holds the business decisions of a Payment: one method per
 // command the machine accepts, given the current state and the command,
@@ -39,8 +44,8 @@ func (SettleToFailed) settleOutcome() string { return "Failed" }
 // the command; nothing is recorded. Implement it and pass it to
 // NewPaymentDefinition or NewPaymentRepository.
 type PaymentDecider interface {
-	// Settle decides Settle in Pending: it returns the branch taken, SettleToPaid
-	// (to Paid) or SettleToFailed (to Failed).
+	// Settle decides Settle in Pending: it returns the branch taken, made by
+	// SettleToPaid (to Paid) or SettleToFailed (to Failed).
 	Settle(ctx context.Context, s Pending, c Settle) (SettleOutcome, error)
 }
 
@@ -75,13 +80,13 @@ func paymentDecide(ctx context.Context, d PaymentDecider, s PaymentState, c Paym
 			if err != nil {
 				return nil, err
 			}
-			switch o := o.(type) {
-			case SettleToPaid:
-				return append(events, o.PaymentSettled), nil
-			case SettleToFailed:
-				return append(events, o.PaymentFailed, o.RefundScheduled), nil
+			switch o.branch {
+			case settleToPaid:
+				return append(events, o.paymentSettled), nil
+			case settleToFailed:
+				return append(events, o.paymentFailed, o.refundScheduled), nil
 			}
-			return nil, fmt.Errorf("decide Payment: Settle in %s: the decision returned %T, not one of the SettleOutcome branches", s.paymentState(), o)
+			return nil, fmt.Errorf("decide Payment: Settle in %s: the decision returned no branch (the zero SettleOutcome)", s.paymentState())
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Payment: %w: nil command in state %s", es.ErrInvalidTransition, s.paymentState())

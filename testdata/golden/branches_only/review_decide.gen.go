@@ -21,37 +21,57 @@ type ConcludeSource interface {
 func (Draft) concludeSource()   {}
 func (Pending) concludeSource() {}
 
-// ConcludeOutcome is the decision on Conclude: ConcludeToAcceptedWithApproved,
+// ConcludeOutcome is the decision on Conclude: the branch taken and its
+// events, made by ConcludeToAcceptedWithApproved,
 // ConcludeToDeclinedWithRejectedAuthorNotified or
-// ConcludeToDeclinedWithWithdrawn. Only the types of this package implement
-// it.
-type ConcludeOutcome interface {
-	// concludeOutcome returns the name of the branch's target state.
-	concludeOutcome() string
+// ConcludeToDeclinedWithWithdrawn. The zero ConcludeOutcome is no decision,
+// which Decide rejects.
+type ConcludeOutcome struct {
+	branch         uint8 // the branch taken, one of the constants below; 0 for none
+	approved       Approved
+	rejected       Rejected
+	authorNotified AuthorNotified
+	withdrawn      Withdrawn
 }
+
+// The branches of ConcludeOutcome.
+const (
+	concludeToAcceptedWithApproved uint8 = iota + 1
+	concludeToDeclinedWithRejectedAuthorNotified
+	concludeToDeclinedWithWithdrawn
+)
 
 // ConcludeToAcceptedWithApproved moves a Review to Accepted, recording
 // Approved. It may be chosen in Pending only.
-type ConcludeToAcceptedWithApproved struct {
-	Approved Approved
+func ConcludeToAcceptedWithApproved(approved Approved) ConcludeOutcome {
+	return ConcludeOutcome{branch: concludeToAcceptedWithApproved, approved: approved}
 }
 
 // ConcludeToDeclinedWithRejectedAuthorNotified moves a Review to Declined,
 // recording Rejected and AuthorNotified. It may be chosen in Pending only.
-type ConcludeToDeclinedWithRejectedAuthorNotified struct {
-	Rejected       Rejected
-	AuthorNotified AuthorNotified
+func ConcludeToDeclinedWithRejectedAuthorNotified(rejected Rejected, authorNotified AuthorNotified) ConcludeOutcome {
+	return ConcludeOutcome{branch: concludeToDeclinedWithRejectedAuthorNotified, rejected: rejected, authorNotified: authorNotified}
 }
 
 // ConcludeToDeclinedWithWithdrawn moves a Review to Declined, recording
 // Withdrawn.
-type ConcludeToDeclinedWithWithdrawn struct {
-	Withdrawn Withdrawn
+func ConcludeToDeclinedWithWithdrawn(withdrawn Withdrawn) ConcludeOutcome {
+	return ConcludeOutcome{branch: concludeToDeclinedWithWithdrawn, withdrawn: withdrawn}
 }
 
-func (ConcludeToAcceptedWithApproved) concludeOutcome() string               { return "Accepted" }
-func (ConcludeToDeclinedWithRejectedAuthorNotified) concludeOutcome() string { return "Declined" }
-func (ConcludeToDeclinedWithWithdrawn) concludeOutcome() string              { return "Declined" }
+// target returns the name of the state the branch taken leads to, or "" for
+// the zero ConcludeOutcome.
+func (o ConcludeOutcome) target() string {
+	switch o.branch {
+	case concludeToAcceptedWithApproved:
+		return "Accepted"
+	case concludeToDeclinedWithRejectedAuthorNotified:
+		return "Declined"
+	case concludeToDeclinedWithWithdrawn:
+		return "Declined"
+	}
+	return ""
+}
 
 // ReviewDecider holds the business decisions of a Review: one method per
 // command the machine accepts, given the current state and the command,
@@ -63,7 +83,7 @@ type ReviewDecider interface {
 	// Pending.
 	Send(ctx context.Context, s Draft, c Send) (SentForReview, error)
 	// Conclude decides Conclude in Draft or Pending: it returns the branch taken,
-	// ConcludeToAcceptedWithApproved (to Accepted),
+	// made by ConcludeToAcceptedWithApproved (to Accepted),
 	// ConcludeToDeclinedWithRejectedAuthorNotified (to Declined) or
 	// ConcludeToDeclinedWithWithdrawn (to Declined).
 	//
@@ -110,21 +130,21 @@ func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewC
 			if err != nil {
 				return nil, err
 			}
-			switch o := o.(type) {
-			case ConcludeToAcceptedWithApproved:
+			switch o.branch {
+			case concludeToAcceptedWithApproved:
 				if _, ok := s.(Pending); ok {
-					return append(events, o.Approved), nil
+					return append(events, o.approved), nil
 				}
-			case ConcludeToDeclinedWithRejectedAuthorNotified:
+			case concludeToDeclinedWithRejectedAuthorNotified:
 				if _, ok := s.(Pending); ok {
-					return append(events, o.Rejected, o.AuthorNotified), nil
+					return append(events, o.rejected, o.authorNotified), nil
 				}
-			case ConcludeToDeclinedWithWithdrawn:
-				return append(events, o.Withdrawn), nil
+			case concludeToDeclinedWithWithdrawn:
+				return append(events, o.withdrawn), nil
 			default:
-				return nil, fmt.Errorf("decide Review: Conclude in %s: the decision returned %T, not one of the ConcludeOutcome branches", s.reviewState(), o)
+				return nil, fmt.Errorf("decide Review: Conclude in %s: the decision returned no branch (the zero ConcludeOutcome)", s.reviewState())
 			}
-			return nil, &es.InvalidTransitionError{Aggregate: "Review", State: s.reviewState(), Command: "Conclude", Branch: o.concludeOutcome()}
+			return nil, &es.InvalidTransitionError{Aggregate: "Review", State: s.reviewState(), Command: "Conclude", Branch: o.target()}
 		}
 	case nil:
 		return nil, fmt.Errorf("decide Review: %w: nil command in state %s", es.ErrInvalidTransition, s.reviewState())

@@ -115,10 +115,10 @@ func TestReviewBranchGuards(t *testing.T) {
 		rejectedTo  string
 		events      int
 	}{
-		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved{}, "", 1},
-		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved{}, "Accepted", 1},
-		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified{}, "", 2},
-		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified{}, "Declined", 2},
+		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved(Approved{}), "", 1},
+		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved(Approved{}), "Accepted", 1},
+		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "", 2},
+		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "Declined", 2},
 	} {
 		def := NewReviewDefinition(reviewBranchStub{tt.branch})
 		events, err := def.Decide(t.Context(), tt.state, tt.command, nil)
