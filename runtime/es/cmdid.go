@@ -3,7 +3,6 @@ package es
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -15,24 +14,22 @@ import (
 type commandIDs struct {
 	prefix string
 	n      atomic.Uint64
-	// block holds the ids of the numbers last handed out, spelled for
-	// commands of one event (most commands): see single.
+	// block holds the ids of the numbers handed out last: see spell.
 	block atomic.Pointer[idBlock]
 }
 
-// idBlock is the spelling of the ids of blockSize consecutive numbers,
-// from first (a multiple of blockSize), each followed by the id of its one
-// event: "<id>-1<id>-1...". All ids of a block have the same length: a
-// number's length in base 32 changes only at a power of 32, which starts
-// a block.
+// idBlock is the spelling of the ids of blockSize consecutive numbers, from
+// first (a multiple of blockSize), one after the other. All ids of a block
+// have the same length: a number's length in base 32 changes only at a
+// power of 32, which starts a block.
 type idBlock struct {
 	first   uint64
 	idLen   int
 	spelled string
 }
 
-// blockSize is how many numbers an idBlock spells: a command of one event
-// costs 1/blockSize of an allocation for its ids.
+// blockSize is how many numbers an idBlock spells: a command costs
+// 1/blockSize of an allocation for its id.
 const blockSize = 32
 
 func newCommandIDs() *commandIDs {
@@ -41,53 +38,25 @@ func newCommandIDs() *commandIDs {
 	return &commandIDs{prefix: base64.RawURLEncoding.EncodeToString(b[:]) + "_"}
 }
 
-// reserve returns the number of a new command id, which build spells: the
+// reserve returns the number of a new command id, which spell spells: the
 // prefix (16 characters of base64url and "_") and the number in base 32,
 // e.g. "q3v9Xk0B-7mZcT2a_1f". Ids are short because they are stored with
 // every command and kept in the server's dedupe table.
 func (c *commandIDs) reserve() uint64 { return c.n.Add(1) }
 
-// build spells a command id and the ids of its n events in one string, one
-// allocation: the id is cmd or, when cmd is empty, the one numbered number
-// (see reserve). It returns the string and the length of the id; split hands
-// out the events' ids.
-func (c *commandIDs) build(cmd string, number uint64, n int) (spelled string, idLen int) {
-	if cmd == "" && n == 1 {
-		return c.single(number)
-	}
-	var stack [256]byte
-	b := stack[:0]
-	if cmd == "" {
-		b = append(b, c.prefix...)
-		b = appendBase32(b, number)
-	} else {
-		b = append(b, cmd...)
-	}
-	idLen = len(b)
-	for i := range n {
-		if i > 0 {
-			b = append(b, b[:idLen]...)
-		}
-		b = append(b, '-')
-		b = strconv.AppendInt(b, int64(i+1), 10)
-	}
-	return string(b), idLen
-}
-
-// single returns what build spells for number and one event, cut from the
-// block of numbers holding it; it spells the block when it is not the one
-// spelled last. Concurrent callers may spell the same block twice, or
-// replace a newer block with an older one: either costs only a spelling.
-func (c *commandIDs) single(number uint64) (spelled string, idLen int) {
+// spell returns the id numbered number, cut from the block of numbers
+// holding it; it spells the block when it is not the one spelled last.
+// Concurrent callers may spell the same block twice, or replace a newer
+// block with an older one: either costs only a spelling.
+func (c *commandIDs) spell(number uint64) string {
 	first := number &^ (blockSize - 1)
 	b := c.block.Load()
 	if b == nil || b.first != first {
 		b = c.spellBlock(first)
 		c.block.Store(b)
 	}
-	w := b.idLen + len("-1")
-	off := int(number-first) * w
-	return b.spelled[off : off+w], b.idLen
+	off := int(number-first) * b.idLen
+	return b.spelled[off : off+b.idLen]
 }
 
 // spellBlock spells the block of numbers from first.
@@ -95,23 +64,12 @@ func (c *commandIDs) spellBlock(first uint64) *idBlock {
 	var digits [13]byte
 	idLen := len(c.prefix) + len(appendBase32(digits[:0], first))
 	var b strings.Builder
-	b.Grow(blockSize * (idLen + len("-1")))
+	b.Grow(blockSize * idLen)
 	for i := range uint64(blockSize) {
 		b.WriteString(c.prefix)
 		b.Write(appendBase32(digits[:0], first+i))
-		b.WriteString("-1")
 	}
 	return &idBlock{first: first, idLen: idLen, spelled: b.String()}
-}
-
-// split sets eventIDs[i] to EventID(id, i), taken from what build spelled.
-func split(spelled string, idLen int, eventIDs []string) {
-	off := 0
-	for i := range eventIDs {
-		end := off + idLen + 1 + decimalLen(i+1)
-		eventIDs[i] = spelled[off:end]
-		off = end
-	}
 }
 
 // appendBase32 appends n in base 32, digits 0-9 then a-v: five bits a
@@ -128,13 +86,4 @@ func appendBase32(b []byte, n uint64) []byte {
 		}
 	}
 	return append(b, buf[i:]...)
-}
-
-// decimalLen is the number of decimal digits of n > 0.
-func decimalLen(n int) int {
-	d := 1
-	for ; n >= 10; n /= 10 {
-		d++
-	}
-	return d
 }

@@ -78,9 +78,8 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 			Actor:            o.actor,
 			Traceparent:      o.traceparent,
 			Events:           raw,
-			EventIDs:         make([]string, len(raw)),
 		}
-		o.identify(l.ids, req.EventIDs)
+		o.identify(l.ids)
 		req.CommandID, req.CorrelationID, req.CausationID = o.commandID, o.correlationID, o.causationID
 		ar, err := l.store.Append(ctx, req)
 		if errors.Is(err, ErrConflict) {

@@ -15,13 +15,8 @@ type handleOptions struct {
 	actor         string
 	traceparent   string
 	// number is the command id's counter, reserved when no id was given:
-	// identify spells the id with the events' ids.
+	// identify spells the id.
 	number uint64
-	// spelled is the command id and the ids of its events, built by
-	// identify for events events; idLen is the length of the id.
-	spelled string
-	idLen   int
-	events  int
 }
 
 // resolveHandleOptions applies opts. Without a command id, it reserves the
@@ -37,19 +32,12 @@ func resolveHandleOptions(ids *commandIDs, opts []HandleOption) handleOptions {
 	return o
 }
 
-// identify sets eventIDs to the ids of the command's events, spelling the
-// command id with them (one allocation for all) the first time, and sets
-// the defaults that depend on the id: correlation and causation ids equal
-// to it.
-func (o *handleOptions) identify(ids *commandIDs, eventIDs []string) {
-	if o.spelled == "" || o.events != len(eventIDs) {
-		o.spelled, o.idLen = ids.build(o.commandID, o.number, len(eventIDs))
-		o.events = len(eventIDs)
-		if o.commandID == "" {
-			o.commandID = o.spelled[:o.idLen]
-		}
+// identify spells the command id when none was given, and sets the
+// defaults that depend on it: correlation and causation ids equal to it.
+func (o *handleOptions) identify(ids *commandIDs) {
+	if o.commandID == "" {
+		o.commandID = ids.spell(o.number)
 	}
-	split(o.spelled, o.idLen, eventIDs)
 	if o.correlationID == "" {
 		o.correlationID = o.commandID
 	}

@@ -97,21 +97,21 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 // and its Result, allocated at once: the decision's context (whose Ref is
 // the request's), the append request (which the Result keeps, to build
 // its records when asked) and room for a command's usual single event,
-// encoded and not, and its id.
+// encoded and not.
 type command[E any] struct {
 	ctx    refContext
 	req    AppendRequest
 	events [1]E
 	raw    [1]RawEvent
-	ids    [1]string
 }
 
-// room returns c's room for n events: its own for one, else new slices.
-func (c *command[E]) room(n int) ([]RawEvent, []string) {
+// room returns c's room for n encoded events: its own for one, else a new
+// slice.
+func (c *command[E]) room(n int) []RawEvent {
 	if n <= len(c.raw) {
-		return c.raw[:n], c.ids[:n]
+		return c.raw[:n]
 	}
-	return make([]RawEvent, n), make([]string, n)
+	return make([]RawEvent, n)
 }
 
 // Handle decides cmd on the current state of aggregate id, evolves the
@@ -160,10 +160,10 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			}
 		}
 		req := &c.req
-		req.Events, req.EventIDs = c.room(len(events))
+		req.Events = c.room(len(events))
 		req.ExpectedVersion = inst.Version
 		req.ExpectedSequence = inst.Sequence
-		o.identify(r.ids, req.EventIDs)
+		o.identify(r.ids)
 		req.CommandID = o.commandID
 		// An id made up here was never sent before its first append.
 		req.NewCommandID = o.number != 0 && attempt == 0

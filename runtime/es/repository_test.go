@@ -43,7 +43,6 @@ func (s *spyStore) Append(ctx context.Context, req *es.AppendRequest) (es.Append
 	// A store keeps nothing of a request (the repository reuses it): copy.
 	last := *req
 	last.Events = slices.Clone(req.Events)
-	last.EventIDs = slices.Clone(req.EventIDs)
 	s.lastReq = &last
 	fail := s.conflicts > 0
 	if fail {
@@ -133,24 +132,25 @@ func TestHandleMetadata(t *testing.T) {
 	spy := &spyStore{Store: memstore.New()}
 	at := time.Date(2026, 3, 4, 5, 6, 7, 8, time.FixedZone("X", 3600))
 	r := es.NewRepository(spy, doorDefinition(0), es.WithClock(func() time.Time { return at }))
-	handle(t, r, "d", openDoor{}, es.WithCommandID("cmd-7"), es.WithCorrelationID("flow"),
+	first := handle(t, r, "d", openDoor{}, es.WithCommandID("cmd-7"), es.WithCorrelationID("flow"),
 		es.WithCausationID("cause"), es.WithActor("bob"), es.WithTraceparent("tp"))
 	req := spy.lastReq
 	got := [...]string{req.CommandID, req.CorrelationID, req.CausationID, req.Actor, req.Traceparent}
 	if got != [...]string{"cmd-7", "flow", "cause", "bob", "tp"} || !req.Time.Equal(at) || req.Time.Location() != time.UTC {
 		t.Errorf("request metadata %v at %v, want cmd-7 flow cause bob tp at %v in UTC", got, req.Time, at)
 	}
-	if want := []string{"cmd-7-1"}; !slices.Equal(req.EventIDs, want) {
-		t.Errorf("request event ids %q, want %q", req.EventIDs, want)
+	if recs := first.Records(); len(recs) != 1 || recs[0].EventID != "cmd-7-1" {
+		t.Errorf("records %+v, want one with event id cmd-7-1", recs)
 	}
 	// A command of two events, without options: the defaults, and no
 	// leftover of the request the previous command used.
 	res := handle(t, r, "d", lockDoor{Code: 3})
 	req = spy.lastReq
+	recs := res.Records()
 	if len(req.Events) != 2 || req.Actor != "" || req.Traceparent != "" || req.CorrelationID != req.CommandID ||
-		!slices.Equal(req.EventIDs, []string{es.EventID(req.CommandID, 0), es.EventID(req.CommandID, 1)}) {
-		t.Errorf("second request: command %q, %d events, ids %q, correlation %q, actor %q, traceparent %q",
-			req.CommandID, len(req.Events), req.EventIDs, req.CorrelationID, req.Actor, req.Traceparent)
+		len(recs) != 2 || recs[0].EventID != es.EventID(req.CommandID, 0) || recs[1].EventID != es.EventID(req.CommandID, 1) {
+		t.Errorf("second request: command %q, %d events, %d records, correlation %q, actor %q, traceparent %q",
+			req.CommandID, len(req.Events), len(recs), req.CorrelationID, req.Actor, req.Traceparent)
 	}
 	res = handle(t, r, "d", unlockDoor{Code: 3})
 	req = spy.lastReq

@@ -3,7 +3,6 @@ package es
 import (
 	"context"
 	"iter"
-	"strconv"
 	"time"
 )
 
@@ -62,13 +61,7 @@ type AppendRequest struct {
 	// store before: the id was made up for this request (a Repository
 	// sets it on the first append of a command without WithCommandID).
 	// A store may then skip looking for a retry of it.
-	NewCommandID bool
-	// EventIDs, when it holds one id per event, are the events' ids,
-	// EventID(CommandID, i) for event i, spelled by the caller (a
-	// Repository spells them with the command id, in one allocation). A
-	// store may use them rather than spell its own, and must ignore them
-	// when they are not those ids. Optional.
-	EventIDs      []string
+	NewCommandID  bool
 	Time          time.Time
 	CorrelationID string
 	CausationID   string
@@ -100,8 +93,7 @@ type AppendResult struct {
 
 // Records returns the records an append of req stored at sequence holds:
 // its events with their metadata, each event's id EventID(req.CommandID,
-// i) (req.EventIDs when they are those ids), the time in UTC without a
-// monotonic reading, versions from req.ExpectedVersion+1. The records'
+// i), the time in UTC without a monotonic reading, versions from req.ExpectedVersion+1. The records'
 // Data are the request's payloads (an empty payload is a non-nil empty
 // slice, as a store reads it back). It allocates the records anew on each
 // call.
@@ -117,14 +109,9 @@ func (req *AppendRequest) Records(sequence uint64) []Record {
 		Traceparent:   req.Traceparent,
 		Sequence:      sequence,
 	}
-	given := eventIDsGiven(req)
 	for i := range req.Events {
 		e := &req.Events[i]
-		if given {
-			m.EventID = req.EventIDs[i]
-		} else {
-			m.EventID = EventID(req.CommandID, i)
-		}
+		m.EventID = EventID(req.CommandID, i)
 		m.Version = req.ExpectedVersion + uint64(i) + 1
 		m.EventType = e.Type
 		m.SchemaVersion = e.SchemaVersion
@@ -135,25 +122,6 @@ func (req *AppendRequest) Records(sequence uint64) []Record {
 		recs[i] = Record{Metadata: m, Data: d}
 	}
 	return recs
-}
-
-// eventIDsGiven reports whether req.EventIDs are the ids of its events, as
-// EventID spells them.
-func eventIDsGiven(req *AppendRequest) bool {
-	if len(req.EventIDs) != len(req.Events) {
-		return false
-	}
-	cmd := req.CommandID
-	for i, id := range req.EventIDs {
-		if len(id) != len(cmd)+1+decimalLen(i+1) || id[:len(cmd)] != cmd || id[len(cmd)] != '-' {
-			return false
-		}
-		var stack [20]byte
-		if id[len(cmd)+1:] != string(strconv.AppendInt(stack[:0], int64(i+1), 10)) {
-			return false
-		}
-	}
-	return true
 }
 
 // Position is a point in one aggregate's history.

@@ -103,28 +103,6 @@ func testMetadataRoundTrip(f *fixture) {
 		},
 		Data: bare.Events[0].Data,
 	}}, f.mustRead(ref2, es.Position{}))
-
-	// Event ids spelled by the caller are the ones the store spells;
-	// others are ignored.
-	for _, tc := range []struct {
-		name string
-		ids  []string
-	}{
-		{"given", []string{es.EventID("ids-given", 0), es.EventID("ids-given", 1), es.EventID("ids-given", 2)}},
-		{"wrong", []string{"ids-wrong-1", "x", es.EventID("other", 2)}},
-		{"wrong count", []string{es.EventID("ids-wrong count", 0)}},
-		{"long", []string{es.EventID("ids-long", 0) + "0", es.EventID("ids-long", 1), es.EventID("ids-long", 2)}},
-	} {
-		ref := f.ref("Order", "metadata-ids-"+strings.ReplaceAll(tc.name, " ", "-"))
-		req := request(ref, es.Position{}, "ids-"+tc.name, events("ids", 3))
-		req.EventIDs = tc.ids
-		res := f.mustAppend(req)
-		for i, rec := range append(res.Records, f.mustRead(ref, es.Position{})...) {
-			if want := es.EventID(req.CommandID, i%3); rec.EventID != want {
-				f.t.Errorf("event ids %s: record %d has id %q, want %q", tc.name, i, rec.EventID, want)
-			}
-		}
-	}
 }
 
 // testConcurrency: an append whose expected sequence is not the
