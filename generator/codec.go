@@ -148,18 +148,18 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 		latest := e.Latest()
 		cases = append(cases, jen.Case(jen.Id(goname.Exported(e.Name))).Block(
 			jen.Id("raw").Op("=").Qual(pathES, "RawEvent").Values(field("Type", jen.Lit(e.Name)), field("SchemaVersion", jen.Lit(latest.Number))),
-			jen.Id("w").Op("=").Qual(pathESJSON, "NewWriter").Call(jen.Make(jen.Index().Byte(), jen.Lit(0), jen.Lit(bufferSize(latest.Fields)))),
+			jen.Id("w").Op("=").Qual(pathESJSON, "WriterOn").Call(jen.Id("buf"), jen.Lit(bufferSize(latest.Fields))),
 			jen.Id("e").Dot("writeJSON").Call(jen.Op("&").Id("w")),
 		))
 	}
 	cases = append(cases, jen.Default().Block(jen.Return(jen.Qual(pathES, "RawEvent").Values(),
 		jen.Qual("errors", "New").Call(jen.Lit("encode "+ag.a.Name+" event: nil event")))))
-	jf.Comment("// Encode returns the type name, newest schema version and JSON payload of e.")
+	jf.Add(comment(wrap("Encode returns the type name, newest schema version and JSON payload of e, the payload appended to buf[:0] (buf may be nil).")))
 	if len(ag.a.Events) == 0 {
-		jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
+		jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Index().Byte(), jen.Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
 			jen.Return(jen.Qual(pathES, "RawEvent").Values(), jen.Qual("errors", "New").Call(jen.Lit("encode "+ag.a.Name+" event: nil event"))))
 	} else {
-		jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Id("e").Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
+		jf.Func().Params(jen.Id(name)).Id("Encode").Params(jen.Id("buf").Index().Byte(), jen.Id("e").Id(event)).Params(jen.Qual(pathES, "RawEvent"), jen.Error()).Block(
 			jen.Var().Id("raw").Qual(pathES, "RawEvent"),
 			jen.Var().Id("w").Qual(pathESJSON, "Writer"),
 			jen.Switch(jen.Id("e").Op(":=").Id("e").Assert(jen.Type())).Block(cases...),

@@ -266,7 +266,7 @@ func (ag *aggGen) testEventCodec(jf *jen.File) {
 		body = append(body, jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
 			jen.Id("version").Int(), jen.Id("event").Id(event),
 		).Add(keyed(rows...))).Block(
-			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Id("codec").Dot("Encode").Call(jen.Id("tt").Dot("event")),
+			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Id("codec").Dot("Encode").Call(jen.Nil(), jen.Id("tt").Dot("event")),
 			jen.If(jen.Err().Op("!=").Nil()).Block(
 				jen.Id("t").Dot("Errorf").Call(jen.Lit("Encode(%#v): %v"), jen.Id("tt").Dot("event"), jen.Err()),
 				jen.Continue()),

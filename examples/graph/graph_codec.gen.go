@@ -16,30 +16,31 @@ import (
 // without reflection. The zero value is ready to use.
 type GraphEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (GraphEventCodec) Encode(e GraphEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (GraphEventCodec) Encode(buf []byte, e GraphEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case GraphCreated:
 		raw = es.RawEvent{Type: "GraphCreated", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	case NodeAdded:
 		raw = es.RawEvent{Type: "NodeAdded", SchemaVersion: 2}
-		w = esjson.NewWriter(make([]byte, 0, 256))
+		w = esjson.WriterOn(buf, 256)
 		e.writeJSON(&w)
 	case EdgeConnected:
 		raw = es.RawEvent{Type: "EdgeConnected", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	case ConceptualPointMapped:
 		raw = es.RawEvent{Type: "ConceptualPointMapped", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	case GraphArchived:
 		raw = es.RawEvent{Type: "GraphArchived", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Graph event: nil event")

@@ -190,7 +190,7 @@ func TestGraphEventCodec(t *testing.T) {
 		{1, ConceptualPointMapped{NodeID: "node_id-40", Concept: "concept-41"}},
 		{1, GraphArchived{ArchivedAt: time.Date(2024, time.May, 13, 16, 40, 40, 40, time.UTC)}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

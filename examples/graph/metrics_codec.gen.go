@@ -17,18 +17,19 @@ import (
 // use.
 type MetricsEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (MetricsEventCodec) Encode(e MetricsEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (MetricsEventCodec) Encode(buf []byte, e MetricsEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case MetricRecorded:
 		raw = es.RawEvent{Type: "MetricRecorded", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	case MetricsReset:
 		raw = es.RawEvent{Type: "MetricsReset", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Metrics event: nil event")

@@ -25,7 +25,7 @@ func TestMetricsEventCodec(t *testing.T) {
 		{1, MetricRecorded{Name: "name-40", Value: 41.5, At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
 		{1, MetricsReset{}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

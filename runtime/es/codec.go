@@ -4,8 +4,11 @@ package es
 // and decodes every declared version, upcasting old ones to the newest.
 // esgen generates one per aggregate, without reflection.
 type EventCodec[E any] interface {
-	// Encode returns the type name, newest schema version and JSON payload of e.
-	Encode(e E) (RawEvent, error)
+	// Encode returns the type name, newest schema version and JSON payload
+	// of e. The payload is appended to buf[:0]: a caller that has room for
+	// it (Repository.Handle has room for a small one in each command) saves
+	// its allocation; buf may be nil.
+	Encode(buf []byte, e E) (RawEvent, error)
 	// Decode decodes a payload of any declared schema version and upcasts it
 	// to the newest. Unknown types and versions fail with errors matching
 	// ErrUnknownEventType and ErrUnknownSchemaVersion; bad payloads with

@@ -128,7 +128,7 @@ func evolveDoor(d door, e doorEvent) (door, error) {
 
 type doorCodec struct{}
 
-func (doorCodec) Encode(e doorEvent) (es.RawEvent, error) {
+func (doorCodec) Encode(_ []byte, e doorEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case opened:
 		return es.RawEvent{Type: "Opened", SchemaVersion: 1, Data: []byte(`{}`)}, nil

@@ -61,7 +61,7 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 	raw := make([]RawEvent, len(events))
 	for i, e := range events {
 		var err error
-		if raw[i], err = l.def.Events.Encode(e); err != nil {
+		if raw[i], err = l.def.Events.Encode(nil, e); err != nil {
 			return nil, fmt.Errorf("%s %q: encode event: %w", ref.Type, id, err)
 		}
 	}

@@ -67,7 +67,7 @@ type metric struct {
 
 type metricCodec struct{}
 
-func (metricCodec) Encode(m metric) (es.RawEvent, error) {
+func (metricCodec) Encode(_ []byte, m metric) (es.RawEvent, error) {
 	if m.Name == "" {
 		return es.RawEvent{}, errors.New("metric without a name")
 	}

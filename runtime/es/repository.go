@@ -97,12 +97,13 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 // and its Result, allocated at once: the decision's context (whose Ref is
 // the request's), the append request (which the Result keeps, to build
 // its records when asked) and room for a command's usual single event,
-// encoded and not.
+// encoded and not, and its payload when small.
 type command[E any] struct {
-	ctx    refContext
-	req    AppendRequest
-	events [1]E
-	raw    [1]RawEvent
+	ctx     refContext
+	req     AppendRequest
+	events  [1]E
+	raw     [1]RawEvent
+	payload [64]byte // the first event's payload, when it is small
 }
 
 // room returns c's room for n encoded events: its own for one, else a new
@@ -173,7 +174,11 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		req.Actor = o.actor
 		req.Traceparent = o.traceparent
 		for i, e := range events {
-			if req.Events[i], err = r.def.Events.Encode(e); err != nil {
+			var buf []byte
+			if i == 0 {
+				buf = c.payload[:0]
+			}
+			if req.Events[i], err = r.def.Events.Encode(buf, e); err != nil {
 				return res, fmt.Errorf("%s %q: encode event: %w", ref.Type, id, err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,11 @@ type Writer struct {
 // NewWriter returns a Writer appending to buf, typically an empty slice
 // with some capacity.
 func NewWriter(buf []byte) Writer { return Writer{buf: buf} }
+
+// WriterOn returns a Writer appending to buf[:0], with room made for size
+// bytes: buf's own array when it has that much capacity, else a new one.
+// Generated codecs use it with the size they expect to write.
+func WriterOn(buf []byte, size int) Writer { return Writer{buf: slices.Grow(buf[:0], size)} }
 
 // Bytes returns the JSON written so far.
 func (w *Writer) Bytes() []byte { return w.buf }

@@ -26,7 +26,7 @@ func (orderCancelled) isOrderEvent() {}
 
 type orderCodec struct{}
 
-func (orderCodec) Encode(e orderEvent) (es.RawEvent, error) {
+func (orderCodec) Encode(_ []byte, e orderEvent) (es.RawEvent, error) {
 	return es.RawEvent{}, errors.New("not used")
 }
 

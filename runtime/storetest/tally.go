@@ -109,7 +109,7 @@ func evolveTally(s Tally, e TallyEvent) (Tally, error) {
 type TallyEventCodec struct{}
 
 // Encode encodes Added as {"n":N} (schema version 2) and Closed as {}.
-func (TallyEventCodec) Encode(e TallyEvent) (es.RawEvent, error) {
+func (TallyEventCodec) Encode(_ []byte, e TallyEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case Added:
 		b := make([]byte, 0, 24)

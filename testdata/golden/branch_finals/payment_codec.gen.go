@@ -34,22 +34,23 @@ func NewPaymentEventCodec(up PaymentUpcaster) PaymentEventCodec {
 	return PaymentEventCodec{up: up}
 }
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (PaymentEventCodec) Encode(e PaymentEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (PaymentEventCodec) Encode(buf []byte, e PaymentEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case PaymentSettled:
 		raw = es.RawEvent{Type: "PaymentSettled", SchemaVersion: 3}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	case PaymentFailed:
 		raw = es.RawEvent{Type: "PaymentFailed", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case RefundScheduled:
 		raw = es.RawEvent{Type: "RefundScheduled", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Payment event: nil event")

@@ -182,7 +182,7 @@ func TestPaymentEventCodec(t *testing.T) {
 		{1, PaymentFailed{Code: 41}},
 		{1, RefundScheduled{}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

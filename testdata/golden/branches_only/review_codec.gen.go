@@ -17,30 +17,31 @@ import (
 // use.
 type ReviewEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (ReviewEventCodec) Encode(e ReviewEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (ReviewEventCodec) Encode(buf []byte, e ReviewEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case SentForReview:
 		raw = es.RawEvent{Type: "SentForReview", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case Approved:
 		raw = es.RawEvent{Type: "Approved", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case Rejected:
 		raw = es.RawEvent{Type: "Rejected", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case AuthorNotified:
 		raw = es.RawEvent{Type: "AuthorNotified", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case Withdrawn:
 		raw = es.RawEvent{Type: "Withdrawn", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Review event: nil event")

@@ -244,7 +244,7 @@ func TestReviewEventCodec(t *testing.T) {
 		{1, AuthorNotified{Reason: "reason-40"}},
 		{1, Withdrawn{Reason: "reason-40"}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

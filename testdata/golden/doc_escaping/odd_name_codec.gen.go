@@ -17,14 +17,15 @@ import (
 // use.
 type OddNameEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (OddNameEventCodec) Encode(e OddNameEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (OddNameEventCodec) Encode(buf []byte, e OddNameEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case ItDone:
 		raw = es.RawEvent{Type: "It_Done", SchemaVersion: 2}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Odd_Name event: nil event")

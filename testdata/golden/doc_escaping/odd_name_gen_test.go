@@ -170,7 +170,7 @@ func TestOddNameEventCodec(t *testing.T) {
 	}{
 		{2, ItDone{Range: "range-40", Quote: "quote-41"}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

@@ -17,14 +17,15 @@ import (
 // without reflection. The zero value is ready to use.
 type NodeEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (NodeEventCodec) Encode(e NodeEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (NodeEventCodec) Encode(buf []byte, e NodeEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case Started:
 		raw = es.RawEvent{Type: "started", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 832))
+		w = esjson.WriterOn(buf, 832)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Node event: nil event")

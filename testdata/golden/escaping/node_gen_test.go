@@ -170,7 +170,7 @@ func TestNodeEventCodec(t *testing.T) {
 	}{
 		{1, Started{Len: 41, Range: 42, Func: "func-42", Select: 44, NodeID: "node_id-44", HTTPURL: "http_url-45", Chan: map[int]bool{47: true}, String: new("string-47"), Raw: []byte("raw-48"), At: new(time.Date(2033, time.February, 22, 1, 49, 49, 49, time.UTC)), Points: []Point{{X: 40.5, Y: 41.5}}, Where: &Point{X: 40.5, Y: 41.5}, Counts: map[uint64][]rune{56: []rune{58}}, Nested: [][]string{[]string{"nested-58"}}}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

@@ -33,18 +33,19 @@ func NewAuditLogEventCodec(up AuditLogUpcaster) AuditLogEventCodec {
 	return AuditLogEventCodec{up: up}
 }
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (AuditLogEventCodec) Encode(e AuditLogEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (AuditLogEventCodec) Encode(buf []byte, e AuditLogEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case ActionLogged:
 		raw = es.RawEvent{Type: "ActionLogged", SchemaVersion: 2}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	case LoginFailed:
 		raw = es.RawEvent{Type: "LoginFailed", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode AuditLog event: nil event")

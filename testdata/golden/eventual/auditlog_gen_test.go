@@ -24,7 +24,7 @@ func TestAuditLogEventCodec(t *testing.T) {
 		{2, ActionLogged{User: "user-40", Role: "role-41"}},
 		{1, LoginFailed{User: "user-40", Attempts: 42}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

@@ -17,8 +17,9 @@ import (
 // use.
 type SwitchEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (SwitchEventCodec) Encode(SwitchEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (SwitchEventCodec) Encode([]byte, SwitchEvent) (es.RawEvent, error) {
 	return es.RawEvent{}, errors.New("encode Switch event: nil event")
 }
 

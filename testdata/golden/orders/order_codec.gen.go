@@ -16,30 +16,31 @@ import (
 // without reflection. The zero value is ready to use.
 type OrderEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (OrderEventCodec) Encode(e OrderEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (OrderEventCodec) Encode(buf []byte, e OrderEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case OrderSubmitted:
 		raw = es.RawEvent{Type: "OrderSubmitted", SchemaVersion: 2}
-		w = esjson.NewWriter(make([]byte, 0, 320))
+		w = esjson.WriterOn(buf, 320)
 		e.writeJSON(&w)
 	case PaymentValidated:
 		raw = es.RawEvent{Type: "PaymentValidated", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case PaymentRejected:
 		raw = es.RawEvent{Type: "PaymentRejected", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case OrderFulfilled:
 		raw = es.RawEvent{Type: "OrderFulfilled", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case OrderCancelled:
 		raw = es.RawEvent{Type: "OrderCancelled", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Order event: nil event")

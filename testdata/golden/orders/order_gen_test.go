@@ -205,7 +205,7 @@ func TestOrderEventCodec(t *testing.T) {
 		{1, OrderFulfilled{Tracking: "tracking-40"}},
 		{1, OrderCancelled{Reason: "reason-40"}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

@@ -17,14 +17,15 @@ import (
 // use.
 type ForestEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (ForestEventCodec) Encode(e ForestEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (ForestEventCodec) Encode(buf []byte, e ForestEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case Grew:
 		raw = es.RawEvent{Type: "Grew", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 832))
+		w = esjson.WriterOn(buf, 832)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Forest event: nil event")

@@ -169,7 +169,7 @@ func TestForestEventCodec(t *testing.T) {
 	}{
 		{1, Grew{Root: Node{Label: "label-400", Children: []Node{{Label: "label-4020", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020", Children: []Node{{}}, Parent: &Node{Label: "label-40220", Children: []Node{{}}, Parent: &Node{}}}}}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

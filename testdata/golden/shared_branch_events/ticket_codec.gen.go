@@ -17,26 +17,27 @@ import (
 // use.
 type TicketEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (TicketEventCodec) Encode(e TicketEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (TicketEventCodec) Encode(buf []byte, e TicketEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case Routed:
 		raw = es.RawEvent{Type: "Routed", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case Paged:
 		raw = es.RawEvent{Type: "Paged", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case Target:
 		raw = es.RawEvent{Type: "Target", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	case Branch:
 		raw = es.RawEvent{Type: "Branch", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Ticket event: nil event")

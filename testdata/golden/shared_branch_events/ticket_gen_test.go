@@ -194,7 +194,7 @@ func TestTicketEventCodec(t *testing.T) {
 		{1, Target{Note: "note-40"}},
 		{1, Branch{Note: "note-40"}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

@@ -16,14 +16,15 @@ import (
 // without reflection. The zero value is ready to use.
 type LampEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (LampEventCodec) Encode(e LampEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (LampEventCodec) Encode(buf []byte, e LampEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case Painted:
 		raw = es.RawEvent{Type: "Painted", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Lamp event: nil event")

@@ -166,7 +166,7 @@ func TestLampEventCodec(t *testing.T) {
 	}{
 		{1, Painted{Color: "color-40"}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

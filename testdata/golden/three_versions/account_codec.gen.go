@@ -33,18 +33,19 @@ func NewAccountEventCodec(up AccountUpcaster) AccountEventCodec {
 	return AccountEventCodec{up: up}
 }
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (AccountEventCodec) Encode(e AccountEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (AccountEventCodec) Encode(buf []byte, e AccountEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case OwnerRenamed:
 		raw = es.RawEvent{Type: "OwnerRenamed", SchemaVersion: 3}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	case AccountClosed:
 		raw = es.RawEvent{Type: "AccountClosed", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 64))
+		w = esjson.WriterOn(buf, 64)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Account event: nil event")

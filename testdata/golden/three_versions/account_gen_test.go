@@ -175,7 +175,7 @@ func TestAccountEventCodec(t *testing.T) {
 		{3, OwnerRenamed{Owner: "owner-40", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
 		{1, AccountClosed{Confirmed: true}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

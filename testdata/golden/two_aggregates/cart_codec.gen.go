@@ -16,18 +16,19 @@ import (
 // without reflection. The zero value is ready to use.
 type CartEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (CartEventCodec) Encode(e CartEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (CartEventCodec) Encode(buf []byte, e CartEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case ItemAdded:
 		raw = es.RawEvent{Type: "ItemAdded", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	case CheckedOut:
 		raw = es.RawEvent{Type: "CheckedOut", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Cart event: nil event")

@@ -173,7 +173,7 @@ func TestCartEventCodec(t *testing.T) {
 		{1, ItemAdded{Price: Money{Cents: 1, Currency: "currency-401"}}},
 		{1, CheckedOut{Total: Money{Cents: 1, Currency: "currency-401"}}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue

@@ -17,14 +17,15 @@ import (
 // use.
 type InvoiceEventCodec struct{}
 
-// Encode returns the type name, newest schema version and JSON payload of e.
-func (InvoiceEventCodec) Encode(e InvoiceEvent) (es.RawEvent, error) {
+// Encode returns the type name, newest schema version and JSON payload of e,
+// the payload appended to buf[:0] (buf may be nil).
+func (InvoiceEventCodec) Encode(buf []byte, e InvoiceEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
 	case InvoicePaid:
 		raw = es.RawEvent{Type: "InvoicePaid", SchemaVersion: 1}
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.WriterOn(buf, 128)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Invoice event: nil event")

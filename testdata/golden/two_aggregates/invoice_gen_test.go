@@ -170,7 +170,7 @@ func TestInvoiceEventCodec(t *testing.T) {
 	}{
 		{1, InvoicePaid{Amount: Money{Cents: 1, Currency: "currency-401"}}},
 	} {
-		raw, err := codec.Encode(tt.event)
+		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
 			t.Errorf("Encode(%#v): %v", tt.event, err)
 			continue
