@@ -137,52 +137,6 @@ func BenchmarkHandleHandWritten(b *testing.B) {
 	b.Run("scheme=lifecycle", func(b *testing.B) { benchHandle(b, true, newService) })
 }
 
-// BenchmarkHandleRatio measures the cached scheme of both implementations
-// in one loop, alternating batches (and which of them goes first), so that
-// both see the same load on a shared machine; the ratio of the two is less
-// noisy than that of separate benchmarks. Each iteration runs one batch of
-// each: a new service, batchSize orders submitted, then ValidatePayment and
-// Fulfill on each, timed. It reports the time per timed command of each
-// implementation and their ratio, generated/hand-written; ns/op is the time
-// of the whole iteration, setup included.
-func BenchmarkHandleRatio(b *testing.B) {
-	ctx := context.Background()
-	services := [2]func() orderService{
-		func() orderService {
-			return generatedService{NewOrderRepository(memstore.New(), Decider{}, es.WithCacheSize(batchSize))}
-		},
-		func() orderService { return handWrittenService{newHWHandler(newHWStore())} },
-	}
-	var spent [2]time.Duration
-	commands := 0
-	for i := 0; b.Loop(); i++ {
-		for j := range 2 {
-			k := (i + j) % 2
-			svc := services[k]()
-			for _, id := range batchIDs {
-				if err := svc.submit(ctx, id); err != nil {
-					b.Fatal(err)
-				}
-			}
-			start := time.Now()
-			for _, op := range []func(context.Context, string) error{svc.pay, svc.ship} {
-				for _, id := range batchIDs {
-					if err := op(ctx, id); err != nil {
-						b.Fatal(err)
-					}
-				}
-			}
-			spent[k] += time.Since(start)
-		}
-		commands += 2 * len(batchIDs)
-	}
-	gen := float64(spent[0].Nanoseconds()) / float64(commands)
-	hw := float64(spent[1].Nanoseconds()) / float64(commands)
-	b.ReportMetric(gen, "generated-ns/cmd")
-	b.ReportMetric(hw, "handwritten-ns/cmd")
-	b.ReportMetric(gen/hw, "generated/handwritten")
-}
-
 type generatedService struct{ r *OrderRepository }
 
 func (s generatedService) submit(ctx context.Context, id string) error {
