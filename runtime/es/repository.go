@@ -41,7 +41,10 @@ type Instance[S any] struct {
 	Position
 }
 
-// Result is the outcome of one handled command.
+// Result is the outcome of one handled command. It holds on to what Handle
+// appended, so that Records can build the stored records when asked: the
+// request, its payloads, and the context the command was decided with,
+// until the Result is dropped.
 type Result[S, E any] struct {
 	Instance[S]
 	// Events are the events the command produced, in order; empty when the
