@@ -150,9 +150,46 @@ func TestMermaid(t *testing.T) {
 				Transitions: []Transition{{From: "A-1", To: "A-1", Command: "Go;", Events: []string{"#Went\n"}}},
 			},
 			want: "stateDiagram-v2\n" +
-				"    A_1\n" +
+				"    state \"A-1\" as A_1\n" +
 				"    [*] --> A_1\n" +
 				"    A_1 --> A_1 : Go, / Went \n",
+		},
+		{
+			// Mermaid's lexer reads these words as syntax at the start of
+			// a statement, in any case: "Direction" followed by a state
+			// "Tb" on the next line would even be read as "direction TB".
+			name: "keywords",
+			m: Machine{
+				States: []State{{Name: "Note", Initial: true}, {Name: "Note_"}, {Name: "Direction"}, {Name: "Tb"},
+					{Name: "STATE"}, {Name: "ClassDef", Final: true}, {Name: "Notes"}},
+				Transitions: []Transition{
+					{From: "Note", To: "Note_", Command: "Scale"},
+					{From: "Note_", To: "Direction", Command: "Turn"},
+					{From: "Direction", To: "Tb", Command: "Go"},
+					{From: "Tb", To: "STATE", Command: "Go"},
+					{From: "STATE", To: "ClassDef", Command: "Go"},
+					{From: "Note", To: "Notes", Command: "Go"},
+				},
+			},
+			opt: Options{Highlight: "STATE"},
+			want: "stateDiagram-v2\n" +
+				"    state \"Note\" as Note__\n" +
+				"    Note_\n" +
+				"    state \"Direction\" as Direction_\n" +
+				"    Tb\n" +
+				"    state \"STATE\" as STATE_\n" +
+				"    state \"ClassDef\" as ClassDef_\n" +
+				"    Notes\n" +
+				"    [*] --> Note__\n" +
+				"    Note__ --> Note_ : Scale\n" +
+				"    Note_ --> Direction_ : Turn\n" +
+				"    Direction_ --> Tb : Go\n" +
+				"    Tb --> STATE_ : Go\n" +
+				"    STATE_ --> ClassDef_ : Go\n" +
+				"    Note__ --> Notes : Go\n" +
+				"    ClassDef_ --> [*]\n" +
+				"    classDef current fill:#ffe08a,stroke-width:2px\n" +
+				"    class STATE_ current\n",
 		},
 	}
 	for _, tt := range tests {
