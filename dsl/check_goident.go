@@ -85,9 +85,9 @@ func aggregateIdentNames(agg string) map[string]string {
 	}
 }
 
-// addTransitionIdents lists the types generated for one transition: the
-// source interface when it leaves several states, the outcome interface
-// and one struct per branch when it branches, the emitted-events struct
+// addTransitionIdents lists the identifiers generated for one transition: the
+// source interface when it leaves several states, the outcome type
+// and one constructor per branch when it branches, the emitted-events struct
 // when its only branch emits several events.
 func addTransitionIdents(t *Transition, add func(name, what string, pos Position)) {
 	cmd := t.Command.Name
@@ -106,7 +106,7 @@ func addTransitionIdents(t *Transition, add func(name, what string, pos Position
 		}
 		return
 	}
-	add(goname.Outcome(cmd), "the outcome interface of on "+cmd, t.Pos)
+	add(goname.Outcome(cmd), "the outcome type of on "+cmd, t.Pos)
 	targets := map[*State]int{}
 	for _, br := range t.Branches {
 		targets[br.To]++
@@ -126,7 +126,7 @@ func addTransitionIdents(t *Transition, add func(name, what string, pos Position
 			}
 			name = goname.BranchWithEvents(cmd, br.To.Name, evs)
 		}
-		add(name, "the branch struct to "+br.To.Name+" of on "+cmd, br.Pos)
+		add(name, "the branch constructor to "+br.To.Name+" of on "+cmd, br.Pos)
 	}
 }
 
