@@ -20,8 +20,13 @@ const MaxFileSize = 8 << 20
 
 // Parse parses a .esm file into its syntax tree. Every node is positioned,
 // comments are collected in File.Comments and doc comments are attached to
-// their declarations. On a lexical or syntax error Parse returns a nil File
-// and one diagnostic: the grammar is checked up to the first error only.
+// their declarations. On a lexical error Parse returns a nil File and one
+// diagnostic. On syntax errors it returns a nil File and a diagnostic for
+// each declaration that does not follow the grammar, up to 10: after an
+// error it skips the declaration holding it (an aggregate member, or a
+// top-level declaration) and goes on, unless that declaration's end cannot
+// be found (an unclosed brace), in which case the first error is the only
+// one.
 func Parse(filename string, src []byte) (*ast.File, Diagnostics) {
 	f, _, diags := parse(filename, src)
 	return f, diags
@@ -47,7 +52,8 @@ func parse(filename string, src []byte) (*ast.File, []lexer.Token, Diagnostics) 
 	}
 	f, err := grammar().ParseFromLexer(peek)
 	if err != nil {
-		return nil, nil, Diagnostics{syntaxDiag(filename, src, code, err)}
+		diags := Diagnostics{syntaxDiag(filename, src, code, err)}
+		return nil, nil, append(diags, moreSyntaxErrors(filename, src, code, err)...)
 	}
 	f.EOF = toks[len(toks)-1].Pos
 	f.Comments = groupComments(toks)

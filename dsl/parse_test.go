@@ -121,3 +121,23 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestSyntaxErrorLimit: a file with more broken declarations than Parse
+// reports gets the first ten, in order.
+func TestSyntaxErrorLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("package shop\n\naggregate Order {\n    state Draft initial final\n")
+	for i := range 12 {
+		fmt.Fprintf(&b, "    command C%d { n int = }\n", i)
+	}
+	b.WriteString("}\n")
+	_, diags := Parse("input.esm", []byte(b.String()))
+	if len(diags) != maxSyntaxErrors {
+		t.Fatalf("%d diagnostics, want %d:\n%v", len(diags), maxSyntaxErrors, diags)
+	}
+	for i, d := range diags {
+		if d.Code != codeSyntax || d.Pos.Line != 5+i || d.Pos.Column != 26 {
+			t.Errorf("diagnostic %d: %s, want E001 at line 5+%d, column 26", i, d, i)
+		}
+	}
+}
