@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -172,32 +173,46 @@ const (
 	blockImports
 )
 
-// openBlock returns the kind of the innermost block still open at offset.
+// openBlock returns the kind of the innermost block open before the first
+// token at or after offset.
 func openBlock(code []lexer.Token, offset int) int {
-	var stack []int
+	k := slices.IndexFunc(code, func(t lexer.Token) bool { return t.Pos.Offset >= offset })
+	if k < 0 {
+		k = len(code)
+	}
+	_, kind := blocks(code)
+	return kind[k]
+}
+
+// blocks returns, for each token of code and for the end after the last
+// one, how deep it is nested in braces and parentheses and the kind of the
+// innermost block holding it (blockNone at the top level).
+func blocks(code []lexer.Token) (depth, kind []int) {
+	depth = make([]int, len(code)+1)
+	kind = make([]int, len(code)+1)
+	stack := []int{blockNone}
 	for i, t := range code {
-		if t.Pos.Offset >= offset || t.Type != tokPunct {
+		depth[i], kind[i] = len(stack)-1, stack[len(stack)-1]
+		if t.Type != tokPunct {
 			continue
 		}
 		switch t.Value {
 		case "{":
-			kind := blockBody
-			if i >= 2 && code[i-2].Value == "aggregate" && code[i-2].Type == tokKeyword {
-				kind = blockAggregate
+			k := blockBody
+			if i >= 2 && code[i-2].Type == tokKeyword && code[i-2].Value == "aggregate" {
+				k = blockAggregate
 			}
-			stack = append(stack, kind)
+			stack = append(stack, k)
 		case "(":
 			stack = append(stack, blockImports)
 		case "}", ")":
-			if len(stack) > 0 {
+			if len(stack) > 1 {
 				stack = stack[:len(stack)-1]
 			}
 		}
 	}
-	if len(stack) == 0 {
-		return blockNone
-	}
-	return stack[len(stack)-1]
+	depth[len(code)], kind[len(code)] = len(stack)-1, stack[len(stack)-1]
+	return depth, kind
 }
 
 // describeToken spells a token for a message: `"}"`, `name Foo`, `end of file`.

@@ -75,33 +75,17 @@ var (
 // balance.
 func brokenDecl(code []lexer.Token, off int) (s, e int, ok bool) {
 	n := len(code)
-	depth := make([]int, n)  // nesting before each token
-	inAgg := make([]bool, n) // directly inside an aggregate's braces
+	depth, kind := blocks(code)
 	start := make([]bool, n) // starts a declaration at its level
-	var stack []bool         // open blocks: true for an aggregate's
 	for i, t := range code {
-		depth[i] = len(stack)
-		inAgg[i] = len(stack) == 1 && stack[0]
 		firstOnLine := i == 0 || code[i-1].Pos.Line < t.Pos.Line
 		switch {
-		case len(stack) == 0 && t.Type == tokKeyword && topStarts[t.Value]:
+		case depth[i] == 0 && t.Type == tokKeyword && topStarts[t.Value]:
 			// "eventual aggregate" starts at eventual.
 			start[i] = t.Value != "aggregate" || i == 0 || code[i-1].Value != "eventual"
-		case inAgg[i] && firstOnLine && (t.Type == tokKeyword || t.Type == tokIdent) && memberStarts[t.Value]:
+		case depth[i] == 1 && kind[i] == blockAggregate && firstOnLine &&
+			(t.Type == tokKeyword || t.Type == tokIdent) && memberStarts[t.Value]:
 			start[i] = true
-		}
-		if t.Type != tokPunct {
-			continue
-		}
-		switch t.Value {
-		case "{":
-			stack = append(stack, i >= 2 && code[i-2].Type == tokKeyword && code[i-2].Value == "aggregate")
-		case "(":
-			stack = append(stack, false)
-		case "}", ")":
-			if len(stack) > 0 {
-				stack = stack[:len(stack)-1]
-			}
 		}
 	}
 	k := slices.IndexFunc(code, func(t lexer.Token) bool { return t.Pos.Offset >= off })

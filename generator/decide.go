@@ -349,19 +349,24 @@ func (ag *aggGen) eventsOf(x string, b *branch, single bool) jen.Code {
 	if single {
 		return jen.Append(jen.Id("events"), jen.Id(x))
 	}
-	elems := []jen.Code{jen.Id("events")}
-	for _, f := range b.fields {
-		elems = append(elems, jen.Id(x).Dot(f))
-	}
-	return jen.Append(elems...)
+	return appendFields(x, b.fields)
 }
 
-// outcomeEvents is append(events, o.toX...) for the events of branch b of
+// outcomeEvents is append(events, o.a, o.b) for the events of branch b of
 // the outcome o.
 func outcomeEvents(d *decision, b *branch) jen.Code {
+	fields := make([]string, len(b.emits))
+	for i := range fields {
+		fields[i] = outcomeField(d, b, i)
+	}
+	return appendFields("o", fields)
+}
+
+// appendFields is append(events, x.f1, x.f2...).
+func appendFields(x string, fields []string) jen.Code {
 	elems := []jen.Code{jen.Id("events")}
-	for i := range b.emits {
-		elems = append(elems, jen.Id("o").Dot(outcomeField(d, b, i)))
+	for _, f := range fields {
+		elems = append(elems, jen.Id(x).Dot(f))
 	}
 	return jen.Append(elems...)
 }

@@ -12,7 +12,7 @@ import (
 
 // The benchmarks of the generated orders code. Commands and docs/benchmarks.md:
 //
-//	go test -run '^$' -bench 'Handle|DecideEvolve' -benchmem -count 6 ./examples/orders
+//	go test -run '^$' -bench 'Handle|DecideEvolve' -benchmem -count 8 ./examples/orders
 
 // BenchmarkDecideEvolve decides one command and evolves the state with its
 // event, through the generated Decide and Evolve of NewOrderDefinition, for

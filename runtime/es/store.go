@@ -93,10 +93,10 @@ type AppendResult struct {
 
 // Records returns the records an append of req stored at sequence holds:
 // its events with their metadata, each event's id EventID(req.CommandID,
-// i), the time in UTC without a monotonic reading, versions from req.ExpectedVersion+1. The records'
-// Data are the request's payloads (an empty payload is a non-nil empty
-// slice, as a store reads it back). It allocates the records anew on each
-// call.
+// i), the time in UTC without a monotonic reading, versions from
+// req.ExpectedVersion+1. The records' Data are the request's payloads (an
+// empty payload is a non-nil empty slice, as a store reads it back). It
+// allocates the records anew on each call.
 func (req *AppendRequest) Records(sequence uint64) []Record {
 	recs := make([]Record, len(req.Events))
 	m := Metadata{
