@@ -470,7 +470,7 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 				rows = append(rows, jen.Values(
 					jen.Lit(s.Name), jen.Id(goname.Exported(s.Name)).Values(),
 					jen.Lit(d.cmd.Name), jen.Id(goname.Exported(d.cmd.Name)).Values(),
-					jen.Id(b.typeName).Call(zeroEvents(b)...), jen.Lit(target), jen.Lit(len(b.emits)),
+					jen.Lit(b.typeName), jen.Id(b.typeName).Call(zeroEvents(b)...), jen.Lit(target), jen.Lit(len(b.emits)),
 				))
 			}
 		}
@@ -504,22 +504,22 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
 			jen.Id("stateName").String(), jen.Id("state").Id(goname.StateInterface(a.Name)),
 			jen.Id("commandName").String(), jen.Id("command").Id(goname.CommandInterface(a.Name)),
-			jen.Id("branch").Any(), jen.Id("rejectedTo").String(), jen.Id("events").Int(),
+			jen.Id("branchName").String(), jen.Id("branch").Any(), jen.Id("rejectedTo").String(), jen.Id("events").Int(),
 		).Add(keyed(rows...))).Block(
 			jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(append([]jen.Code{jen.Id(stub).Values(jen.Id("tt").Dot("branch"))}, ag.nilHooks()[1:]...)...),
 			jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("tt").Dot("state"), jen.Id("tt").Dot("command"), jen.Nil()),
 			jen.If(jen.Id("tt").Dot("rejectedTo").Op("==").Lit("")).Block(
 				jen.If(jen.Err().Op("!=").Nil().Op("||").Len(jen.Id("events")).Op("!=").Id("tt").Dot("events")).Block(
-					jen.Id("t").Dot("Errorf").Call(jen.Lit("%s in %s taking %T = %v, %v; want %d events"),
-						jen.Id("tt").Dot("commandName"), jen.Id("tt").Dot("stateName"), jen.Id("tt").Dot("branch"), jen.Id("events"), jen.Err(), jen.Id("tt").Dot("events"))),
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("%s in %s taking %s = %v, %v; want %d events"),
+						jen.Id("tt").Dot("commandName"), jen.Id("tt").Dot("stateName"), jen.Id("tt").Dot("branchName"), jen.Id("events"), jen.Err(), jen.Id("tt").Dot("events"))),
 				jen.Continue(),
 			),
 			jen.Var().Id("ite").Op("*").Qual(pathES, "InvalidTransitionError"),
 			jen.If(jen.Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("ite")).Op("||").
 				Id("ite").Dot("State").Op("!=").Id("tt").Dot("stateName").Op("||").Id("ite").Dot("Command").Op("!=").Id("tt").Dot("commandName").Op("||").
 				Id("ite").Dot("Branch").Op("!=").Id("tt").Dot("rejectedTo").Op("||").Id("events").Op("!=").Nil()).Block(
-				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s in %s taking %T = %v, %v; want an *es.InvalidTransitionError naming branch %s"),
-					jen.Id("tt").Dot("commandName"), jen.Id("tt").Dot("stateName"), jen.Id("tt").Dot("branch"), jen.Id("events"), jen.Err(), jen.Id("tt").Dot("rejectedTo"))),
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s in %s taking %s = %v, %v; want an *es.InvalidTransitionError naming branch %s"),
+					jen.Id("tt").Dot("commandName"), jen.Id("tt").Dot("stateName"), jen.Id("tt").Dot("branchName"), jen.Id("events"), jen.Err(), jen.Id("tt").Dot("rejectedTo"))),
 		),
 	)
 }

@@ -111,26 +111,27 @@ func TestReviewBranchGuards(t *testing.T) {
 		state       ReviewState
 		commandName string
 		command     ReviewCommand
+		branchName  string
 		branch      any
 		rejectedTo  string
 		events      int
 	}{
-		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved(Approved{}), "", 1},
-		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToAcceptedWithApproved(Approved{}), "Accepted", 1},
-		{"Pending", Pending{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "", 2},
-		{"Draft", Draft{}, "Conclude", Conclude{}, ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "Declined", 2},
+		{"Pending", Pending{}, "Conclude", Conclude{}, "ConcludeToAcceptedWithApproved", ConcludeToAcceptedWithApproved(Approved{}), "", 1},
+		{"Draft", Draft{}, "Conclude", Conclude{}, "ConcludeToAcceptedWithApproved", ConcludeToAcceptedWithApproved(Approved{}), "Accepted", 1},
+		{"Pending", Pending{}, "Conclude", Conclude{}, "ConcludeToDeclinedWithRejectedAuthorNotified", ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "", 2},
+		{"Draft", Draft{}, "Conclude", Conclude{}, "ConcludeToDeclinedWithRejectedAuthorNotified", ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "Declined", 2},
 	} {
 		def := NewReviewDefinition(reviewBranchStub{tt.branch})
 		events, err := def.Decide(t.Context(), tt.state, tt.command, nil)
 		if tt.rejectedTo == "" {
 			if err != nil || len(events) != tt.events {
-				t.Errorf("%s in %s taking %T = %v, %v; want %d events", tt.commandName, tt.stateName, tt.branch, events, err, tt.events)
+				t.Errorf("%s in %s taking %s = %v, %v; want %d events", tt.commandName, tt.stateName, tt.branchName, events, err, tt.events)
 			}
 			continue
 		}
 		var ite *es.InvalidTransitionError
 		if !errors.As(err, &ite) || ite.State != tt.stateName || ite.Command != tt.commandName || ite.Branch != tt.rejectedTo || events != nil {
-			t.Errorf("%s in %s taking %T = %v, %v; want an *es.InvalidTransitionError naming branch %s", tt.commandName, tt.stateName, tt.branch, events, err, tt.rejectedTo)
+			t.Errorf("%s in %s taking %s = %v, %v; want an *es.InvalidTransitionError naming branch %s", tt.commandName, tt.stateName, tt.branchName, events, err, tt.rejectedTo)
 		}
 	}
 }
