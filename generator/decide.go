@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -91,16 +92,16 @@ func (ag *aggGen) outcomeType(jf *jen.File, d *decision) {
 	fields := []jen.Code{jen.Id("branch").Uint8().Comment("the branch taken, one of the constants below; 0 for none")}
 	for _, b := range d.branches {
 		for i, e := range b.emits {
-			fields = append(fields, jen.Id(outcomeField(d, b, i)).Id(goname.Exported(e.Name)))
+			fields = append(fields, jen.Id(b.outcome[i]).Id(goname.Exported(e.Name)))
 		}
 	}
 	jf.Type().Id(name).Struct(fields...)
 	consts := make([]jen.Code, len(d.branches))
 	for i, b := range d.branches {
 		if i == 0 {
-			consts[i] = jen.Id(unexported(b.typeName)).Uint8().Op("=").Iota().Op("+").Lit(1)
+			consts[i] = jen.Id(goname.BranchConst(b.typeName)).Uint8().Op("=").Iota().Op("+").Lit(1)
 		} else {
-			consts[i] = jen.Id(unexported(b.typeName))
+			consts[i] = jen.Id(goname.BranchConst(b.typeName))
 		}
 	}
 	jf.Add(comment(fmt.Sprintf("The branches of %s.", name)))
@@ -120,11 +121,11 @@ func (ag *aggGen) outcomeType(jf *jen.File, d *decision) {
 		}
 		jf.Add(comment(wrap(text + ".")))
 		params := make([]jen.Code, len(b.emits))
-		values := []jen.Code{field("branch", jen.Id(unexported(b.typeName)))}
+		values := []jen.Code{field("branch", jen.Id(goname.BranchConst(b.typeName)))}
 		for i, e := range b.emits {
 			p := goname.Unexported(b.fields[i])
 			params[i] = jen.Id(p).Id(goname.Exported(e.Name))
-			values = append(values, field(outcomeField(d, b, i), jen.Id(p)))
+			values = append(values, field(b.outcome[i], jen.Id(p)))
 		}
 		jf.Func().Id(b.typeName).Params(params...).Id(name).Block(jen.Return(jen.Id(name).Values(values...)))
 	}
@@ -134,7 +135,7 @@ func (ag *aggGen) outcomeType(jf *jen.File, d *decision) {
 	jf.Add(comment(wrap(fmt.Sprintf("target returns the name of the state the branch taken leads to, or \"\" for the zero %s.", name))))
 	cases := make([]jen.Code, len(d.branches))
 	for i, b := range d.branches {
-		cases[i] = jen.Case(jen.Id(unexported(b.typeName))).Block(jen.Return(jen.Lit(b.to.Name)))
+		cases[i] = jen.Case(jen.Id(goname.BranchConst(b.typeName))).Block(jen.Return(jen.Lit(b.to.Name)))
 	}
 	jf.Func().Params(jen.Id("o").Id(name)).Id("target").Params().String().Block(
 		jen.Switch(jen.Id("o").Dot("branch")).Block(cases...),
@@ -142,21 +143,33 @@ func (ag *aggGen) outcomeType(jf *jen.File, d *decision) {
 	)
 }
 
-// outcomeField is the field of <Cmd>Outcome holding event i of branch b:
-// named for the event ("paymentValidated") when no other branch records
-// it, else for the branch too ("toDeclinedRejected").
-func outcomeField(d *decision, b *branch, i int) string {
-	name := unexported(b.fields[i])
-	shared := name == "branch" || name == "target" // the outcome's own
-	for _, other := range d.branches {
-		if other != b && slices.Contains(other.fields, b.fields[i]) {
-			shared = true
+// outcomeFields names the fields of <Cmd>Outcome holding the events of
+// each branch of d: for the event ("paymentValidated") when no other
+// branch records it, else for the branch too ("toDeclinedRejected"); a
+// name already taken, by the outcome itself or by another branch, gets a
+// number.
+func outcomeFields(d *decision) {
+	taken := map[string]bool{"branch": true, "target": true} // the outcome's own
+	for _, b := range d.branches {
+		b.outcome = make([]string, len(b.fields))
+		for i, f := range b.fields {
+			name := unexported(f)
+			shared := taken[name]
+			for _, other := range d.branches {
+				if other != b && slices.Contains(other.fields, f) {
+					shared = true
+				}
+			}
+			if shared {
+				name = unexported(strings.TrimPrefix(b.typeName, goname.Exported(d.cmd.Name)), f)
+			}
+			for n, base := 2, name; taken[name]; n++ {
+				name = base + strconv.Itoa(n)
+			}
+			taken[name] = true
+			b.outcome[i] = name
 		}
 	}
-	if !shared {
-		return name
-	}
-	return unexported(strings.TrimPrefix(b.typeName, goname.Exported(d.cmd.Name)), b.fields[i])
 }
 
 // deciderMethod is the signature of a decision's decider method.
@@ -302,17 +315,17 @@ func (ag *aggGen) definition(jf *jen.File) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition of %s that the runtime runs: the initial state %s, "+
 		"Decide and Evolve bound to %s, the event and state codecs, and %s.",
 		name, ag.p.name, goname.Exported(ag.a.Initial.Name), bound, snap))))
-	evolve := jen.Id(unexported(ag.a.Name, "evolve"))
+	evolve := jen.Id(goname.Evolve(ag.a.Name))
 	if ag.p.needEvolver {
 		evolve = jen.Func().Params(jen.Id("s").Id(state), jen.Id("e").Id(event)).Params(jen.Id(state), jen.Error()).Block(
-			jen.Return(jen.Id(unexported(ag.a.Name, "evolve")).Call(jen.Id("ev"), jen.Id("s"), jen.Id("e"))))
+			jen.Return(jen.Id(goname.Evolve(ag.a.Name)).Call(jen.Id("ev"), jen.Id("s"), jen.Id("e"))))
 	}
 	fields := []jen.Code{
 		field("Type", jen.Lit(ag.a.Name)),
 		field("Initial", jen.Func().Params().Id(state).Add(oneLine(jen.Return(jen.Id(goname.Exported(ag.a.Initial.Name)).Values())))),
 		field("Decide", jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("s").Id(state), jen.Id("c").Id(cmd), jen.Id("events").Index().Id(event)).
 			Params(jen.Index().Id(event), jen.Error()).Block(
-			jen.Return(jen.Id(unexported(ag.a.Name, "decide")).Call(jen.Id("ctx"), jen.Id("d"), jen.Id("s"), jen.Id("c"), jen.Id("events"))))),
+			jen.Return(jen.Id(goname.Decide(ag.a.Name)).Call(jen.Id("ctx"), jen.Id("d"), jen.Id("s"), jen.Id("c"), jen.Id("events"))))),
 		field("Evolve", evolve),
 		field("Events", ag.eventCodecValue()),
 		field("States", jen.Id(goname.StateCodec(ag.a.Name)).Values()),
@@ -354,13 +367,7 @@ func (ag *aggGen) eventsOf(x string, b *branch, single bool) jen.Code {
 
 // outcomeEvents is append(events, o.a, o.b) for the events of branch b of
 // the outcome o.
-func outcomeEvents(d *decision, b *branch) jen.Code {
-	fields := make([]string, len(b.emits))
-	for i := range fields {
-		fields[i] = outcomeField(d, b, i)
-	}
-	return appendFields("o", fields)
-}
+func outcomeEvents(b *branch) jen.Code { return appendFields("o", b.outcome) }
 
 // appendFields is append(events, x.f1, x.f2...).
 func appendFields(x string, fields []string) jen.Code {
@@ -375,7 +382,7 @@ func appendFields(x string, fields []string) jen.Code {
 // an assertion of its source states, the decider call, and the events of
 // the branch it picked.
 func (ag *aggGen) decideFunc(jf *jen.File) {
-	name := unexported(ag.a.Name, "decide")
+	name := goname.Decide(ag.a.Name)
 	state, cmd, event := goname.StateInterface(ag.a.Name), goname.CommandInterface(ag.a.Name), goname.EventInterface(ag.a.Name)
 	jf.Add(comment(wrap(fmt.Sprintf("%s is the output function of the %s machine: it hands every declared (state, command) "+
 		"pair to the decider, appending the events of the branch taken to events, and rejects every other pair with an "+
@@ -429,7 +436,7 @@ func (ag *aggGen) outcomeSwitch(d *decision) []jen.Code {
 	for _, b := range d.branches {
 		var ret jen.Code = jen.Return(jen.Id("events"), jen.Nil())
 		if len(b.emits) > 0 {
-			ret = jen.Return(outcomeEvents(d, b), jen.Nil())
+			ret = jen.Return(outcomeEvents(b), jen.Nil())
 		}
 		body := ret
 		switch {
@@ -441,7 +448,7 @@ func (ag *aggGen) outcomeSwitch(d *decision) []jen.Code {
 			guarded = true
 			body = jen.Switch(jen.Id("s").Assert(jen.Type())).Block(jen.Case(stateTypes(b.from)...).Block(ret))
 		}
-		cases = append(cases, jen.Case(jen.Id(unexported(b.typeName))).Block(body))
+		cases = append(cases, jen.Case(jen.Id(goname.BranchConst(b.typeName))).Block(body))
 	}
 	noBranch := jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
 		jen.Lit(fmt.Sprintf("decide %s: %s in %%s: the decision returned no branch (the zero %s)", ag.a.Name, d.cmd.Name, goname.Outcome(d.cmd.Name))),

@@ -14,7 +14,7 @@ import (
 // fields or by an Evolver hook, and an *es.InvalidEvolutionError for every
 // other pair.
 func (ag *aggGen) evolveFunc(jf *jen.File) {
-	name := unexported(ag.a.Name, "evolve")
+	name := goname.Evolve(ag.a.Name)
 	state, event := goname.StateInterface(ag.a.Name), goname.EventInterface(ag.a.Name)
 	jf.Add(comment(wrap(fmt.Sprintf("%s is the transition function of the %s machine: the state an event leads to. "+
 		"It is pure; an event that does not apply to the state (a history the machine cannot produce) fails with an *es.InvalidEvolutionError.",

@@ -46,6 +46,11 @@ type gen struct {
 	importNames map[string]string
 	importAlias map[string]bool
 
+	// plans are the plans of f's aggregates, in order, unless planning
+	// one failed with planErr.
+	plans   []*aggPlan
+	planErr error
+
 	uses valueUses
 }
 
@@ -70,8 +75,48 @@ func newGen(f *dsl.File, pkg string) *gen {
 		g.importNames[im.Path] = name
 		g.importAlias[im.Path] = alias
 	}
-	g.uses = findValueUses(f)
+	for _, a := range f.Aggregates {
+		p, err := planAggregate(a)
+		if err != nil {
+			g.planErr = err
+			break
+		}
+		g.plans = append(g.plans, p)
+	}
+	g.uses = findValueUses(f, g.packageNames())
 	return g
+}
+
+// packageNames are the unexported names of the generated package's scope
+// and of its files' imports besides the JSON helpers, which must not take
+// one of them: the aggregates' fixed unexported identifiers, the branch
+// constants, the externs and every import name.
+func (g *gen) packageNames() map[string]bool {
+	names := map[string]bool{}
+	for _, a := range g.f.Aggregates {
+		for _, id := range goname.AggregateUnexported(a.Name, a.Eventual) {
+			names[id] = true
+		}
+	}
+	for _, p := range g.plans {
+		for _, d := range p.decisions {
+			for _, b := range d.branches {
+				if b.typeName != "" {
+					names[goname.BranchConst(b.typeName)] = true
+				}
+			}
+		}
+	}
+	for _, x := range g.f.Externs {
+		names[x.Name] = true
+	}
+	for _, name := range g.importNames {
+		names[name] = true
+	}
+	for _, name := range goname.Imports() {
+		names[name] = true
+	}
+	return names
 }
 
 // guessName is the package name an import path most likely declares: its
@@ -215,7 +260,7 @@ func (g *gen) structFields(fields []*dsl.Field) []jen.Code {
 }
 
 // unexported spells a generated unexported identifier from words, as
-// goname does: unexported("Order", "decide") is "orderDecide".
+// goname does: unexported("Order", "state") is "orderState".
 func unexported(words ...string) string { return goname.Unexported(strings.Join(words, "_")) }
 
 // comment renders text as // lines.

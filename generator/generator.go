@@ -92,16 +92,15 @@ func Generate(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 // fileSteps returns the functions generating the files of f, unformatted.
 func fileSteps(f *dsl.File, pkg string, opt Options) ([]func() (unformatted, error), error) {
 	g := newGen(f, pkg)
+	if g.planErr != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, g.planErr)
+	}
 	var steps []func() (unformatted, error)
 	if f.Doc != "" || len(f.Types) > 0 || len(g.uses.writers) > 0 || len(g.uses.readers) > 0 {
 		steps = append(steps, g.typesFile)
 	}
-	for _, a := range f.Aggregates {
-		p, err := planAggregate(a)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
-		}
-		steps = append(steps, (&aggGen{gen: g, p: p, a: a}).steps(opt)...)
+	for i, a := range f.Aggregates {
+		steps = append(steps, (&aggGen{gen: g, p: g.plans[i], a: a}).steps(opt)...)
 	}
 	return steps, nil
 }

@@ -233,7 +233,7 @@ func (ag *aggGen) testCodecValue(up jen.Code) jen.Code {
 	return jen.Id(goname.EventCodec(ag.a.Name)).Values()
 }
 
-func (ag *aggGen) recorderType() string { return unexported(ag.a.Name, "recording", "upcaster") }
+func (ag *aggGen) recorderType() string { return goname.RecordingUpcaster(ag.a.Name) }
 
 func (ag *aggGen) testEventCodec(jf *jen.File) {
 	a := ag.a
@@ -478,7 +478,7 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 	if len(rows) == 0 {
 		return
 	}
-	stub := unexported(a.Name, "branch", "stub")
+	stub := goname.BranchStub(a.Name)
 	name := "Test" + ag.p.name + "BranchGuards"
 	jf.Add(comment(wrap(fmt.Sprintf("%s is the %s of %s: every decision returns the branch it holds.", stub, goname.Decider(a.Name), name))))
 	jf.Type().Id(stub).Struct(jen.Id("branch").Any())

@@ -82,6 +82,9 @@ type branch struct {
 	emits    []*dsl.Event
 	fields   []string // field names of the events in the result struct
 	typeName string   // the Outcome branch type (several branches only)
+	// outcome are the fields of <Cmd>Outcome holding the events (several
+	// branches only), as outcomeFields names them.
+	outcome []string
 	// guarded is set when the branch starts in fewer states than the
 	// decision accepts: Decide checks the current state is one of from.
 	guarded bool
@@ -202,6 +205,7 @@ func (p *aggPlan) planDecisions() {
 					b.typeName = goname.Branch(d.cmd.Name, b.to.Name)
 				}
 			}
+			outcomeFields(d)
 		}
 	}
 }

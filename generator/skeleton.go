@@ -16,7 +16,7 @@ import (
 func (ag *aggGen) skeletonFile() (unformatted, error) {
 	jf := ag.newFile(false)
 	a := ag.a
-	under := unexported(a.Name, "under", "test")
+	under := goname.UnderTest(a.Name)
 	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition the cases below exercise. Pass your %s%s to %s.",
 		under, goname.Decider(a.Name), hooksNote(ag.p), goname.NewDefinition(a.Name)))))
 	jf.Func().Id(under).Params().Qual(pathES, "Definition").Types(ag.generics()...).Block(

@@ -23,7 +23,7 @@ type valueUses struct {
 	helper map[string]string
 }
 
-func findValueUses(f *dsl.File) valueUses {
+func findValueUses(f *dsl.File, taken map[string]bool) valueUses {
 	u := valueUses{write: map[*dsl.ValueType]bool{}, read: map[*dsl.ValueType]bool{}, helper: map[string]string{}}
 	seenWriter, seenReader := map[string]bool{}, map[string]bool{}
 	mark := func(set map[*dsl.ValueType]bool, seen map[string]bool, helpers *[]*dsl.TypeExpr, fields []*dsl.Field) {
@@ -66,14 +66,9 @@ func findValueUses(f *dsl.File) valueUses {
 	}
 	// Name the helpers, writers first, each base name once: two types
 	// spelt alike (a value type SliceOfItem beside []Item) get numbers, and
-	// so does a name another package-level function of the generated
-	// package already has.
-	taken, reserved := map[string]bool{}, map[string]bool{}
-	for _, a := range f.Aggregates {
-		for _, words := range [][]string{{"decide"}, {"evolve"}, {"recording", "upcaster"}, {"branch", "stub"}, {"under", "test"}} {
-			reserved[unexported(append([]string{a.Name}, words...)...)] = true
-		}
-	}
+	// so does a name the generated package or one of its imports already
+	// has (taken).
+	bases := map[string]bool{}
 	for _, t := range append(append([]*dsl.TypeExpr(nil), u.writers...), u.readers...) {
 		k := typeKey(t)
 		if u.helper[k] != "" {
@@ -81,10 +76,10 @@ func findValueUses(f *dsl.File) valueUses {
 		}
 		base := helperBase(t)
 		name := base
-		for n := 2; taken[name] || reserved["write"+name] || reserved["read"+name]; n++ {
+		for n := 2; bases[name] || taken["write"+name] || taken["read"+name]; n++ {
 			name = base + strconv.Itoa(n)
 		}
-		taken[name] = true
+		bases[name] = true
 		u.helper[k] = name
 	}
 	return u

@@ -28,6 +28,57 @@ func AggregateIdents(agg string, eventual bool) []string {
 	}
 }
 
+// AggregateUnexported returns the fixed unexported package-level
+// identifiers generated for aggregate agg, in a stable order: its Decide
+// and Evolve functions, and those of the generated tests and the test
+// skeleton. An eventual aggregate gets the tests' upcaster only.
+func AggregateUnexported(agg string, eventual bool) []string {
+	if eventual {
+		return []string{RecordingUpcaster(agg)}
+	}
+	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg)}
+}
+
+// TestFuncs returns the names of the test functions generated for
+// aggregate agg ("TestOrderEvolve"), in a stable order, whether or not it
+// needs each of them.
+func TestFuncs(agg string, eventual bool) []string {
+	a := "Test" + Exported(agg)
+	if eventual {
+		return []string{a + "EventCodec", a + "Upcasts"}
+	}
+	return []string{
+		a + "StateName", a + "InvalidTransitions", a + "BranchGuards", a + "Evolve",
+		a + "StateCodec", a + "EventCodec", a + "Upcasts",
+	}
+}
+
+// Decide is the function deciding the commands of aggregate agg ("orderDecide").
+func Decide(agg string) string { return Unexported(agg + "_decide") }
+
+// Evolve is the function applying the events of aggregate agg ("orderEvolve").
+func Evolve(agg string) string { return Unexported(agg + "_evolve") }
+
+// RecordingUpcaster is the upcaster of agg's generated tests
+// ("orderRecordingUpcaster").
+func RecordingUpcaster(agg string) string { return Unexported(agg + "_recording_upcaster") }
+
+// BranchStub is the decider of agg's generated branch-guard test
+// ("orderBranchStub").
+func BranchStub(agg string) string { return Unexported(agg + "_branch_stub") }
+
+// UnderTest is the function of agg's test skeleton returning the
+// definition its cases exercise ("orderUnderTest").
+func UnderTest(agg string) string { return Unexported(agg + "_under_test") }
+
+// Imports are the names under which generated code imports packages:
+// the standard library's and esgen's runtime. An .esm import with one of
+// these names is imported under another; a package-level name of the
+// consumer's package (an extern) must not be one of them.
+func Imports() []string {
+	return []string{"context", "errors", "es", "esjson", "estest", "fmt", "json", "machine", "reflect", "strconv", "testing", "time"}
+}
+
 // StateInterface is the sealed interface of aggregate agg's states ("OrderState").
 func StateInterface(agg string) string { return Exported(agg) + "State" }
 
@@ -103,6 +154,11 @@ func Emitted(command string) string { return Exported(command) + "Emitted" }
 // every branch of the transition is named by target and events instead
 // (BranchWithEvents).
 func Branch(command, target string) string { return Exported(command) + "To" + Exported(target) }
+
+// BranchConst is the unexported constant numbering the branch whose
+// constructor is branchType (Branch or BranchWithEvents) in the outcome
+// of its command ("validatePaymentToCancelled").
+func BranchConst(branchType string) string { return Unexported(branchType) }
 
 // BranchWithEvents names a branch by target and emitted events
 // ("ValidatePaymentToCancelledWithPaymentRejected").
