@@ -75,17 +75,28 @@ func archiveFile(arc *txtar.Archive, name string) []byte {
 	return nil
 }
 
-// allInputs returns every .esm text of the tests: examples, diagnostic
-// cases and format cases, by name.
+// allInputs returns every .esm text of the tests: examples, the
+// generator's golden inputs, diagnostic cases and format cases, by name.
 func allInputs(t testing.TB) map[string][]byte {
 	t.Helper()
 	inputs := map[string][]byte{}
-	for _, path := range examples {
+	// Globbed rather than the examples list, so that a new example or
+	// golden case reaches the fuzz corpus without another edit.
+	exampleFiles, _ := filepath.Glob(filepath.Join("..", "examples", "*.esm"))
+	goldenFiles, _ := filepath.Glob(filepath.Join("..", "testdata", "golden", "*", "*.esm"))
+	if len(exampleFiles) == 0 || len(goldenFiles) == 0 {
+		t.Fatal("no .esm files in ../examples or ../testdata/golden/*")
+	}
+	for _, path := range append(exampleFiles, goldenFiles...) {
 		src, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		inputs[filepath.Base(path)] = src
+		name := filepath.Base(path)
+		if dir := filepath.Dir(path); filepath.Base(filepath.Dir(dir)) == "golden" {
+			name = "golden/" + filepath.Base(dir) + "/" + name
+		}
+		inputs[name] = src
 	}
 	for _, c := range readDiagCases(t) {
 		inputs[filepath.Base(c.path)] = c.input
