@@ -17,10 +17,11 @@ type goIdent struct {
 }
 
 // goIdents returns every package-level Go identifier generated for f,
-// ordered by the position of the declaration each comes from: import
-// names, value types, externs, and per aggregate its fixed identifiers
-// (internal/goname.AggregateIdents), states, commands, events, old event
-// versions and the per-transition types.
+// exported or not, tests included, ordered by the position of the
+// declaration each comes from: import names, value types, externs, and per
+// aggregate its fixed identifiers (internal/goname.AggregateIdents,
+// AggregateUnexported and TestFuncs), states, commands, events, old event
+// versions and the per-transition types and constants.
 func (f *File) goIdents() []goIdent {
 	var ids []goIdent
 	add := func(name string, pos Position, format string, args ...any) {
@@ -37,7 +38,10 @@ func (f *File) goIdents() []goIdent {
 	}
 	for _, a := range f.Aggregates {
 		desc := aggregateIdentNames(a.Name)
-		for _, id := range goname.AggregateIdents(a.Name, a.Eventual) {
+		fixed := goname.AggregateIdents(a.Name, a.Eventual)
+		fixed = append(fixed, goname.AggregateUnexported(a.Name, a.Eventual)...)
+		fixed = append(fixed, goname.TestFuncs(a.Name, a.Eventual)...)
+		for _, id := range fixed {
 			what, ok := desc[id]
 			if !ok {
 				what = "an identifier generated"
@@ -66,7 +70,7 @@ func (f *File) goIdents() []goIdent {
 
 // aggregateIdentNames describes the fixed identifiers of an aggregate.
 func aggregateIdentNames(agg string) map[string]string {
-	return map[string]string{
+	m := map[string]string{
 		goname.StateInterface(agg):     "the state interface",
 		goname.CommandInterface(agg):   "the command interface",
 		goname.EventInterface(agg):     "the event interface",
@@ -79,16 +83,28 @@ func aggregateIdentNames(agg string) map[string]string {
 		goname.Repository(agg):         "the repository",
 		goname.NewRepository(agg):      "the repository constructor",
 		goname.NewDefinition(agg):      "the definition constructor",
+		goname.StateName(agg):          "the state name function",
+		goname.Stream(agg):             "the stream constant",
+		goname.SubjectPrefix(agg):      "the subject prefix constant",
 		goname.Machine(agg):            "the machine function",
 		goname.Log(agg):                "the log",
 		goname.NewLog(agg):             "the log constructor",
+		goname.Decide(agg):             "the decide function",
+		goname.Evolve(agg):             "the evolve function",
+		goname.RecordingUpcaster(agg):  "the upcaster of the generated tests",
+		goname.BranchStub(agg):         "the decider of the generated tests",
+		goname.UnderTest(agg):          "the definition of the test skeleton",
 	}
+	for _, name := range goname.TestFuncs(agg, false) {
+		m[name] = "the generated test"
+	}
+	return m
 }
 
 // addTransitionIdents lists the identifiers generated for one transition: the
 // source interface when it leaves several states, the outcome type
-// and one constructor per branch when it branches, the emitted-events struct
-// when its only branch emits several events.
+// and one constructor and one constant per branch when it branches, the
+// emitted-events struct when its only branch emits several events.
 func addTransitionIdents(t *Transition, add func(name, what string, pos Position)) {
 	cmd := t.Command.Name
 	sources := map[*State]bool{}
@@ -127,12 +143,24 @@ func addTransitionIdents(t *Transition, add func(name, what string, pos Position
 			name = goname.BranchWithEvents(cmd, br.To.Name, evs)
 		}
 		add(name, "the branch constructor to "+br.To.Name+" of on "+cmd, br.Pos)
+		add(goname.BranchConst(name), "the branch constant to "+br.To.Name+" of on "+cmd, br.Pos)
 	}
 }
 
 // checkGoIdents reports every generated Go identifier that is already
-// generated for an earlier declaration, at the later one.
+// generated for an earlier declaration, at the later one, and every extern
+// named like a package generated code imports.
 func (c *checker) checkGoIdents(m *File) {
+	imported := map[string]bool{}
+	for _, name := range goname.Imports() {
+		imported[name] = true
+	}
+	for _, x := range m.Externs {
+		if imported[x.Name] {
+			c.diags = append(c.diags, newDiag(x.Pos, codeGoCollision, fmt.Sprintf(
+				"Go identifier %s of extern %s collides with package %s, which generated code imports", x.Name, x.Name, x.Name), ""))
+		}
+	}
 	first := map[string]goIdent{}
 	for _, id := range m.goIdents() {
 		if id.name == "" {
