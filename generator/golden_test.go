@@ -267,19 +267,25 @@ func repoRoot(t *testing.T) string {
 	return dir
 }
 
-// compileGolden writes every case's output as a package of one temporary
-// module that replaces github.com/esgen/esgen with this repository, vets
-// it, runs the generated tests, and checks that a skeleton case fails as
-// "not written yet". It needs no network: the module cache of this
-// repository's dependencies is enough.
-func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]File) {
+// goModule is a temporary module that replaces github.com/esgen/esgen
+// with this repository, for compiling generated code. It needs no network:
+// the module cache of this repository's dependencies is enough.
+type goModule struct {
+	dir   string
+	goBin string
+}
+
+// newGoModule creates the module esgen.test/<name>, or skips the test when
+// there is no go command.
+func newGoModule(t *testing.T, name string) *goModule {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command")
 	}
 	root := repoRoot(t)
 	mod := t.TempDir()
-	gomod := "module esgen.test/golden\n\ngo 1.26.8\n\nrequire github.com/esgen/esgen v0.0.0\n\nreplace github.com/esgen/esgen => " + root + "\n"
+	gomod := "module esgen.test/" + name + "\n\ngo 1.26.8\n\nrequire github.com/esgen/esgen v0.0.0\n\nreplace github.com/esgen/esgen => " + root + "\n"
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -290,6 +296,45 @@ func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]Fil
 	if err := os.WriteFile(filepath.Join(mod, "go.sum"), sum, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return &goModule{dir: mod, goBin: goBin}
+}
+
+// writePackage writes the Go files of files, and extra files by name, to
+// the package directory dir of the module.
+func (m *goModule) writePackage(t *testing.T, dir string, files []File, extra map[string][]byte) {
+	t.Helper()
+	pkg := filepath.Join(m.dir, dir)
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name, ".go") {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(pkg, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, data := range extra {
+		if err := os.WriteFile(filepath.Join(pkg, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// run runs the go command in the module, offline.
+func (m *goModule) run(args ...string) ([]byte, error) {
+	cmd := exec.Command(m.goBin, args...)
+	cmd.Dir = m.dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+	return cmd.CombinedOutput()
+}
+
+// compileGolden writes every case's output as a package of one temporary
+// module, vets it, runs the generated tests, and checks that a skeleton
+// case fails as "not written yet".
+func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]File) {
+	mod := newGoModule(t, "golden")
 	var aggs []string
 	skeleton := ""
 	for _, c := range cases {
@@ -297,27 +342,15 @@ func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]Fil
 		if !ok {
 			continue
 		}
-		pkg := filepath.Join(mod, c.name)
-		if err := os.MkdirAll(pkg, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			if !strings.HasSuffix(f.Name, ".go") {
-				continue
-			}
-			if err := os.WriteFile(filepath.Join(pkg, f.Name), f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		users := map[string][]byte{}
 		for _, u := range c.users {
 			data, err := os.ReadFile(filepath.Join(c.dir, u))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(pkg, u), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			users[u] = data
 		}
+		mod.writePackage(t, c.name, files, users)
 		for _, a := range c.model.Aggregates {
 			aggs = append(aggs, goNameOf(a.Name))
 			if skeleton == "" && !a.Eventual && len(a.Transitions) > 0 {
@@ -334,13 +367,7 @@ func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]Fil
 			}
 		}
 	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
-	run := func(args ...string) ([]byte, error) {
-		cmd := exec.Command(goBin, args...)
-		cmd.Dir = mod
-		cmd.Env = env
-		return cmd.CombinedOutput()
-	}
+	run := mod.run
 	if out, err := run("vet", "./..."); err != nil {
 		t.Fatalf("go vet of the generated code: %v\n%s", err, out)
 	}
