@@ -18,6 +18,14 @@ func FuzzGenerate(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	examples, err := filepath.Glob(filepath.Join("..", "examples", "*.esm"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	if len(inputs) == 0 || len(examples) == 0 {
+		f.Fatal("no seed inputs in the golden cases or the examples")
+	}
+	inputs = append(inputs, examples...)
 	for _, in := range inputs {
 		src, err := os.ReadFile(in)
 		if err != nil {
