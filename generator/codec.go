@@ -10,6 +10,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // codecFile emits <aggregate>_codec.gen.go: the Upcaster hooks, the event
@@ -38,7 +39,7 @@ func (ag *aggGen) codecFile() (unformatted, error) {
 			jf.Add(ag.readMethod(name, v.Fields))
 		}
 	}
-	return render(ag.fileBase()+"_codec.gen.go", jf)
+	return render(outname.Codec(ag.a.Name), jf)
 }
 
 func (ag *aggGen) upcasterInterface(jf *jen.File) {

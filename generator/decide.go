@@ -10,6 +10,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // decideFile emits <aggregate>_decide.gen.go: the decider interface and
@@ -29,7 +30,7 @@ func (ag *aggGen) decideFile() (unformatted, error) {
 	ag.decideFunc(jf)
 	ag.evolveFunc(jf)
 	ag.machineFunc(jf)
-	return render(ag.fileBase()+"_decide.gen.go", jf)
+	return render(outname.Decide(ag.a.Name), jf)
 }
 
 // sourcesType emits the sealed interface of a decision's source states when

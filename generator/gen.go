@@ -3,13 +3,13 @@ package generator
 import (
 	"bytes"
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // Import paths of the runtime packages generated code uses.
@@ -58,7 +58,7 @@ func newGen(f *dsl.File, pkg string) *gen {
 	g := &gen{
 		f:           f,
 		pkg:         pkg,
-		base:        strings.TrimSuffix(path.Base(strings.ReplaceAll(f.Name, "\\", "/")), path.Ext(f.Name)),
+		base:        outname.FileBase(f.Name),
 		importNames: map[string]string{},
 		importAlias: map[string]bool{},
 	}

@@ -15,6 +15,9 @@
 //
 // and, for the file, <name>_types.gen.go with the package doc comment, the
 // value types and the JSON helpers of slice, map and pointer field types.
+// internal/outname spells every one of these names, and the checker
+// reserves them with it, so a checked model never makes two files with one
+// name or a file the go tool skips.
 // docs/generator.md shows the output for the orders example.
 package generator
 
@@ -28,6 +31,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // File is one generated file.
@@ -165,5 +169,5 @@ func (g *gen) typesFile() (unformatted, error) {
 	for _, t := range g.uses.readers {
 		jf.Add(g.readHelperFunc(t))
 	}
-	return render(g.base+"_types.gen.go", jf)
+	return render(outname.FileTypes(g.f.Name), jf)
 }

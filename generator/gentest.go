@@ -8,6 +8,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // genTestFile emits <aggregate>_gen_test.go, regenerated every time: every
@@ -28,7 +29,7 @@ func (ag *aggGen) genTestFile() (unformatted, error) {
 	}
 	ag.testEventCodec(jf)
 	ag.testUpcasts(jf)
-	return render(ag.fileBase()+"_gen_test.go", jf)
+	return render(outname.GenTest(ag.a.Name), jf)
 }
 
 func tParam() jen.Code { return jen.Id("t").Op("*").Qual("testing", "T") }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // idType is the Go type of the aggregate's id and how it becomes the
@@ -118,7 +119,7 @@ func (ag *aggGen) repositoryFile() (unformatted, error) {
 	jf.Func().Params(recv.Clone()).Id("Forget").Params(idp.Clone()).Block(
 		jen.Id("r").Dot("repo").Dot("Forget").Call(idArg))
 
-	return render(ag.fileBase()+"_repository.gen.go", jf)
+	return render(outname.Repository(ag.a.Name), jf)
 }
 
 // logFile emits <aggregate>_log.gen.go for an eventual aggregate: the
@@ -162,7 +163,7 @@ func (ag *aggGen) logFile() (unformatted, error) {
 	jf.Func().Params(recv.Clone()).Id("History").Params(ctx.Clone(), idp.Clone()).
 		Params(jen.Index().Qual(pathES, "Record"), jen.Index().Id(event), jen.Error()).Block(
 		jen.Return(jen.Id("l").Dot("log").Dot("History").Call(jen.Id("ctx"), idArg)))
-	return render(ag.fileBase()+"_log.gen.go", jf)
+	return render(outname.Log(ag.a.Name), jf)
 }
 
 // namingConsts emits the stream name and subject prefix the aggregate

@@ -8,6 +8,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // skeletonFile emits <aggregate>_test.go, the user's file, written only
@@ -58,7 +59,7 @@ func (ag *aggGen) skeletonFile() (unformatted, error) {
 			}
 		}
 	}
-	f, err := render(ag.fileBase()+"_test.go", jf)
+	f, err := render(outname.Skeleton(ag.a.Name), jf)
 	f.once = true
 	return f, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // aggGen emits the files of one aggregate.
@@ -109,7 +110,7 @@ func (ag *aggGen) typesFile() (unformatted, error) {
 	for _, e := range a.Events {
 		jf.Func().Params(jen.Id(goname.Exported(e.Name))).Id(ag.eventMarker()).Params().String().Add(oneLine(jen.Return(jen.Lit(e.Name))))
 	}
-	return render(ag.fileBase()+".gen.go", jf)
+	return render(outname.Types(ag.a.Name), jf)
 }
 
 // stateNameFunc emits <Agg>StateName, the exported face of the sealed
@@ -137,8 +138,6 @@ func versionDoc(e *dsl.Event, v *dsl.EventVersion) string {
 	}
 	return v.Doc
 }
-
-func (ag *aggGen) fileBase() string { return strings.ToLower(ag.a.Name) }
 
 func (ag *aggGen) esmName() string { return ag.base + ".esm" }
 

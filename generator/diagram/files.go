@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // Format is an output format of Files.
@@ -105,7 +106,6 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("diagram: %w", err)
 		}
-		base := BaseName(a)
 		svgName := ""
 		if HasMachine(a) {
 			dot := DOT(a)
@@ -114,14 +114,14 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 				if err != nil {
 					return nil, fmt.Errorf("diagram: %s: %w", a.Name, err)
 				}
-				svgName = base + ".svg"
+				svgName = outname.Diagram(a.Name, "svg")
 				out = append(out, File{Name: svgName, Data: markSVG(doc)})
 			}
 			if has(FormatDOT) {
-				out = append(out, File{Name: base + ".dot", Data: prepend("// "+GeneratedHeader+"\n", dot)})
+				out = append(out, File{Name: outname.Diagram(a.Name, "dot"), Data: prepend("// "+GeneratedHeader+"\n", dot)})
 			}
 			if has(FormatMermaid) {
-				out = append(out, File{Name: base + ".mmd", Data: prepend("%% "+GeneratedHeader+"\n", Mermaid(a))})
+				out = append(out, File{Name: outname.Diagram(a.Name, "mmd"), Data: prepend("%% "+GeneratedHeader+"\n", Mermaid(a))})
 			}
 		}
 		if has(FormatMarkdown) {
@@ -129,7 +129,7 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, File{Name: base + ".md", Data: md})
+			out = append(out, File{Name: outname.Diagram(a.Name, "md"), Data: md})
 		}
 	}
 	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Name, b.Name) })

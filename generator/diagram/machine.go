@@ -1,9 +1,8 @@
 package diagram
 
 import (
-	"strings"
-
 	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/internal/outname"
 	"github.com/esgen/esgen/runtime/machine"
 )
 
@@ -62,4 +61,4 @@ func Mermaid(a *dsl.Aggregate) []byte { return Machine(a).Mermaid(machine.Option
 // BaseName is the file name stem of the aggregate's diagrams and page:
 // the aggregate name in lower case ("Order" -> "order", giving order.svg,
 // order.dot, order.mmd and order.md).
-func BaseName(a *dsl.Aggregate) string { return strings.ToLower(a.Name) }
+func BaseName(a *dsl.Aggregate) string { return outname.Base(a.Name) }
