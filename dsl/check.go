@@ -99,6 +99,7 @@ func (c *checker) run() *File {
 		m.Aggregates = append(m.Aggregates, c.aggregate(d))
 	}
 	c.checkGoIdents(m)
+	c.checkFileNames(m)
 	c.checkUnused(m)
 	return m
 }

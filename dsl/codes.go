@@ -39,6 +39,7 @@ const (
 	codeInvalidImport      = "E033"
 	codeUnsupportedType    = "E034"
 	codeTooDeep            = "E035"
+	codeFileName           = "E036"
 
 	codeUnusedCommand  = "W001"
 	codeUnusedEvent    = "W002"
@@ -96,6 +97,7 @@ var codeTable = []CodeInfo{
 	{codeInvalidImport, "invalid-import", SeverityError, "an import path that is not a valid Go import path, or an import with no usable name"},
 	{codeUnsupportedType, "unsupported-type", SeverityError, "a predeclared Go type that a field cannot have: any, error, comparable, uintptr, complex64, complex128"},
 	{codeTooDeep, "type-too-deep", SeverityError, "a type nested more than 64 levels deep"},
+	{codeFileName, "generated-file-name", SeverityError, "a name whose generated files would have the name of other generated files, or a name the go tool ignores, builds only on some platforms or Windows cannot hold"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},
