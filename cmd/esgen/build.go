@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/esgen/esgen/dsl"
@@ -10,6 +11,7 @@ import (
 	"github.com/esgen/esgen/generator/diagram"
 	"github.com/esgen/esgen/generator/diagram/svg"
 	"github.com/esgen/esgen/internal/outdir"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // genFlags are shared by generate and diff, which must agree on what is
@@ -79,7 +81,58 @@ func (g genFlags) build(e env) ([]unit, error) {
 		}
 		u.files = files
 	}
+	if err := checkOutputNames(units); err != nil {
+		return nil, err
+	}
 	return units, nil
+}
+
+// checkOutputNames refuses two input files that would write files of one
+// name (ignoring case, as macOS and Windows do) into one directory, naming
+// both inputs and what each writes the file for. The checker has already
+// refused such names within one file.
+func checkOutputNames(units []unit) error {
+	type use struct {
+		u    *unit
+		name string
+	}
+	seen := map[[2]string]use{}
+	for i := range units {
+		u := &units[i]
+		dir := u.dir
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+		for _, f := range u.files {
+			key := [2]string{dir, outname.Key(f.Name)}
+			prev, ok := seen[key]
+			if !ok {
+				seen[key] = use{u, f.Name}
+				continue
+			}
+			if prev.u == u {
+				continue
+			}
+			name := f.Name
+			if prev.name != f.Name {
+				name = fmt.Sprintf("%s and %s, one file where case is ignored,", prev.name, f.Name)
+			}
+			return fmt.Errorf("%s and %s would both write %s into %s (%s; %s): rename one, or generate them into different directories",
+				prev.u.src.name, u.src.name, name, u.dir, writtenFor(prev.u, prev.name), writtenFor(u, f.Name))
+		}
+	}
+	return nil
+}
+
+// writtenFor says what u writes file name for: "aggregate Order at
+// orders.esm:3", "the package doc and value types of orders.esm".
+func writtenFor(u *unit, name string) string {
+	for _, a := range u.model.Aggregates {
+		if slices.Contains(outname.AggregateFiles(a.Name, a.Eventual), name) {
+			return fmt.Sprintf("aggregate %s at %s:%d", a.Name, u.src.name, a.Pos.Line)
+		}
+	}
+	return "the package doc and value types of " + u.src.name
 }
 
 // sets groups the units' files by output directory, in the order the
