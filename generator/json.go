@@ -104,11 +104,11 @@ func (g *gen) writeMethod(typeName string, fields []*dsl.Field) jen.Code {
 	if len(fields) > 0 {
 		body = append(body, jen.Id("w").Dot("Byte").Call(jen.LitRune('}')))
 	}
-	recv := "v"
+	recv, doc := "v", "// writeJSON writes v as JSON, as encoding/json would."
 	if len(fields) == 0 {
-		recv = ""
+		recv, doc = "", "// writeJSON writes the empty object {}, as encoding/json would."
 	}
-	return jen.Commentf("// writeJSON writes v as JSON, as encoding/json would.").Line().
+	return jen.Comment(doc).Line().
 		Func().Params(jen.Id(recv).Id(typeName)).Id("writeJSON").Params(jen.Id("w").Op("*").Qual(pathESJSON, "Writer")).Block(body...)
 }
 
@@ -168,11 +168,11 @@ func (g *gen) readMethod(typeName string, fields []*dsl.Field) jen.Code {
 		body = jen.For(jen.Id("more").Op(":=").Id("r").Dot("BeginObject").Call(), jen.Id("more"), jen.Id("more").Op("=").Id("r").Dot("NextMember").Call()).Block(
 			jen.Switch(jen.String().Call(jen.Id("r").Dot("Key").Call())).Block(cases...))
 	}
-	recv := jen.Id("v").Op("*").Id(typeName)
+	recv, doc := jen.Id("v").Op("*").Id(typeName), "// readJSON reads v from JSON, skipping unknown keys."
 	if len(fields) == 0 {
-		recv = jen.Op("*").Id(typeName)
+		recv, doc = jen.Op("*").Id(typeName), "// readJSON reads a JSON object, skipping its keys: "+typeName+" has no fields."
 	}
-	return jen.Comment("// readJSON reads v from JSON, skipping unknown keys.").Line().
+	return jen.Comment(doc).Line().
 		Func().Params(recv).Id("readJSON").Params(jen.Id("r").Op("*").Qual(pathESJSON, "Reader")).Block(body)
 }
 

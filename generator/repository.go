@@ -29,11 +29,17 @@ func (g *gen) aggregateID(a *dsl.Aggregate) (idType, error) {
 		switch {
 		case isSigned(t.Name):
 			return idType{typ: jen.Id(t.Name), doc: "in decimal", toString: func(x jen.Code) jen.Code {
-				return jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(x), jen.Lit(10))
+				if t.Name != "int64" {
+					x = jen.Int64().Call(x)
+				}
+				return jen.Qual("strconv", "FormatInt").Call(x, jen.Lit(10))
 			}}, nil
 		case isUnsigned(t.Name):
 			return idType{typ: jen.Id(t.Name), doc: "in decimal", toString: func(x jen.Code) jen.Code {
-				return jen.Qual("strconv", "FormatUint").Call(jen.Uint64().Call(x), jen.Lit(10))
+				if t.Name != "uint64" {
+					x = jen.Uint64().Call(x)
+				}
+				return jen.Qual("strconv", "FormatUint").Call(x, jen.Lit(10))
 			}}, nil
 		}
 	case dsl.TypeExtern, dsl.TypeQualified:

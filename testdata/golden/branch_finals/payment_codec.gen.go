@@ -200,36 +200,36 @@ func (PaymentStateCodec) DecodeState(data []byte) (PaymentState, error) {
 	return s, nil
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (Pending) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: Pending has no fields.
 func (*Pending) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()
 	}
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (Paid) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: Paid has no fields.
 func (*Paid) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()
 	}
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (Failed) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: Failed has no fields.
 func (*Failed) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()
@@ -306,12 +306,12 @@ func (v *PaymentFailed) readJSON(r *esjson.Reader) {
 	}
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (RefundScheduled) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: RefundScheduled has no fields.
 func (*RefundScheduled) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()

@@ -31,37 +31,37 @@ func NewPaymentRepository(store es.Store, d PaymentDecider, up PaymentUpcaster, 
 // accept fails with an error matching es.ErrInvalidTransition; errors of the
 // decision are returned as they are.
 func (r *PaymentRepository) Handle(ctx context.Context, id int64, c PaymentCommand, opts ...es.HandleOption) (es.Result[PaymentState, PaymentEvent], error) {
-	return r.repo.Handle(ctx, strconv.FormatInt(int64(id), 10), c, opts...)
+	return r.repo.Handle(ctx, strconv.FormatInt(id, 10), c, opts...)
 }
 
 // Load returns the current state of aggregate id. An aggregate with no events
 // fails with es.ErrNotFound.
 func (r *PaymentRepository) Load(ctx context.Context, id int64) (es.Instance[PaymentState], error) {
-	return r.repo.Load(ctx, strconv.FormatInt(int64(id), 10))
+	return r.repo.Load(ctx, strconv.FormatInt(id, 10))
 }
 
 // LoadAt returns the state of aggregate id right after its event number
 // version; version 0 is the initial state. A version past the newest fails
 // with es.ErrNotFound.
 func (r *PaymentRepository) LoadAt(ctx context.Context, id int64, version uint64) (es.Instance[PaymentState], error) {
-	return r.repo.LoadAt(ctx, strconv.FormatInt(int64(id), 10), version)
+	return r.repo.LoadAt(ctx, strconv.FormatInt(id, 10), version)
 }
 
 // LoadAsOf returns the state of aggregate id as it was at time t, after every
 // event recorded at or before t. An aggregate with no event by then fails with
 // es.ErrNotFound.
 func (r *PaymentRepository) LoadAsOf(ctx context.Context, id int64, t time.Time) (es.Instance[PaymentState], error) {
-	return r.repo.LoadAsOf(ctx, strconv.FormatInt(int64(id), 10), t)
+	return r.repo.LoadAsOf(ctx, strconv.FormatInt(id, 10), t)
 }
 
 // History returns every stored event of aggregate id with its metadata,
 // decoded and upcast: its audit trail.
 func (r *PaymentRepository) History(ctx context.Context, id int64) ([]es.Record, []PaymentEvent, error) {
-	return r.repo.History(ctx, strconv.FormatInt(int64(id), 10))
+	return r.repo.History(ctx, strconv.FormatInt(id, 10))
 }
 
 // Forget drops aggregate id from the state cache: the next command reloads it
 // from the store.
 func (r *PaymentRepository) Forget(id int64) {
-	r.repo.Forget(strconv.FormatInt(int64(id), 10))
+	r.repo.Forget(strconv.FormatInt(id, 10))
 }

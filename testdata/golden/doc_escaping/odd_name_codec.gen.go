@@ -147,24 +147,24 @@ func (OddNameStateCodec) DecodeState(data []byte) (OddNameState, error) {
 	return s, nil
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (StartHere) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: StartHere has no fields.
 func (*StartHere) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()
 	}
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (End) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: End has no fields.
 func (*End) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()

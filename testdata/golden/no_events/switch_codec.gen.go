@@ -95,12 +95,12 @@ func (SwitchStateCodec) DecodeState(data []byte) (SwitchState, error) {
 	return s, nil
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (Idle) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: Idle has no fields.
 func (*Idle) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()

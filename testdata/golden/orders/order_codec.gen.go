@@ -214,12 +214,12 @@ func (OrderStateCodec) DecodeState(data []byte) (OrderState, error) {
 	return s, nil
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (Draft) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: Draft has no fields.
 func (*Draft) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()

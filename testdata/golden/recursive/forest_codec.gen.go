@@ -133,12 +133,12 @@ func (ForestStateCodec) DecodeState(data []byte) (ForestState, error) {
 	return s, nil
 }
 
-// writeJSON writes v as JSON, as encoding/json would.
+// writeJSON writes the empty object {}, as encoding/json would.
 func (Empty) writeJSON(w *esjson.Writer) {
 	w.Raw(`{}`)
 }
 
-// readJSON reads v from JSON, skipping unknown keys.
+// readJSON reads a JSON object, skipping its keys: Empty has no fields.
 func (*Empty) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		r.Skip()

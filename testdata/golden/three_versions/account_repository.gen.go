@@ -31,37 +31,37 @@ func NewAccountRepository(store es.Store, d AccountDecider, ev AccountEvolver, u
 // accept fails with an error matching es.ErrInvalidTransition; errors of the
 // decision are returned as they are.
 func (r *AccountRepository) Handle(ctx context.Context, id int64, c AccountCommand, opts ...es.HandleOption) (es.Result[AccountState, AccountEvent], error) {
-	return r.repo.Handle(ctx, strconv.FormatInt(int64(id), 10), c, opts...)
+	return r.repo.Handle(ctx, strconv.FormatInt(id, 10), c, opts...)
 }
 
 // Load returns the current state of aggregate id. An aggregate with no events
 // fails with es.ErrNotFound.
 func (r *AccountRepository) Load(ctx context.Context, id int64) (es.Instance[AccountState], error) {
-	return r.repo.Load(ctx, strconv.FormatInt(int64(id), 10))
+	return r.repo.Load(ctx, strconv.FormatInt(id, 10))
 }
 
 // LoadAt returns the state of aggregate id right after its event number
 // version; version 0 is the initial state. A version past the newest fails
 // with es.ErrNotFound.
 func (r *AccountRepository) LoadAt(ctx context.Context, id int64, version uint64) (es.Instance[AccountState], error) {
-	return r.repo.LoadAt(ctx, strconv.FormatInt(int64(id), 10), version)
+	return r.repo.LoadAt(ctx, strconv.FormatInt(id, 10), version)
 }
 
 // LoadAsOf returns the state of aggregate id as it was at time t, after every
 // event recorded at or before t. An aggregate with no event by then fails with
 // es.ErrNotFound.
 func (r *AccountRepository) LoadAsOf(ctx context.Context, id int64, t time.Time) (es.Instance[AccountState], error) {
-	return r.repo.LoadAsOf(ctx, strconv.FormatInt(int64(id), 10), t)
+	return r.repo.LoadAsOf(ctx, strconv.FormatInt(id, 10), t)
 }
 
 // History returns every stored event of aggregate id with its metadata,
 // decoded and upcast: its audit trail.
 func (r *AccountRepository) History(ctx context.Context, id int64) ([]es.Record, []AccountEvent, error) {
-	return r.repo.History(ctx, strconv.FormatInt(int64(id), 10))
+	return r.repo.History(ctx, strconv.FormatInt(id, 10))
 }
 
 // Forget drops aggregate id from the state cache: the next command reloads it
 // from the store.
 func (r *AccountRepository) Forget(id int64) {
-	r.repo.Forget(strconv.FormatInt(int64(id), 10))
+	r.repo.Forget(strconv.FormatInt(id, 10))
 }
