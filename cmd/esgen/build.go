@@ -154,18 +154,17 @@ func sets(units []unit) []outdir.Set {
 }
 
 // summary returns one line per aggregate of u: its size and what became of
-// its files (a file belongs to the aggregate whose lower-case name starts
-// it, as in order.gen.go, order_test.go, order.svg), and one line for the
-// files that belong to none.
+// its files (those internal/outname names for it, as order.gen.go,
+// order_test.go, order.svg), and one line for the files that belong to
+// none.
 func summary(u unit, status map[string]string) []string {
 	owned := map[string]bool{}
 	var lines []string
 	for _, a := range u.model.Aggregates {
-		base := diagram.BaseName(a)
+		names := outname.AggregateFiles(a.Name, a.Eventual)
 		var mine []string
 		for _, f := range u.files {
-			rest, ok := strings.CutPrefix(f.Name, base)
-			if ok && !owned[f.Name] && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "_")) {
+			if slices.Contains(names, f.Name) && !owned[f.Name] {
 				owned[f.Name] = true
 				mine = append(mine, f.Name)
 			}

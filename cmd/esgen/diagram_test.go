@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,5 +118,24 @@ func TestSummary(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("line %d:\n got %s\nwant %s", i, got[i], want[i])
 		}
+	}
+}
+
+// TestSummaryOwnsExactNames checks that a file counts for the aggregate
+// it is generated for, not for another whose name starts it: graph_x.gen.go
+// is Graph_x's, not Graph's.
+func TestSummaryOwnsExactNames(t *testing.T) {
+	u := unit{
+		src:   source{name: "graph.esm"},
+		model: mustLoad(t, "graph.esm", "package p\n"+machineText("Graph")+machineText("Graph_x")),
+		files: []generator.File{{Name: "graph.gen.go"}, {Name: "graph_x.gen.go"}, {Name: "graph_x_codec.gen.go"}, {Name: "graph_x.md"}},
+	}
+	got := summary(u, map[string]string{})
+	want := []string{
+		"graph.esm: Graph: 2 states, 2 commands, 2 events (2 versions), 2 transitions; 1 file",
+		"graph.esm: Graph_x: 2 states, 2 commands, 2 events (2 versions), 2 transitions; 3 files",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("summary =\n%q\nwant\n%q", got, want)
 	}
 }
