@@ -64,6 +64,9 @@ func errorOffset(err error) (int, bool) {
 var (
 	topStarts    = map[string]bool{"package": true, "import": true, "extern": true, "type": true, "aggregate": true, "eventual": true}
 	memberStarts = map[string]bool{"state": true, "command": true, "event": true, "on": true, "id": true, "stream": true, "subject": true, "snapshot": true}
+	// namedBy are the keywords a name follows: a keyword right after one
+	// of them starts nothing.
+	namedBy = map[string]bool{"package": true, "extern": true, "type": true, "aggregate": true, "state": true, "command": true, "event": true, "on": true}
 )
 
 // brokenDecl returns the tokens [s, e) of the declaration holding the
@@ -80,6 +83,9 @@ func brokenDecl(code []lexer.Token, off int) (s, e int, ok bool) {
 	for i, t := range code {
 		firstOnLine := i == 0 || code[i-1].Pos.Line < t.Pos.Line
 		switch {
+		case i > 0 && code[i-1].Type == tokKeyword && namedBy[code[i-1].Value]:
+			// A keyword where a name belongs ("aggregate type {") is the
+			// error, not the start of the next declaration.
 		case depth[i] == 0 && t.Type == tokKeyword && topStarts[t.Value]:
 			// "eventual aggregate" starts at eventual.
 			start[i] = t.Value != "aggregate" || i == 0 || code[i-1].Value != "eventual"
