@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 // nameCase is an .esm file whose names are chosen to collide with what the
@@ -369,6 +370,82 @@ testaggs.esm:11:1: error[E018]: Go identifier TestRunEventCodec of the event cod
 testaggs.esm:11:1: error[E018]: Go identifier TestRunStateCodec of the state codec for aggregate TestRun collides with the generated test for aggregate Run at line 3
 `,
 	},
+	{
+		// Files are the lower-cased aggregate name and a suffix; none of
+		// these is ignored by the go tool or restricted to a platform.
+		name: "filenames",
+		esm: `package filenames
+
+eventual aggregate Windows {
+    event Opened
+}
+
+eventual aggregate Amd64_box {
+    event Packed
+}
+
+eventual aggregate Linux_windows_audit {
+    event Audited
+}
+
+eventual aggregate Order_decider {
+    event Decided
+}
+
+aggregate Order {
+    state Draft initial
+    state Done final
+    command Close
+    event Closed
+    on Close: Draft -> Done emits Closed
+}
+`,
+	},
+	{
+		name: "filenameclash",
+		esm: `package filenameclash
+
+aggregate Order {
+    state Draft initial
+    state Done final
+    command Close
+    event Closed
+    on Close: Draft -> Done emits Closed
+}
+
+eventual aggregate ORDER {
+    event Placed
+}
+
+eventual aggregate Order_repository {
+    event Stored
+}
+
+eventual aggregate Filenameclash_types {
+    event Typed
+}
+
+eventual aggregate Box_windows {
+    event Packed
+}
+
+eventual aggregate Robot_arm64_test {
+    event Moved
+}
+
+eventual aggregate _Ticket {
+    event Opened
+}
+`,
+		want: `
+filenameclash.esm:11:1: error[E036]: file order.gen.go of aggregate ORDER collides with order.gen.go of aggregate Order at line 3 (rename the aggregate: its files are named after it in lower case)
+filenameclash.esm:15:1: error[E036]: file order_repository.gen.go of aggregate Order_repository collides with order_repository.gen.go of aggregate Order at line 3 (rename the aggregate: its files are named after it in lower case)
+filenameclash.esm:19:1: error[E036]: file filenameclash_types.gen.go of aggregate Filenameclash_types collides with filenameclash_types.gen.go of file filenameclash.esm at line 1 (rename the aggregate: its files are named after it in lower case)
+filenameclash.esm:23:1: error[E036]: aggregate Box_windows generates file box_windows.gen.go: the go tool builds it only on the platforms its suffix _windows names (rename the aggregate)
+filenameclash.esm:27:1: error[E036]: aggregate Robot_arm64_test generates file robot_arm64_test.gen.go: the go tool builds it only on the platforms its suffix _arm64 names (rename the aggregate)
+filenameclash.esm:31:1: error[E036]: aggregate _Ticket generates file _ticket.gen.go: the go tool ignores Go files whose name starts with _ (rename the aggregate)
+`,
+	},
 }
 
 // TestAdversarialNamesCompile checks every case: the checker's verdict, and
@@ -415,5 +492,32 @@ func TestAdversarialNamesCompile(t *testing.T) {
 	}
 	if out, err := mod.run("vet", "./..."); err != nil {
 		t.Fatalf("go vet of the code generated for accepted inputs: %v\n%s", err, out)
+	}
+}
+
+// TestOutputNamesAreReserved checks that every file generated for a golden
+// input, in every format, is one the checker reserves (E036): the .esm
+// file's outname.FileTypes or one of outname.AggregateFiles of the
+// aggregate it is generated for.
+func TestOutputNamesAreReserved(t *testing.T) {
+	for _, c := range loadGoldenCases(t) {
+		if c.model == nil {
+			continue
+		}
+		files, err := goldenOutput(t.Context(), c.model)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		reserved := map[string]string{outname.FileTypes(c.model.Name): "the file"}
+		for _, a := range c.model.Aggregates {
+			for _, name := range outname.AggregateFiles(a.Name, a.Eventual) {
+				reserved[name] = "aggregate " + a.Name
+			}
+		}
+		for _, f := range files {
+			if _, ok := reserved[f.Name]; !ok {
+				t.Errorf("%s: %s is generated but not reserved by internal/outname", c.name, f.Name)
+			}
+		}
 	}
 }
