@@ -245,7 +245,8 @@ func (r *Repository[S, C, E]) duplicate(ctx context.Context, ref Ref, inst Insta
 }
 
 // Load returns the current state of aggregate id. An aggregate with no
-// events fails with ErrNotFound.
+// events fails with ErrNotFound, and the zero Instance, as every error
+// does.
 func (r *Repository[S, C, E]) Load(ctx context.Context, id string) (Instance[S], error) {
 	if err := ValidateID(id); err != nil {
 		return Instance[S]{}, err
@@ -254,12 +255,16 @@ func (r *Repository[S, C, E]) Load(ctx context.Context, id string) (Instance[S],
 	if err == nil && inst.Version == 0 {
 		err = fmt.Errorf("%s %q: %w", r.def.Type, id, ErrNotFound)
 	}
-	return inst, err
+	if err != nil {
+		return Instance[S]{}, err
+	}
+	return inst, nil
 }
 
 // LoadAt returns the state of aggregate id right after its event number
 // version (time travel by version). Version 0 is the initial state. A
-// version beyond the newest fails with ErrNotFound.
+// version beyond the newest fails with ErrNotFound, and the zero Instance,
+// as every error does.
 func (r *Repository[S, C, E]) LoadAt(ctx context.Context, id string, version uint64) (Instance[S], error) {
 	return r.replayUntil(ctx, id, func(rec Record) bool { return rec.Version <= version }, func(inst Instance[S]) error {
 		if inst.Version != version {
@@ -271,7 +276,7 @@ func (r *Repository[S, C, E]) LoadAt(ctx context.Context, id string, version uin
 
 // LoadAsOf returns the state of aggregate id as it was at time t: after
 // every event recorded at or before t. An aggregate with no event by then
-// fails with ErrNotFound.
+// fails with ErrNotFound, and the zero Instance, as every error does.
 func (r *Repository[S, C, E]) LoadAsOf(ctx context.Context, id string, t time.Time) (Instance[S], error) {
 	return r.replayUntil(ctx, id, func(rec Record) bool { return !rec.Time.After(t) }, func(inst Instance[S]) error {
 		if inst.Version == 0 {
@@ -349,10 +354,13 @@ func (r *Repository[S, C, E]) replayUntil(ctx context.Context, id string, keep f
 	}
 	ref := Ref{Type: r.def.Type, ID: id}
 	inst, err := r.apply(ctx, ref, Instance[S]{ID: id, State: r.def.Initial()}, keep)
-	if err != nil {
-		return inst, err
+	if err == nil {
+		err = check(inst)
 	}
-	return inst, check(inst)
+	if err != nil {
+		return Instance[S]{}, err
+	}
+	return inst, nil
 }
 
 // apply reads the events after inst's position and evolves inst with them

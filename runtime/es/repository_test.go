@@ -485,8 +485,8 @@ func TestTimeTravel(t *testing.T) {
 			t.Errorf("LoadAt(%d) = %+v, %v; want %+v", tc.version, inst, err, tc.want)
 		}
 	}
-	if _, err := r.LoadAt(t.Context(), "d", 5); !errors.Is(err, es.ErrNotFound) {
-		t.Errorf("LoadAt(5) = %v, want es.ErrNotFound", err)
+	if inst, err := r.LoadAt(t.Context(), "d", 5); !errors.Is(err, es.ErrNotFound) || inst != (es.Instance[door]{}) {
+		t.Errorf("LoadAt(5) = %+v, %v; want the zero instance and es.ErrNotFound", inst, err)
 	} else if want := `Door "d": version 5: es: aggregate not found (newest is 4)`; err.Error() != want {
 		t.Errorf("LoadAt(5) error %q, want %q", err, want)
 	}
@@ -494,8 +494,11 @@ func TestTimeTravel(t *testing.T) {
 	if err != nil || inst.Version != 3 || !inst.State.Locked {
 		t.Errorf("LoadAsOf(t0+90m) = %+v, %v; want version 3, locked", inst, err)
 	}
-	if _, err := r.LoadAsOf(t.Context(), "d", t0.Add(-time.Second)); !errors.Is(err, es.ErrNotFound) {
-		t.Errorf("LoadAsOf before the first event = %v, want es.ErrNotFound", err)
+	if inst, err := r.LoadAsOf(t.Context(), "d", t0.Add(-time.Second)); !errors.Is(err, es.ErrNotFound) || inst != (es.Instance[door]{}) {
+		t.Errorf("LoadAsOf before the first event = %+v, %v; want the zero instance and es.ErrNotFound", inst, err)
+	}
+	if inst, err := r.Load(t.Context(), "none"); !errors.Is(err, es.ErrNotFound) || inst != (es.Instance[door]{}) {
+		t.Errorf("Load of an aggregate with no events = %+v, %v; want the zero instance and es.ErrNotFound", inst, err)
 	}
 	recs, events, err := r.History(t.Context(), "d")
 	if err != nil {

@@ -185,8 +185,8 @@ func testTimeTravel(t *testing.T, s Stores, id string) {
 				v, inst.State.Total, inst.Version, inst.Sequence, inst.State.Closed, want, v, wantSeq, v == 5)
 		}
 	}
-	if _, err := r.LoadAt(t.Context(), id, 6); !errors.Is(err, es.ErrNotFound) {
-		t.Errorf("LoadAt(6) of a 5-event aggregate = %v, want es.ErrNotFound", err)
+	if inst, err := r.LoadAt(t.Context(), id, 6); !errors.Is(err, es.ErrNotFound) || inst != (es.Instance[Tally]{}) {
+		t.Errorf("LoadAt(6) of a 5-event aggregate = %+v, %v; want the zero instance and es.ErrNotFound", inst, err)
 	}
 	asOf := []struct {
 		when    time.Time
