@@ -154,6 +154,31 @@ type Store interface {
 	Read(ctx context.Context, ref Ref, from Position) iter.Seq2[Record, error]
 }
 
+// CommandFinder is a Store that can look up a stored command by its id.
+// A Repository asks it when it would not append a command whose id the
+// caller gave (WithCommandID): the decision failed or produced no events
+// on a state that may already include the command, stored by an earlier
+// attempt whose reply was lost. Both stores of this module implement it.
+// A Repository on a Store that does not (a wrapper that embeds es.Store,
+// say: let it forward FindCommand) reads the aggregate's whole history
+// instead, and recognises a command among its newest DedupeAppends
+// appends.
+type CommandFinder interface {
+	// FindCommand returns the stored result of command commandID of ref,
+	// as Append returns a duplicate (Duplicate set, Records the stored
+	// events), when Append would recognise a retry of it at the
+	// aggregate's newest sequence: when it is within the store's dedupe
+	// window. ok is false when it is not (or was never stored). An
+	// invalid ref fails with ErrInvalidID.
+	FindCommand(ctx context.Context, ref Ref, commandID string) (res AppendResult, ok bool, err error)
+}
+
+// DedupeAppends is how many of an aggregate's newest appends a store
+// without a time window recognises a command among, wherever it is
+// retried: the in-memory store's window, and a Repository's on a Store
+// that is not a CommandFinder.
+const DedupeAppends = 1024
+
 // Snapshot is an encoded state at a point of an aggregate's history.
 type Snapshot struct {
 	Position

@@ -29,7 +29,9 @@
 // checks the sequence; a single server does so when the sequence holds) or,
 // after a conflict, by reading the message stored right after the expected
 // sequence and comparing its command id; either way Append returns the
-// stored result with Duplicate set.
+// stored result with Duplicate set. FindCommand (es.CommandFinder) reads the
+// aggregate's messages of the duplicate window for a command's id, so that
+// a Repository recognises a retry its decision no longer accepts.
 //
 // Reads. Loads use batched direct gets on the stream (AllowDirect) asking
 // for payloads only (no_hdr): no consumer is created per load, and since

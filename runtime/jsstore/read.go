@@ -79,6 +79,17 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 // sequence is the next message's prev field, or, for the last of a batch,
 // the batch's end marker's Nats-Last-Sequence.
 func (s *Store) scan(ctx context.Context, subject string, start uint64, limit int, fn func(envelope.Envelope, uint64) bool) error {
+	return s.scanFrom(ctx, subject, start, time.Time{}, limit, fn)
+}
+
+// scanSince is scan from the first message stored at or after since.
+func (s *Store) scanSince(ctx context.Context, subject string, since time.Time, fn func(envelope.Envelope, uint64) bool) error {
+	return s.scanFrom(ctx, subject, 0, since, 0, fn)
+}
+
+// scanFrom is scan from sequence start, or, when start is 0, from the
+// first message stored at or after since.
+func (s *Store) scanFrom(ctx context.Context, subject string, start uint64, since time.Time, limit int, fn func(envelope.Envelope, uint64) bool) error {
 	inbox := s.nc.NewRespInbox()
 	sub, err := s.nc.SubscribeSync(inbox)
 	if err != nil {
@@ -92,12 +103,12 @@ func (s *Store) scan(ctx context.Context, subject string, start uint64, limit in
 		if limit > 0 {
 			n = min(n, limit-b.read)
 		}
-		req = appendBatchRequest(req[:0], start, subject, n)
+		req = appendBatchRequest(req[:0], start, since, subject, n)
 		wait, cancel := s.bound(ctx)
 		err := s.nc.PublishRequest(s.directGet, inbox, req)
 		var next uint64
 		if err == nil {
-			next, err = b.batch(wait, start)
+			next, err = b.batch(wait, max(start, 1))
 		}
 		cancel()
 		if err != nil || next == 0 {
@@ -199,10 +210,17 @@ func (b *batchReader) batch(ctx context.Context, start uint64) (uint64, error) {
 	}
 }
 
-// appendBatchRequest encodes a batch direct get request for payloads only.
-func appendBatchRequest(b []byte, seq uint64, subject string, batch int) []byte {
-	b = append(b, `{"seq":`...)
-	b = strconv.AppendUint(b, seq, 10)
+// appendBatchRequest encodes a batch direct get request for payloads only,
+// from sequence seq or, when seq is 0, from time since.
+func appendBatchRequest(b []byte, seq uint64, since time.Time, subject string, batch int) []byte {
+	if seq == 0 {
+		b = append(b, `{"start_time":"`...)
+		b = since.UTC().AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	} else {
+		b = append(b, `{"seq":`...)
+		b = strconv.AppendUint(b, seq, 10)
+	}
 	b = append(b, `,"next_by_subj":`...)
 	b = appendJSONString(b, subject)
 	b = append(b, `,"batch":`...)

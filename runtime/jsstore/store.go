@@ -34,9 +34,13 @@ type Store struct {
 	cfg       config
 	directGet string        // subject of the stream's direct get API
 	timeout   time.Duration // for requests whose context has no deadline
+	window    time.Duration // the stream's duplicate window
 }
 
-var _ es.Store = (*Store)(nil)
+var (
+	_ es.Store         = (*Store)(nil)
+	_ es.CommandFinder = (*Store)(nil)
+)
 
 // New returns a store on the stream of the bounded context that opts name,
 // creating the stream or updating its settings unless WithExistingStream is
@@ -57,9 +61,11 @@ func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, e
 		s.timeout = defaultTimeout
 	}
 	if cfg.manage {
-		if _, err := js.CreateOrUpdateStream(ctx, s.StreamConfig()); err != nil {
+		st, err := js.CreateOrUpdateStream(ctx, s.StreamConfig())
+		if err != nil {
 			return nil, fmt.Errorf("jsstore: create stream %s: %w", cfg.stream, err)
 		}
+		s.setWindow(st)
 		return s, nil
 	}
 	st, err := js.Stream(ctx, cfg.stream)
@@ -69,7 +75,17 @@ func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, e
 	if !st.CachedInfo().Config.AllowDirect {
 		return nil, fmt.Errorf("jsstore: stream %s does not allow direct gets (allow_direct), which loads need", cfg.stream)
 	}
+	s.setWindow(st)
 	return s, nil
+}
+
+// setWindow takes the duplicate window from the stream's settings, which
+// the server completes (a window of 0 asked for is its default).
+func (s *Store) setWindow(st jetstream.Stream) {
+	s.window = s.cfg.duplicates
+	if info := st.CachedInfo(); info != nil && info.Config.Duplicates > 0 {
+		s.window = info.Config.Duplicates
+	}
 }
 
 // apiPrefix returns the JetStream API prefix js sends requests to, with a
@@ -217,6 +233,38 @@ func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64
 		slog.String("aggregate", req.Ref.Type), slog.String("id", req.Ref.ID),
 		slog.String("command_id", req.CommandID), slog.Uint64("sequence", seq))
 	return found, nil
+}
+
+// FindCommand returns the stored result of command commandID of ref, as
+// Append returns a duplicate, when the stream stored it within its
+// duplicate window: the commands the server's dedupe recognises wherever
+// they are retried. The window is measured on the messages' timestamps,
+// which the server's clock sets, from the current time as this process's
+// clock reads it. It reads the aggregate's messages of the window with
+// batched direct gets. See es.CommandFinder.
+func (s *Store) FindCommand(ctx context.Context, ref es.Ref, commandID string) (es.AppendResult, bool, error) {
+	if err := es.ValidateRef(ref); err != nil {
+		return es.AppendResult{}, false, fmt.Errorf("jsstore: find command: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return es.AppendResult{}, false, err
+	}
+	var (
+		found es.AppendResult
+		ok    bool
+	)
+	since := time.Now().Add(-s.window)
+	err := s.scanSince(ctx, s.Subject(ref), since, func(env envelope.Envelope, seq uint64) bool {
+		if env.CommandID == commandID {
+			found, ok = resultOf(env, seq), true
+			return false
+		}
+		return true
+	})
+	if err != nil {
+		return es.AppendResult{}, false, fmt.Errorf("jsstore: find command %q of %s %q: %w", commandID, ref.Type, ref.ID, err)
+	}
+	return found, ok, nil
 }
 
 // resultOf is the AppendResult of a stored message.

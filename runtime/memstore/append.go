@@ -9,8 +9,8 @@ import (
 
 // Append stores every event of req or none. See es.Store.
 //
-// When req.CommandID is one of the aggregate's newest appends (1024 of
-// them; JetStream's Nats-Msg-Id dedupe has a time window), or the append
+// When req.CommandID is one of the aggregate's newest appends
+// (es.DedupeAppends of them; JetStream's Nats-Msg-Id dedupe has a time window), or the append
 // right after req.ExpectedSequence, req is a retry of that write and Append
 // returns its stored result again, with Duplicate set, instead of storing
 // it twice or failing with a conflict. Otherwise an ExpectedSequence
@@ -70,6 +70,31 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	st.add(req, seq, size)
 	s.mu.Unlock()
 	return es.AppendResult{Sequence: seq, Version: req.ExpectedVersion + uint64(len(req.Events))}, nil
+}
+
+// FindCommand returns the stored result of command commandID of ref, as
+// Append returns a duplicate, when it is one of the aggregate's newest
+// es.DedupeAppends appends: those a retry is recognised among wherever it
+// is retried. See es.CommandFinder.
+func (s *Store) FindCommand(ctx context.Context, ref es.Ref, commandID string) (es.AppendResult, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return es.AppendResult{}, false, err
+	}
+	if err := es.ValidateRef(ref); err != nil {
+		return es.AppendResult{}, false, fmt.Errorf("memstore: find command: %w", err)
+	}
+	s.mu.Lock()
+	st := s.stream(ref)
+	i := -1
+	if st != nil {
+		i = st.recent(commandID)
+	}
+	if i < 0 {
+		s.mu.Unlock()
+		return es.AppendResult{}, false, nil
+	}
+	res, err := s.duplicate(ref, st, i)
+	return res, err == nil, err
 }
 
 // duplicate returns the stored result of append i of st, as a retry gets

@@ -71,5 +71,6 @@ func New(opts ...Option) *Store {
 
 var (
 	_ es.Store         = (*Store)(nil)
+	_ es.CommandFinder = (*Store)(nil)
 	_ es.SnapshotStore = (*Store)(nil)
 )

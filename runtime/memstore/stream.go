@@ -55,7 +55,7 @@ const (
 	// by command id wherever they are retried (JetStream's dedupe is
 	// bounded by time instead). A retry at the sequence it was stored
 	// after is found at any age.
-	dedupeWindow = 1024
+	dedupeWindow = es.DedupeAppends
 	// indexFrom is the number of appends beyond which a stream indexes
 	// its command ids in a map instead of scanning its appends.
 	indexFrom = 16
