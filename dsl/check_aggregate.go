@@ -364,12 +364,14 @@ func (c *checker) versions(s *aggScope, ev *Event) {
 
 // derivableUpcast reports the fields of version cur that generated code
 // cannot fill from version prev: a field whose type changed, and an added
-// field with no default whose type has no natural empty value.
+// field with no default whose type has no natural empty value. It warns of
+// the fields of prev that cur drops, whose values the step loses.
 func (c *checker) derivableUpcast(ev *Event, prev, cur *EventVersion, d *ast.Event) {
 	old := map[string]*Field{}
 	for _, f := range prev.Fields {
 		old[f.Name] = f
 	}
+	c.droppedFields(ev, prev, cur)
 	for _, f := range cur.Fields {
 		af := c.fieldDecls[f]
 		if f.Type == nil {
@@ -389,6 +391,46 @@ func (c *checker) derivableUpcast(ev *Event, prev, cur *EventVersion, d *ast.Eve
 				fmt.Sprintf("mark v%d upcast and convert it in the upcast hook", cur.Number),
 				"field %s of event %s changes type from %s in v%d to %s in v%d", f.Name, ev.Name, p.Type, prev.Number, f.Type, cur.Number)
 		}
+	}
+}
+
+// droppedFields warns of each field of version prev that version cur, a
+// generated step, drops. esgen compares fields by name, so a renamed field
+// is dropped and its values are lost on every upcast; the warning names the
+// likely new name when cur adds exactly one field of the dropped field's
+// type. A step with a hook is not checked: the user's code sees every field.
+func (c *checker) droppedFields(ev *Event, prev, cur *EventVersion) {
+	kept := map[string]bool{}
+	for _, f := range cur.Fields {
+		kept[f.Name] = true
+	}
+	oldNames := map[string]bool{}
+	for _, f := range prev.Fields {
+		oldNames[f.Name] = true
+	}
+	for _, p := range prev.Fields {
+		if kept[p.Name] {
+			continue
+		}
+		renamed := ""
+		if p.Type != nil {
+			n := 0
+			for _, f := range cur.Fields {
+				if !oldNames[f.Name] && f.Type != nil && f.Type.String() == p.Type.String() {
+					renamed = f.Name
+					n++
+				}
+			}
+			if n != 1 {
+				renamed = ""
+			}
+		}
+		sugg := fmt.Sprintf("if it was renamed, mark v%d upcast and copy it in the upcast hook", cur.Number)
+		if renamed != "" {
+			sugg = fmt.Sprintf("if it was renamed to %s, mark v%d upcast and copy it in the upcast hook", renamed, cur.Number)
+		}
+		c.report(c.fieldDecls[p].Name.Pos, codeDroppedField, sugg,
+			"field %s of event %s v%d is not in v%d: upcasting drops its value", p.Name, ev.Name, prev.Number, cur.Number)
 	}
 }
 

@@ -49,6 +49,7 @@ const (
 	codeUnusedImport   = "W006"
 	codeUnusedType     = "W007"
 	codeEmptyAggregate = "W008"
+	codeDroppedField   = "W009"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -107,6 +108,7 @@ var codeTable = []CodeInfo{
 	{codeUnusedImport, "unused-import", SeverityWarning, "an import that no field type uses"},
 	{codeUnusedType, "unused-type", SeverityWarning, "a value type or extern that no field uses"},
 	{codeEmptyAggregate, "empty-aggregate", SeverityWarning, "an eventual aggregate that declares no event"},
+	{codeDroppedField, "dropped-field", SeverityWarning, "an event field that the next version drops in a step without an upcast hook, losing its value (as a renamed field is)"},
 }
 
 // Codes returns every diagnostic code, in code order: errors first
