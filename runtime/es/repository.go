@@ -1,6 +1,7 @@
 package es
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -126,9 +127,22 @@ func (c *command[E]) room(n int) []RawEvent {
 // aggregate's cached state, so that the next command reloads it. Errors
 // from the decision (including ErrInvalidTransition) are returned as they
 // are, and an event that Evolve rejects is an error matching
-// ErrInvalidEvolution; in both cases nothing is stored. A command the
-// store already holds (same command id, see WithCommandID) is not stored
-// again: the Result has Duplicate set.
+// ErrInvalidEvolution; in both cases nothing is stored.
+//
+// A command the store already holds (same command id, see WithCommandID)
+// is not stored again: the Result has Duplicate set, its Events are those
+// the command stored, and its Instance is the state after them or newer.
+// The retry is recognised whatever it decides on the current state. When
+// the decision produces events, the store's Append recognises the command
+// id. When the caller gave the id and the decision fails, produces no
+// events or produces events Evolve rejects (the state moved past the
+// stored command), Handle asks the store whether it holds the command
+// (see CommandFinder) before it returns that error or empty result; if
+// the store cannot tell, Handle returns the store's error. A command is
+// recognised within the store's dedupe window: the aggregate's newest
+// DedupeAppends appends in memory, the duplicate window on JetStream (a
+// retry decided on the state it was first decided on is recognised at any
+// age). Past the window, a retry is handled as a new command.
 func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts ...HandleOption) (Result[S, E], error) {
 	var res Result[S, E]
 	if err := ValidateID(id); err != nil {
@@ -148,19 +162,25 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		// The decision learns which aggregate it decides for from its
 		// context.
 		events, err := r.def.Decide(&c.ctx, inst.State, cmd, c.events[:0:len(c.events)])
-		if err != nil {
+		if err != nil || len(events) == 0 {
+			if err == nil {
+				res.Instance = inst
+			}
+			if o.number == 0 { // the caller's id: maybe an earlier attempt's
+				return r.unappended(ctx, ref, o.commandID, inst, res, err)
+			}
 			return res, err
-		}
-		if len(events) == 0 {
-			res.Instance = inst
-			return res, nil
 		}
 		// Evolve before appending: events that do not apply to the state
 		// (a decision contradicting the machine) are never stored.
 		state := inst.State
 		for _, e := range events {
 			if state, err = r.def.Evolve(state, e); err != nil {
-				return res, fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
+				err = fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
+				if o.number == 0 {
+					return r.unappended(ctx, ref, o.commandID, inst, res, err)
+				}
+				return res, err
 			}
 		}
 		req := &c.req
@@ -210,6 +230,77 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		}
 		return Result[S, E]{Instance: next, Events: events, appended: req}, nil
 	}
+}
+
+// unappended returns what Handle returns for a command with the caller's
+// id (commandID) that it does not append, decided on inst: res and err,
+// unless the store already holds the command (an earlier attempt stored
+// it, and the state moved past it), in which case the result is that
+// command's, as for a duplicate.
+func (r *Repository[S, C, E]) unappended(ctx context.Context, ref Ref, commandID string, inst Instance[S], res Result[S, E], err error) (Result[S, E], error) {
+	ar, ok, ferr := r.findCommand(ctx, ref, commandID)
+	if ferr != nil {
+		// Whether the command stands is unknown: neither the decision's
+		// error nor its empty result would be the answer.
+		what := "no events"
+		if err != nil {
+			what = err.Error()
+		}
+		return Result[S, E]{}, fmt.Errorf("%s %q: command %q decided on version %d (%s), not known whether stored before: %w",
+			ref.Type, ref.ID, commandID, inst.Version, what, ferr)
+	}
+	if !ok {
+		return res, err
+	}
+	r.opts.logger.LogAttrs(ctx, slog.LevelInfo, "command recognised as a retry of a stored command",
+		slog.String("aggregate", ref.Type), slog.String("id", ref.ID),
+		slog.String("command_id", commandID), slog.Uint64("sequence", ar.Sequence))
+	return r.duplicate(ctx, ref, inst, ar)
+}
+
+// findCommand looks for the stored append of command commandID of ref:
+// with the store's FindCommand, else by reading the aggregate.
+func (r *Repository[S, C, E]) findCommand(ctx context.Context, ref Ref, commandID string) (AppendResult, bool, error) {
+	if f, ok := r.store.(CommandFinder); ok {
+		return f.FindCommand(ctx, ref, commandID)
+	}
+	return readCommand(ctx, r.store, ref, commandID)
+}
+
+// readCommand looks for the stored append of command commandID of ref
+// among the aggregate's DedupeAppends newest appends, reading them all.
+func readCommand(ctx context.Context, store Store, ref Ref, commandID string) (AppendResult, bool, error) {
+	first := EventID(commandID, 0)
+	var (
+		found       AppendResult
+		at, appends int    // the found append's number, and the count
+		lastSeq     uint64 // of the append read last; sequences start at 1
+		inFound     bool
+	)
+	for rec, err := range store.Read(ctx, ref, Position{}) {
+		if err != nil {
+			return AppendResult{}, false, err
+		}
+		if rec.Sequence != lastSeq {
+			appends++
+			lastSeq = rec.Sequence
+			inFound = rec.EventID == first
+			if inFound {
+				// Its first event: no other command's event has this id.
+				found = AppendResult{Sequence: rec.Sequence, Duplicate: true}
+				at = appends
+			}
+		}
+		if inFound {
+			rec.Data = bytes.Clone(rec.Data)
+			found.Records = append(found.Records, rec)
+			found.Version = rec.Version
+		}
+	}
+	if at == 0 || appends-at >= DedupeAppends {
+		return AppendResult{}, false, nil
+	}
+	return found, true, nil
 }
 
 // duplicate builds the result of a command the store already held: its

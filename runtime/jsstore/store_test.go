@@ -89,7 +89,11 @@ func TestSnapshotConformance(t *testing.T) {
 
 func TestRepositoryConformance(t *testing.T) {
 	_, js := connect(t, server(t))
-	stores := storetest.Stores{Events: newStore(t, js), Snapshots: newSnapshots(t, js)}
+	// A short duplicate window, so that a command past it is checked
+	// too: the suite waits it out.
+	const window = time.Second
+	stores := storetest.Stores{Events: newStore(t, js, jsstore.WithDuplicateWindow(window)), Snapshots: newSnapshots(t, js),
+		Window: storetest.Window{Duration: window}}
 	storetest.RunRepository(t, func(*testing.T) storetest.Stores { return stores })
 }
 

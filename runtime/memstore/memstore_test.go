@@ -31,7 +31,7 @@ func TestSnapshotConformance(t *testing.T) {
 func TestRepositoryConformance(t *testing.T) {
 	storetest.RunRepository(t, func(*testing.T) storetest.Stores {
 		s := memstore.New(memstore.WithStartSequence(77))
-		return storetest.Stores{Events: s, Snapshots: s}
+		return storetest.Stores{Events: s, Snapshots: s, Window: storetest.Window{Appends: es.DedupeAppends}}
 	})
 }
 

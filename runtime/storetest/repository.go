@@ -15,14 +15,31 @@ import (
 )
 
 // Stores is what RunRepository runs on: an event store and a snapshot
-// store (which may be the same value).
+// store (which may be the same value), and the event store's dedupe
+// window.
 type Stores struct {
 	Events    es.Store
 	Snapshots es.SnapshotStore
+	// Window is the window in which Events recognises a stored command
+	// wherever it is retried. RunRepository checks that a command past
+	// it is not recognised; the zero Window skips that check.
+	Window Window
+}
+
+// Window bounds the stored commands a store recognises wherever they are
+// retried: by count or by time.
+type Window struct {
+	// Appends: the aggregate's newest Appends appends (the in-memory
+	// store's es.DedupeAppends).
+	Appends int
+	// Duration: the commands stored within Duration (the JetStream
+	// store's duplicate window). Checking it takes that long.
+	Duration time.Duration
 }
 
 // RunRepository runs es.Repository on the stores newStores returns:
-// command handling, idempotent commands, conflicts retried by racing
+// command handling, idempotent commands (also retried after the state
+// moved on, and past the store's window), conflicts retried by racing
 // handlers, time travel by version and by time, history, and snapshots
 // (including a changed state schema). It checks that users see the same
 // behaviour on every store.
@@ -36,6 +53,8 @@ func RunRepository(t *testing.T, newStores func(t *testing.T) Stores) {
 		{"HandleAndHistory", testHandleAndHistory},
 		{"TimeTravel", testTimeTravel},
 		{"IdempotentCommand", testIdempotentCommand},
+		{"RetryAfterStateMoved", testRetryAfterStateMoved},
+		{"RetryPastWindow", testRetryPastWindow},
 		{"ConflictRetried", testConflictRetried},
 		{"ConcurrentHandlers", testConcurrentHandlers},
 		{"Snapshots", testSnapshots},

@@ -1,0 +1,143 @@
+package es_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/memstore"
+)
+
+// finderStore is a store whose FindCommand is counted, and fails with err
+// when set.
+type finderStore struct {
+	*memstore.Store
+	finds atomic.Int64
+	err   error
+}
+
+func (f *finderStore) FindCommand(ctx context.Context, ref es.Ref, commandID string) (es.AppendResult, bool, error) {
+	f.finds.Add(1)
+	if f.err != nil {
+		return es.AppendResult{}, false, f.err
+	}
+	return f.Store.FindCommand(ctx, ref, commandID)
+}
+
+// wantStored handles cmd with command id cmdID and checks that it gets
+// first's stored result at version.
+func wantStored(t *testing.T, what string, r *doorRepo, cmd doorCmd, cmdID string, first es.Result[door, doorEvent], version uint64) es.Result[door, doorEvent] {
+	t.Helper()
+	res, err := r.Handle(t.Context(), "d", cmd, es.WithCommandID(cmdID))
+	if err != nil {
+		t.Fatalf("%s: retry of %s = %v, want its stored result", what, cmdID, err)
+	}
+	if !res.Duplicate || res.Version != version {
+		t.Errorf("%s: retry of %s: duplicate %t version %d, want true %d", what, cmdID, res.Duplicate, res.Version, version)
+	}
+	if diff := cmp.Diff(first.Events, res.Events); diff != "" {
+		t.Errorf("%s: retry of %s: events (-stored +retry):\n%s", what, cmdID, diff)
+	}
+	if diff := cmp.Diff(first.Records(), res.Records()); diff != "" {
+		t.Errorf("%s: retry of %s: records (-stored +retry):\n%s", what, cmdID, diff)
+	}
+	return res
+}
+
+// TestRetryDecidingNothing: a retry whose decision now produces no events,
+// or events Evolve rejects, gets the stored result too.
+func TestRetryDecidingNothing(t *testing.T) {
+	mem := memstore.New()
+	r := es.NewRepository(mem, doorDefinition(0))
+	handle(t, r, "d", openDoor{}, es.WithCommandID("o1"))
+	first := handle(t, r, "d", closeDoor{}, es.WithCommandID("c1"))
+	wantStored(t, "no events", r, closeDoor{}, "c1", first, 2)
+
+	// A decision that closes whatever the state: Evolve rejects closing a
+	// closed door.
+	def := doorDefinition(0)
+	def.Decide = func(_ context.Context, _ door, _ doorCmd, events []doorEvent) ([]doorEvent, error) {
+		return append(events, closed{}), nil
+	}
+	wantStored(t, "events Evolve rejects", es.NewRepository(mem, def), closeDoor{}, "c1", first, 2)
+	// Without a stored command, the empty result and the error stand.
+	if res, err := r.Handle(t.Context(), "d", closeDoor{}, es.WithCommandID("c2")); err != nil || res.Duplicate || res.Version != 2 {
+		t.Errorf("Close of a closed door = %+v, %v; want nothing appended at version 2", res, err)
+	}
+	if _, err := es.NewRepository(mem, def).Handle(t.Context(), "d", closeDoor{}, es.WithCommandID("c2")); !errors.Is(err, es.ErrInvalidEvolution) {
+		t.Errorf("events Evolve rejects = %v, want es.ErrInvalidEvolution", err)
+	}
+}
+
+// TestRetryWithoutFinder: on a store that is not an es.CommandFinder (a
+// wrapper), the Repository reads the history and recognises a command
+// among the aggregate's es.DedupeAppends newest appends.
+func TestRetryWithoutFinder(t *testing.T) {
+	spy := &spyStore{Store: memstore.New()}
+	r := es.NewRepository(spy, doorDefinition(0))
+	first := handle(t, r, "d", openDoor{}, es.WithCommandID("o1"))
+	handle(t, r, "d", lockDoor{Code: 1}, es.WithCommandID("l1")) // versions 2 and 3
+	reads, _ := spy.counts()
+	wantStored(t, "cached", r, openDoor{}, "o1", first, 3)
+	if now, _ := spy.counts(); now == reads {
+		t.Errorf("the retry read nothing: it was not looked for")
+	}
+	wantStored(t, "fresh", es.NewRepository(spy, doorDefinition(0)), openDoor{}, "o1", first, 3)
+
+	// o1 is the oldest of the newest DedupeAppends appends, then leaves them.
+	version := uint64(3)
+	for range (es.DedupeAppends - 2) / 2 {
+		handle(t, r, "d", unlockDoor{Code: 1})
+		handle(t, r, "d", lockDoor{Code: 1})
+		version += 2
+	}
+	wantStored(t, "oldest in the window", r, openDoor{}, "o1", first, version)
+	handle(t, r, "d", unlockDoor{Code: 1})
+	handle(t, r, "d", lockDoor{Code: 1})
+	if _, err := r.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1")); !errors.Is(err, es.ErrInvalidTransition) {
+		t.Errorf("retry past the window = %v, want the decision's error", err)
+	}
+}
+
+// TestRetryLookupFails: when the store cannot tell whether it holds the
+// command, Handle returns the store's error, not the decision's.
+func TestRetryLookupFails(t *testing.T) {
+	boom := errors.New("store unreachable")
+	f := &finderStore{Store: memstore.New()}
+	r := es.NewRepository(f, doorDefinition(0))
+	handle(t, r, "d", openDoor{}, es.WithCommandID("o1"))
+	f.err = boom
+	_, err := r.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1"))
+	if !errors.Is(err, boom) || errors.Is(err, es.ErrInvalidTransition) {
+		t.Errorf("retry while the store fails = %v, want the store's error only", err)
+	}
+	if want := `Door "d": command "o1" decided on version 1 (Door: command Open is not allowed in state Open), not known whether stored before: store unreachable`; err == nil || err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+}
+
+// TestNoLookupForNewCommands: a command without an id of the caller's, or
+// one that is appended, costs no lookup.
+func TestNoLookupForNewCommands(t *testing.T) {
+	f := &finderStore{Store: memstore.New()}
+	r := es.NewRepository(f, doorDefinition(0))
+	handle(t, r, "d", openDoor{})
+	handle(t, r, "d", closeDoor{}, es.WithCommandID("c1"))
+	handle(t, r, "d", closeDoor{}) // no events
+	if _, err := r.Handle(t.Context(), "d", unlockDoor{Code: 1}); !errors.Is(err, es.ErrInvalidTransition) {
+		t.Errorf("Unlock of an unlocked door = %v, want es.ErrInvalidTransition", err)
+	}
+	if n := f.finds.Load(); n != 0 {
+		t.Errorf("%d lookups, want none", n)
+	}
+	if _, err := r.Handle(t.Context(), "d", unlockDoor{Code: 1}, es.WithCommandID("u1")); !errors.Is(err, es.ErrInvalidTransition) {
+		t.Errorf("Unlock of an unlocked door = %v, want es.ErrInvalidTransition", err)
+	}
+	if n := f.finds.Load(); n != 1 {
+		t.Errorf("%d lookups, want 1: the caller's id on a failed decision", n)
+	}
+}
