@@ -14,7 +14,19 @@ type goIdent struct {
 	name string
 	what string // "state Draft", "the state interface of aggregate Order"
 	pos  Position
+	kind identKind
 }
+
+// identKind says where a Go identifier of goIdents comes from: generated
+// code declares it, or it names an extern (declared by the user's Go code)
+// or an import (scoped to each generated file).
+type identKind int
+
+const (
+	identGenerated identKind = iota
+	identExtern
+	identImport
+)
 
 // goIdents returns every package-level Go identifier generated for f,
 // exported or not, tests included, ordered by the position of the
@@ -29,12 +41,14 @@ func (f *File) goIdents() []goIdent {
 	}
 	for _, im := range f.Imports {
 		add(im.Alias, im.Pos, "import %q", im.Path)
+		ids[len(ids)-1].kind = identImport
 	}
 	for _, vt := range f.Types {
 		add(goname.Exported(vt.Name), vt.Pos, "type %s", vt.Name)
 	}
 	for _, x := range f.Externs {
 		add(x.Name, x.Pos, "extern %s", x.Name)
+		ids[len(ids)-1].kind = identExtern
 	}
 	for _, a := range f.Aggregates {
 		desc := aggregateIdentNames(a.Name)
