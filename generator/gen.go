@@ -52,9 +52,33 @@ type gen struct {
 	planErr error
 
 	uses valueUses
+	// packageDoc reports that f's doc comment is the package doc: f is
+	// the first file of the package with one (dsl.PackageOrder).
+	packageDoc bool
 }
 
-func newGen(f *dsl.File, pkg string) *gen {
+// newGen prepares the generation of f's files; opt.Siblings are the other
+// files generated into the same Go package.
+func newGen(f *dsl.File, pkg string, opt Options) *gen {
+	g := newFileGen(f, pkg)
+	if len(opt.Siblings) == 0 {
+		g.uses = findValueUses(f, g.packageNames())
+		g.packageDoc = f.Doc != ""
+		return g
+	}
+	g.uses = packageValueUses(g, opt.Siblings)
+	for _, sf := range dsl.PackageOrder(append([]*dsl.File{f}, opt.Siblings...)) {
+		if sf.Doc != "" {
+			g.packageDoc = sf == f
+			break
+		}
+	}
+	return g
+}
+
+// newFileGen prepares the generation of f's files alone, but for g.uses
+// and g.packageDoc.
+func newFileGen(f *dsl.File, pkg string) *gen {
 	g := &gen{
 		f:           f,
 		pkg:         pkg,
@@ -83,7 +107,6 @@ func newGen(f *dsl.File, pkg string) *gen {
 		}
 		g.plans = append(g.plans, p)
 	}
-	g.uses = findValueUses(f, g.packageNames())
 	return g
 }
 

@@ -273,7 +273,7 @@ aggregate Write_Slice_Of {
 	if f == nil || len(ds) > 0 {
 		t.Fatalf("the input does not check clean:\n%s", diagText(ds))
 	}
-	g := newGen(f, "p")
+	g := newGen(f, "p", Options{})
 	var got []string
 	for _, typ := range g.uses.writers {
 		got = append(got, typ.String()+" "+g.writeHelper(typ)+" "+g.readHelper(typ))

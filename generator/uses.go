@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/esgen/esgen/dsl"
@@ -24,6 +25,13 @@ type valueUses struct {
 }
 
 func findValueUses(f *dsl.File, taken map[string]bool) valueUses {
+	u := collectValueUses(f)
+	u.nameHelpers(map[string]bool{}, taken)
+	return u
+}
+
+// collectValueUses finds the value uses of f, its helpers not yet named.
+func collectValueUses(f *dsl.File) valueUses {
 	u := valueUses{write: map[*dsl.ValueType]bool{}, read: map[*dsl.ValueType]bool{}, helper: map[string]string{}}
 	seenWriter, seenReader := map[string]bool{}, map[string]bool{}
 	mark := func(set map[*dsl.ValueType]bool, seen map[string]bool, helpers *[]*dsl.TypeExpr, fields []*dsl.Field) {
@@ -64,11 +72,15 @@ func findValueUses(f *dsl.File, taken map[string]bool) valueUses {
 			}
 		}
 	}
-	// Name the helpers, writers first, each base name once: two types
-	// spelt alike (a value type SliceOfItem beside []Item) get numbers, and
-	// so does a name the generated package or one of its imports already
-	// has (taken).
-	bases := map[string]bool{}
+	return u
+}
+
+// nameHelpers names the helpers of u that u.helper does not name yet,
+// writers first, each base name once: two types spelt alike (a value type
+// SliceOfItem beside []Item) get numbers, and so does a name the generated
+// package or one of its imports already has (taken). bases holds the
+// names given so far, and gets the new ones.
+func (u *valueUses) nameHelpers(bases, taken map[string]bool) {
 	for _, t := range append(append([]*dsl.TypeExpr(nil), u.writers...), u.readers...) {
 		k := typeKey(t)
 		if u.helper[k] != "" {
@@ -82,7 +94,45 @@ func findValueUses(f *dsl.File, taken map[string]bool) valueUses {
 		bases[name] = true
 		u.helper[k] = name
 	}
-	return u
+}
+
+// packageValueUses returns the value uses of g.f when the files of
+// siblings are generated into the same Go package: its helpers are named
+// for the whole package (a type has one helper name in every file), and
+// those a file earlier in dsl.PackageOrder already declares are left out
+// of writers and readers, so that every helper is declared once.
+func packageValueUses(g *gen, siblings []*dsl.File) valueUses {
+	files := dsl.PackageOrder(append([]*dsl.File{g.f}, siblings...))
+	gens := make([]*gen, len(files))
+	taken := map[string]bool{}
+	for i, f := range files {
+		gens[i] = g
+		if f != g.f {
+			gens[i] = newFileGen(f, g.pkg)
+		}
+		for name := range gens[i].packageNames() {
+			taken[name] = true
+		}
+	}
+	names, bases := map[string]string{}, map[string]bool{}
+	declaredW, declaredR := map[string]bool{}, map[string]bool{}
+	for _, fg := range gens {
+		u := collectValueUses(fg.f)
+		u.helper = names
+		u.nameHelpers(bases, taken)
+		if fg == g {
+			u.writers = slices.DeleteFunc(u.writers, func(t *dsl.TypeExpr) bool { return declaredW[typeKey(t)] })
+			u.readers = slices.DeleteFunc(u.readers, func(t *dsl.TypeExpr) bool { return declaredR[typeKey(t)] })
+			return u
+		}
+		for _, t := range u.writers {
+			declaredW[typeKey(t)] = true
+		}
+		for _, t := range u.readers {
+			declaredR[typeKey(t)] = true
+		}
+	}
+	panic("unreachable: g.f is one of files")
 }
 
 // hasHelper reports whether values of type t are written and read by a
