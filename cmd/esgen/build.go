@@ -30,10 +30,15 @@ type unit struct {
 	model *dsl.File
 	dir   string // output directory
 	files []generator.File
+	// siblings are the other inputs generated into dir, one Go package.
+	siblings []*dsl.File
 }
 
 // build loads every file and generates everything in memory. Diagnostics
-// are printed; any error in any file stops before anything is generated.
+// are printed; any error in any file stops before anything is generated,
+// and an error of the files generated into one directory checked together
+// (dsl.CheckPackage) or with what other runs generated there (checkDir)
+// stops before anything is written.
 func (g genFlags) build(e env) ([]unit, error) {
 	formats, err := diagram.ParseFormats(g.Formats)
 	if err != nil {
@@ -61,28 +66,54 @@ func (g genFlags) build(e env) ([]unit, error) {
 		}
 		units = append(units, unit{src: s, model: f, dir: filepath.Clean(dir)})
 	}
-	all.Sort()
-	newReporter(e, g.diagFlags, srcs).print(all)
+	rep := newReporter(e, g.diagFlags, srcs)
 	if all.HasErrors() {
+		all.Sort()
+		rep.print(all)
 		return nil, failed()
 	}
+	pkgs := packages(units)
 	for i := range units {
 		u := &units[i]
-		files, err := generator.Generate(e.ctx, u.model, generator.Options{Package: g.Pkg})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", u.src.name, err)
+		files, err := generator.Generate(e.ctx, u.model, generator.Options{Package: g.Pkg, Siblings: u.siblings})
+		if err == nil {
+			var pics []diagram.File
+			pics, err = diagram.Files(e.ctx, u.model, diagram.Options{Formats: formats, RenderSVG: svg.Render})
+			for _, p := range pics {
+				files = append(files, generator.File{Name: p.Name, Data: p.Data})
+			}
 		}
-		pics, err := diagram.Files(e.ctx, u.model, diagram.Options{Formats: formats, RenderSVG: svg.Render})
 		if err != nil {
+			all.Sort()
+			rep.print(all)
 			return nil, fmt.Errorf("%s: %w", u.src.name, err)
-		}
-		for _, p := range pics {
-			files = append(files, generator.File{Name: p.Name, Data: p.Data})
 		}
 		u.files = files
 	}
+	// Two inputs writing one file is the clearer report when they also
+	// generate one identifier (the same aggregate in both).
 	if err := checkOutputNames(units); err != nil {
+		all.Sort()
+		rep.print(all)
 		return nil, err
+	}
+	for _, p := range pkgs {
+		all = append(all, dsl.CheckPackage(p.models())...)
+	}
+	all.Sort()
+	rep.print(all)
+	if all.HasErrors() {
+		return nil, failed()
+	}
+	for _, p := range pkgs {
+		if err := p.checkPackageNames(g.Pkg); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range sets(units) {
+		if err := checkDir(s, units); err != nil {
+			return nil, err
+		}
 	}
 	return units, nil
 }
