@@ -3,6 +3,8 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -40,6 +42,9 @@ type gen struct {
 	f    *dsl.File
 	pkg  string
 	base string // the .esm file name without directory and extension
+	// source is the .esm file's path as the source line of every
+	// generated file names it (Options.Source).
+	source string
 	// importNames maps import paths of the .esm file to the name generated
 	// code uses for them; importAlias marks names that differ from the
 	// package's own name as esgen guesses it.
@@ -61,6 +66,10 @@ type gen struct {
 // files generated into the same Go package.
 func newGen(f *dsl.File, pkg string, opt Options) *gen {
 	g := newFileGen(f, pkg)
+	g.source = opt.Source
+	if g.source == "" && f.Name != "" {
+		g.source = path.Base(filepath.ToSlash(f.Name))
+	}
 	if len(opt.Siblings) == 0 {
 		g.uses = findValueUses(f, g.packageNames())
 		g.packageDoc = f.Doc != ""
@@ -158,6 +167,9 @@ func (g *gen) newFile(generated bool) *jen.File {
 	jf := jen.NewFile(g.pkg)
 	if generated {
 		jf.HeaderComment(header)
+		if g.source != "" {
+			jf.HeaderComment(outname.Source(g.source))
+		}
 	}
 	jf.ImportName(pathES, "es")
 	jf.ImportName(pathESJSON, "esjson")

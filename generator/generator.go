@@ -59,6 +59,11 @@ type Options struct {
 	// comment gives the package doc; the doc comments of the others stay
 	// at the top of their types files, detached from the package clause.
 	Siblings []*dsl.File
+	// Source is the path of the .esm file relative to the output
+	// directory, slash-separated, that the line after the header of every
+	// generated file names ("// source: orders.esm"); by default the base
+	// name of the file's Name.
+	Source string
 }
 
 // ErrInvalidInput is matched by the errors of Generate for a model it
@@ -163,7 +168,11 @@ func (g *gen) typesFile() (unformatted, error) {
 		// Another file of the package gives the package doc: this one
 		// stays a comment of the file, a blank line above the package
 		// clause.
-		jf.HeaderComment("// " + header + "\n")
+		head := "// " + header + "\n"
+		if g.source != "" {
+			head += "// " + outname.Source(g.source) + "\n"
+		}
+		jf.HeaderComment(head)
 		jf.HeaderComment(commentText(g.f.Doc))
 	}
 	for _, v := range g.f.Types {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -86,6 +88,11 @@ type Options struct {
 	// generator/diagram/svg) is the implementation esgen uses, kept out
 	// of this package so that drawing text does not link Graphviz.
 	RenderSVG func(ctx context.Context, dot []byte) ([]byte, error)
+	// Source is the path of the .esm file relative to the output
+	// directory, slash-separated, that a comment after the
+	// generated-file comment names ("source: orders.esm"); by default the
+	// base name of the file's Name, and none when that is empty.
+	Source string
 }
 
 // GeneratedHeader is the line that marks esgen's output as generated.
@@ -101,6 +108,14 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 	if has(FormatSVG) && opt.RenderSVG == nil {
 		return nil, errors.New("diagram: svg format requested without Options.RenderSVG")
 	}
+	src := opt.Source
+	if src == "" && f.Name != "" {
+		src = path.Base(filepath.ToSlash(f.Name))
+	}
+	head := GeneratedHeader
+	if src != "" {
+		head += "\n" + outname.Source(src)
+	}
 	var out []File
 	for _, a := range f.Aggregates {
 		if err := ctx.Err(); err != nil {
@@ -115,13 +130,13 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 					return nil, fmt.Errorf("diagram: %s: %w", a.Name, err)
 				}
 				svgName = outname.Diagram(a.Name, "svg")
-				out = append(out, File{Name: svgName, Data: markSVG(doc)})
+				out = append(out, File{Name: svgName, Data: markSVG(doc, head)})
 			}
 			if has(FormatDOT) {
-				out = append(out, File{Name: outname.Diagram(a.Name, "dot"), Data: prepend("// "+GeneratedHeader+"\n", dot)})
+				out = append(out, File{Name: outname.Diagram(a.Name, "dot"), Data: prepend(lineComments("// ", head), dot)})
 			}
 			if has(FormatMermaid) {
-				out = append(out, File{Name: outname.Diagram(a.Name, "mmd"), Data: prepend("%% "+GeneratedHeader+"\n", Mermaid(a))})
+				out = append(out, File{Name: outname.Diagram(a.Name, "mmd"), Data: prepend(lineComments("%% ", head), Mermaid(a))})
 			}
 		}
 		if has(FormatMarkdown) {
@@ -129,6 +144,7 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 			if err != nil {
 				return nil, err
 			}
+			md = markMarkdown(md, src)
 			out = append(out, File{Name: outname.Diagram(a.Name, "md"), Data: md})
 		}
 	}
@@ -140,10 +156,32 @@ func prepend(head string, b []byte) []byte {
 	return append([]byte(head), b...)
 }
 
-// markSVG adds the generated-file comment to an SVG document, after its
-// XML declaration when it has one.
-func markSVG(doc []byte) []byte {
-	comment := "<!-- " + GeneratedHeader + " -->\n"
+// lineComments turns the lines of text into comments opened by start.
+func lineComments(start, text string) string {
+	return start + strings.ReplaceAll(text, "\n", "\n"+start) + "\n"
+}
+
+// xmlComments turns the lines of text into <!-- --> comments, one a line.
+func xmlComments(text string) string {
+	return "<!-- " + strings.ReplaceAll(text, "\n", " -->\n<!-- ") + " -->\n"
+}
+
+// markMarkdown adds the source comment after the generated-file comment
+// that opens a page.
+func markMarkdown(md []byte, src string) []byte {
+	first := []byte(xmlComments(GeneratedHeader))
+	if src == "" || !bytes.HasPrefix(md, first) {
+		return md
+	}
+	out := append([]byte(nil), first...)
+	out = append(out, xmlComments(outname.Source(src))...)
+	return append(out, md[len(first):]...)
+}
+
+// markSVG adds the generated-file comments (head, one a line) to an SVG
+// document, after its XML declaration when it has one.
+func markSVG(doc []byte, head string) []byte {
+	comment := xmlComments(head)
 	if bytes.HasPrefix(doc, []byte("<?xml")) {
 		if i := bytes.IndexByte(doc, '\n'); i >= 0 {
 			out := make([]byte, 0, len(doc)+len(comment))
