@@ -16,6 +16,10 @@ import (
 type Set struct {
 	Dir   string
 	Files []generator.File
+	// Remove names files of Dir (slash-separated, relative to it) that are
+	// no longer generated: they are removed with the same guarantee, and
+	// put back on failure. One that does not exist is ignored.
+	Remove []string
 }
 
 // Report says what Write did with each file of a directory. Names are the
@@ -29,6 +33,8 @@ type Report struct {
 	Unchanged []string
 	// Kept holds Once files that already existed and were left as they are.
 	Kept []string
+	// Removed holds files of Set.Remove that existed and were removed.
+	Removed []string
 }
 
 // newFileMode is the permission of a file Write creates.
@@ -49,13 +55,14 @@ func Write(dir string, files []generator.File) (Report, error) {
 // written or, on error, no directory changes. It returns one Report per
 // set, in order.
 func WriteAll(sets []Set) ([]Report, error) {
-	return writer{rename: os.Rename}.writeAll(sets)
+	return writer{rename: os.Rename, remove: os.Remove}.writeAll(sets)
 }
 
 // writer carries the one file-system operation tests replace to inject a
 // failure in the middle of a commit.
 type writer struct {
 	rename func(oldpath, newpath string) error
+	remove func(path string) error
 }
 
 // change is one target to replace: the new bytes staged in tmp, and what
@@ -102,23 +109,40 @@ func (w writer) writeAll(sets []Set) (reps []Report, err error) {
 			rep.Unchanged = append(rep.Unchanged, t.name)
 		}
 	}
+	var removals []*change
+	for i, s := range sets {
+		for _, name := range s.Remove {
+			c, err := planRemoval(s.Dir, name)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil {
+				removals = append(removals, c)
+				reps[i].Removed = append(reps[i].Removed, name)
+			}
+		}
+	}
 	for i := range reps {
+		slices.Sort(reps[i].Removed)
 		slices.Sort(reps[i].Written)
 		slices.Sort(reps[i].Unchanged)
 		slices.Sort(reps[i].Kept)
 	}
-	if len(changes) == 0 {
+	if len(changes) == 0 && len(removals) == 0 {
 		return reps, nil
 	}
 
 	// Stage: every new content in a temporary file beside its target.
 	var created []string // directories made for the output, outermost first
-	renamed := 0
+	renamed, removed := 0, 0
 	defer func() {
 		if err == nil {
 			return
 		}
 		for _, c := range changes[:renamed] {
+			restore(c)
+		}
+		for _, c := range removals[:removed] {
 			restore(c)
 		}
 		for _, c := range changes[renamed:] {
@@ -149,7 +173,36 @@ func (w writer) writeAll(sets []Set) (reps []Report, err error) {
 		}
 		renamed++
 	}
+	for _, c := range removals {
+		if err := w.remove(c.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("outdir: remove %s: %w", c.path, err)
+		}
+		removed++
+	}
 	return reps, nil
+}
+
+// planRemoval reads the file name of dir to remove, so that a failed write
+// can put it back. It returns nil when there is no such file.
+func planRemoval(dir, name string) (*change, error) {
+	if !fs.ValidPath(name) || name == "." {
+		return nil, fmt.Errorf("outdir: %q: %w: want a relative slash-separated path without . or .. elements", name, ErrInvalidName)
+	}
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	info, err := os.Lstat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("outdir: %w", err)
+	case !info.Mode().IsRegular():
+		return nil, fmt.Errorf("outdir: %s: not a regular file, cannot remove it", p)
+	}
+	old, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("outdir: %w", err)
+	}
+	return &change{target: target{name: name, path: p}, mode: info.Mode().Perm(), existed: true, old: old}, nil
 }
 
 // plan reads the target's current state. It returns the change to make, or
@@ -228,8 +281,9 @@ func stage(dir, base string, data []byte, mode fs.FileMode) (string, error) {
 	return tmp, nil
 }
 
-// restore undoes a committed change: the previous content comes back (by
-// temporary file and rename, as it went), or the new file is removed.
+// restore undoes a committed change or removal: the previous content
+// comes back (by temporary file and rename, as it went), or the new file
+// is removed.
 func restore(c *change) {
 	if !c.existed {
 		os.Remove(c.path)
