@@ -32,6 +32,12 @@ type unit struct {
 	files []generator.File
 	// siblings are the other inputs generated into dir, one Go package.
 	siblings []*dsl.File
+	// source is the .esm file's path relative to dir, slash-separated,
+	// as the source comment of every generated file names it.
+	source string
+	// stale are the files of dir generated from this .esm file that it no
+	// longer generates (an aggregate renamed or removed).
+	stale []string
 }
 
 // build loads every file and generates everything in memory. Diagnostics
@@ -64,7 +70,7 @@ func (g genFlags) build(e env) ([]unit, error) {
 		if dir == "" {
 			dir = filepath.Dir(s.name)
 		}
-		units = append(units, unit{src: s, model: f, dir: filepath.Clean(dir)})
+		units = append(units, unit{src: s, model: f, dir: filepath.Clean(dir), source: relSource(dir, s.name)})
 	}
 	rep := newReporter(e, g.diagFlags, srcs)
 	if all.HasErrors() {
@@ -75,10 +81,10 @@ func (g genFlags) build(e env) ([]unit, error) {
 	pkgs := packages(units)
 	for i := range units {
 		u := &units[i]
-		files, err := generator.Generate(e.ctx, u.model, generator.Options{Package: g.Pkg, Siblings: u.siblings})
+		files, err := generator.Generate(e.ctx, u.model, generator.Options{Package: g.Pkg, Siblings: u.siblings, Source: u.source})
 		if err == nil {
 			var pics []diagram.File
-			pics, err = diagram.Files(e.ctx, u.model, diagram.Options{Formats: formats, RenderSVG: svg.Render})
+			pics, err = diagram.Files(e.ctx, u.model, diagram.Options{Formats: formats, RenderSVG: svg.Render, Source: u.source})
 			for _, p := range pics {
 				files = append(files, generator.File{Name: p.Name, Data: p.Data})
 			}
@@ -110,12 +116,26 @@ func (g genFlags) build(e env) ([]unit, error) {
 			return nil, err
 		}
 	}
-	for _, s := range sets(units) {
-		if err := checkDir(s, units); err != nil {
+	for _, p := range pkgs {
+		if err := p.scanDir(formats); err != nil {
 			return nil, err
 		}
 	}
 	return units, nil
+}
+
+// relSource is the path of the .esm file name relative to the output
+// directory dir, slash-separated: what the source comment of the files
+// generated from it names, the same wherever esgen runs.
+func relSource(dir, name string) string {
+	absDir, err1 := filepath.Abs(dir)
+	absName, err2 := filepath.Abs(name)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(absDir, absName); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.Base(name)
 }
 
 // checkOutputNames refuses two input files that would write files of one
@@ -180,6 +200,7 @@ func sets(units []unit) []outdir.Set {
 			out = append(out, outdir.Set{Dir: u.dir})
 		}
 		out[i].Files = append(out[i].Files, u.files...)
+		out[i].Remove = append(out[i].Remove, u.stale...)
 	}
 	return out
 }
@@ -210,6 +231,9 @@ func summary(u unit, status map[string]string) []string {
 	}
 	if len(rest) > 0 {
 		lines = append(lines, fmt.Sprintf("%s: shared by the file's aggregates: %s", u.src.name, fileCounts(rest, status)))
+	}
+	if len(u.stale) > 0 {
+		lines = append(lines, fmt.Sprintf("%s: no longer generated: %s", u.src.name, fileCounts(u.stale, status)))
 	}
 	return lines
 }
@@ -243,7 +267,7 @@ func fileCounts(names []string, status map[string]string) string {
 		counts[status[n]]++
 	}
 	parts := []string{}
-	for _, s := range []string{"written", "unchanged", "kept", "stale", "missing", "current"} {
+	for _, s := range []string{"written", "unchanged", "kept", "removed", "stale", "missing", "current"} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}

@@ -15,8 +15,8 @@ type diffCmd struct {
 func (diffCmd) Help() string {
 	return `Diff generates in memory exactly as esgen generate would (same flags) and
 compares with the files on disk. It prints a unified diff of every stale or
-missing file and exits 1 if there is any, 0 when everything is current. It never
-writes. The test skeleton (<aggregate>_test.go) belongs to you and is not compared.
+missing file, and of every file generate would remove as no longer generated,
+and exits 1 if there is any, 0 when everything is current. It never writes. The test skeleton (<aggregate>_test.go) belongs to you and is not compared.
 
 Examples:
 
@@ -33,7 +33,7 @@ func (c diffCmd) Run(e env) error {
 	}
 	stale := 0
 	for _, s := range sets(units) {
-		ds, err := outdir.Diff(s.Dir, s.Files)
+		ds, err := outdir.DiffSet(s)
 		if err != nil {
 			return err
 		}

@@ -18,8 +18,9 @@ func (generateCmd) Help() string {
 	return `Generate checks each file and writes its Go code, diagrams and docs pages into
 the directory of the .esm file (or -out DIR). Nothing is written for any file
 when one has errors; a file is rewritten only when its bytes change; the test
-skeleton <aggregate>_test.go is written once and never overwritten; the output
-directory is never left half-written. One line per aggregate says what was done.
+skeleton <aggregate>_test.go is written once and never overwritten; files
+generated from these .esm files that they no longer generate are removed; the
+output directory is never left half-written. One line per aggregate says what was done.
 
 Examples:
 
@@ -54,6 +55,9 @@ func (c generateCmd) Run(e env) error {
 		}
 		for _, n := range r.Kept {
 			m[n] = "kept"
+		}
+		for _, n := range r.Removed {
+			m[n] = "removed"
 		}
 		status[r.Dir] = m
 	}
