@@ -59,6 +59,14 @@ func applyHandleOptions(opts []HandleOption) handleOptions {
 // WithCommandID sets the command's id. Event ids and the store's dedupe key
 // derive from it, so handling the same command id twice after a lost reply
 // stores its events once. By default every Handle call gets a new unique id.
+//
+// A command given an id here that Handle does not append (its decision
+// fails, produces no events or produces events Evolve rejects) costs a
+// store lookup: Handle asks whether an earlier attempt stored it (see
+// Repository.Handle). On JetStream that is a read of the aggregate's
+// messages within the duplicate window; behind a store that is not a
+// CommandFinder (a wrapper that embeds Store hides FindCommand) it is a
+// read of the aggregate's whole history.
 func WithCommandID(id string) HandleOption { return func(o *handleOptions) { o.commandID = id } }
 
 // WithCorrelationID sets the correlation id stored on every event. By

@@ -137,12 +137,21 @@ func (c *command[E]) room(n int) []RawEvent {
 // id. When the caller gave the id and the decision fails, produces no
 // events or produces events Evolve rejects (the state moved past the
 // stored command), Handle asks the store whether it holds the command
-// (see CommandFinder) before it returns that error or empty result; if
-// the store cannot tell, Handle returns the store's error. A command is
-// recognised within the store's dedupe window: the aggregate's newest
-// DedupeAppends appends in memory, the duplicate window on JetStream (a
-// retry decided on the state it was first decided on is recognised at any
-// age). Past the window, a retry is handled as a new command.
+// (see CommandFinder) before it returns that error or empty result. If
+// the store cannot tell, Handle returns an error that matches both the
+// decision's error and the store's (errors.Is), or the store's alone when
+// the decision produced no events. A command is recognised within the
+// store's dedupe window: the aggregate's newest DedupeAppends appends in
+// memory, the duplicate window on JetStream (a retry decided on the state
+// it was first decided on is recognised at any age). Past the window, a
+// retry is handled as a new command.
+//
+// So a caller-given id costs a store lookup for each such command that is
+// not appended: on JetStream a read of the aggregate's messages within the
+// duplicate window, in memory an index lookup, and behind a store that is
+// not a CommandFinder (a wrapper that embeds Store hides FindCommand) a
+// read of the aggregate's whole history. Commands whose id Handle makes up
+// cost none.
 func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts ...HandleOption) (Result[S, E], error) {
 	var res Result[S, E]
 	if err := ValidateID(id); err != nil {
@@ -240,14 +249,16 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 func (r *Repository[S, C, E]) unappended(ctx context.Context, ref Ref, commandID string, inst Instance[S], res Result[S, E], err error) (Result[S, E], error) {
 	ar, ok, ferr := r.findCommand(ctx, ref, commandID)
 	if ferr != nil {
-		// Whether the command stands is unknown: neither the decision's
-		// error nor its empty result would be the answer.
-		what := "no events"
-		if err != nil {
-			what = err.Error()
+		// Whether the command stands is unknown: its empty result would not
+		// be the answer, and its error is not the only one. Both errors
+		// stay in the chain, so that a caller branching on the decision's
+		// error (errors.Is) still can.
+		if err == nil {
+			return Result[S, E]{}, fmt.Errorf("%s %q: command %q decided on version %d (no events), not known whether stored before: %w",
+				ref.Type, ref.ID, commandID, inst.Version, ferr)
 		}
-		return Result[S, E]{}, fmt.Errorf("%s %q: command %q decided on version %d (%s), not known whether stored before: %w",
-			ref.Type, ref.ID, commandID, inst.Version, what, ferr)
+		return Result[S, E]{}, fmt.Errorf("%s %q: command %q decided on version %d: %w (whether an earlier attempt stored it is unknown: %w)",
+			ref.Type, ref.ID, commandID, inst.Version, err, ferr)
 	}
 	if !ok {
 		return res, err

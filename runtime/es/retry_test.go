@@ -3,6 +3,7 @@ package es_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync/atomic"
 	"testing"
 
@@ -104,19 +105,44 @@ func TestRetryWithoutFinder(t *testing.T) {
 }
 
 // TestRetryLookupFails: when the store cannot tell whether it holds the
-// command, Handle returns the store's error, not the decision's.
+// command, Handle returns an error matching both the decision's error and
+// the store's, or the store's alone for a decision with no events.
 func TestRetryLookupFails(t *testing.T) {
 	boom := errors.New("store unreachable")
 	f := &finderStore{Store: memstore.New()}
 	r := es.NewRepository(f, doorDefinition(0))
 	handle(t, r, "d", openDoor{}, es.WithCommandID("o1"))
 	f.err = boom
-	_, err := r.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1"))
-	if !errors.Is(err, boom) || errors.Is(err, es.ErrInvalidTransition) {
-		t.Errorf("retry while the store fails = %v, want the store's error only", err)
+	res, err := r.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1"))
+	if !errors.Is(err, boom) || !errors.Is(err, es.ErrInvalidTransition) {
+		t.Errorf("decision fails while the store fails = %v, want both errors", err)
 	}
-	if want := `Door "d": command "o1" decided on version 1 (Door: command Open is not allowed in state Open), not known whether stored before: store unreachable`; err == nil || err.Error() != want {
+	if want := `Door "d": command "o1" decided on version 1: Door: command Open is not allowed in state Open (whether an earlier attempt stored it is unknown: store unreachable)`; err == nil || err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
+	}
+	if !reflect.ValueOf(res).IsZero() {
+		t.Errorf("result %+v beside an error, want the zero Result", res)
+	}
+
+	// A decision a definition's own error refuses keeps it in the chain.
+	errShut := errors.New("door: shut for the night")
+	def := doorDefinition(0)
+	def.Decide = func(context.Context, door, doorCmd, []doorEvent) ([]doorEvent, error) { return nil, errShut }
+	if _, err := es.NewRepository(f, def).Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1")); !errors.Is(err, boom) || !errors.Is(err, errShut) {
+		t.Errorf("business error while the store fails = %v, want both errors", err)
+	}
+	// Events Evolve rejects: es.ErrInvalidEvolution stays too.
+	def.Decide = func(_ context.Context, _ door, _ doorCmd, events []doorEvent) ([]doorEvent, error) {
+		return append(events, opened{}), nil
+	}
+	if _, err := es.NewRepository(f, def).Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1")); !errors.Is(err, boom) || !errors.Is(err, es.ErrInvalidEvolution) {
+		t.Errorf("events Evolve rejects while the store fails = %v, want both errors", err)
+	}
+	// No events: the store's error alone.
+	handle(t, r, "d", closeDoor{}, es.WithCommandID("c1"))
+	_, err = r.Handle(t.Context(), "d", closeDoor{}, es.WithCommandID("c1"))
+	if want := `Door "d": command "c1" decided on version 2 (no events), not known whether stored before: store unreachable`; err == nil || err.Error() != want {
+		t.Errorf("no events while the store fails = %v, want %q", err, want)
 	}
 }
 
