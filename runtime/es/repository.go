@@ -127,7 +127,8 @@ func (c *command[E]) room(n int) []RawEvent {
 // aggregate's cached state, so that the next command reloads it. Errors
 // from the decision (including ErrInvalidTransition) are returned as they
 // are, and an event that Evolve rejects is an error matching
-// ErrInvalidEvolution; in both cases nothing is stored.
+// ErrInvalidEvolution; in both cases nothing is stored. Every error comes
+// with the zero Result.
 //
 // A command the store already holds (same command id, see WithCommandID)
 // is not stored again: the Result has Duplicate set, its Events are those
@@ -318,12 +319,13 @@ func readCommand(ctx context.Context, store Store, ref Ref, commandID string) (A
 // events are the stored ones, decoded. When they follow the state the
 // command was decided on (a retry after a lost reply), they evolve it;
 // otherwise the state already includes them and is brought up to date.
+// Every error comes with the zero Result, as Load's with the zero Instance.
 func (r *Repository[S, C, E]) duplicate(ctx context.Context, ref Ref, inst Instance[S], ar AppendResult) (Result[S, E], error) {
 	res := Result[S, E]{stored: ar.Records, Duplicate: true, Events: make([]E, len(ar.Records))}
 	for i, rec := range ar.Records {
 		e, err := r.def.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
 		if err != nil {
-			return res, fmt.Errorf("%s %q version %d: %w", ref.Type, ref.ID, rec.Version, err)
+			return Result[S, E]{}, fmt.Errorf("%s %q version %d: %w", ref.Type, ref.ID, rec.Version, err)
 		}
 		res.Events[i] = e
 	}
@@ -333,7 +335,7 @@ func (r *Repository[S, C, E]) duplicate(ctx context.Context, ref Ref, inst Insta
 			var err error
 			if state, err = r.def.Evolve(state, e); err != nil {
 				r.cache.remove(ref.ID)
-				return res, fmt.Errorf("%s %q version %d: evolve: %w", ref.Type, ref.ID, ar.Records[i].Version, err)
+				return Result[S, E]{}, fmt.Errorf("%s %q version %d: evolve: %w", ref.Type, ref.ID, ar.Records[i].Version, err)
 			}
 		}
 		res.Instance = Instance[S]{ID: ref.ID, State: state, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}
@@ -342,8 +344,10 @@ func (r *Repository[S, C, E]) duplicate(ctx context.Context, ref Ref, inst Insta
 	}
 	r.cache.remove(ref.ID)
 	var err error
-	res.Instance, _, err = r.current(ctx, ref, true)
-	return res, err
+	if res.Instance, _, err = r.current(ctx, ref, true); err != nil {
+		return Result[S, E]{}, err
+	}
+	return res, nil
 }
 
 // Load returns the current state of aggregate id. An aggregate with no

@@ -3,6 +3,7 @@ package es_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"reflect"
 	"sync/atomic"
 	"testing"
@@ -14,11 +15,32 @@ import (
 )
 
 // finderStore is a store whose FindCommand is counted, and fails with err
-// when set.
+// when set; its Read fails with readErr when set.
 type finderStore struct {
 	*memstore.Store
-	finds atomic.Int64
-	err   error
+	finds   atomic.Int64
+	err     error
+	readErr error
+}
+
+func (f *finderStore) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
+	if f.readErr != nil {
+		return func(yield func(es.Record, error) bool) { yield(es.Record{}, f.readErr) }
+	}
+	return f.Store.Read(ctx, ref, from)
+}
+
+// failingCodec is the door's codec, whose Decode fails while fail is set.
+type failingCodec struct {
+	doorCodec
+	fail *atomic.Bool
+}
+
+func (c failingCodec) Decode(typ string, v int, data []byte) (doorEvent, error) {
+	if c.fail.Load() {
+		return nil, &es.DecodeError{EventType: typ, SchemaVersion: v, Err: es.ErrUnknownSchemaVersion}
+	}
+	return c.doorCodec.Decode(typ, v, data)
 }
 
 func (f *finderStore) FindCommand(ctx context.Context, ref es.Ref, commandID string) (es.AppendResult, bool, error) {
@@ -165,5 +187,42 @@ func TestNoLookupForNewCommands(t *testing.T) {
 	}
 	if n := f.finds.Load(); n != 1 {
 		t.Errorf("%d lookups, want 1: the caller's id on a failed decision", n)
+	}
+}
+
+// TestRetryResultOnError: a retry recognised as a stored command whose
+// result cannot be built (its events do not decode, the newest state
+// cannot be read) returns the zero Result with the error, as Load returns
+// the zero Instance.
+func TestRetryResultOnError(t *testing.T) {
+	f := &finderStore{Store: memstore.New()}
+	fail := new(atomic.Bool)
+	def := doorDefinition(0)
+	def.Events = failingCodec{fail: fail}
+	r := es.NewRepository(f, def)
+	handle(t, r, "d", openDoor{}, es.WithCommandID("o1"))
+
+	// The state is cached: only the stored command's events are decoded.
+	fail.Store(true)
+	res, err := r.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1"))
+	if !errors.Is(err, es.ErrUnknownSchemaVersion) {
+		t.Errorf("retry whose stored events do not decode = %v, want es.ErrUnknownSchemaVersion", err)
+	}
+	if !reflect.ValueOf(res).IsZero() {
+		t.Errorf("result %+v beside a decode error, want the zero Result", res)
+	}
+	fail.Store(false)
+
+	// Other commands followed: the newest state is read, and the read fails.
+	handle(t, r, "d", closeDoor{}, es.WithCommandID("c1"))
+	handle(t, r, "d", lockDoor{Code: 1}, es.WithCommandID("l1"))
+	boom := errors.New("store unreachable")
+	f.readErr = boom
+	res, err = r.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1"))
+	if !errors.Is(err, boom) {
+		t.Errorf("retry while the newest state cannot be read = %v, want the store's error", err)
+	}
+	if !reflect.ValueOf(res).IsZero() {
+		t.Errorf("result %+v beside a read error, want the zero Result", res)
 	}
 }
