@@ -74,8 +74,13 @@ var commentForms = [][2]string{{"// ", ""}, {"%% ", ""}, {"<!-- ", " -->"}}
 
 // generatedBy reports whether data starts with esgen's generated-file
 // comment, and returns the path of the source comment that follows it.
+// Lines may end with CRLF, as a Windows checkout with core.autocrlf=true
+// writes them.
 func generatedBy(data []byte) (source string, ok bool) {
 	lines := bytes.SplitN(data, []byte("\n"), 4)
+	for i := range lines[:min(len(lines), 3)] {
+		lines[i] = bytes.TrimSuffix(lines[i], []byte("\r"))
+	}
 	if len(lines) > 0 && bytes.HasPrefix(lines[0], []byte("<?xml")) {
 		lines = lines[1:]
 	}
