@@ -111,18 +111,28 @@ func TestRetryWithoutFinder(t *testing.T) {
 	}
 	wantStored(t, "fresh", es.NewRepository(spy, doorDefinition(0)), openDoor{}, "o1", first, 3)
 
-	// o1 is the oldest of the newest DedupeAppends appends, then leaves them.
+	// A decision that refuses every command: only the lookup can tell the
+	// stored command from a new one.
+	errRefused := errors.New("door: refused")
+	refuse := doorDefinition(0)
+	refuse.Decide = func(context.Context, door, doorCmd, []doorEvent) ([]doorEvent, error) { return nil, errRefused }
+	refusing := es.NewRepository(spy, refuse)
+
+	// o1 is the oldest of the newest DedupeAppends appends, then leaves them
+	// with exactly one more append.
 	version := uint64(3)
 	for range (es.DedupeAppends - 2) / 2 {
 		handle(t, r, "d", unlockDoor{Code: 1})
 		handle(t, r, "d", lockDoor{Code: 1})
 		version += 2
 	}
-	wantStored(t, "oldest in the window", r, openDoor{}, "o1", first, version)
+	wantStored(t, "oldest in the window", refusing, openDoor{}, "o1", first, version)
 	handle(t, r, "d", unlockDoor{Code: 1})
-	handle(t, r, "d", lockDoor{Code: 1})
-	if _, err := r.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1")); !errors.Is(err, es.ErrInvalidTransition) {
-		t.Errorf("retry past the window = %v, want the decision's error", err)
+	if _, err := refusing.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1")); !errors.Is(err, errRefused) {
+		t.Errorf("retry one append past the window = %v, want the decision's error", err)
+	}
+	if _, err := es.NewRepository(spy, refuse).Handle(t.Context(), "d", openDoor{}, es.WithCommandID("o1")); !errors.Is(err, errRefused) {
+		t.Errorf("retry one append past the window, fresh = %v, want the decision's error", err)
 	}
 }
 
