@@ -103,18 +103,25 @@ func (g genFlags) build(e env) ([]unit, error) {
 		rep.print(all)
 		return nil, err
 	}
+	// Two package clauses in one directory are the error to report there,
+	// not what their files would generate twice into one package.
+	var pkgErr error
 	for _, p := range pkgs {
+		if err := p.checkPackageNames(g.Pkg); err != nil {
+			if pkgErr == nil {
+				pkgErr = err
+			}
+			continue
+		}
 		all = append(all, dsl.CheckPackage(p.models())...)
 	}
 	all.Sort()
 	rep.print(all)
+	if pkgErr != nil {
+		return nil, pkgErr
+	}
 	if all.HasErrors() {
 		return nil, failed()
-	}
-	for _, p := range pkgs {
-		if err := p.checkPackageNames(g.Pkg); err != nil {
-			return nil, err
-		}
 	}
 	for _, p := range pkgs {
 		if err := p.scanDir(formats); err != nil {
