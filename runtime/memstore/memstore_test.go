@@ -31,8 +31,12 @@ func TestSnapshotConformance(t *testing.T) {
 func TestRepositoryConformance(t *testing.T) {
 	storetest.RunRepository(t, func(*testing.T) storetest.Stores {
 		s := memstore.New(memstore.WithStartSequence(77))
-		return storetest.Stores{Events: s, Snapshots: s, Window: storetest.Window{Appends: es.DedupeAppends}}
+		return storetest.Stores{Events: s, Snapshots: s}
 	})
+}
+
+func TestRepositoryWindow(t *testing.T) {
+	storetest.RunWindow(t, memstore.New(memstore.WithStartSequence(77)), storetest.Window{Appends: es.DedupeAppends})
 }
 
 // TestVersionMismatch: the in-memory store also rejects an expected

@@ -121,12 +121,8 @@ func testRetryAfterStateMoved(t *testing.T, s Stores, id string) {
 // a retry whose decision succeeds is stored as a new command. (Past a
 // window of time the server may still drop such a retry for a while: it
 // forgets message ids on a timer.)
-func testRetryPastWindow(t *testing.T, s Stores, id string) {
-	w := s.Window
-	if w.Appends == 0 && w.Duration == 0 {
-		t.Skip("the store's window is not given (Stores.Window)")
-	}
-	r := es.NewRepository(s.Events, cappedTally(1))
+func testRetryPastWindow(t *testing.T, s es.Store, w Window, id string) {
+	r := es.NewRepository(s, cappedTally(1))
 	old := mustHandle(t, r, id, Add{N: 1}, es.WithCommandID("old"))
 	want := Tally{Total: 1, Adds: 1}
 	// Commands that keep the total at 1, to make old the oldest of the
@@ -137,7 +133,7 @@ func testRetryPastWindow(t *testing.T, s Stores, id string) {
 	}
 	version := uint64(max(w.Appends, 1))
 	wantDuplicate(t, "within the window", r, id, Add{N: 1}, "old", old, want, version)
-	wantDuplicate(t, "within the window, fresh", es.NewRepository(s.Events, cappedTally(1)), id, Add{N: 1}, "old", old, want, version)
+	wantDuplicate(t, "within the window, fresh", es.NewRepository(s, cappedTally(1)), id, Add{N: 1}, "old", old, want, version)
 
 	if w.Appends > 0 {
 		mustHandle(t, r, id, Add{N: 0}) // old leaves the window
@@ -145,13 +141,13 @@ func testRetryPastWindow(t *testing.T, s Stores, id string) {
 	} else {
 		time.Sleep(w.Duration + w.Duration/4 + 100*time.Millisecond)
 	}
-	for name, r := range map[string]*tallyRepo{"cached": r, "fresh": es.NewRepository(s.Events, cappedTally(1))} {
+	for name, r := range map[string]*tallyRepo{"cached": r, "fresh": es.NewRepository(s, cappedTally(1))} {
 		if res, err := r.Handle(t.Context(), id, Add{N: 1}, es.WithCommandID("old")); !errors.Is(err, errOverCap) {
 			t.Errorf("%s: retry of a command past the window = %+v, %v; want the decision's error", name, res, err)
 		}
 	}
 	if w.Appends > 0 {
-		res := mustHandle(t, es.NewRepository(s.Events, TallyDefinition(0)), id, Add{N: 1}, es.WithCommandID("old"))
+		res := mustHandle(t, es.NewRepository(s, TallyDefinition(0)), id, Add{N: 1}, es.WithCommandID("old"))
 		version++
 		if res.Duplicate || res.Version != version || res.State.Total != 2 {
 			t.Errorf("retry past the window, decision succeeds: duplicate %t version %d total %d, want a new command: false %d 2",

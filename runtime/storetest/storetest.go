@@ -8,7 +8,8 @@
 // RunSnapshots checks an es.SnapshotStore, and RunRepository runs
 // es.Repository on a store (command handling, time travel by version and by
 // time, history, snapshots) so that the behaviour users see is the same on
-// every store.
+// every store. RunWindow checks that a command retried past the store's
+// dedupe window is handled as a new command, on a store of its own.
 //
 // Each subtest asks newStore for a store. It may return a fresh store or a
 // shared one: every subtest uses aggregate ids of its own, made unique per
