@@ -15,6 +15,10 @@ type goIdent struct {
 	what string // "state Draft", "the state interface of aggregate Order"
 	pos  Position
 	kind identKind
+	// goType is set for a generated identifier that names a Go type the
+	// package declares (outside its tests): a value type, a state,
+	// command or event, an interface or the struct of a transition.
+	goType bool
 }
 
 // identKind says where a Go identifier of goIdents comes from: generated
@@ -43,8 +47,10 @@ func (f *File) goIdents() []goIdent {
 		add(im.Alias, im.Pos, "import %q", im.Path)
 		ids[len(ids)-1].kind = identImport
 	}
+	typ := func() { ids[len(ids)-1].goType = true }
 	for _, vt := range f.Types {
 		add(goname.Exported(vt.Name), vt.Pos, "type %s", vt.Name)
+		typ()
 	}
 	for _, x := range f.Externs {
 		add(x.Name, x.Pos, "extern %s", x.Name)
@@ -55,31 +61,61 @@ func (f *File) goIdents() []goIdent {
 		fixed := goname.AggregateIdents(a.Name, a.Eventual)
 		fixed = append(fixed, goname.AggregateUnexported(a.Name, a.Eventual)...)
 		fixed = append(fixed, goname.TestFuncs(a.Name, a.Eventual)...)
+		types := aggregateTypes(a.Name)
 		for _, id := range fixed {
 			what, ok := desc[id]
 			if !ok {
 				what = "an identifier generated"
 			}
 			add(id, a.Pos, "%s for aggregate %s", what, a.Name)
+			if types[id] {
+				typ()
+			}
 		}
 		for _, st := range a.States {
 			add(goname.Exported(st.Name), st.Pos, "state %s", st.Name)
+			typ()
 		}
 		for _, cmd := range a.Commands {
 			add(goname.Exported(cmd.Name), cmd.Pos, "command %s", cmd.Name)
+			typ()
 		}
 		for _, ev := range a.Events {
 			add(goname.Exported(ev.Name), ev.Pos, "event %s", ev.Name)
+			typ()
 			for _, v := range ev.Versions[:max(len(ev.Versions)-1, 0)] {
 				add(goname.EventVersion(ev.Name, v.Number), v.Pos, "the v%d struct of event %s", v.Number, ev.Name)
+				typ()
 			}
 		}
 		for _, t := range a.Transitions {
-			addTransitionIdents(t, func(name, what string, pos Position) { add(name, pos, "%s", what) })
+			addTransitionIdents(t, func(name, what string, pos Position, isType bool) {
+				add(name, pos, "%s", what)
+				if isType {
+					typ()
+				}
+			})
 		}
 	}
 	slices.SortStableFunc(ids, func(a, b goIdent) int { return cmp.Compare(a.pos.Offset, b.pos.Offset) })
 	return ids
+}
+
+// aggregateTypes are the fixed identifiers of an aggregate that name Go
+// types of the package (the types of its generated tests left out).
+func aggregateTypes(agg string) map[string]bool {
+	return map[string]bool{
+		goname.StateInterface(agg):   true,
+		goname.CommandInterface(agg): true,
+		goname.EventInterface(agg):   true,
+		goname.Decider(agg):          true,
+		goname.Evolver(agg):          true,
+		goname.Upcaster(agg):         true,
+		goname.EventCodec(agg):       true,
+		goname.StateCodec(agg):       true,
+		goname.Repository(agg):       true,
+		goname.Log(agg):              true,
+	}
 }
 
 // aggregateIdentNames describes the fixed identifiers of an aggregate.
@@ -118,8 +154,9 @@ func aggregateIdentNames(agg string) map[string]string {
 // addTransitionIdents lists the identifiers generated for one transition: the
 // source interface when it leaves several states, the outcome type
 // and one constructor and one constant per branch when it branches, the
-// emitted-events struct when its only branch emits several events.
-func addTransitionIdents(t *Transition, add func(name, what string, pos Position)) {
+// emitted-events struct when its only branch emits several events. isType
+// is set for the interface and the structs.
+func addTransitionIdents(t *Transition, add func(name, what string, pos Position, isType bool)) {
 	cmd := t.Command.Name
 	sources := map[*State]bool{}
 	for _, br := range t.Branches {
@@ -128,15 +165,15 @@ func addTransitionIdents(t *Transition, add func(name, what string, pos Position
 		}
 	}
 	if len(sources) > 1 {
-		add(goname.Sources(cmd), "the source interface of on "+cmd, t.Pos)
+		add(goname.Sources(cmd), "the source interface of on "+cmd, t.Pos, true)
 	}
 	if len(t.Branches) == 1 {
 		if len(t.Branches[0].Emits) > 1 {
-			add(goname.Emitted(cmd), "the emitted-events struct of on "+cmd, t.Pos)
+			add(goname.Emitted(cmd), "the emitted-events struct of on "+cmd, t.Pos, true)
 		}
 		return
 	}
-	add(goname.Outcome(cmd), "the outcome type of on "+cmd, t.Pos)
+	add(goname.Outcome(cmd), "the outcome type of on "+cmd, t.Pos, true)
 	targets := map[*State]int{}
 	for _, br := range t.Branches {
 		targets[br.To]++
@@ -156,8 +193,8 @@ func addTransitionIdents(t *Transition, add func(name, what string, pos Position
 			}
 			name = goname.BranchWithEvents(cmd, br.To.Name, evs)
 		}
-		add(name, "the branch constructor to "+br.To.Name+" of on "+cmd, br.Pos)
-		add(goname.BranchConst(name), "the branch constant to "+br.To.Name+" of on "+cmd, br.Pos)
+		add(name, "the branch constructor to "+br.To.Name+" of on "+cmd, br.Pos, false)
+		add(goname.BranchConst(name), "the branch constant to "+br.To.Name+" of on "+cmd, br.Pos, false)
 	}
 }
 

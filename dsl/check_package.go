@@ -31,11 +31,13 @@ func PackageOrder(files []*File) []*File {
 // package level must not be one that another's code generates, nor one of
 // its externs or import names (E018, at the declaration of the file later
 // in PackageOrder, naming the other file and line). Two files may declare
-// the same extern, a type of the package that neither generates, and
-// import the same names, which Go scopes to each file. A declaration is
-// reported once for each earlier one it collides with (two aggregates
-// Order collide in every identifier generated for them: the first is
-// named).
+// the same extern, a type of the package, and import the same names,
+// which Go scopes to each file; an extern may name a Go type another file
+// generates (a value type, a state, command or event, an interface), which
+// is a type of the package, but not a function or constant. A
+// declaration is reported once, naming the first earlier one it collides
+// with (two aggregates Order collide in every identifier generated for
+// them: the first is named).
 //
 // Each file is checked alone by Check; CheckPackage adds only what two
 // files cause. It returns no diagnostics for fewer than two files.
@@ -48,7 +50,7 @@ func CheckPackage(files []*File) Diagnostics {
 		goIdent
 		file *File
 	}
-	first := map[string]decl{}
+	earlier := map[string][]decl{}     // by name, in PackageOrder, one per file
 	reported := map[[2]Position]bool{} // one diagnostic per pair of declarations
 	var diags Diagnostics
 	for _, f := range files {
@@ -58,12 +60,13 @@ func CheckPackage(files []*File) Diagnostics {
 				continue // a collision within f is Check's
 			}
 			mine[id.name] = true
-			prev, ok := first[id.name]
-			if !ok {
-				first[id.name] = decl{id, f}
+			i := slices.IndexFunc(earlier[id.name], func(prev decl) bool { return collides(prev.goIdent, id) })
+			earlier[id.name] = append(earlier[id.name], decl{id, f})
+			if i < 0 {
 				continue
 			}
-			if prev.kind == id.kind && id.kind != identGenerated || reported[[2]Position{id.pos, prev.pos}] {
+			prev := earlier[id.name][i]
+			if reported[[2]Position{id.pos, prev.pos}] {
 				continue
 			}
 			reported[[2]Position{id.pos, prev.pos}] = true
@@ -74,4 +77,20 @@ func CheckPackage(files []*File) Diagnostics {
 	}
 	diags.Sort()
 	return diags
+}
+
+// collides reports whether two files of one package cannot both have a and
+// b, of one name: two externs or two imports can, and so can an extern
+// and a Go type another file generates, which is the type the extern
+// names.
+func collides(a, b goIdent) bool {
+	switch {
+	case a.kind == b.kind:
+		return a.kind == identGenerated
+	case a.kind == identExtern && b.kind == identGenerated:
+		return !b.goType
+	case b.kind == identExtern && a.kind == identGenerated:
+		return !a.goType
+	}
+	return true
 }

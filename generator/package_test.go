@@ -98,3 +98,44 @@ func TestPackageOfSeveralFiles(t *testing.T) {
 		t.Fatalf("generated tests: %v\n%s", err, out)
 	}
 }
+
+// TestPackageExternOfSiblingTypes generates a package in which one file
+// names as externs a value type and an event another file generates: the
+// package vets and its generated tests pass.
+func TestPackageExternOfSiblingTypes(t *testing.T) {
+	srcs := map[string]string{
+		"a.esm": "package shop\n\ntype Money { cents int64 }\n\naggregate Cart {\n    state Open initial { total Money }\n    state Closed final\n    command Close\n    event CartClosed { total Money }\n    on Close: Open -> Closed emits CartClosed\n}\n",
+		"b.esm": "package shop\n\nextern Money\nextern CartClosed\n\neventual aggregate Ledger {\n    event Booked { amount Money; closed CartClosed; amounts []Money }\n}\n",
+	}
+	var models []*dsl.File
+	for _, name := range []string{"a.esm", "b.esm"} {
+		m, diags := dsl.Load(name, []byte(srcs[name]))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		models = append(models, m)
+	}
+	if ds := dsl.CheckPackage(models); len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	var all []File
+	for i, m := range models {
+		siblings := append(append([]*dsl.File(nil), models[:i]...), models[i+1:]...)
+		files, err := Generate(t.Context(), m, Options{Siblings: siblings})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, files...)
+	}
+	if testing.Short() {
+		return
+	}
+	mod := newGoModule(t, "pkg")
+	mod.writePackage(t, "shop", all, nil)
+	if out, err := mod.run("vet", "./..."); err != nil {
+		t.Fatalf("go vet of the package: %v\n%s", err, out)
+	}
+	if out, err := mod.run("test", "-count=1", "-run", "^Test(Cart|Ledger)(StateName|InvalidTransitions|Evolve|StateCodec|EventCodec|Log)$", "./..."); err != nil {
+		t.Fatalf("generated tests: %v\n%s", err, out)
+	}
+}
