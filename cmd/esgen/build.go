@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -38,6 +39,9 @@ type unit struct {
 	// stale are the files of dir generated from this .esm file that it no
 	// longer generates (an aggregate renamed or removed).
 	stale []string
+	// orphaned are the files of dir generated from .esm files that no
+	// longer exist, by the path of that file (see goPackage.orphan).
+	orphaned map[string][]string
 }
 
 // build loads every file and generates everything in memory. Diagnostics
@@ -208,6 +212,9 @@ func sets(units []unit) []outdir.Set {
 		}
 		out[i].Files = append(out[i].Files, u.files...)
 		out[i].Remove = append(out[i].Remove, u.stale...)
+		for _, src := range slices.Sorted(maps.Keys(u.orphaned)) {
+			out[i].Remove = append(out[i].Remove, u.orphaned[src]...)
+		}
 	}
 	return out
 }
@@ -241,6 +248,9 @@ func summary(u unit, status map[string]string) []string {
 	}
 	if len(u.stale) > 0 {
 		lines = append(lines, fmt.Sprintf("%s: no longer generated: %s", u.src.name, fileCounts(u.stale, status)))
+	}
+	for _, src := range slices.Sorted(maps.Keys(u.orphaned)) {
+		lines = append(lines, fmt.Sprintf("%s: no longer exists: %s", src, fileCounts(u.orphaned[src], status)))
 	}
 	return lines
 }

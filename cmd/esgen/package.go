@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -125,8 +128,10 @@ func parseDecls(name string, src []byte) (d goDecls, ok bool) {
 // the files that name one of p's inputs as their source but that the
 // inputs no longer generate become the stale files of that input, removed
 // by generate and reported by diff (only Go files and the formats asked
-// for: a diagram of a format not asked for is left alone); the Go files
-// generated from other .esm files are checked against p's (checkDir).
+// for: a diagram of a format not asked for is left alone); so do those
+// that name an .esm file that no longer exists, renamed or deleted (of
+// every format: nothing generates them); the Go files generated from other
+// .esm files are checked against p's (checkDir).
 func (p *goPackage) scanDir(formats []diagram.Format) error {
 	existing, err := outdir.Generated(p.dir)
 	if err != nil {
@@ -155,11 +160,35 @@ func (p *goPackage) scanDir(formats []diagram.Format) error {
 			}
 			continue
 		}
+		if e.Source != "" && !sourceExists(p.dir, e.Source) {
+			// Its .esm file was renamed or deleted: nothing generates it.
+			p.orphan(e)
+			continue
+		}
 		if strings.HasSuffix(e.Name, ".go") {
 			foreign = append(foreign, e)
 		}
 	}
 	return p.checkDir(foreign)
+}
+
+// sourceExists reports whether the .esm file a source comment names
+// (relative to dir) may still exist: false only when it surely does not.
+func sourceExists(dir, source string) bool {
+	_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(source)))
+	return !errors.Is(err, fs.ErrNotExist)
+}
+
+// orphan makes e, generated from an .esm file that no longer exists, a
+// file removed with the first of p's inputs, reported on a line of its
+// own (orphaned), whatever its format.
+func (p *goPackage) orphan(e outdir.Existing) {
+	u := p.units[0]
+	if u.orphaned == nil {
+		u.orphaned = map[string][]string{}
+	}
+	path := filepath.Join(p.dir, filepath.FromSlash(e.Source))
+	u.orphaned[path] = append(u.orphaned[path], e.Name)
 }
 
 // checkDir refuses to write p's files when a Go file esgen generated into
