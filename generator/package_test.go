@@ -23,17 +23,7 @@ var packageFiles = map[string]string{
 // first file's output is the same as generated alone, and the package
 // vets and its generated tests pass.
 func TestPackageOfSeveralFiles(t *testing.T) {
-	var models []*dsl.File
-	for _, name := range []string{"c.esm", "a.esm", "b.esm"} {
-		m, diags := dsl.Load(name, []byte(packageFiles[name]))
-		if diags.HasErrors() {
-			t.Fatal(diags)
-		}
-		models = append(models, m)
-	}
-	if ds := dsl.CheckPackage(models); len(ds) > 0 {
-		t.Fatal(ds)
-	}
+	models := loadPackage(t, packageFiles, "c.esm", "a.esm", "b.esm")
 	var all []File
 	declared := map[string]string{}
 	docs := 0
@@ -107,17 +97,7 @@ func TestPackageExternOfSiblingTypes(t *testing.T) {
 		"a.esm": "package shop\n\ntype Money { cents int64 }\n\naggregate Cart {\n    state Open initial { total Money }\n    state Closed final\n    command Close\n    event CartClosed { total Money }\n    on Close: Open -> Closed emits CartClosed\n}\n",
 		"b.esm": "package shop\n\nextern Money\nextern CartClosed\n\neventual aggregate Ledger {\n    event Booked { amount Money; closed CartClosed; amounts []Money }\n}\n",
 	}
-	var models []*dsl.File
-	for _, name := range []string{"a.esm", "b.esm"} {
-		m, diags := dsl.Load(name, []byte(srcs[name]))
-		if diags.HasErrors() {
-			t.Fatal(diags)
-		}
-		models = append(models, m)
-	}
-	if ds := dsl.CheckPackage(models); len(ds) > 0 {
-		t.Fatal(ds)
-	}
+	models := loadPackage(t, srcs, "a.esm", "b.esm")
 	var all []File
 	for i, m := range models {
 		siblings := append(append([]*dsl.File(nil), models[:i]...), models[i+1:]...)
@@ -138,4 +118,22 @@ func TestPackageExternOfSiblingTypes(t *testing.T) {
 	if out, err := mod.run("test", "-count=1", "-run", "^Test(Cart|Ledger)(StateName|InvalidTransitions|Evolve|StateCodec|EventCodec|Log)$", "./..."); err != nil {
 		t.Fatalf("generated tests: %v\n%s", err, out)
 	}
+}
+
+// loadPackage loads the files names of srcs, in that order, and checks
+// them as one package; any diagnostic fails the test.
+func loadPackage(t *testing.T, srcs map[string]string, names ...string) []*dsl.File {
+	t.Helper()
+	var models []*dsl.File
+	for _, name := range names {
+		m, diags := dsl.Load(name, []byte(srcs[name]))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		models = append(models, m)
+	}
+	if ds := dsl.CheckPackage(models); len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	return models
 }
