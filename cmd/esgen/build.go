@@ -145,8 +145,11 @@ func relSource(dir, name string) string {
 		if rel, err := filepath.Rel(absDir, absName); err == nil {
 			return filepath.ToSlash(rel)
 		}
+		// Another volume: the absolute path, which is never taken for a
+		// sibling of another input (see goPackage.scanDir).
+		return filepath.ToSlash(absName)
 	}
-	return filepath.Base(name)
+	return filepath.ToSlash(name)
 }
 
 // checkOutputNames refuses two input files that would write files of one

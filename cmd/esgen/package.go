@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -139,7 +140,9 @@ func (p *goPackage) scanDir(formats []diagram.Format) error {
 	}
 	ours := map[string]bool{}
 	bySource := map[string]*unit{}
+	inputDirs := map[string]bool{} // the directories of p's inputs, as source comments spell them
 	for _, u := range p.units {
+		inputDirs[path.Dir(u.source)] = true
 		for _, f := range u.files {
 			ours[outname.Key(f.Name)] = true
 		}
@@ -160,8 +163,9 @@ func (p *goPackage) scanDir(formats []diagram.Format) error {
 			}
 			continue
 		}
-		if e.Source != "" && !sourceExists(p.dir, e.Source) {
-			// Its .esm file was renamed or deleted: nothing generates it.
+		if e.Source != "" && inputDirs[path.Dir(e.Source)] && !sourceExists(p.dir, e.Source) {
+			// Its .esm file, beside one of p's inputs, was renamed or
+			// deleted: nothing generates it.
 			p.orphan(e)
 			continue
 		}
@@ -173,10 +177,15 @@ func (p *goPackage) scanDir(formats []diagram.Format) error {
 }
 
 // sourceExists reports whether the .esm file a source comment names
-// (relative to dir) may still exist: false only when it surely does not.
+// (relative to dir, escaped as outname.Source escapes it) may still exist:
+// false only when it surely does not, as written or unescaped.
 func sourceExists(dir, source string) bool {
-	_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(source)))
-	return !errors.Is(err, fs.ErrNotExist)
+	for _, s := range outname.SourcePaths(source) {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(s))); !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
 }
 
 // orphan makes e, generated from an .esm file that no longer exists, a
@@ -187,8 +196,9 @@ func (p *goPackage) orphan(e outdir.Existing) {
 	if u.orphaned == nil {
 		u.orphaned = map[string][]string{}
 	}
-	path := filepath.Join(p.dir, filepath.FromSlash(e.Source))
-	u.orphaned[path] = append(u.orphaned[path], e.Name)
+	paths := outname.SourcePaths(e.Source)
+	esm := filepath.Join(p.dir, filepath.FromSlash(paths[len(paths)-1]))
+	u.orphaned[esm] = append(u.orphaned[esm], e.Name)
 }
 
 // checkDir refuses to write p's files when a Go file esgen generated into

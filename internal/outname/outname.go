@@ -142,3 +142,17 @@ func Source(esm string) string {
 }
 
 var sourceEscaper = strings.NewReplacer("\n", `\n`, "\r", `\r`, "--", `-\-`)
+
+// SourcePaths returns the paths a source comment's text (Source without
+// "source: ") may stand for: the text as written and, when it holds an
+// escape, the text unescaped. The escaping is not one to one (a name may
+// hold a backslash), so a caller asking whether the .esm file still exists
+// checks both.
+func SourcePaths(text string) []string {
+	if u := sourceUnescaper.Replace(text); u != text {
+		return []string{text, u}
+	}
+	return []string{text}
+}
+
+var sourceUnescaper = strings.NewReplacer(`\n`, "\n", `\r`, "\r", `-\-`, "--")
