@@ -33,8 +33,9 @@ func PackageOrder(files []*File) []*File {
 // in PackageOrder, naming the other file and line). Two files may declare
 // the same extern, a type of the package, and import the same names,
 // which Go scopes to each file; an extern may name a Go type another file
-// generates (a value type, a state, command or event, an interface), which
-// is a type of the package, but not a function or constant. A
+// generates in package code (any generated type but those of the
+// generated tests), which is a type of the package, but not a function or
+// constant. A
 // declaration is reported once, naming the first earlier one it collides
 // with (two aggregates Order collide in every identifier generated for
 // them: the first is named).
