@@ -188,6 +188,13 @@ func sourceExists(dir, source string) bool {
 	return false
 }
 
+// sourcePath is the path of the .esm file a source comment names,
+// unescaped, joined to dir: how messages name it.
+func sourcePath(dir, source string) string {
+	paths := outname.SourcePaths(source)
+	return filepath.Join(dir, filepath.FromSlash(paths[len(paths)-1]))
+}
+
 // orphan makes e, generated from an .esm file that no longer exists, a
 // file removed with the first of p's inputs, reported on a line of its
 // own (orphaned), whatever its format.
@@ -196,8 +203,7 @@ func (p *goPackage) orphan(e outdir.Existing) {
 	if u.orphaned == nil {
 		u.orphaned = map[string][]string{}
 	}
-	paths := outname.SourcePaths(e.Source)
-	esm := filepath.Join(p.dir, filepath.FromSlash(paths[len(paths)-1]))
+	esm := sourcePath(p.dir, e.Source)
 	u.orphaned[esm] = append(u.orphaned[esm], e.Name)
 }
 
@@ -237,7 +243,7 @@ func (p *goPackage) checkDir(foreign []outdir.Existing) error {
 		other, from := filepath.Join(p.dir, e.Name), ""
 		advice := "generate the .esm files of one Go package in one run of esgen generate, which checks them together"
 		if e.Source != "" {
-			esm := filepath.Join(p.dir, filepath.FromSlash(e.Source))
+			esm := sourcePath(p.dir, e.Source)
 			from = " from " + esm
 			names := []string{esm}
 			for _, u := range p.units {
