@@ -31,6 +31,10 @@ func generateESM(lines int) []byte {
 			case 7:
 				flag = " final"
 			}
+			if s == 0 { // the state with no events holds no data
+				fmt.Fprintf(&b, "    // S%dx%d is a state.\n    state S%dx%d%s\n", i, s, i, s, flag)
+				continue
+			}
 			fmt.Fprintf(&b, "    // S%dx%d is a state.\n    state S%dx%d%s {\n        items []Item%d\n        at    time.Time\n    }\n", i, s, i, s, flag, i)
 		}
 		b.WriteString("\n")

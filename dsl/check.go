@@ -101,6 +101,11 @@ func (c *checker) run() *File {
 	c.checkGoIdents(m)
 	c.checkFileNames(m)
 	c.checkUnused(m)
+	if !c.diags.HasErrors() {
+		for _, a := range m.Aggregates {
+			c.neverSet(a)
+		}
+	}
 	return m
 }
 

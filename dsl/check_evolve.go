@@ -157,6 +157,66 @@ func (c *checker) planEvolutions(s *aggScope, decls []*ast.Evolve) {
 	}
 }
 
+// neverSet warns of each state field that can only ever be zero: no event
+// sets it, no hook computes it, and no state it is carried from holds
+// anything else. Such a field is a value the machine was meant to keep and
+// never does (a counter no event increments).
+// Check runs it last, and only on a file without errors: a field in a file
+// with errors may well be set once they are fixed.
+func (c *checker) neverSet(a *Aggregate) {
+	type key struct {
+		st *State
+		f  *Field
+	}
+	set := map[key]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, e := range a.Evolutions {
+			for _, f := range e.To.Fields {
+				k := key{e.To, f}
+				if set[k] {
+					continue
+				}
+				if e.Hook || e.Fields == nil && !e.Unchanged {
+					set[k] = true // user code, or an entry in error
+					changed = true
+					continue
+				}
+				for _, fs := range e.Fields {
+					if fs.Field != f {
+						continue
+					}
+					if fs.Origin == FromEvent || fs.Origin == FromState && set[key{e.From, fs.From}] {
+						set[k] = true
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	entered := map[*State]bool{}
+	for _, e := range a.Evolutions {
+		entered[e.To] = true
+	}
+	for _, st := range a.States {
+		for _, f := range st.Fields {
+			if set[key{st, f}] {
+				continue
+			}
+			decl := c.fieldDecls[f]
+			if decl == nil {
+				continue
+			}
+			sugg := fmt.Sprintf("add %s %s to an event that leads to %s, or compute it in a hook", f.Name, f.Type, st.Name)
+			if !entered[st] {
+				sugg = fmt.Sprintf("%s is the state of an aggregate with no events: declare the field in the state the first event leads to", st.Name)
+			}
+			c.report(decl.Name.Pos, codeNeverSet, sugg,
+				"field %s of state %s is always zero: no event sets it and no hook computes it", f.Name, st.Name)
+		}
+	}
+}
+
 // planEvolution fills the fields of one entry of the Evolve table.
 func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 	if len(e.Event.Versions) == 0 {

@@ -52,6 +52,7 @@ const (
 	codeUnusedType     = "W007"
 	codeEmptyAggregate = "W008"
 	codeDroppedField   = "W009"
+	codeNeverSet       = "W010"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -114,6 +115,7 @@ var codeTable = []CodeInfo{
 	{codeUnusedType, "unused-type", SeverityWarning, "a value type or extern that no field uses"},
 	{codeEmptyAggregate, "empty-aggregate", SeverityWarning, "an eventual aggregate that declares no event"},
 	{codeDroppedField, "dropped-field", SeverityWarning, "an event field that the next version drops in a step without an upcast hook, losing its value (as a renamed field is)"},
+	{codeNeverSet, "state-field-never-set", SeverityWarning, "a state field that no event sets and no hook computes: it is always zero"},
 }
 
 // Codes returns every diagnostic code, in code order: errors first

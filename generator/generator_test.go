@@ -270,8 +270,8 @@ aggregate Write_Slice_Of {
 }
 `
 	f, ds := dsl.Load("p.esm", []byte(src))
-	if f == nil || len(ds) > 0 {
-		t.Fatalf("the input does not check clean:\n%s", diagText(ds))
+	if f == nil || ds.HasErrors() { // W010: the fields are always zero, which does not matter here
+		t.Fatalf("the input does not check:\n%s", diagText(ds))
 	}
 	g := newGen(f, "p", Options{})
 	var got []string

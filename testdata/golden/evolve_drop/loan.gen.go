@@ -3,17 +3,22 @@
 
 package library
 
-// LoanState is a state of a Loan: Requested, Lent or Returned. Only the types
-// of this package implement it.
+// LoanState is a state of a Loan: Browsing, Requested, Lent or Returned. Only
+// the types of this package implement it.
 type LoanState interface {
 	// loanState returns the state's name as declared in library.esm.
 	loanState() string
 }
 
+// Browsing has asked for nothing yet.
+//
+// Browsing is the initial state of Loan: the state of a Loan with no events.
+// It accepts Request.
+type Browsing struct{}
+
 // Requested waits at the desk.
 //
-// Requested is the initial state of Loan: the state of a Loan with no events.
-// It accepts Lend and Withdraw.
+// Requested is a state of Loan. It accepts Lend and Withdraw.
 type Requested struct {
 	Book string `json:"book"`
 }
@@ -35,12 +40,13 @@ type Returned struct {
 	Condition string `json:"condition"`
 }
 
+func (Browsing) loanState() string  { return "Browsing" }
 func (Requested) loanState() string { return "Requested" }
 func (Lent) loanState() string      { return "Lent" }
 func (Returned) loanState() string  { return "Returned" }
 
 // LoanStateName returns the name of state s as declared in library.esm,
-// "Requested" for a Requested: the name LoanMachine and the diagrams use. It
+// "Browsing" for a Browsing: the name LoanMachine and the diagrams use. It
 // returns "" for a nil state. Use it to highlight the current state of an
 // instance:
 //
@@ -52,11 +58,16 @@ func LoanStateName(s LoanState) string {
 	return s.loanState()
 }
 
-// LoanCommand is a command of a Loan: Lend, Remind, Return or Withdraw. Only
-// the types of this package implement it.
+// LoanCommand is a command of a Loan: Request, Lend, Remind, Return or
+// Withdraw. Only the types of this package implement it.
 type LoanCommand interface {
 	// loanCommand returns the command's name as declared in library.esm.
 	loanCommand() string
+}
+
+// Request is a command of Loan. Request is accepted in Browsing.
+type Request struct {
+	Book string `json:"book"`
 }
 
 // Lend is a command of Loan. Lend is accepted in Requested.
@@ -79,16 +90,22 @@ type Return struct {
 // Withdraw is a command of Loan. Withdraw is accepted in Requested and Lent.
 type Withdraw struct{}
 
+func (Request) loanCommand() string  { return "Request" }
 func (Lend) loanCommand() string     { return "Lend" }
 func (Remind) loanCommand() string   { return "Remind" }
 func (Return) loanCommand() string   { return "Return" }
 func (Withdraw) loanCommand() string { return "Withdraw" }
 
-// LoanEvent is an event of a Loan: BookLent, ReminderSent, BookReturned or
-// LoanWithdrawn. Only the types of this package implement it.
+// LoanEvent is an event of a Loan: BookRequested, BookLent, ReminderSent,
+// BookReturned or LoanWithdrawn. Only the types of this package implement it.
 type LoanEvent interface {
 	// loanEvent returns the event's type name as stored.
 	loanEvent() string
+}
+
+// BookRequested: the reader asked for book.
+type BookRequested struct {
+	Book string `json:"book"`
 }
 
 // BookLent: the reader took the book at desk.
@@ -113,6 +130,7 @@ type LoanWithdrawn struct {
 	Desk string `json:"desk"`
 }
 
+func (BookRequested) loanEvent() string { return "BookRequested" }
 func (BookLent) loanEvent() string      { return "BookLent" }
 func (ReminderSent) loanEvent() string  { return "ReminderSent" }
 func (BookReturned) loanEvent() string  { return "BookReturned" }

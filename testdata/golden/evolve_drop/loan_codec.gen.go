@@ -23,6 +23,10 @@ func (LoanEventCodec) Encode(buf []byte, e LoanEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
+	case BookRequested:
+		raw = es.RawEvent{Type: "BookRequested", SchemaVersion: 1}
+		w = esjson.WriterOn(buf, 64)
+		e.writeJSON(&w)
 	case BookLent:
 		raw = es.RawEvent{Type: "BookLent", SchemaVersion: 1}
 		w = esjson.WriterOn(buf, 128)
@@ -58,6 +62,13 @@ func (LoanEventCodec) Decode(eventType string, schemaVersion int, data []byte) (
 	r := esjson.NewReader(data)
 	var e LoanEvent
 	switch eventType {
+	case "BookRequested":
+		if schemaVersion != 1 {
+			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
+		}
+		var v BookRequested
+		v.readJSON(&r)
+		e = v
 	case "BookLent":
 		if schemaVersion != 1 {
 			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
@@ -103,13 +114,17 @@ type LoanStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in library.esm, so that older snapshots are ignored.
 func (LoanStateCodec) StateSchema() string {
-	return "Loan/04495bbdca2e"
+	return "Loan/03faad0dd02f"
 }
 
 // EncodeState returns the JSON of s.
 func (LoanStateCodec) EncodeState(s LoanState) ([]byte, error) {
 	var w esjson.Writer
 	switch s := s.(type) {
+	case Browsing:
+		w = esjson.NewWriter(make([]byte, 0, 128))
+		w.Raw(`{"state":"Browsing","data":`)
+		s.writeJSON(&w)
 	case Requested:
 		w = esjson.NewWriter(make([]byte, 0, 128))
 		w.Raw(`{"state":"Requested","data":`)
@@ -153,6 +168,10 @@ func (LoanStateCodec) DecodeState(data []byte) (LoanState, error) {
 	r = esjson.NewReader(raw)
 	var s LoanState
 	switch name {
+	case "Browsing":
+		var v Browsing
+		v.readJSON(&r)
+		s = v
 	case "Requested":
 		var v Requested
 		v.readJSON(&r)
@@ -172,6 +191,18 @@ func (LoanStateCodec) DecodeState(data []byte) (LoanState, error) {
 		return nil, fmt.Errorf("decode Loan state %s: %w", name, err)
 	}
 	return s, nil
+}
+
+// writeJSON writes the empty object {}, as encoding/json would.
+func (Browsing) writeJSON(w *esjson.Writer) {
+	w.Raw(`{}`)
+}
+
+// readJSON reads a JSON object, skipping its keys: Browsing has no fields.
+func (*Browsing) readJSON(r *esjson.Reader) {
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		r.Skip()
+	}
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
@@ -237,6 +268,25 @@ func (v *Returned) readJSON(r *esjson.Reader) {
 			v.Book = r.String()
 		case "condition":
 			v.Condition = r.String()
+		default:
+			r.Skip()
+		}
+	}
+}
+
+// writeJSON writes v as JSON, as encoding/json would.
+func (v BookRequested) writeJSON(w *esjson.Writer) {
+	w.Raw(`{"book":`)
+	w.String(v.Book)
+	w.Byte('}')
+}
+
+// readJSON reads v from JSON, skipping unknown keys.
+func (v *BookRequested) readJSON(r *esjson.Reader) {
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		switch string(r.Key()) {
+		case "book":
+			v.Book = r.String()
 		default:
 			r.Skip()
 		}

@@ -28,6 +28,9 @@ func (Lent) withdrawSource()      {}
 // nothing is recorded. Implement it and pass it to NewLoanDefinition or
 // NewLoanRepository.
 type LoanDecider interface {
+	// Request decides Request in Browsing: the BookRequested it returns moves the
+	// Loan to Requested.
+	Request(ctx context.Context, s Browsing, c Request) (BookRequested, error)
 	// Lend decides Lend in Requested: the BookLent it returns moves the Loan to
 	// Lent.
 	Lend(ctx context.Context, s Requested, c Lend) (BookLent, error)
@@ -43,12 +46,12 @@ type LoanDecider interface {
 }
 
 // NewLoanDefinition returns the definition of Loan that the runtime runs: the
-// initial state Requested, Decide and Evolve bound to d, the event and state
+// initial state Browsing, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots.
 func NewLoanDefinition(d LoanDecider) es.Definition[LoanState, LoanCommand, LoanEvent] {
 	return es.Definition[LoanState, LoanCommand, LoanEvent]{
 		Type:    "Loan",
-		Initial: func() LoanState { return Requested{} },
+		Initial: func() LoanState { return Browsing{} },
 		Decide: func(ctx context.Context, s LoanState, c LoanCommand, events []LoanEvent) ([]LoanEvent, error) {
 			return loanDecide(ctx, d, s, c, events)
 		},
@@ -67,6 +70,14 @@ func loanDecide(ctx context.Context, d LoanDecider, s LoanState, c LoanCommand, 
 		return nil, errors.New("decide Loan: nil state")
 	}
 	switch c := c.(type) {
+	case Request:
+		if s, ok := s.(Browsing); ok {
+			e, err := d.Request(ctx, s, c)
+			if err != nil {
+				return nil, err
+			}
+			return append(events, e), nil
+		}
 	case Lend:
 		if s, ok := s.(Requested); ok {
 			e, err := d.Lend(ctx, s, c)
@@ -110,6 +121,11 @@ func loanDecide(ctx context.Context, d LoanDecider, s LoanState, c LoanCommand, 
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
 func loanEvolve(s LoanState, e LoanEvent) (LoanState, error) {
 	switch s := s.(type) {
+	case Browsing:
+		switch e := e.(type) {
+		case BookRequested:
+			return Requested{Book: e.Book}, nil
+		}
 	case Requested:
 		switch e := e.(type) {
 		case BookLent:
@@ -140,11 +156,13 @@ func LoanMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Loan",
 		States: []machine.State{
-			{Name: "Requested", Initial: true},
+			{Name: "Browsing", Initial: true},
+			{Name: "Requested"},
 			{Name: "Lent"},
 			{Name: "Returned", Final: true},
 		},
 		Transitions: []machine.Transition{
+			{From: "Browsing", To: "Requested", Command: "Request", Events: []string{"BookRequested"}},
 			{From: "Requested", To: "Lent", Command: "Lend", Events: []string{"BookLent"}},
 			{From: "Lent", To: "Lent", Command: "Remind", Events: []string{"ReminderSent"}},
 			{From: "Lent", To: "Returned", Command: "Return", Events: []string{"BookReturned"}},

@@ -21,6 +21,7 @@ func TestLoanStateName(t *testing.T) {
 		s    LoanState
 		want string
 	}{
+		{Browsing{}, "Browsing"},
 		{Requested{}, "Requested"},
 		{Lent{}, "Lent"},
 		{Returned{}, "Returned"},
@@ -38,7 +39,7 @@ func TestLoanStateName(t *testing.T) {
 	}
 }
 
-// TestLoanInvalidTransitions checks that Decide rejects each of the 7 (state,
+// TestLoanInvalidTransitions checks that Decide rejects each of the 14 (state,
 // command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
@@ -53,6 +54,7 @@ func TestLoanInvalidTransitions(t *testing.T) {
 		name string
 		v    LoanState
 	}{
+		{"Browsing", Browsing{}},
 		{"Requested", Requested{}},
 		{"Lent", Lent{}},
 		{"Returned", Returned{}},
@@ -61,6 +63,7 @@ func TestLoanInvalidTransitions(t *testing.T) {
 			name string
 			v    LoanCommand
 		}{
+			{"Request", Request{}},
 			{"Lend", Lend{}},
 			{"Remind", Remind{}},
 			{"Return", Return{}},
@@ -84,8 +87,8 @@ func TestLoanInvalidTransitions(t *testing.T) {
 			}
 		}
 	}
-	if rejected != 7 {
-		t.Errorf("%d pairs rejected, want 7", rejected)
+	if rejected != 14 {
+		t.Errorf("%d pairs rejected, want 14", rejected)
 	}
 }
 
@@ -94,6 +97,20 @@ func TestLoanInvalidTransitions(t *testing.T) {
 // state, those library.esm drops, and the fields the new state carries over.
 func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 	return []estest.Evolution[LoanState, LoanEvent]{
+		{
+			State: "Browsing",
+			Event: "BookRequested",
+			NewState: func() LoanState {
+				return Browsing{}
+			},
+			NewEvent: func() LoanEvent {
+				return BookRequested{Book: "book-40"}
+			},
+			To: "Requested",
+			Changes: []estest.Change[LoanState, LoanEvent]{
+				{Field: "book", Event: BookRequested{Book: "book-40-changed"}},
+			},
+		},
 		{
 			State: "Requested",
 			Event: "BookLent",
@@ -182,12 +199,13 @@ func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 // (estest.CheckEvolutions): every field of the event that library.esm does not
 // drop reaches the new state, every other field of the new state is carried
 // over from the state left or declared zero, and Evolve is pure; and that each
-// of the 7 (state, event) pairs the machine cannot produce fails with an
+// of the 14 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestLoanEvolve(t *testing.T) {
 	def := NewLoanDefinition(nil)
 	estest.CheckEvolutions(t, def, LoanStateName, loanEvolutions(), false)
 	declared := map[[2]string]bool{
+		{"Browsing", "BookRequested"}:  true,
 		{"Requested", "BookLent"}:      true,
 		{"Requested", "LoanWithdrawn"}: true,
 		{"Lent", "ReminderSent"}:       true,
@@ -199,6 +217,7 @@ func TestLoanEvolve(t *testing.T) {
 		name string
 		v    LoanState
 	}{
+		{"Browsing", Browsing{}},
 		{"Requested", Requested{}},
 		{"Lent", Lent{}},
 		{"Returned", Returned{}},
@@ -207,6 +226,7 @@ func TestLoanEvolve(t *testing.T) {
 			name string
 			v    LoanEvent
 		}{
+			{"BookRequested", BookRequested{}},
 			{"BookLent", BookLent{}},
 			{"ReminderSent", ReminderSent{}},
 			{"BookReturned", BookReturned{}},
@@ -223,8 +243,8 @@ func TestLoanEvolve(t *testing.T) {
 			}
 		}
 	}
-	if rejected != 7 {
-		t.Errorf("%d pairs rejected, want 7", rejected)
+	if rejected != 14 {
+		t.Errorf("%d pairs rejected, want 14", rejected)
 	}
 }
 
@@ -233,6 +253,7 @@ func TestLoanEvolve(t *testing.T) {
 func TestLoanStateCodec(t *testing.T) {
 	var codec LoanStateCodec
 	for _, s := range []LoanState{
+		Browsing{},
 		Requested{Book: "book-1"},
 		Lent{Book: "book-1", Due: "due-2", LastReminder: "last_reminder-3"},
 		Returned{Book: "book-1", Condition: "condition-2"},
@@ -261,6 +282,7 @@ func TestLoanEventCodec(t *testing.T) {
 		version int
 		event   LoanEvent
 	}{
+		{1, BookRequested{Book: "book-40"}},
 		{1, BookLent{Due: "due-40", Desk: "desk-41"}},
 		{1, ReminderSent{LastReminder: "last_reminder-40"}},
 		{1, BookReturned{Condition: "condition-40", Desk: "desk-41"}},
@@ -289,11 +311,11 @@ func TestLoanEventCodec(t *testing.T) {
 		want      error
 	}{
 		{"UnknownLoanEvent", 1, "{}", es.ErrUnknownEventType},
-		{"BookLent", 2, "{}", es.ErrUnknownSchemaVersion},
-		{"BookLent", 0, "{}", es.ErrUnknownSchemaVersion},
-		{"BookLent", 1, `{"`, es.ErrCorruptEvent},
-		{"BookLent", 1, `[]`, es.ErrCorruptEvent},
-		{"BookLent", 1, `{} {}`, es.ErrCorruptEvent},
+		{"BookRequested", 2, "{}", es.ErrUnknownSchemaVersion},
+		{"BookRequested", 0, "{}", es.ErrUnknownSchemaVersion},
+		{"BookRequested", 1, `{"`, es.ErrCorruptEvent},
+		{"BookRequested", 1, `[]`, es.ErrCorruptEvent},
+		{"BookRequested", 1, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

@@ -13,11 +13,20 @@ func loanUnderTest() es.Definition[LoanState, LoanCommand, LoanEvent] {
 	return NewLoanDefinition(nil)
 }
 
+// Request in Browsing moves the Loan to Requested, recording BookRequested.
+func TestLoanRequestFromBrowsing(t *testing.T) {
+	t.Fatal("not written yet: fill in this case and delete this line")
+	estest.For(t, loanUnderTest()).
+		Given().
+		When(Request{}).
+		Then(BookRequested{})
+}
+
 // Lend in Requested moves the Loan to Lent, recording BookLent.
 func TestLoanLendFromRequested(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, loanUnderTest()).
-		Given().
+		Given(BookRequested{}).
 		When(Lend{}).
 		Then(BookLent{})
 }
@@ -26,7 +35,7 @@ func TestLoanLendFromRequested(t *testing.T) {
 func TestLoanRemindFromLent(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, loanUnderTest()).
-		Given(BookLent{}).
+		Given(BookRequested{}, BookLent{}).
 		When(Remind{}).
 		Then(ReminderSent{})
 }
@@ -35,7 +44,7 @@ func TestLoanRemindFromLent(t *testing.T) {
 func TestLoanReturnFromLent(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, loanUnderTest()).
-		Given(BookLent{}).
+		Given(BookRequested{}, BookLent{}).
 		When(Return{}).
 		Then(BookReturned{})
 }
@@ -44,7 +53,7 @@ func TestLoanReturnFromLent(t *testing.T) {
 func TestLoanWithdrawFromRequested(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, loanUnderTest()).
-		Given().
+		Given(BookRequested{}).
 		When(Withdraw{}).
 		Then(LoanWithdrawn{})
 }
@@ -53,7 +62,7 @@ func TestLoanWithdrawFromRequested(t *testing.T) {
 func TestLoanWithdrawFromLent(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, loanUnderTest()).
-		Given(BookLent{}).
+		Given(BookRequested{}, BookLent{}).
 		When(Withdraw{}).
 		Then(LoanWithdrawn{})
 }

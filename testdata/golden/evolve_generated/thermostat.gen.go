@@ -3,17 +3,22 @@
 
 package climate
 
-// ThermostatState is a state of a Thermostat: Installed, Heating or Removed.
-// Only the types of this package implement it.
+// ThermostatState is a state of a Thermostat: Boxed, Installed, Heating or
+// Removed. Only the types of this package implement it.
 type ThermostatState interface {
 	// thermostatState returns the state's name as declared in climate.esm.
 	thermostatState() string
 }
 
+// Boxed is not on a wall yet.
+//
+// Boxed is the initial state of Thermostat: the state of a Thermostat with no
+// events. It accepts Install.
+type Boxed struct{}
+
 // Installed waits to be switched on.
 //
-// Installed is the initial state of Thermostat: the state of a Thermostat with
-// no events. It accepts Heat and Remove.
+// Installed is a state of Thermostat. It accepts Heat and Remove.
 type Installed struct {
 	Room string `json:"room"`
 }
@@ -33,14 +38,15 @@ type Removed struct {
 	Room string `json:"room"`
 }
 
+func (Boxed) thermostatState() string     { return "Boxed" }
 func (Installed) thermostatState() string { return "Installed" }
 func (Heating) thermostatState() string   { return "Heating" }
 func (Removed) thermostatState() string   { return "Removed" }
 
 // ThermostatStateName returns the name of state s as declared in climate.esm,
-// "Installed" for an Installed: the name ThermostatMachine and the diagrams
-// use. It returns "" for a nil state. Use it to highlight the current state of
-// an instance:
+// "Boxed" for a Boxed: the name ThermostatMachine and the diagrams use. It
+// returns "" for a nil state. Use it to highlight the current state of an
+// instance:
 //
 //	ThermostatMachine().DOT(machine.Options{Highlight: ThermostatStateName(inst.State)})
 func ThermostatStateName(s ThermostatState) string {
@@ -50,11 +56,16 @@ func ThermostatStateName(s ThermostatState) string {
 	return s.thermostatState()
 }
 
-// ThermostatCommand is a command of a Thermostat: Heat, Retarget or Remove.
-// Only the types of this package implement it.
+// ThermostatCommand is a command of a Thermostat: Install, Heat, Retarget or
+// Remove. Only the types of this package implement it.
 type ThermostatCommand interface {
 	// thermostatCommand returns the command's name as declared in climate.esm.
 	thermostatCommand() string
+}
+
+// Install is a command of Thermostat. Install is accepted in Boxed.
+type Install struct {
+	Room string `json:"room"`
 }
 
 // Heat is a command of Thermostat. Heat is accepted in Installed.
@@ -71,15 +82,22 @@ type Retarget struct {
 // Heating.
 type Remove struct{}
 
+func (Install) thermostatCommand() string  { return "Install" }
 func (Heat) thermostatCommand() string     { return "Heat" }
 func (Retarget) thermostatCommand() string { return "Retarget" }
 func (Remove) thermostatCommand() string   { return "Remove" }
 
-// ThermostatEvent is an event of a Thermostat: HeatingStarted, TargetChanged
-// or ThermostatRemoved. Only the types of this package implement it.
+// ThermostatEvent is an event of a Thermostat: ThermostatInstalled,
+// HeatingStarted, TargetChanged or ThermostatRemoved. Only the types of this
+// package implement it.
 type ThermostatEvent interface {
 	// thermostatEvent returns the event's type name as stored.
 	thermostatEvent() string
+}
+
+// ThermostatInstalled: the device is on the wall of room.
+type ThermostatInstalled struct {
+	Room string `json:"room"`
 }
 
 // HeatingStarted: the room is heated to target_c.
@@ -95,6 +113,7 @@ type TargetChanged struct {
 // ThermostatRemoved: the device left the room.
 type ThermostatRemoved struct{}
 
-func (HeatingStarted) thermostatEvent() string    { return "HeatingStarted" }
-func (TargetChanged) thermostatEvent() string     { return "TargetChanged" }
-func (ThermostatRemoved) thermostatEvent() string { return "ThermostatRemoved" }
+func (ThermostatInstalled) thermostatEvent() string { return "ThermostatInstalled" }
+func (HeatingStarted) thermostatEvent() string      { return "HeatingStarted" }
+func (TargetChanged) thermostatEvent() string       { return "TargetChanged" }
+func (ThermostatRemoved) thermostatEvent() string   { return "ThermostatRemoved" }

@@ -25,6 +25,10 @@ func (ThermostatEventCodec) Encode(buf []byte, e ThermostatEvent) (es.RawEvent, 
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
+	case ThermostatInstalled:
+		raw = es.RawEvent{Type: "ThermostatInstalled", SchemaVersion: 1}
+		w = esjson.WriterOn(buf, 64)
+		e.writeJSON(&w)
 	case HeatingStarted:
 		raw = es.RawEvent{Type: "HeatingStarted", SchemaVersion: 1}
 		w = esjson.WriterOn(buf, 64)
@@ -56,6 +60,13 @@ func (ThermostatEventCodec) Decode(eventType string, schemaVersion int, data []b
 	r := esjson.NewReader(data)
 	var e ThermostatEvent
 	switch eventType {
+	case "ThermostatInstalled":
+		if schemaVersion != 1 {
+			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
+		}
+		var v ThermostatInstalled
+		v.readJSON(&r)
+		e = v
 	case "HeatingStarted":
 		if schemaVersion != 1 {
 			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
@@ -95,13 +106,17 @@ type ThermostatStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in climate.esm, so that older snapshots are ignored.
 func (ThermostatStateCodec) StateSchema() string {
-	return "Thermostat/77a1a3f3cb00"
+	return "Thermostat/b26cabe22fe4"
 }
 
 // EncodeState returns the JSON of s.
 func (ThermostatStateCodec) EncodeState(s ThermostatState) ([]byte, error) {
 	var w esjson.Writer
 	switch s := s.(type) {
+	case Boxed:
+		w = esjson.NewWriter(make([]byte, 0, 128))
+		w.Raw(`{"state":"Boxed","data":`)
+		s.writeJSON(&w)
 	case Installed:
 		w = esjson.NewWriter(make([]byte, 0, 128))
 		w.Raw(`{"state":"Installed","data":`)
@@ -145,6 +160,10 @@ func (ThermostatStateCodec) DecodeState(data []byte) (ThermostatState, error) {
 	r = esjson.NewReader(raw)
 	var s ThermostatState
 	switch name {
+	case "Boxed":
+		var v Boxed
+		v.readJSON(&r)
+		s = v
 	case "Installed":
 		var v Installed
 		v.readJSON(&r)
@@ -164,6 +183,18 @@ func (ThermostatStateCodec) DecodeState(data []byte) (ThermostatState, error) {
 		return nil, fmt.Errorf("decode Thermostat state %s: %w", name, err)
 	}
 	return s, nil
+}
+
+// writeJSON writes the empty object {}, as encoding/json would.
+func (Boxed) writeJSON(w *esjson.Writer) {
+	w.Raw(`{}`)
+}
+
+// readJSON reads a JSON object, skipping its keys: Boxed has no fields.
+func (*Boxed) readJSON(r *esjson.Reader) {
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		r.Skip()
+	}
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
@@ -217,6 +248,25 @@ func (v Removed) writeJSON(w *esjson.Writer) {
 
 // readJSON reads v from JSON, skipping unknown keys.
 func (v *Removed) readJSON(r *esjson.Reader) {
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		switch string(r.Key()) {
+		case "room":
+			v.Room = r.String()
+		default:
+			r.Skip()
+		}
+	}
+}
+
+// writeJSON writes v as JSON, as encoding/json would.
+func (v ThermostatInstalled) writeJSON(w *esjson.Writer) {
+	w.Raw(`{"room":`)
+	w.String(v.Room)
+	w.Byte('}')
+}
+
+// readJSON reads v from JSON, skipping unknown keys.
+func (v *ThermostatInstalled) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
 		case "room":

@@ -28,6 +28,9 @@ func (Heating) removeSource()   {}
 // the command; nothing is recorded. Implement it and pass it to
 // NewThermostatDefinition or NewThermostatRepository.
 type ThermostatDecider interface {
+	// Install decides Install in Boxed: the ThermostatInstalled it returns moves
+	// the Thermostat to Installed.
+	Install(ctx context.Context, s Boxed, c Install) (ThermostatInstalled, error)
 	// Heat decides Heat in Installed: the HeatingStarted it returns moves the
 	// Thermostat to Heating.
 	Heat(ctx context.Context, s Installed, c Heat) (HeatingStarted, error)
@@ -40,12 +43,12 @@ type ThermostatDecider interface {
 }
 
 // NewThermostatDefinition returns the definition of Thermostat that the
-// runtime runs: the initial state Installed, Decide and Evolve bound to d, the
+// runtime runs: the initial state Boxed, Decide and Evolve bound to d, the
 // event and state codecs, and no snapshots.
 func NewThermostatDefinition(d ThermostatDecider) es.Definition[ThermostatState, ThermostatCommand, ThermostatEvent] {
 	return es.Definition[ThermostatState, ThermostatCommand, ThermostatEvent]{
 		Type:    "Thermostat",
-		Initial: func() ThermostatState { return Installed{} },
+		Initial: func() ThermostatState { return Boxed{} },
 		Decide: func(ctx context.Context, s ThermostatState, c ThermostatCommand, events []ThermostatEvent) ([]ThermostatEvent, error) {
 			return thermostatDecide(ctx, d, s, c, events)
 		},
@@ -64,6 +67,14 @@ func thermostatDecide(ctx context.Context, d ThermostatDecider, s ThermostatStat
 		return nil, errors.New("decide Thermostat: nil state")
 	}
 	switch c := c.(type) {
+	case Install:
+		if s, ok := s.(Boxed); ok {
+			e, err := d.Install(ctx, s, c)
+			if err != nil {
+				return nil, err
+			}
+			return append(events, e), nil
+		}
 	case Heat:
 		if s, ok := s.(Installed); ok {
 			e, err := d.Heat(ctx, s, c)
@@ -100,6 +111,11 @@ func thermostatDecide(ctx context.Context, d ThermostatDecider, s ThermostatStat
 // *es.InvalidEvolutionError.
 func thermostatEvolve(s ThermostatState, e ThermostatEvent) (ThermostatState, error) {
 	switch s := s.(type) {
+	case Boxed:
+		switch e := e.(type) {
+		case ThermostatInstalled:
+			return Installed{Room: e.Room}, nil
+		}
 	case Installed:
 		switch e := e.(type) {
 		case HeatingStarted:
@@ -128,11 +144,13 @@ func ThermostatMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Thermostat",
 		States: []machine.State{
-			{Name: "Installed", Initial: true},
+			{Name: "Boxed", Initial: true},
+			{Name: "Installed"},
 			{Name: "Heating"},
 			{Name: "Removed", Final: true},
 		},
 		Transitions: []machine.Transition{
+			{From: "Boxed", To: "Installed", Command: "Install", Events: []string{"ThermostatInstalled"}},
 			{From: "Installed", To: "Heating", Command: "Heat", Events: []string{"HeatingStarted"}},
 			{From: "Heating", To: "Heating", Command: "Retarget", Events: []string{"TargetChanged"}},
 			{From: "Installed", To: "Removed", Command: "Remove", Events: []string{"ThermostatRemoved"}},

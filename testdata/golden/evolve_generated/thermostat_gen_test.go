@@ -21,6 +21,7 @@ func TestThermostatStateName(t *testing.T) {
 		s    ThermostatState
 		want string
 	}{
+		{Boxed{}, "Boxed"},
 		{Installed{}, "Installed"},
 		{Heating{}, "Heating"},
 		{Removed{}, "Removed"},
@@ -38,7 +39,7 @@ func TestThermostatStateName(t *testing.T) {
 	}
 }
 
-// TestThermostatInvalidTransitions checks that Decide rejects each of the 5
+// TestThermostatInvalidTransitions checks that Decide rejects each of the 11
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
@@ -53,6 +54,7 @@ func TestThermostatInvalidTransitions(t *testing.T) {
 		name string
 		v    ThermostatState
 	}{
+		{"Boxed", Boxed{}},
 		{"Installed", Installed{}},
 		{"Heating", Heating{}},
 		{"Removed", Removed{}},
@@ -61,6 +63,7 @@ func TestThermostatInvalidTransitions(t *testing.T) {
 			name string
 			v    ThermostatCommand
 		}{
+			{"Install", Install{}},
 			{"Heat", Heat{}},
 			{"Retarget", Retarget{}},
 			{"Remove", Remove{}},
@@ -83,8 +86,8 @@ func TestThermostatInvalidTransitions(t *testing.T) {
 			}
 		}
 	}
-	if rejected != 5 {
-		t.Errorf("%d pairs rejected, want 5", rejected)
+	if rejected != 11 {
+		t.Errorf("%d pairs rejected, want 11", rejected)
 	}
 }
 
@@ -94,6 +97,20 @@ func TestThermostatInvalidTransitions(t *testing.T) {
 // state carries over.
 func thermostatEvolutions() []estest.Evolution[ThermostatState, ThermostatEvent] {
 	return []estest.Evolution[ThermostatState, ThermostatEvent]{
+		{
+			State: "Boxed",
+			Event: "ThermostatInstalled",
+			NewState: func() ThermostatState {
+				return Boxed{}
+			},
+			NewEvent: func() ThermostatEvent {
+				return ThermostatInstalled{Room: "room-40"}
+			},
+			To: "Installed",
+			Changes: []estest.Change[ThermostatState, ThermostatEvent]{
+				{Field: "room", Event: ThermostatInstalled{Room: "room-40-changed"}},
+			},
+		},
 		{
 			State: "Installed",
 			Event: "HeatingStarted",
@@ -159,12 +176,13 @@ func thermostatEvolutions() []estest.Evolution[ThermostatState, ThermostatEvent]
 // (estest.CheckEvolutions): every field of the event that climate.esm does not
 // drop reaches the new state, every other field of the new state is carried
 // over from the state left or declared zero, and Evolve is pure; and that each
-// of the 5 (state, event) pairs the machine cannot produce fails with an
+// of the 11 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestThermostatEvolve(t *testing.T) {
 	def := NewThermostatDefinition(nil)
 	estest.CheckEvolutions(t, def, ThermostatStateName, thermostatEvolutions(), false)
 	declared := map[[2]string]bool{
+		{"Boxed", "ThermostatInstalled"}:   true,
 		{"Installed", "HeatingStarted"}:    true,
 		{"Installed", "ThermostatRemoved"}: true,
 		{"Heating", "TargetChanged"}:       true,
@@ -175,6 +193,7 @@ func TestThermostatEvolve(t *testing.T) {
 		name string
 		v    ThermostatState
 	}{
+		{"Boxed", Boxed{}},
 		{"Installed", Installed{}},
 		{"Heating", Heating{}},
 		{"Removed", Removed{}},
@@ -183,6 +202,7 @@ func TestThermostatEvolve(t *testing.T) {
 			name string
 			v    ThermostatEvent
 		}{
+			{"ThermostatInstalled", ThermostatInstalled{}},
 			{"HeatingStarted", HeatingStarted{}},
 			{"TargetChanged", TargetChanged{}},
 			{"ThermostatRemoved", ThermostatRemoved{}},
@@ -198,8 +218,8 @@ func TestThermostatEvolve(t *testing.T) {
 			}
 		}
 	}
-	if rejected != 5 {
-		t.Errorf("%d pairs rejected, want 5", rejected)
+	if rejected != 11 {
+		t.Errorf("%d pairs rejected, want 11", rejected)
 	}
 }
 
@@ -208,6 +228,7 @@ func TestThermostatEvolve(t *testing.T) {
 func TestThermostatStateCodec(t *testing.T) {
 	var codec ThermostatStateCodec
 	for _, s := range []ThermostatState{
+		Boxed{},
 		Installed{Room: "room-1"},
 		Heating{Room: "room-1", TargetC: 3},
 		Removed{Room: "room-1"},
@@ -237,6 +258,7 @@ func TestThermostatEventCodec(t *testing.T) {
 		version int
 		event   ThermostatEvent
 	}{
+		{1, ThermostatInstalled{Room: "room-40"}},
 		{1, HeatingStarted{TargetC: 41}},
 		{1, TargetChanged{TargetC: 41}},
 		{1, ThermostatRemoved{}},
@@ -264,11 +286,11 @@ func TestThermostatEventCodec(t *testing.T) {
 		want      error
 	}{
 		{"UnknownThermostatEvent", 1, "{}", es.ErrUnknownEventType},
-		{"HeatingStarted", 2, "{}", es.ErrUnknownSchemaVersion},
-		{"HeatingStarted", 0, "{}", es.ErrUnknownSchemaVersion},
-		{"HeatingStarted", 1, `{"`, es.ErrCorruptEvent},
-		{"HeatingStarted", 1, `[]`, es.ErrCorruptEvent},
-		{"HeatingStarted", 1, `{} {}`, es.ErrCorruptEvent},
+		{"ThermostatInstalled", 2, "{}", es.ErrUnknownSchemaVersion},
+		{"ThermostatInstalled", 0, "{}", es.ErrUnknownSchemaVersion},
+		{"ThermostatInstalled", 1, `{"`, es.ErrCorruptEvent},
+		{"ThermostatInstalled", 1, `[]`, es.ErrCorruptEvent},
+		{"ThermostatInstalled", 1, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

@@ -3,17 +3,22 @@
 
 package lockers
 
-// LockerState is a state of a Locker: Locked or Emptied. Only the types of
-// this package implement it.
+// LockerState is a state of a Locker: Free, Locked or Emptied. Only the types
+// of this package implement it.
 type LockerState interface {
 	// lockerState returns the state's name as declared in lockers.esm.
 	lockerState() string
 }
 
+// Free waits for a renter.
+//
+// Free is the initial state of Locker: the state of a Locker with no events.
+// It accepts Rent.
+type Free struct{}
+
 // Locked holds its owner's things.
 //
-// Locked is the initial state of Locker: the state of a Locker with no events.
-// It accepts Unlock.
+// Locked is a state of Locker. It accepts Unlock.
 type Locked struct {
 	Owner string `json:"owner"`
 }
@@ -25,13 +30,13 @@ type Emptied struct {
 	Owner string `json:"owner"`
 }
 
+func (Free) lockerState() string    { return "Free" }
 func (Locked) lockerState() string  { return "Locked" }
 func (Emptied) lockerState() string { return "Emptied" }
 
 // LockerStateName returns the name of state s as declared in lockers.esm,
-// "Locked" for a Locked: the name LockerMachine and the diagrams use. It
-// returns "" for a nil state. Use it to highlight the current state of an
-// instance:
+// "Free" for a Free: the name LockerMachine and the diagrams use. It returns
+// "" for a nil state. Use it to highlight the current state of an instance:
 //
 //	LockerMachine().DOT(machine.Options{Highlight: LockerStateName(inst.State)})
 func LockerStateName(s LockerState) string {
@@ -41,11 +46,16 @@ func LockerStateName(s LockerState) string {
 	return s.lockerState()
 }
 
-// LockerCommand is a command of a Locker: Unlock. Only the types of this
-// package implement it.
+// LockerCommand is a command of a Locker: Rent or Unlock. Only the types of
+// this package implement it.
 type LockerCommand interface {
 	// lockerCommand returns the command's name as declared in lockers.esm.
 	lockerCommand() string
+}
+
+// Rent is a command of Locker. Rent is accepted in Free.
+type Rent struct {
+	Owner string `json:"owner"`
 }
 
 // Unlock is a command of Locker. Unlock is accepted in Locked.
@@ -53,13 +63,19 @@ type Unlock struct {
 	Pin string `json:"pin"`
 }
 
+func (Rent) lockerCommand() string   { return "Rent" }
 func (Unlock) lockerCommand() string { return "Unlock" }
 
-// LockerEvent is an event of a Locker: Unlocked or UnlockRefused. Only the
-// types of this package implement it.
+// LockerEvent is an event of a Locker: LockerRented, Unlocked or
+// UnlockRefused. Only the types of this package implement it.
 type LockerEvent interface {
 	// lockerEvent returns the event's type name as stored.
 	lockerEvent() string
+}
+
+// LockerRented: owner put their things in.
+type LockerRented struct {
+	Owner string `json:"owner"`
 }
 
 // Unlocked: the right pin opened the locker.
@@ -71,5 +87,6 @@ type UnlockRefused struct {
 	Reason  string `json:"reason"`
 }
 
+func (LockerRented) lockerEvent() string  { return "LockerRented" }
 func (Unlocked) lockerEvent() string      { return "Unlocked" }
 func (UnlockRefused) lockerEvent() string { return "UnlockRefused" }

@@ -25,6 +25,10 @@ func (LockerEventCodec) Encode(buf []byte, e LockerEvent) (es.RawEvent, error) {
 	var raw es.RawEvent
 	var w esjson.Writer
 	switch e := e.(type) {
+	case LockerRented:
+		raw = es.RawEvent{Type: "LockerRented", SchemaVersion: 1}
+		w = esjson.WriterOn(buf, 64)
+		e.writeJSON(&w)
 	case Unlocked:
 		raw = es.RawEvent{Type: "Unlocked", SchemaVersion: 1}
 		w = esjson.WriterOn(buf, 64)
@@ -52,6 +56,13 @@ func (LockerEventCodec) Decode(eventType string, schemaVersion int, data []byte)
 	r := esjson.NewReader(data)
 	var e LockerEvent
 	switch eventType {
+	case "LockerRented":
+		if schemaVersion != 1 {
+			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
+		}
+		var v LockerRented
+		v.readJSON(&r)
+		e = v
 	case "Unlocked":
 		if schemaVersion != 1 {
 			return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: es.ErrUnknownSchemaVersion}
@@ -83,13 +94,17 @@ type LockerStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in lockers.esm, so that older snapshots are ignored.
 func (LockerStateCodec) StateSchema() string {
-	return "Locker/292dc676c225"
+	return "Locker/7a165c52e602"
 }
 
 // EncodeState returns the JSON of s.
 func (LockerStateCodec) EncodeState(s LockerState) ([]byte, error) {
 	var w esjson.Writer
 	switch s := s.(type) {
+	case Free:
+		w = esjson.NewWriter(make([]byte, 0, 128))
+		w.Raw(`{"state":"Free","data":`)
+		s.writeJSON(&w)
 	case Locked:
 		w = esjson.NewWriter(make([]byte, 0, 128))
 		w.Raw(`{"state":"Locked","data":`)
@@ -129,6 +144,10 @@ func (LockerStateCodec) DecodeState(data []byte) (LockerState, error) {
 	r = esjson.NewReader(raw)
 	var s LockerState
 	switch name {
+	case "Free":
+		var v Free
+		v.readJSON(&r)
+		s = v
 	case "Locked":
 		var v Locked
 		v.readJSON(&r)
@@ -144,6 +163,18 @@ func (LockerStateCodec) DecodeState(data []byte) (LockerState, error) {
 		return nil, fmt.Errorf("decode Locker state %s: %w", name, err)
 	}
 	return s, nil
+}
+
+// writeJSON writes the empty object {}, as encoding/json would.
+func (Free) writeJSON(w *esjson.Writer) {
+	w.Raw(`{}`)
+}
+
+// readJSON reads a JSON object, skipping its keys: Free has no fields.
+func (*Free) readJSON(r *esjson.Reader) {
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		r.Skip()
+	}
 }
 
 // writeJSON writes v as JSON, as encoding/json would.
@@ -174,6 +205,25 @@ func (v Emptied) writeJSON(w *esjson.Writer) {
 
 // readJSON reads v from JSON, skipping unknown keys.
 func (v *Emptied) readJSON(r *esjson.Reader) {
+	for more := r.BeginObject(); more; more = r.NextMember() {
+		switch string(r.Key()) {
+		case "owner":
+			v.Owner = r.String()
+		default:
+			r.Skip()
+		}
+	}
+}
+
+// writeJSON writes v as JSON, as encoding/json would.
+func (v LockerRented) writeJSON(w *esjson.Writer) {
+	w.Raw(`{"owner":`)
+	w.String(v.Owner)
+	w.Byte('}')
+}
+
+// readJSON reads v from JSON, skipping unknown keys.
+func (v *LockerRented) readJSON(r *esjson.Reader) {
 	for more := r.BeginObject(); more; more = r.NextMember() {
 		switch string(r.Key()) {
 		case "owner":

@@ -43,18 +43,21 @@ func UnlockToLocked(unlockRefused UnlockRefused) UnlockOutcome {
 // the command; nothing is recorded. Implement it and pass it to
 // NewLockerDefinition or NewLockerRepository.
 type LockerDecider interface {
+	// Rent decides Rent in Free: the LockerRented it returns moves the Locker to
+	// Locked.
+	Rent(ctx context.Context, s Free, c Rent) (LockerRented, error)
 	// Unlock decides Unlock in Locked: it returns the branch taken, made by
 	// UnlockToEmptied (to Emptied) or UnlockToLocked (to Locked).
 	Unlock(ctx context.Context, s Locked, c Unlock) (UnlockOutcome, error)
 }
 
 // NewLockerDefinition returns the definition of Locker that the runtime runs:
-// the initial state Locked, Decide and Evolve bound to d, the event and state
+// the initial state Free, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots.
 func NewLockerDefinition(d LockerDecider) es.Definition[LockerState, LockerCommand, LockerEvent] {
 	return es.Definition[LockerState, LockerCommand, LockerEvent]{
 		Type:    "Locker",
-		Initial: func() LockerState { return Locked{} },
+		Initial: func() LockerState { return Free{} },
 		Decide: func(ctx context.Context, s LockerState, c LockerCommand, events []LockerEvent) ([]LockerEvent, error) {
 			return lockerDecide(ctx, d, s, c, events)
 		},
@@ -73,6 +76,14 @@ func lockerDecide(ctx context.Context, d LockerDecider, s LockerState, c LockerC
 		return nil, errors.New("decide Locker: nil state")
 	}
 	switch c := c.(type) {
+	case Rent:
+		if s, ok := s.(Free); ok {
+			e, err := d.Rent(ctx, s, c)
+			if err != nil {
+				return nil, err
+			}
+			return append(events, e), nil
+		}
 	case Unlock:
 		if s, ok := s.(Locked); ok {
 			o, err := d.Unlock(ctx, s, c)
@@ -98,6 +109,11 @@ func lockerDecide(ctx context.Context, d LockerDecider, s LockerState, c LockerC
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
 func lockerEvolve(s LockerState, e LockerEvent) (LockerState, error) {
 	switch s := s.(type) {
+	case Free:
+		switch e := e.(type) {
+		case LockerRented:
+			return Locked{Owner: e.Owner}, nil
+		}
 	case Locked:
 		switch e.(type) {
 		case Unlocked:
@@ -119,10 +135,12 @@ func LockerMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Locker",
 		States: []machine.State{
-			{Name: "Locked", Initial: true},
+			{Name: "Free", Initial: true},
+			{Name: "Locked"},
 			{Name: "Emptied", Final: true},
 		},
 		Transitions: []machine.Transition{
+			{From: "Free", To: "Locked", Command: "Rent", Events: []string{"LockerRented"}},
 			{From: "Locked", To: "Emptied", Command: "Unlock", Events: []string{"Unlocked"}},
 			{From: "Locked", To: "Locked", Command: "Unlock", Events: []string{"UnlockRefused"}},
 		},

@@ -21,6 +21,7 @@ func TestLockerStateName(t *testing.T) {
 		s    LockerState
 		want string
 	}{
+		{Free{}, "Free"},
 		{Locked{}, "Locked"},
 		{Emptied{}, "Emptied"},
 	}
@@ -37,7 +38,7 @@ func TestLockerStateName(t *testing.T) {
 	}
 }
 
-// TestLockerInvalidTransitions checks that Decide rejects each of the 1
+// TestLockerInvalidTransitions checks that Decide rejects each of the 4
 // (state, command) pairs the machine does not declare with an
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
@@ -52,6 +53,7 @@ func TestLockerInvalidTransitions(t *testing.T) {
 		name string
 		v    LockerState
 	}{
+		{"Free", Free{}},
 		{"Locked", Locked{}},
 		{"Emptied", Emptied{}},
 	} {
@@ -59,6 +61,7 @@ func TestLockerInvalidTransitions(t *testing.T) {
 			name string
 			v    LockerCommand
 		}{
+			{"Rent", Rent{}},
 			{"Unlock", Unlock{}},
 		} {
 			if declared[[2]string{s.name, c.name}] {
@@ -79,8 +82,8 @@ func TestLockerInvalidTransitions(t *testing.T) {
 			}
 		}
 	}
-	if rejected != 1 {
-		t.Errorf("%d pairs rejected, want 1", rejected)
+	if rejected != 4 {
+		t.Errorf("%d pairs rejected, want 4", rejected)
 	}
 }
 
@@ -90,6 +93,20 @@ func TestLockerInvalidTransitions(t *testing.T) {
 // carries over.
 func lockerEvolutions() []estest.Evolution[LockerState, LockerEvent] {
 	return []estest.Evolution[LockerState, LockerEvent]{
+		{
+			State: "Free",
+			Event: "LockerRented",
+			NewState: func() LockerState {
+				return Free{}
+			},
+			NewEvent: func() LockerEvent {
+				return LockerRented{Owner: "owner-40"}
+			},
+			To: "Locked",
+			Changes: []estest.Change[LockerState, LockerEvent]{
+				{Field: "owner", Event: LockerRented{Owner: "owner-40-changed"}},
+			},
+		},
 		{
 			State: "Locked",
 			Event: "Unlocked",
@@ -128,12 +145,13 @@ func lockerEvolutions() []estest.Evolution[LockerState, LockerEvent] {
 // (estest.CheckEvolutions): every field of the event that lockers.esm does not
 // drop reaches the new state, every other field of the new state is carried
 // over from the state left or declared zero, and Evolve is pure; and that each
-// of the 2 (state, event) pairs the machine cannot produce fails with an
+// of the 6 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestLockerEvolve(t *testing.T) {
 	def := NewLockerDefinition(nil)
 	estest.CheckEvolutions(t, def, LockerStateName, lockerEvolutions(), false)
 	declared := map[[2]string]bool{
+		{"Free", "LockerRented"}:    true,
 		{"Locked", "Unlocked"}:      true,
 		{"Locked", "UnlockRefused"}: true,
 	}
@@ -142,6 +160,7 @@ func TestLockerEvolve(t *testing.T) {
 		name string
 		v    LockerState
 	}{
+		{"Free", Free{}},
 		{"Locked", Locked{}},
 		{"Emptied", Emptied{}},
 	} {
@@ -149,6 +168,7 @@ func TestLockerEvolve(t *testing.T) {
 			name string
 			v    LockerEvent
 		}{
+			{"LockerRented", LockerRented{}},
 			{"Unlocked", Unlocked{}},
 			{"UnlockRefused", UnlockRefused{}},
 		} {
@@ -163,8 +183,8 @@ func TestLockerEvolve(t *testing.T) {
 			}
 		}
 	}
-	if rejected != 2 {
-		t.Errorf("%d pairs rejected, want 2", rejected)
+	if rejected != 6 {
+		t.Errorf("%d pairs rejected, want 6", rejected)
 	}
 }
 
@@ -173,6 +193,7 @@ func TestLockerEvolve(t *testing.T) {
 func TestLockerStateCodec(t *testing.T) {
 	var codec LockerStateCodec
 	for _, s := range []LockerState{
+		Free{},
 		Locked{Owner: "owner-1"},
 		Emptied{Owner: "owner-1"},
 	} {
@@ -200,6 +221,7 @@ func TestLockerEventCodec(t *testing.T) {
 		version int
 		event   LockerEvent
 	}{
+		{1, LockerRented{Owner: "owner-40"}},
 		{1, Unlocked{}},
 		{1, UnlockRefused{Attempt: 41, Reason: "reason-41"}},
 	} {
@@ -226,11 +248,11 @@ func TestLockerEventCodec(t *testing.T) {
 		want      error
 	}{
 		{"UnknownLockerEvent", 1, "{}", es.ErrUnknownEventType},
-		{"Unlocked", 2, "{}", es.ErrUnknownSchemaVersion},
-		{"Unlocked", 0, "{}", es.ErrUnknownSchemaVersion},
-		{"Unlocked", 1, `{"`, es.ErrCorruptEvent},
-		{"Unlocked", 1, `[]`, es.ErrCorruptEvent},
-		{"Unlocked", 1, `{} {}`, es.ErrCorruptEvent},
+		{"LockerRented", 2, "{}", es.ErrUnknownSchemaVersion},
+		{"LockerRented", 0, "{}", es.ErrUnknownSchemaVersion},
+		{"LockerRented", 1, `{"`, es.ErrCorruptEvent},
+		{"LockerRented", 1, `[]`, es.ErrCorruptEvent},
+		{"LockerRented", 1, `{} {}`, es.ErrCorruptEvent},
 	} {
 		got, err := codec.Decode(tt.eventType, tt.version, []byte(tt.data))
 		var de *es.DecodeError

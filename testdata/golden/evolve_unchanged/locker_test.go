@@ -13,11 +13,20 @@ func lockerUnderTest() es.Definition[LockerState, LockerCommand, LockerEvent] {
 	return NewLockerDefinition(nil)
 }
 
+// Rent in Free moves the Locker to Locked, recording LockerRented.
+func TestLockerRentFromFree(t *testing.T) {
+	t.Fatal("not written yet: fill in this case and delete this line")
+	estest.For(t, lockerUnderTest()).
+		Given().
+		When(Rent{}).
+		Then(LockerRented{})
+}
+
 // Unlock in Locked moves the Locker to Emptied, recording Unlocked.
 func TestLockerUnlockToEmptiedFromLocked(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, lockerUnderTest()).
-		Given().
+		Given(LockerRented{}).
 		When(Unlock{}).
 		Then(Unlocked{})
 }
@@ -26,7 +35,7 @@ func TestLockerUnlockToEmptiedFromLocked(t *testing.T) {
 func TestLockerUnlockToLockedFromLocked(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
 	estest.For(t, lockerUnderTest()).
-		Given().
+		Given(LockerRented{}).
 		When(Unlock{}).
 		Then(UnlockRefused{})
 }
