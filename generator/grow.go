@@ -121,21 +121,26 @@ func GrowSkeleton(aggregate string, fresh File, user SourceFile, others []Source
 	skipped := map[string]bool{}
 	packageNames(uf, func(n string) { inFile[n] = true })
 	skipNames(uf, func(n string) { skipped[n] = true })
-	for _, o := range others {
-		of, err := parser.ParseFile(token.NewFileSet(), o.Name, o.Data, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil {
-			// It does not build either: what it declares is unknown.
-			continue
+	// The other files matter only when user alone lacks a case or has a
+	// stale one: most runs need not parse them.
+	lacks := slices.ContainsFunc(decls, func(d freshDecl) bool { return d.isCase && !inFile[d.name] && !skipped[d.name] })
+	if lacks || len(staleCases(fset, uf, aggregate, decls, skipped)) > 0 {
+		for _, o := range others {
+			of, err := parser.ParseFile(token.NewFileSet(), o.Name, o.Data, parser.ParseComments|parser.SkipObjectResolution)
+			if err != nil {
+				// It does not build either: what it declares is unknown.
+				continue
+			}
+			switch of.Name.Name {
+			case pkg:
+				packageNames(of, func(n string) { inPkg[n] = true })
+			case pkg + "_test":
+				packageNames(of, func(n string) { inExtPkg[n] = true })
+			default:
+				continue
+			}
+			skipNames(of, func(n string) { skipped[n] = true })
 		}
-		switch of.Name.Name {
-		case pkg:
-			packageNames(of, func(n string) { inPkg[n] = true })
-		case pkg + "_test":
-			packageNames(of, func(n string) { inExtPkg[n] = true })
-		default:
-			continue
-		}
-		skipNames(of, func(n string) { skipped[n] = true })
 	}
 
 	kept.Stale = staleCases(fset, uf, aggregate, decls, skipped)
