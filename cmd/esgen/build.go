@@ -42,6 +42,11 @@ type unit struct {
 	// orphaned are the files of dir generated from .esm files that no
 	// longer exist, by the path of that file (see goPackage.orphan).
 	orphaned map[string][]string
+	// grown are the test skeletons to which cases are added, by name,
+	// with the functions added (see goPackage.growSkeletons); expect
+	// holds the bytes each was grown from, which it is written over.
+	grown  map[string][]string
+	expect map[string][]byte
 }
 
 // build loads every file and generates everything in memory. Diagnostics
@@ -132,6 +137,11 @@ func (g genFlags) build(e env) ([]unit, error) {
 			return nil, err
 		}
 	}
+	for _, p := range pkgs {
+		if err := p.growSkeletons(rep); err != nil {
+			return nil, err
+		}
+	}
 	return units, nil
 }
 
@@ -215,6 +225,12 @@ func sets(units []unit) []outdir.Set {
 		}
 		out[i].Files = append(out[i].Files, u.files...)
 		out[i].Remove = append(out[i].Remove, u.stale...)
+		for name, data := range u.expect {
+			if out[i].Expect == nil {
+				out[i].Expect = map[string][]byte{}
+			}
+			out[i].Expect[name] = data
+		}
 		for _, src := range slices.Sorted(maps.Keys(u.orphaned)) {
 			out[i].Remove = append(out[i].Remove, u.orphaned[src]...)
 		}
@@ -239,6 +255,9 @@ func summary(u unit, status map[string]string) []string {
 			}
 		}
 		lines = append(lines, fmt.Sprintf("%s: %s: %s; %s", u.src.name, aggregateLabel(a), shape(a), fileCounts(mine, status)))
+		if added := u.grown[outname.Skeleton(a.Name)]; len(added) > 0 && status[outname.Skeleton(a.Name)] == "extended" {
+			lines = append(lines, fmt.Sprintf("%s: %s: added to %s: %s", u.src.name, a.Name, outname.Skeleton(a.Name), strings.Join(added, ", ")))
+		}
 	}
 	var rest []string
 	for _, f := range u.files {
@@ -287,7 +306,7 @@ func fileCounts(names []string, status map[string]string) string {
 		counts[status[n]]++
 	}
 	parts := []string{}
-	for _, s := range []string{"written", "unchanged", "kept", "removed", "stale", "missing", "current"} {
+	for _, s := range []string{"written", "extended", "unchanged", "kept", "removed", "stale", "missing", "current"} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/esgen/esgen/internal/outdir"
 )
@@ -16,7 +18,10 @@ func (diffCmd) Help() string {
 	return `Diff generates in memory exactly as esgen generate would (same flags) and
 compares with the files on disk. It prints a unified diff of every stale or
 missing file, and of every file generate would remove as no longer generated,
-and exits 1 if there is any, 0 when everything is current. It never writes. The test skeleton (<aggregate>_test.go) belongs to you and is not compared.
+and exits 1 if there is any, 0 when everything is current. It never writes.
+The test skeleton (<aggregate>_test.go) belongs to you: diff shows only the
+cases of new transitions generate would add to it (which make it out of date
+too), and warns of cases of transitions that are gone.
 
 Examples:
 
@@ -31,21 +36,41 @@ func (c diffCmd) Run(e env) error {
 	if err != nil {
 		return err
 	}
-	stale := 0
+	grown := map[string]bool{} // the paths of the skeletons that lack cases
+	for _, u := range units {
+		for n := range u.grown {
+			grown[filepath.Join(u.dir, filepath.FromSlash(n))] = true
+		}
+	}
+	stale, skeletons := 0, 0
 	for _, s := range sets(units) {
 		ds, err := outdir.DiffSet(s)
 		if err != nil {
 			return err
 		}
 		for _, d := range ds {
-			stale++
+			if grown[d.Path] {
+				skeletons++
+			} else {
+				stale++
+			}
 			if _, err := e.stdout.Write(d.Diff); err != nil {
 				return err
 			}
 		}
 	}
+	var parts []string
 	if stale > 0 {
-		return exitError{code: exitFail, msg: fmt.Sprintf("diff: %s stale or missing; run esgen generate", plural(stale, "generated file"))}
+		parts = append(parts, plural(stale, "generated file")+" stale or missing")
+	}
+	switch {
+	case skeletons == 1:
+		parts = append(parts, "1 test skeleton lacks the cases of new transitions")
+	case skeletons > 1:
+		parts = append(parts, fmt.Sprintf("%d test skeletons lack the cases of new transitions", skeletons))
+	}
+	if len(parts) > 0 {
+		return exitError{code: exitFail, msg: fmt.Sprintf("diff: %s; run esgen generate", strings.Join(parts, ", and "))}
 	}
 	return nil
 }

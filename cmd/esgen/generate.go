@@ -18,9 +18,13 @@ func (generateCmd) Help() string {
 	return `Generate checks each file and writes its Go code, diagrams and docs pages into
 the directory of the .esm file (or -out DIR). Nothing is written for any file
 when one has errors; a file is rewritten only when its bytes change; the test
-skeleton <aggregate>_test.go is written once and never overwritten; files
-generated from these .esm files that they no longer generate are removed; the
-output directory is never left half-written. One line per aggregate says what was done.
+skeleton <aggregate>_test.go is yours: written whole when absent, and
+afterwards only extended, at its end, with the cases of new transitions that
+no Go file of the package declares or names in an //esgen:skip comment (cases
+of transitions that are gone are reported, never deleted); files generated
+from these .esm files that they no longer generate are removed; the output
+directory is never left half-written. One line per aggregate says what was
+done.
 
 Examples:
 
@@ -60,6 +64,13 @@ func (c generateCmd) Run(e env) error {
 			m[n] = "removed"
 		}
 		status[r.Dir] = m
+	}
+	for _, u := range units {
+		for n := range u.grown {
+			if status[u.dir][n] == "written" {
+				status[u.dir][n] = "extended"
+			}
+		}
 	}
 	var b strings.Builder
 	for _, u := range units {

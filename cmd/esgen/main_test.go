@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,7 +44,14 @@ func TestMain(m *testing.M) {
 //	mtime-of F   prints F's modification time (to compare before and after)
 //	bigfile F N  writes an N MiB .esm file F: a package clause, then
 //	             aggregates, each a few hundred bytes
+//	gotool ARGS  runs the go command (guard it with [exec:go]) in the
+//	             current directory, made a module that replaces
+//	             github.com/esgen/esgen with this repository, offline
 func TestScripts(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
 	sharedTmp := os.TempDir()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -77,6 +87,9 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
 			},
+			"gotool": func(ts *testscript.TestScript, neg bool, args []string) {
+				goTool(ts, neg, root, args)
+			},
 			"mtime-of": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {
 					ts.Fatalf("usage: mtime-of FILE")
@@ -87,4 +100,39 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// goTool runs the go command with args in the script's current directory,
+// offline, first making it a module that replaces github.com/esgen/esgen
+// with the repository at root (its go.sum serves the dependencies).
+func goTool(ts *testscript.TestScript, neg bool, root string, args []string) {
+	goBin, err := exec.LookPath("go")
+	ts.Check(err)
+	dir := ts.MkAbs(".")
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); errors.Is(err, fs.ErrNotExist) {
+		mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+		ts.Check(err)
+		goLine := "go 1.24"
+		for _, l := range strings.Split(string(mod), "\n") {
+			if strings.HasPrefix(l, "go ") {
+				goLine = l
+			}
+		}
+		gomod := "module esgen.test/script\n\n" + goLine + "\n\nrequire github.com/esgen/esgen v0.0.0\n\nreplace github.com/esgen/esgen => " + root + "\n"
+		ts.Check(os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644))
+		sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+		ts.Check(err)
+		ts.Check(os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644))
+	}
+	cmd := exec.Command(goBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+	cmd.Stdout, cmd.Stderr = ts.Stdout(), ts.Stderr()
+	err = cmd.Run()
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("go %s: %v", strings.Join(args, " "), err)
+	case err == nil && neg:
+		ts.Fatalf("go %s succeeded, want a failure", strings.Join(args, " "))
+	}
 }

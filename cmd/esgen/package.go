@@ -23,6 +23,9 @@ import (
 type goPackage struct {
 	dir   string
 	units []*unit
+	// generated are the files of dir that start with esgen's header (by
+	// any run), as scanDir found them.
+	generated map[string]bool
 }
 
 // packages groups units by output directory (compared as absolute paths),
@@ -152,8 +155,10 @@ func (p *goPackage) scanDir(formats []diagram.Format) error {
 	for _, f := range formats {
 		kinds[map[diagram.Format]string{diagram.FormatSVG: ".svg", diagram.FormatMarkdown: ".md", diagram.FormatDOT: ".dot", diagram.FormatMermaid: ".mmd"}[f]] = true
 	}
+	p.generated = map[string]bool{}
 	var foreign []outdir.Existing
 	for _, e := range existing {
+		p.generated[e.Name] = true
 		if ours[outname.Key(e.Name)] {
 			continue
 		}

@@ -85,6 +85,30 @@ func (r *reporter) line(b *bytes.Buffer, d dsl.Diagnostic) {
 	b.WriteByte('\n')
 }
 
+// goWarning prints a warning about a Go file of the output (the user's
+// test skeleton), as diagnostics are printed but without a code:
+// "order_test.go:42:6: warning: message". line and col are 0 when it
+// concerns the whole file; src, the file's content, gives the excerpt.
+func (r *reporter) goWarning(name string, line, col int, msg string, src []byte) {
+	var b bytes.Buffer
+	pos := name
+	if line > 0 {
+		pos = fmt.Sprintf("%s:%d:%d", name, line, col)
+	}
+	if r.color {
+		fmt.Fprintf(&b, "%s%s:%s %swarning%s: %s%s%s\n", ansiBold, pos, ansiReset, ansiYellow, ansiReset, ansiBold, msg, ansiReset)
+	} else {
+		fmt.Fprintf(&b, "%s: warning: %s\n", pos, msg)
+	}
+	if r.caret && line > 0 && src != nil {
+		if _, ok := r.srcs[name]; !ok {
+			r.srcs[name] = src
+		}
+		r.excerpt(&b, dsl.Diagnostic{Pos: dsl.Position{Filename: name, Line: line, Column: col}})
+	}
+	r.w.Write(b.Bytes())
+}
+
 // excerptWidth is the most bytes of a source line shown; longer lines are
 // cut around the column.
 const excerptWidth = 120

@@ -158,3 +158,30 @@ func TestWriteJSON(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+func TestReporterGoWarning(t *testing.T) {
+	src := []byte("package p\n\nfunc TestOrderCancelFromDraft(t *testing.T) {}\n")
+	tests := []struct {
+		name         string
+		caret, color bool
+		line, col    int
+		want         string
+	}{
+		{name: "plain", line: 3, col: 6, want: "order_test.go:3:6: warning: gone\n"},
+		{name: "caret", caret: true, line: 3, col: 6, want: "order_test.go:3:6: warning: gone\n" +
+			" 3 | func TestOrderCancelFromDraft(t *testing.T) {}\n" +
+			"   |      ^\n"},
+		{name: "whole file", caret: true, want: "order_test.go: warning: gone\n"},
+		{name: "colour", color: true, line: 3, col: 6, want: ansiBold + "order_test.go:3:6:" + ansiReset + " " + ansiYellow + "warning" + ansiReset + ": " + ansiBold + "gone" + ansiReset + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			r := &reporter{w: &b, caret: tt.caret, color: tt.color, srcs: map[string][]byte{}, lines: map[string][]int{}}
+			r.goWarning("order_test.go", tt.line, tt.col, "gone", src)
+			if b.String() != tt.want {
+				t.Errorf("got %q, want %q", b.String(), tt.want)
+			}
+		})
+	}
+}

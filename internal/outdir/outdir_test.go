@@ -372,6 +372,45 @@ func TestWriteRemoves(t *testing.T) {
 	}
 }
 
+// TestWriteExpect checks Set.Expect: a file grown from what was on disk is
+// written over exactly those bytes, and reported written; when the file
+// changed or went away since, nothing at all is written.
+func TestWriteExpect(t *testing.T) {
+	const mine, grown = "package a\n\n// mine\n", "package a\n\n// mine\n\nfunc TestNew() {}\n"
+	files := []generator.File{gen("a.gen.go", "a new\n"), gen("a_test.go", grown)}
+	for _, tt := range []struct {
+		name string
+		disk map[string]string
+	}{
+		{"changed since it was read", map[string]string{"a.gen.go": "a old\n", "a_test.go": mine + "// an edit\n"}},
+		{"removed since it was read", map[string]string{"a.gen.go": "a old\n"}},
+	} {
+		dir := t.TempDir()
+		put(t, dir, tt.disk)
+		before := snapshot(t, dir)
+		_, err := WriteAll([]Set{{Dir: dir, Files: files, Expect: map[string][]byte{"a_test.go": []byte(mine)}}})
+		if !errors.Is(err, ErrChanged) {
+			t.Errorf("%s: err = %v, want ErrChanged", tt.name, err)
+		}
+		if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+			t.Errorf("%s: directory changed (-before +after):\n%s", tt.name, diff)
+		}
+	}
+
+	dir := t.TempDir()
+	put(t, dir, map[string]string{"a.gen.go": "a old\n", "a_test.go": mine})
+	reps, err := WriteAll([]Set{{Dir: dir, Files: files, Expect: map[string][]byte{"a_test.go": []byte(mine)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(reps[0].Written, " "); got != "a.gen.go a_test.go" {
+		t.Errorf("written %q", got)
+	}
+	if got := snapshot(t, dir)["a_test.go"].Data; got != grown {
+		t.Errorf("a_test.go = %q, want %q", got, grown)
+	}
+}
+
 // TestGenerated checks which files Generated finds and the source each names.
 func TestGenerated(t *testing.T) {
 	dir := t.TempDir()

@@ -20,7 +20,17 @@ type Set struct {
 	// no longer generated: they are removed with the same guarantee, and
 	// put back on failure. One that does not exist is ignored.
 	Remove []string
+	// Expect holds, by name, the bytes files of Files derived from what
+	// was on disk (a test skeleton with the cases of new transitions
+	// added) must still find there: when such a file changed, or is gone,
+	// since it was read, nothing is written and the error matches
+	// ErrChanged, so that no edit made meanwhile is lost.
+	Expect map[string][]byte
 }
+
+// ErrChanged is matched by the error of Write when a file of Set.Expect
+// no longer holds the expected bytes.
+var ErrChanged = errors.New("changed on disk while esgen ran")
 
 // Report says what Write did with each file of a directory. Names are the
 // generated names (slash-separated, relative to the directory), sorted.
@@ -84,7 +94,7 @@ func (w writer) writeAll(sets []Set) (reps []Report, err error) {
 	for i, s := range sets {
 		reps[i].Dir = s.Dir
 	}
-	setOf := make([]int, 0, len(ts))
+	setOf := make([]int, 0, len(ts)) // the set of each target
 	for i, s := range sets {
 		for range s.Files {
 			setOf = append(setOf, i)
@@ -95,7 +105,11 @@ func (w writer) writeAll(sets []Set) (reps []Report, err error) {
 	var changes []*change
 	for i, t := range ts {
 		rep := &reps[setOf[i]]
-		c, keep, err := plan(t)
+		expect, hasExpect := sets[setOf[i]].Expect[t.name]
+		if hasExpect && expect == nil {
+			expect = []byte{}
+		}
+		c, keep, err := plan(t, expect)
 		if err != nil {
 			return nil, err
 		}
@@ -207,9 +221,12 @@ func planRemoval(dir, name string) (*change, error) {
 
 // plan reads the target's current state. It returns the change to make, or
 // nil with keep set for an existing Once file, or nil for an unchanged file.
-func plan(t target) (c *change, keep bool, err error) {
+// A non-nil expect is the content the file must have (Set.Expect).
+func plan(t target, expect []byte) (c *change, keep bool, err error) {
 	info, err := os.Lstat(t.path)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && expect != nil:
+		return nil, false, fmt.Errorf("outdir: %s: %w: it was removed; run again", t.path, ErrChanged)
 	case errors.Is(err, fs.ErrNotExist):
 		return &change{target: t, mode: newFileMode}, false, nil
 	case err != nil:
@@ -222,6 +239,9 @@ func plan(t target) (c *change, keep bool, err error) {
 	old, err := os.ReadFile(t.path)
 	if err != nil {
 		return nil, false, fmt.Errorf("outdir: %w", err)
+	}
+	if expect != nil && !bytes.Equal(old, expect) {
+		return nil, false, fmt.Errorf("outdir: %s: %w: run again", t.path, ErrChanged)
 	}
 	if bytes.Equal(old, t.file.Data) {
 		return nil, false, nil
