@@ -102,9 +102,9 @@ var codeTable = []CodeInfo{
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},
-	{codeEventTense, "event-not-past-tense", SeverityWarning, "an event name with no word in the past tense"},
+	{codeEventTense, "event-not-past-tense", SeverityWarning, "an event name whose verb is not a past form: its last word, or the word before a preposition (docs/language.md states the rule)"},
 	{codeEventSuffix, "event-suffix", SeverityWarning, "an event name ending in Event"},
-	{codeCommandTense, "command-past-tense", SeverityWarning, "a command name that starts or ends with a word in the past tense"},
+	{codeCommandTense, "command-past-tense", SeverityWarning, "a command name in the past tense, like an event: starting with a past form, or with one where an event has its verb"},
 	{codeUnusedImport, "unused-import", SeverityWarning, "an import that no field type uses"},
 	{codeUnusedType, "unused-type", SeverityWarning, "a value type or extern that no field uses"},
 	{codeEmptyAggregate, "empty-aggregate", SeverityWarning, "an eventual aggregate that declares no event"},
