@@ -50,6 +50,9 @@ const (
 	codeUnusedType     = "W007"
 	codeEmptyAggregate = "W008"
 	codeDroppedField   = "W009"
+
+	codeInvalidDirective = "W010"
+	codeUnusedDirective  = "W011"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -109,6 +112,8 @@ var codeTable = []CodeInfo{
 	{codeUnusedType, "unused-type", SeverityWarning, "a value type or extern that no field uses"},
 	{codeEmptyAggregate, "empty-aggregate", SeverityWarning, "an eventual aggregate that declares no event"},
 	{codeDroppedField, "dropped-field", SeverityWarning, "an event field that the next version drops in a step without an upcast hook, losing its value (as a renamed field is)"},
+	{codeInvalidDirective, "invalid-directive", SeverityWarning, "an esgen: directive comment esgen cannot use: unknown, attached to no declaration, or naming no code, an unknown code or one that cannot be silenced"},
+	{codeUnusedDirective, "unused-directive", SeverityWarning, "an esgen:ignore directive naming a warning that is not reported on its declaration"},
 }
 
 // Codes returns every diagnostic code, in code order: errors first

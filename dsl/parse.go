@@ -59,6 +59,7 @@ func parse(filename string, src []byte) (*ast.File, []lexer.Token, Diagnostics) 
 	f.EOF = toks[len(toks)-1].Pos
 	f.Comments = groupComments(toks)
 	attachDocs(f, code)
+	f.Directives = findDirectives(f, toks)
 	return f, toks, nil
 }
 
