@@ -101,7 +101,7 @@ var codeTable = []CodeInfo{
 	{codeInvalidImport, "invalid-import", SeverityError, "an import path that is not a valid Go import path, or an import with no usable name"},
 	{codeUnsupportedType, "unsupported-type", SeverityError, "a predeclared Go type that a field cannot have: any, error, comparable, uintptr, complex64, complex128"},
 	{codeTooDeep, "type-too-deep", SeverityError, "a type nested more than 64 levels deep"},
-	{codeFileName, "generated-file-name", SeverityError, "a name whose generated files would have the name of other generated files, or a name the go tool ignores, builds only on some platforms or Windows cannot hold"},
+	{codeFileName, "generated-file-name", SeverityError, "a name whose generated files would have the name of other generated files, or a name the go tool ignores, builds only on some platforms, Windows cannot hold or no file system can, being too long"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},
