@@ -110,6 +110,9 @@ func syntaxDiag(filename string, src []byte, code []lexer.Token, err error) Diag
 		expect = m[1]
 	}
 	first, _, _ := strings.Cut(expect, " ")
+	if d, ok := explainSyntax(code, tok, first); ok {
+		return d
+	}
 	block := openBlock(code, tok.Pos.Offset)
 	if tok.Type == tokKeyword && (first == "Ident" || first == "Type" || first == "Field") {
 		return newDiag(pos, codeKeywordAsName, fmt.Sprintf("%s is a keyword and cannot be used as a name", tok.Value), "")

@@ -117,6 +117,11 @@ func brokenDecl(code []lexer.Token, off int) (s, e int, ok bool) {
 		for e < n && !(depth[e] < depth[s] || depth[e] == depth[s] && (start[e] || isCloser(code[e]))) {
 			e++
 		}
+		if e < n && depth[s] == 0 && isCloser(code[e]) {
+			// A closer at the top level closes nothing: it belongs to the
+			// broken declaration (aggregate Order without its "{").
+			e++
+		}
 	}
 	// A member must end before the end of the file: its aggregate's brace
 	// follows it.
