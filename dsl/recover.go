@@ -117,6 +117,11 @@ func brokenDecl(code []lexer.Token, off int) (s, e int, ok bool) {
 		for e < n && !(depth[e] < depth[s] || depth[e] == depth[s] && (start[e] || isCloser(code[e]))) {
 			e++
 		}
+		if isCloser(code[k]) && depth[k] <= depth[s] {
+			// The brace that came too early ("event }") closes the block
+			// holding the declaration: it is not part of it.
+			e = k
+		}
 		if e < n && depth[s] == 0 && isCloser(code[e]) {
 			// A closer at the top level closes nothing: it belongs to the
 			// broken declaration (aggregate Order without its "{").
