@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -18,7 +19,7 @@ import (
 //
 // A directive is a comment `// esgen:ignore CODE[,CODE...] [reason]`
 // (`//esgen:ignore` too) in the doc comment of a declaration, or at the end
-// of the declaration's first line. It silences the named warnings reported
+// of the line the declaration starts, as esgen fmt prints it. It silences the named warnings reported
 // on that declaration itself: positioned on it, not on a declaration
 // nested in it (the fields of a state, the members of an aggregate). Only
 // warnings can be silenced. A directive esgen cannot use is a warning
@@ -32,10 +33,11 @@ const directiveIgnore = "ignore"
 // attached to its declaration. toks is every token of the file, comments
 // included, in order. A directive is attached to the declaration whose
 // doc comment holds it (a comment block ending on the line above the
-// declaration, which starts its line), or whose first line it ends when
-// the next token starts a declaration, closes a block or ends the file
-// (so that a comment inside a line of code, which esgen fmt moves, is
-// attached to nothing).
+// declaration, which starts its line), or to the declaration that starts
+// the line it ends, as esgen fmt lays the file out: the comment follows
+// the last token of that line. So formatting never changes what a
+// directive is attached to; a comment inside a line of code, which esgen
+// fmt moves after the line, is attached to nothing.
 func findDirectives(f *ast.File, toks []lexer.Token) []*ast.Directive {
 	var dirs []*ast.Directive
 	for _, g := range f.Comments {
@@ -51,7 +53,9 @@ func findDirectives(f *ast.File, toks []lexer.Token) []*ast.Directive {
 	starts := map[int]ast.Position{} // offset -> a declaration starting there
 	walkSpans(declSpans(f), func(s *declSpan) { starts[s.start] = s.pos })
 	firstOnLine := map[int]int{} // line -> offset of its first code token
-	for _, t := range toks {
+	index := make(map[int]int, len(toks))
+	for i, t := range toks {
+		index[t.Pos.Offset] = i
 		if t.Type == tokComment || t.Type == lexer.EOF {
 			continue
 		}
@@ -59,26 +63,15 @@ func findDirectives(f *ast.File, toks []lexer.Token) []*ast.Directive {
 			firstOnLine[t.Pos.Line] = t.Pos.Offset
 		}
 	}
-	declOnLine := func(line int) (ast.Position, bool) {
-		off, ok := firstOnLine[line]
-		if !ok {
-			return ast.Position{}, false
+	// The lines esgen fmt prints, each from its first to its last token
+	// with a position.
+	p := newPrinter(toks)
+	p.file(f)
+	var lines []*fmtLine
+	for _, l := range p.lines {
+		if l.start >= 0 {
+			lines = append(lines, l)
 		}
-		p, ok := starts[off]
-		return p, ok
-	}
-	// nextCode returns the first token after offset off that is not a comment.
-	index := make(map[int]int, len(toks))
-	for i, t := range toks {
-		index[t.Pos.Offset] = i
-	}
-	nextCode := func(off int) lexer.Token {
-		for i := index[off] + 1; i < len(toks); i++ {
-			if toks[i].Type != tokComment {
-				return toks[i]
-			}
-		}
-		return toks[len(toks)-1]
 	}
 	groupOf := map[*ast.Comment]*ast.CommentGroup{}
 	for _, g := range f.Comments {
@@ -89,20 +82,25 @@ func findDirectives(f *ast.File, toks []lexer.Token) []*ast.Directive {
 	for _, d := range dirs {
 		c := d.Comment
 		if !c.Trailing {
-			g := groupOf[c]
-			if p, ok := declOnLine(g.List[len(g.List)-1].Pos.Line + 1); ok {
-				d.Target = p
+			last := groupOf[c].List[len(groupOf[c].List)-1]
+			if off, ok := firstOnLine[last.Pos.Line+1]; ok {
+				if pos, ok := starts[off]; ok {
+					d.Target = pos
+				}
 			}
 			continue
 		}
-		p, ok := declOnLine(c.Pos.Line)
-		if !ok {
+		// The printed line the comment ends, as render decides it.
+		i, _ := slices.BinarySearchFunc(lines, c.Pos.Offset, func(l *fmtLine, off int) int { return cmp.Compare(l.start, off) })
+		if i == 0 || index[c.Pos.Offset] == 0 {
 			continue
 		}
-		next := nextCode(c.Pos.Offset)
-		_, startsDecl := starts[next.Pos.Offset]
-		if startsDecl || next.Type == lexer.EOF || isCloser(next) {
-			d.Target = p
+		l := lines[i-1]
+		if c.Pos.Offset < l.end {
+			continue // inside the line: moved after it
+		}
+		if pos, ok := starts[l.start]; ok {
+			d.Target = pos
 		}
 	}
 	return dirs

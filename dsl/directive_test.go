@@ -127,3 +127,39 @@ func TestDirectiveSilencesOnlyItsDeclaration(t *testing.T) {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestDirectiveLayouts checks where a directive at the end of a line is
+// attached when several declarations share the line, and that formatting
+// does not change it (TestFormatProperties compares the diagnostics).
+func TestDirectiveLayouts(t *testing.T) {
+	head := "package p\n\naggregate A {\n    state S initial\n    command Go\n    on Go: S -> S emits "
+	for _, c := range []struct {
+		name, src, want string
+	}{
+		{"second declaration of a line", head + "Went, Halt, Stop\n    event Went event Halt // esgen:ignore W003\n    event Stop\n}\n",
+			"event Stop"},
+		{"after a closing brace", head + "Went, Halt, Stop\n    event Went {\n        a int\n    } event Halt // esgen:ignore W003\n    event Stop\n}\n",
+			"event Stop"},
+		{"after a body of two fields", head + "Went, Halt, Stop\n    event Went event Halt { a int; b int } // esgen:ignore W003\n    event Stop\n}\n",
+			"event Halt W010 event Stop"},
+		{"after a body of one field", head + "Went, Halt, Stop\n    event Went event Halt { a int } // esgen:ignore W003\n    event Stop\n}\n",
+			"event Stop"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, diags := Load("p.esm", []byte(c.src))
+			var got []string
+			for _, d := range diags {
+				if d.Code == codeEventTense {
+					got = append(got, strings.Fields(d.Message)[:2]...)
+				}
+				if d.Code == codeInvalidDirective {
+					got = append(got, "W010")
+				}
+			}
+			if strings.Join(got, " ") != c.want {
+				t.Errorf("warnings %q, want %q\n%s", got, c.want, formatDiags(diags))
+			}
+			checkFormatProperties(t, []byte(c.src))
+		})
+	}
+}
