@@ -31,6 +31,9 @@ type aggScope struct {
 	// incomplete is set when a state of a branch or the initial state is
 	// unknown: reachability would only repeat that error.
 	incomplete bool
+	// branchLost is set when a branch does not resolve: the Evolve table
+	// misses its entries, which evolve declarations may name.
+	branchLost bool
 }
 
 // kindOf explains what a name is when it is used as a type.
@@ -70,6 +73,7 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 	c.checkExportable(d.Name, "aggregate")
 
 	var transitions []*ast.Transition
+	var evolves []*ast.Evolve
 	opts := map[string]ast.Position{}
 	for _, m := range d.Members {
 		switch m := m.(type) {
@@ -87,6 +91,12 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 				continue
 			}
 			transitions = append(transitions, m)
+		case *ast.Evolve:
+			if a.Eventual {
+				c.report(m.Pos, codeEventualMachine, "", "eventual aggregate %s cannot have evolve declarations: it has no state", a.Name)
+				continue
+			}
+			evolves = append(evolves, m)
 		}
 	}
 	if a.IDType == nil {
@@ -115,6 +125,7 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 		}
 	}
 	c.evolutions(s)
+	c.planEvolutions(s, evolves)
 	c.reachability(s)
 	c.checkNaming(s)
 	return a

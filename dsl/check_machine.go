@@ -30,6 +30,7 @@ func (c *checker) transition(s *aggScope, t *ast.Transition) *Transition {
 	for _, b := range t.Branches {
 		br := c.branch(s, b)
 		if br == nil {
+			s.branchLost = true
 			continue
 		}
 		for _, st := range br.From {

@@ -40,6 +40,8 @@ const (
 	codeUnsupportedType    = "E034"
 	codeTooDeep            = "E035"
 	codeFileName           = "E036"
+	codeEvolveNoTransition = "E037"
+	codeInvalidEvolve      = "E038"
 
 	codeUnusedCommand  = "W001"
 	codeUnusedEvent    = "W002"
@@ -102,6 +104,9 @@ var codeTable = []CodeInfo{
 	{codeUnsupportedType, "unsupported-type", SeverityError, "a predeclared Go type that a field cannot have: any, error, comparable, uintptr, complex64, complex128"},
 	{codeTooDeep, "type-too-deep", SeverityError, "a type nested more than 64 levels deep"},
 	{codeFileName, "generated-file-name", SeverityError, "a name whose generated files would have the name of other generated files, or a name the go tool ignores, builds only on some platforms, Windows cannot hold or no file system can, being too long"},
+
+	{codeEvolveNoTransition, "evolve-without-transition", SeverityError, "an evolve declaration naming a state and an event that no transition applies to it"},
+	{codeInvalidEvolve, "invalid-evolve", SeverityError, "an evolve declaration whose clauses contradict each other or the transition"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},

@@ -81,8 +81,47 @@ func dumpModel(f *File) string {
 			}
 		}
 		for _, e := range a.Evolutions {
-			p(1, "evolve %s + %s = %s (branch %s)", e.From.Name, e.Event.Name, e.To.Name, at(e.Branch.Pos))
+			p(1, "evolve %s + %s = %s (branch %s): %s", e.From.Name, e.Event.Name, e.To.Name, at(e.Branch.Pos), evolutionSummary(e))
 		}
+	}
+	return b.String()
+}
+
+// evolutionSummary says how an entry of the Evolve table computes its new
+// state: "hook (reasons)", "unchanged", or "generated" with the source of
+// every field; then the dropped event fields.
+func evolutionSummary(e *Evolution) string {
+	var b strings.Builder
+	switch {
+	case e.Hook:
+		b.WriteString("hook")
+		if len(e.HookReasons) > 0 {
+			b.WriteString(" (" + strings.Join(e.HookReasons, "; ") + ")")
+		}
+	case e.Unchanged:
+		b.WriteString("unchanged")
+	default:
+		b.WriteString("generated")
+		for _, fs := range e.Fields {
+			switch fs.Origin {
+			case FromEvent:
+				fmt.Fprintf(&b, " %s<-event.%s", fs.Field.Name, fs.From.Name)
+			case FromState:
+				fmt.Fprintf(&b, " %s<-state.%s", fs.Field.Name, fs.From.Name)
+			case ZeroValue:
+				fmt.Fprintf(&b, " %s=zero", fs.Field.Name)
+			}
+		}
+	}
+	if len(e.Dropped) > 0 {
+		names := make([]string, len(e.Dropped))
+		for i, f := range e.Dropped {
+			names[i] = f.Name
+		}
+		b.WriteString(" dropped[" + strings.Join(names, ",") + "]")
+	}
+	if e.Decl != nil {
+		fmt.Fprintf(&b, " (declared at %d:%d)", e.Decl.Pos.Line, e.Decl.Pos.Column)
 	}
 	return b.String()
 }

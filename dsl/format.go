@@ -18,7 +18,7 @@ import (
 //   - one blank line after the package clause, around the imports and
 //     between top-level declarations, and between groups of aggregate
 //     members of different kinds (options, states, commands, events,
-//     transitions); elsewhere blank lines are kept as written, at most
+//     transitions, evolve declarations); elsewhere blank lines are kept as written, at most
 //     one in a row, never right after an opening or before a closing brace;
 //   - a body with one field, no doc and no comment is written on the line
 //     of its declaration, `{ name Type }`; a larger body gets one field per
@@ -179,6 +179,8 @@ func memberKind(m ast.Member) int {
 		return 3
 	case *ast.Transition:
 		return 4
+	case *ast.Evolve:
+		return 5
 	}
 	return 0 // options
 }
@@ -257,6 +259,29 @@ func (p *printer) member(m ast.Member) {
 				p.tok("|", ast.Position{})
 			}
 			p.branch(b)
+		}
+	case *ast.Evolve:
+		p.tok("evolve", m.Pos)
+		for i, id := range m.States {
+			if i > 0 {
+				p.glued(",", ast.Position{})
+			}
+			p.tok(id.Name, id.Pos)
+		}
+		p.tok("on", m.On.Pos)
+		p.tok(m.Event.Name, m.Event.Pos)
+		p.glued(":", ast.Position{})
+		for i, cl := range m.Clauses {
+			if i > 0 {
+				p.glued(";", ast.Position{})
+			}
+			p.tok(cl.Word(), cl.Pos)
+			for j, id := range cl.Fields {
+				if j > 0 {
+					p.glued(",", ast.Position{})
+				}
+				p.tok(id.Name, id.Pos)
+			}
 		}
 	}
 }

@@ -17,7 +17,7 @@ var grammar = sync.OnceValue(func() *participle.Parser[ast.File] {
 		participle.Union[ast.Decl](&ast.Extern{}, &ast.TypeDecl{}, &ast.Aggregate{}),
 		participle.Union[ast.Member](
 			&ast.IDOption{}, &ast.StreamOption{}, &ast.SubjectOption{}, &ast.SnapshotOption{},
-			&ast.State{}, &ast.Command{}, &ast.Event{}, &ast.Transition{},
+			&ast.State{}, &ast.Command{}, &ast.Event{}, &ast.Transition{}, &ast.Evolve{},
 		),
 	)
 })

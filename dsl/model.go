@@ -242,10 +242,73 @@ type Branch struct {
 // SelfLoop reports whether the branch stays in its only source state.
 func (b *Branch) SelfLoop() bool { return len(b.From) == 1 && b.From[0] == b.To }
 
-// Evolution is one entry of the Evolve table.
+// Evolution is one entry of the Evolve table: the state that event Event
+// leads From to, and how its fields are computed.
+//
+// esgen generates the new state only when nothing can be lost or made up:
+// every field of the event's newest version reaches a field of To with the
+// same name and type, or is declared dropped; and every field of To comes
+// from the event, from From (a field of the same name and type, carried
+// over), or is declared zero. Otherwise Hook is set and user code computes
+// the new state. An evolve declaration in the .esm (Decl) drops event
+// fields, zeroes state fields, keeps the state unchanged or asks for a
+// hook.
 type Evolution struct {
 	From   *State
 	Event  *Event
 	To     *State
 	Branch *Branch
+	// Decl is the evolve declaration that names this pair; nil when the
+	// .esm says nothing of it.
+	Decl *EvolveDecl
+	// Hook is set when user code computes the new state: Decl asks for a
+	// hook, or HookReasons say why esgen cannot generate it.
+	Hook bool
+	// HookReasons say, in the .esm's terms, why the new state cannot be
+	// generated; empty when Hook is not set or Decl asks for the hook.
+	HookReasons []string
+	// Unchanged is set when Decl says the event leaves the state as it
+	// is (From == To): every event field is dropped.
+	Unchanged bool
+	// Fields, when Hook is not set, are the fields of To in declaration
+	// order, each with where its value comes from.
+	Fields []*FieldSource
+	// Dropped are the fields of the event's newest version that do not
+	// reach the new state, each declared so by Decl (drop, or unchanged),
+	// in the event's field order. A hook receives them but need not use
+	// them.
+	Dropped []*Field
+}
+
+// EvolveDecl is an `evolve States on Event: clauses` declaration, as it
+// applies to every (state, event) pair it names.
+type EvolveDecl struct {
+	Doc       string
+	Unchanged bool     // `unchanged`
+	Hook      bool     // `hook`
+	Drop      []string // `drop`: names of event fields, as written
+	Zero      []string // `zero`: names of state fields, as written
+	Pos       Position
+}
+
+// FieldOrigin says where the generated Evolve takes a field of the new
+// state from.
+type FieldOrigin int
+
+const (
+	// FromEvent is the event's field of the same name and type.
+	FromEvent FieldOrigin = iota + 1
+	// FromState is the field of the same name and type of the state the
+	// event leaves, carried over.
+	FromState
+	// ZeroValue is the field's zero value, declared with `zero`.
+	ZeroValue
+)
+
+// FieldSource is one field of a generated evolution's new state and the
+// field its value comes from.
+type FieldSource struct {
+	Field  *Field // the field of the new state
+	Origin FieldOrigin
+	From   *Field // the event's or the source state's field; nil for ZeroValue
 }

@@ -139,12 +139,16 @@ func syntaxDiag(filename string, src []byte, code []lexer.Token, err error) Diag
 		want = "string, number, true or false"
 	case "Arrow":
 		want = `"->"`
+	case "OnWord":
+		want = `"on"`
+	case "EvolveClause":
+		want = "drop, zero, unchanged or hook"
 	case "RParen":
 		want = `import path or ")"`
 	case "RBrace":
 		switch block {
 		case blockAggregate:
-			want = `id, stream, subject, snapshot, state, command, event, on or "}"`
+			want = `id, stream, subject, snapshot, state, command, event, on, evolve or "}"`
 		case blockBody:
 			want = `field name or "}"`
 		default:
@@ -360,6 +364,8 @@ func attachDocs(f *ast.File, code []lexer.Token) {
 					m.Doc = doc(m.Pos)
 					fields(m.Body)
 				case *ast.Transition:
+					m.Doc = doc(m.Pos)
+				case *ast.Evolve:
 					m.Doc = doc(m.Pos)
 				}
 			}

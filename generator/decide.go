@@ -251,13 +251,57 @@ func (ag *aggGen) evolverInterface(jf *jen.File) {
 		if e.hook == "" {
 			continue
 		}
-		from, to, ev := goname.Exported(e.from.Name), goname.Exported(e.to.Name), goname.Exported(e.event.Name)
+		from, to, ev := goname.Exported(e.From.Name), goname.Exported(e.To.Name), goname.Exported(e.Event.Name)
 		methods = append(methods,
-			comment(wrap(fmt.Sprintf("%s returns the %s that %s leads to from %s.", e.hook, to, ev, from))),
+			comment(wrap(fmt.Sprintf("%s returns the %s that %s leads to from %s. %s", e.hook, to, ev, from, hookWhy(e.Evolution, "Test"+ag.p.name+"EvolveHooks")))),
 			jen.Id(e.hook).Params(jen.Id("s").Id(from), jen.Id("e").Id(ev)).Id(to),
 		)
 	}
 	jf.Type().Id(name).Interface(methods...)
+}
+
+// hookWhy says why an evolution is a hook and what it must use, in the
+// .esm's terms.
+func hookWhy(e *dsl.Evolution, test string) string {
+	var b strings.Builder
+	if len(e.HookReasons) == 0 {
+		fmt.Fprintf(&b, "The .esm asks for it (evolve %s on %s: hook).", e.From.Name, e.Event.Name)
+	} else {
+		fmt.Fprintf(&b, "It is not generated: %s.", strings.Join(e.HookReasons, "; "))
+	}
+	if len(e.Dropped) > 0 {
+		fmt.Fprintf(&b, " The .esm drops %s: the hook need not use %s. Every other field of the event must reach the new state", fieldList(e.Dropped), pronoun(len(e.Dropped)))
+	} else {
+		b.WriteString(" Every field of the event must reach the new state")
+	}
+	fmt.Fprintf(&b, " (the test skeleton's %s checks it).", test)
+	return b.String()
+}
+
+// fieldList spells field names as "a", "a and b", "a, b and c".
+func fieldList(fields []*dsl.Field) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	return andList(names)
+}
+
+func andList(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // generics is the type argument list [OrderState, OrderCommand, OrderEvent].

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/generator/diagram"
 	"github.com/esgen/esgen/internal/goname"
 )
@@ -26,29 +27,34 @@ func (ag *aggGen) evolveFunc(jf *jen.File) {
 		var inner []jen.Code
 		useE := false
 		for _, e := range ag.p.evolutions {
-			if e.from != s {
+			if e.From != s {
 				continue
 			}
 			var value jen.Code
-			if e.hook != "" {
+			switch {
+			case e.hook != "":
 				useS, useE = true, true
 				value = jen.Id("ev").Dot(e.hook).Call(jen.Id("s"), jen.Id("e"))
-			} else {
+			case e.Unchanged:
+				useS = true
+				value = jen.Id("s")
+			default:
 				var fields []jen.Code
-				for _, fs := range e.fields {
-					src := "s"
-					if fs.fromEvent {
-						src = "e"
-						useE = true
-					} else {
-						useS = true
+				for _, fs := range e.Fields {
+					var src string
+					switch fs.Origin {
+					case dsl.FromEvent:
+						src, useE = "e", true
+					case dsl.FromState:
+						src, useS = "s", true
+					default: // dsl.ZeroValue: left out of the literal
+						continue
 					}
-					fn := goname.Exported(fs.field.Name)
-					fields = append(fields, jen.Id(fn).Op(":").Id(src).Dot(fn))
+					fields = append(fields, jen.Id(goname.Exported(fs.Field.Name)).Op(":").Id(src).Dot(goname.Exported(fs.From.Name)))
 				}
-				value = jen.Id(goname.Exported(e.to.Name)).Values(fields...)
+				value = jen.Id(goname.Exported(e.To.Name)).Values(fields...)
 			}
-			inner = append(inner, jen.Case(jen.Id(goname.Exported(e.event.Name))).Block(jen.Return(value, jen.Nil())))
+			inner = append(inner, jen.Case(jen.Id(goname.Exported(e.Event.Name))).Block(jen.Return(value, jen.Nil())))
 		}
 		if len(inner) == 0 {
 			continue

@@ -167,16 +167,16 @@ aggregate Doc {
 		how := "hook " + e.hook
 		if e.hook == "" {
 			var parts []string
-			for _, fs := range e.fields {
+			for _, fs := range e.Fields {
 				src := "s"
-				if fs.fromEvent {
+				if fs.Origin == dsl.FromEvent {
 					src = "e"
 				}
-				parts = append(parts, fs.field.Name+"<-"+src)
+				parts = append(parts, fs.Field.Name+"<-"+src)
 			}
 			how = "fields " + strings.Join(parts, ",")
 		}
-		got[e.from.Name+"/"+e.event.Name] = how
+		got[e.From.Name+"/"+e.Event.Name] = how
 	}
 	want := map[string]string{
 		"Draft/Edited":    "fields text<-e",           // follows from the event

@@ -90,21 +90,13 @@ type branch struct {
 	guarded bool
 }
 
-// evolution is one entry of the Evolve table.
+// evolution is one entry of the Evolve table: the model's entry, and the
+// name of its Evolver method when user code computes the new state.
 type evolution struct {
-	from, to *dsl.State
-	event    *dsl.Event
+	*dsl.Evolution
 	// hook is the Evolver method computing the new state, or "" when the
 	// new state is generated from fields.
 	hook string
-	// fields are the target's fields with where each comes from.
-	fields []fieldSource
-}
-
-// fieldSource says where a generated evolution takes a target field from.
-type fieldSource struct {
-	field     *dsl.Field
-	fromEvent bool // else from the source state
 }
 
 // eventChain is the upcast chain of one event.
@@ -246,76 +238,31 @@ func eventFields(events []*dsl.Event) []string {
 	return names
 }
 
-// planEvolutions builds the Evolve table. A target field follows from the
-// event when the event's newest version has a field of the same name and
-// type, else from the source state likewise. The new state is generated
-// when every target field follows and, for an event that keeps the state
-// (a self-loop), when the event contributes at least one field or carries
-// none: an event whose data would otherwise be dropped needs a hook, as
-// accumulating state (nodes added to a graph) does.
+// planEvolutions lists the Evolve table by source state and names the
+// Evolver method of every entry whose new state user code computes (the
+// model decides which, see dsl.Evolution).
 func (p *aggPlan) planEvolutions() error {
-	type key struct {
-		from  *dsl.State
-		event *dsl.Event
-	}
-	byKey := map[key]*evolution{}
-	var all []*evolution
-	for _, ev := range p.a.Evolutions {
-		k := key{ev.From, ev.Event}
-		if have := byKey[k]; have != nil {
-			if have.to != ev.To {
-				return fmt.Errorf("%s: event %s leads from %s to both %s and %s", pos(ev.Branch.Pos), ev.Event.Name, ev.From.Name, have.to.Name, ev.To.Name)
-			}
-			continue
-		}
-		e := &evolution{from: ev.From, to: ev.To, event: ev.Event}
-		byKey[k] = e
-		all = append(all, e)
-	}
 	hooks := map[string]*evolution{}
 	for _, s := range p.a.States {
-		for _, e := range all {
-			if e.from != s {
+		for _, ev := range p.a.Evolutions {
+			if ev.From != s {
 				continue
 			}
+			e := &evolution{Evolution: ev}
 			p.evolutions = append(p.evolutions, e)
-			if planFields(e) {
+			if !ev.Hook {
 				continue
 			}
-			e.fields = nil
-			e.hook = goname.Exported(e.from.Name) + "On" + goname.Exported(e.event.Name)
+			e.hook = goname.EvolveHook(ev.From.Name, ev.Event.Name)
 			if o := hooks[e.hook]; o != nil {
 				return fmt.Errorf("%s: the Evolve hooks of %s in %s and of %s in %s would both be named %s",
-					pos(p.a.Pos), o.event.Name, o.from.Name, e.event.Name, e.from.Name, e.hook)
+					pos(p.a.Pos), o.Event.Name, o.From.Name, ev.Event.Name, ev.From.Name, e.hook)
 			}
 			hooks[e.hook] = e
 			p.needEvolver = true
 		}
 	}
 	return nil
-}
-
-// planFields fills e.fields and reports whether the new state can be
-// generated.
-func planFields(e *evolution) bool {
-	evFields := e.event.Latest().Fields
-	fromEvent := 0
-	for _, f := range e.to.Fields {
-		if g := findField(evFields, f); g != nil {
-			e.fields = append(e.fields, fieldSource{field: f, fromEvent: true})
-			fromEvent++
-			continue
-		}
-		if g := findField(e.from.Fields, f); g != nil {
-			e.fields = append(e.fields, fieldSource{field: f})
-			continue
-		}
-		return false
-	}
-	if e.from == e.to && len(e.to.Fields) > 0 && len(evFields) > 0 && fromEvent == 0 {
-		return false
-	}
-	return true
 }
 
 // findField returns the field of fields with f's name and type, or nil.

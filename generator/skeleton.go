@@ -23,6 +23,10 @@ func (ag *aggGen) skeletonFile() (unformatted, error) {
 	jf.Func().Id(under).Params().Qual(pathES, "Definition").Types(ag.generics()...).Block(
 		jen.Return(jen.Id(goname.NewDefinition(a.Name)).Call(ag.nilHooks()...)))
 
+	if ag.p.needEvolver {
+		ag.skeletonHookTest(jf)
+	}
+
 	paths := ag.pathsFromInitial()
 	for _, d := range ag.p.decisions {
 		cmd := goname.Exported(d.cmd.Name)
@@ -62,6 +66,20 @@ func (ag *aggGen) skeletonFile() (unformatted, error) {
 	f, err := render(outname.Skeleton(ag.a.Name), jf)
 	f.once = true
 	return f, err
+}
+
+// skeletonHookTest emits Test<Agg>EvolveHooks, which checks the user's
+// Evolve hooks against what the .esm promises of them.
+func (ag *aggGen) skeletonHookTest(jf *jen.File) {
+	a := ag.a
+	name := "Test" + ag.p.name + "EvolveHooks"
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks your %s (estest.CheckEvolutions): every field of an event that %s does not drop "+
+		"must change the state your hook returns, so that no value is lost, and each hook must be pure and leave its arguments alone.",
+		name, goname.Evolver(a.Name), ag.sourceName()))))
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.Qual(pathESTest, "CheckEvolutions").Call(jen.Id("t"), jen.Id(goname.UnderTest(a.Name)).Call(), jen.Id(goname.StateName(a.Name)),
+			jen.Id(goname.EvolutionCases(a.Name)).Call(), jen.True()),
+	)
 }
 
 func hooksNote(p *aggPlan) string {

@@ -118,8 +118,8 @@ func (d *TypeDecl) Position() Position { return d.Pos }
 func (d *Aggregate) Position() Position { return d.Pos }
 
 // Member is a member of an aggregate: an option (*IDOption, *StreamOption,
-// *SubjectOption, *SnapshotOption), a *State, *Command, *Event or
-// *Transition.
+// *SubjectOption, *SnapshotOption), a *State, *Command, *Event, *Transition
+// or *Evolve.
 type Member interface {
 	member()
 	// Position returns the position of the member's first token.
@@ -199,6 +199,42 @@ type Branch struct {
 	Emits []*Ident `parser:"( 'emits' @@ ( ',' @@ )* )?"`
 }
 
+// Evolve is `evolve State, State on Event: clause...`: what the evolution
+// of the states by the event does where esgen would not generate it, or
+// generate it otherwise.
+type Evolve struct {
+	Pos     Position
+	Doc     *CommentGroup
+	States  []*Ident        `parser:"'evolve' @@ ( ',' @@ )*"`
+	On      *OnWord         `parser:"@@"`
+	Event   *Ident          `parser:"@@ ':'"`
+	Clauses []*EvolveClause `parser:"@@ ( ';'? @@ )*"`
+}
+
+// OnWord is the `on` between the states and the event of an evolve clause.
+type OnWord struct {
+	Pos  Position
+	Text string `parser:"@'on'"`
+}
+
+// EvolveClause is one clause of an evolve declaration: `drop field, ...`
+// (event fields that do not reach the state), `zero field, ...` (state
+// fields that start at their zero value), `unchanged` or `hook`.
+type EvolveClause struct {
+	Pos    Position
+	Kind   string   `parser:"( @( 'drop' | 'zero' )"`
+	Fields []*Ident `parser:"  @@ ( ',' @@ )*"`
+	Mark   string   `parser:"| @( 'unchanged' | 'hook' ) )"`
+}
+
+// Word returns the clause's keyword: drop, zero, unchanged or hook.
+func (c *EvolveClause) Word() string {
+	if c.Kind != "" {
+		return c.Kind
+	}
+	return c.Mark
+}
+
 func (*IDOption) member()       {}
 func (*StreamOption) member()   {}
 func (*SubjectOption) member()  {}
@@ -207,6 +243,7 @@ func (*State) member()          {}
 func (*Command) member()        {}
 func (*Event) member()          {}
 func (*Transition) member()     {}
+func (*Evolve) member()         {}
 
 // Position returns the position of the first token.
 func (m *IDOption) Position() Position { return m.Pos }
@@ -231,6 +268,9 @@ func (m *Event) Position() Position { return m.Pos }
 
 // Position returns the position of the first token.
 func (m *Transition) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *Evolve) Position() Position { return m.Pos }
 
 // Body is `{ field... }`.
 type Body struct {

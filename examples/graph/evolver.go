@@ -16,11 +16,6 @@ type Evolver struct{}
 
 var _ GraphEvolver = Evolver{}
 
-// NonexistentOnGraphCreated starts an empty graph.
-func (Evolver) NonexistentOnGraphCreated(_ Nonexistent, e GraphCreated) Active {
-	return Active{Name: e.Name}
-}
-
 // ActiveOnNodeAdded adds the node.
 func (Evolver) ActiveOnNodeAdded(s Active, e NodeAdded) Active {
 	nodes := make(map[string]Node, len(s.Nodes)+1)

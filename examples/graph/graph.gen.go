@@ -34,7 +34,8 @@ type Active struct {
 //
 // Archived is a final state of Graph.
 type Archived struct {
-	Name string `json:"name"`
+	Name       string    `json:"name"`
+	ArchivedAt time.Time `json:"archived_at"`
 }
 
 func (Nonexistent) graphState() string { return "Nonexistent" }

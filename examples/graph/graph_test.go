@@ -17,6 +17,14 @@ func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
 	return NewGraphDefinition(Decider{Now: func() time.Time { return clock }}, Evolver{})
 }
 
+// TestGraphEvolveHooks checks your GraphEvolver (estest.CheckEvolutions):
+// every field of an event that graph.esm does not drop must change the state
+// your hook returns, so that no value is lost, and each hook must be pure and
+// leave its arguments alone.
+func TestGraphEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, graphUnderTest(), GraphStateName, graphEvolutions(), true)
+}
+
 // created and the events after it build a graph of two nodes, a and b.
 var (
 	created = GraphCreated{Name: "citations", CreatedAt: clock}
@@ -98,5 +106,5 @@ func TestGraphArchiveGraphFromActive(t *testing.T) {
 	estest.For(t, graphUnderTest()).
 		Given(created, nodeA).
 		When(ArchiveGraph{}).
-		ThenState(Archived{Name: "citations"})
+		ThenState(Archived{Name: "citations", ArchivedAt: clock})
 }

@@ -27,11 +27,13 @@ type Page struct {
 	Initial string // the initial state
 	Finals  string // the final states, comma-separated; empty when none
 
-	States   []StateRow
-	Matrix   Matrix
-	Commands []CommandSection
-	Events   []EventSection
-	Types    []TypeSection // value types the aggregate's fields use
+	States     []StateRow
+	Matrix     Matrix
+	Evolutions []EvolutionRow
+	Evolver    string // the Go interface of the Evolve hooks
+	Commands   []CommandSection
+	Events     []EventSection
+	Types      []TypeSection // value types the aggregate's fields use
 }
 
 // Option is one aggregate option shown in the options table.
@@ -63,6 +65,21 @@ type MatrixRow struct {
 // InvalidCell is the text of a matrix cell whose (state, command) pair is
 // not declared.
 const InvalidCell = "*invalid*"
+
+// EvolutionRow is one row of the evolutions table: how an event changes
+// the state it applies to.
+type EvolutionRow struct {
+	State, Event, To string
+	// By is "generated", "unchanged" or "hook `Method`", with the line of
+	// the evolve declaration that says so, if any.
+	By string
+	// Fields says where each field of the new state comes from, or why a
+	// hook computes it; lines joined by <br>.
+	Fields string
+	// Dropped lists the event fields that do not reach the new state
+	// (each declared in the .esm); "none".
+	Dropped string
+}
 
 // CommandSection documents one command.
 type CommandSection struct {
@@ -147,6 +164,8 @@ func NewPage(f *dsl.File, a *dsl.Aggregate, svgName string) Page {
 	}
 	p.Finals = strings.Join(finals, ", ")
 	p.Matrix = matrix(a)
+	p.Evolutions = evolutionRows(a)
+	p.Evolver = goname.Evolver(a.Name)
 	p.Commands = commandSections(a)
 	return p
 }
@@ -370,6 +389,69 @@ func typeSections(f *dsl.File, a *dsl.Aggregate) []TypeSection {
 		}
 	}
 	return secs
+}
+
+// evolutionRows documents the Evolve table, in the order of the states
+// and then of the transitions.
+func evolutionRows(a *dsl.Aggregate) []EvolutionRow {
+	var rows []EvolutionRow
+	for _, s := range a.States {
+		for _, e := range a.Evolutions {
+			if e.From != s {
+				continue
+			}
+			rows = append(rows, evolutionRow(e))
+		}
+	}
+	return rows
+}
+
+func evolutionRow(e *dsl.Evolution) EvolutionRow {
+	r := EvolutionRow{State: mdText(e.From.Name), Event: mdText(e.Event.Name), To: mdText(e.To.Name), Dropped: "none"}
+	declared := ""
+	if e.Decl != nil {
+		declared = fmt.Sprintf(" (evolve at line %d)", e.Decl.Pos.Line)
+	}
+	var lines []string
+	switch {
+	case e.Hook:
+		r.By = "hook " + codeCell(goname.EvolveHook(e.From.Name, e.Event.Name)) + declared
+		if len(e.HookReasons) == 0 {
+			lines = append(lines, "the .esm asks for a hook")
+		}
+		for _, why := range e.HookReasons {
+			lines = append(lines, cell(why))
+		}
+	case e.Unchanged:
+		r.By = "unchanged" + declared
+		lines = append(lines, "the state as it was")
+	default:
+		r.By = "generated" + declared
+		for _, fs := range e.Fields {
+			var from string
+			switch fs.Origin {
+			case dsl.FromEvent:
+				from = "from the event's " + codeCell(fs.From.Name)
+			case dsl.FromState:
+				from = "kept from " + mdText(e.From.Name)
+			default:
+				from = "zero"
+			}
+			lines = append(lines, codeCell(fs.Field.Name)+" "+from)
+		}
+		if len(lines) == 0 {
+			lines = append(lines, "no fields")
+		}
+	}
+	r.Fields = strings.Join(lines, "<br>")
+	if len(e.Dropped) > 0 {
+		names := make([]string, len(e.Dropped))
+		for i, f := range e.Dropped {
+			names[i] = codeCell(f.Name)
+		}
+		r.Dropped = strings.Join(names, ", ")
+	}
+	return r
 }
 
 func fieldTable(fs []*dsl.Field) FieldTable {

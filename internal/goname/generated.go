@@ -36,7 +36,7 @@ func AggregateUnexported(agg string, eventual bool) []string {
 	if eventual {
 		return []string{RecordingUpcaster(agg)}
 	}
-	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg)}
+	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg), EvolutionCases(agg)}
 }
 
 // TestFuncs returns the names of the test functions generated for
@@ -48,7 +48,7 @@ func TestFuncs(agg string, eventual bool) []string {
 		return []string{a + "EventCodec", a + "Upcasts"}
 	}
 	return []string{
-		a + "StateName", a + "InvalidTransitions", a + "BranchGuards", a + "Evolve",
+		a + "StateName", a + "InvalidTransitions", a + "BranchGuards", a + "Evolve", a + "EvolveHooks",
 		a + "StateCodec", a + "EventCodec", a + "Upcasts",
 	}
 }
@@ -70,6 +70,10 @@ func BranchStub(agg string) string { return Unexported(agg + "_branch_stub") }
 // UnderTest is the function of agg's test skeleton returning the
 // definition its cases exercise ("orderUnderTest").
 func UnderTest(agg string) string { return Unexported(agg + "_under_test") }
+
+// EvolutionCases is the function of agg's generated tests returning the
+// cases of its Evolve checks ("orderEvolutions").
+func EvolutionCases(agg string) string { return Unexported(agg + "_evolutions") }
 
 // Imports are the names under which generated code imports packages:
 // the standard library's and esgen's runtime. An .esm import with one of
@@ -105,6 +109,10 @@ func Decider(agg string) string { return Exported(agg) + "Decider" }
 
 // Evolver is the interface of the Evolve hooks agg needs, if any.
 func Evolver(agg string) string { return Exported(agg) + "Evolver" }
+
+// EvolveHook is the Evolver method computing the state that event leads
+// state to ("SubmittedOnPaymentValidated").
+func EvolveHook(state, event string) string { return Exported(state) + "On" + Exported(event) }
 
 // Upcaster is the interface of the upcast hooks agg's events need, if any.
 func Upcaster(agg string) string { return Exported(agg) + "Upcaster" }

@@ -50,17 +50,39 @@ type PaymentDecider interface {
 	Settle(ctx context.Context, s Pending, c Settle) (SettleOutcome, error)
 }
 
+// PaymentEvolver computes the states of a Payment that do not follow from an
+// event's fields: one method per (state, event) pair whose new state needs
+// code. Each must be pure (no clock, no randomness, no I/O) and must not
+// modify its arguments: replaying the same events must always give the same
+// state.
+type PaymentEvolver interface {
+	// PendingOnPaymentSettled returns the Paid that PaymentSettled leads to from
+	// Pending. It is not generated: field amount_cents of PaymentSettled reaches
+	// no field of Paid; field currency of PaymentSettled reaches no field of Paid;
+	// field captured of PaymentSettled reaches no field of Paid. Every field of
+	// the event must reach the new state (the test skeleton's
+	// TestPaymentEvolveHooks checks it).
+	PendingOnPaymentSettled(s Pending, e PaymentSettled) Paid
+	// PendingOnPaymentFailed returns the Failed that PaymentFailed leads to from
+	// Pending. It is not generated: field code of PaymentFailed reaches no field
+	// of Failed. Every field of the event must reach the new state (the test
+	// skeleton's TestPaymentEvolveHooks checks it).
+	PendingOnPaymentFailed(s Pending, e PaymentFailed) Failed
+}
+
 // NewPaymentDefinition returns the definition of Payment that the runtime
-// runs: the initial state Pending, Decide and Evolve bound to d and up, the
-// event and state codecs, and no snapshots.
-func NewPaymentDefinition(d PaymentDecider, up PaymentUpcaster) es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
+// runs: the initial state Pending, Decide and Evolve bound to d, ev and up,
+// the event and state codecs, and no snapshots.
+func NewPaymentDefinition(d PaymentDecider, ev PaymentEvolver, up PaymentUpcaster) es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
 	return es.Definition[PaymentState, PaymentCommand, PaymentEvent]{
 		Type:    "Payment",
 		Initial: func() PaymentState { return Pending{} },
 		Decide: func(ctx context.Context, s PaymentState, c PaymentCommand, events []PaymentEvent) ([]PaymentEvent, error) {
 			return paymentDecide(ctx, d, s, c, events)
 		},
-		Evolve: paymentEvolve,
+		Evolve: func(s PaymentState, e PaymentEvent) (PaymentState, error) {
+			return paymentEvolve(ev, s, e)
+		},
 		Events: NewPaymentEventCodec(up),
 		States: PaymentStateCodec{},
 	}
@@ -98,14 +120,14 @@ func paymentDecide(ctx context.Context, d PaymentDecider, s PaymentState, c Paym
 // paymentEvolve is the transition function of the Payment machine: the state
 // an event leads to. It is pure; an event that does not apply to the state (a
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
-func paymentEvolve(s PaymentState, e PaymentEvent) (PaymentState, error) {
-	switch s.(type) {
+func paymentEvolve(ev PaymentEvolver, s PaymentState, e PaymentEvent) (PaymentState, error) {
+	switch s := s.(type) {
 	case Pending:
-		switch e.(type) {
+		switch e := e.(type) {
 		case PaymentSettled:
-			return Paid{}, nil
+			return ev.PendingOnPaymentSettled(s, e), nil
 		case PaymentFailed:
-			return Failed{}, nil
+			return ev.PendingOnPaymentFailed(s, e), nil
 		}
 	case Failed:
 		switch e.(type) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
 )
 
 // TestPaymentStateName checks that PaymentStateName names every state as
@@ -42,7 +43,7 @@ func TestPaymentStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestPaymentInvalidTransitions(t *testing.T) {
-	def := NewPaymentDefinition(nil, nil)
+	def := NewPaymentDefinition(nil, nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range PaymentMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -85,28 +86,67 @@ func TestPaymentInvalidTransitions(t *testing.T) {
 	}
 }
 
-// TestPaymentEvolve checks the generated evolutions: each sets the new state's
-// fields from the event and the state it leaves; and that each of the 6
-// (state, event) pairs the machine cannot produce fails with an
-// *es.InvalidEvolutionError.
+// paymentEvolutions returns every (state, event) pair the Payment machine
+// evolves, with values to check it on: the fields of each event that must
+// reach the new state, those payments.esm drops, and the fields the new state
+// carries over.
+func paymentEvolutions() []estest.Evolution[PaymentState, PaymentEvent] {
+	return []estest.Evolution[PaymentState, PaymentEvent]{
+		{
+			State: "Pending",
+			Event: "PaymentSettled",
+			NewState: func() PaymentState {
+				return Pending{}
+			},
+			NewEvent: func() PaymentEvent {
+				return PaymentSettled{AmountCents: 41, Currency: "currency-41", Captured: true}
+			},
+			To:   "Paid",
+			Hook: "PendingOnPaymentSettled",
+			Changes: []estest.Change[PaymentState, PaymentEvent]{
+				{Field: "amount_cents", Event: PaymentSettled{AmountCents: 42, Currency: "currency-41", Captured: true}},
+				{Field: "currency", Event: PaymentSettled{AmountCents: 41, Currency: "currency-41-changed", Captured: true}},
+				{Field: "captured", Event: PaymentSettled{AmountCents: 41, Currency: "currency-41", Captured: false}},
+			},
+		},
+		{
+			State: "Pending",
+			Event: "PaymentFailed",
+			NewState: func() PaymentState {
+				return Pending{}
+			},
+			NewEvent: func() PaymentEvent {
+				return PaymentFailed{Code: 41}
+			},
+			To:   "Failed",
+			Hook: "PendingOnPaymentFailed",
+			Changes: []estest.Change[PaymentState, PaymentEvent]{
+				{Field: "code", Event: PaymentFailed{Code: 42}},
+			},
+		},
+		{
+			State: "Failed",
+			Event: "RefundScheduled",
+			NewState: func() PaymentState {
+				return Failed{}
+			},
+			NewEvent: func() PaymentEvent {
+				return RefundScheduled{}
+			},
+			To: "Failed",
+		},
+	}
+}
+
+// TestPaymentEvolve checks what each generated evolution promises
+// (estest.CheckEvolutions): every field of the event that payments.esm does
+// not drop reaches the new state, every other field of the new state is
+// carried over from the state left or declared zero, and Evolve is pure; and
+// that each of the 6 (state, event) pairs the machine cannot produce fails
+// with an *es.InvalidEvolutionError.
 func TestPaymentEvolve(t *testing.T) {
-	def := NewPaymentDefinition(nil, nil)
-	tests := []struct {
-		name  string
-		from  PaymentState
-		event PaymentEvent
-		want  PaymentState
-	}{
-		{"Pending/PaymentSettled", Pending{}, PaymentSettled{AmountCents: 41, Currency: "currency-41", Captured: true}, Paid{}},
-		{"Pending/PaymentFailed", Pending{}, PaymentFailed{Code: 41}, Failed{}},
-		{"Failed/RefundScheduled", Failed{}, RefundScheduled{}, Failed{}},
-	}
-	for _, tt := range tests {
-		got, err := def.Evolve(tt.from, tt.event)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Evolve %s = %#v, %v; want %#v", tt.name, got, err, tt.want)
-		}
-	}
+	def := NewPaymentDefinition(nil, nil, nil)
+	estest.CheckEvolutions(t, def, PaymentStateName, paymentEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Pending", "PaymentSettled"}: true,
 		{"Pending", "PaymentFailed"}:  true,

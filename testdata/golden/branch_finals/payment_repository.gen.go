@@ -18,11 +18,11 @@ type PaymentRepository struct {
 	repo *es.Repository[PaymentState, PaymentCommand, PaymentEvent]
 }
 
-// NewPaymentRepository binds the decisions d and the upcast hooks up to store.
-// Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
-func NewPaymentRepository(store es.Store, d PaymentDecider, up PaymentUpcaster, opts ...es.RepositoryOption) *PaymentRepository {
-	return &PaymentRepository{repo: es.NewRepository(store, NewPaymentDefinition(d, up), opts...)}
+// NewPaymentRepository binds the decisions d, the Evolve hooks ev and the
+// upcast hooks up to store. Options set snapshots, the state cache, conflict
+// retries, the clock and the logger.
+func NewPaymentRepository(store es.Store, d PaymentDecider, ev PaymentEvolver, up PaymentUpcaster, opts ...es.RepositoryOption) *PaymentRepository {
+	return &PaymentRepository{repo: es.NewRepository(store, NewPaymentDefinition(d, ev, up), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

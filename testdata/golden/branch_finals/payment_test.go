@@ -8,9 +8,17 @@ import (
 )
 
 // paymentUnderTest returns the definition the cases below exercise. Pass your
-// PaymentDecider (and your Upcaster) to NewPaymentDefinition.
+// PaymentDecider (and your Evolver and Upcaster) to NewPaymentDefinition.
 func paymentUnderTest() es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
-	return NewPaymentDefinition(nil, nil)
+	return NewPaymentDefinition(nil, nil, nil)
+}
+
+// TestPaymentEvolveHooks checks your PaymentEvolver (estest.CheckEvolutions):
+// every field of an event that payments.esm does not drop must change the
+// state your hook returns, so that no value is lost, and each hook must be
+// pure and leave its arguments alone.
+func TestPaymentEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, paymentUnderTest(), PaymentStateName, paymentEvolutions(), true)
 }
 
 // Settle in Pending moves the Payment to Paid, recording PaymentSettled.

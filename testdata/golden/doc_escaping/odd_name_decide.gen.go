@@ -23,17 +23,32 @@ type OddNameDecider interface {
 	DoIt(ctx context.Context, s StartHere, c DoIt) (ItDone, error)
 }
 
+// OddNameEvolver computes the states of an OddName that do not follow from an
+// event's fields: one method per (state, event) pair whose new state needs
+// code. Each must be pure (no clock, no randomness, no I/O) and must not
+// modify its arguments: replaying the same events must always give the same
+// state.
+type OddNameEvolver interface {
+	// StartHereOnItDone returns the End that ItDone leads to from StartHere. It is
+	// not generated: field range of It_Done reaches no field of End; field quote
+	// of It_Done reaches no field of End. Every field of the event must reach the
+	// new state (the test skeleton's TestOddNameEvolveHooks checks it).
+	StartHereOnItDone(s StartHere, e ItDone) End
+}
+
 // NewOddNameDefinition returns the definition of OddName that the runtime
-// runs: the initial state StartHere, Decide and Evolve bound to d, the event
-// and state codecs, and no snapshots.
-func NewOddNameDefinition(d OddNameDecider) es.Definition[OddNameState, OddNameCommand, OddNameEvent] {
+// runs: the initial state StartHere, Decide and Evolve bound to d and ev, the
+// event and state codecs, and no snapshots.
+func NewOddNameDefinition(d OddNameDecider, ev OddNameEvolver) es.Definition[OddNameState, OddNameCommand, OddNameEvent] {
 	return es.Definition[OddNameState, OddNameCommand, OddNameEvent]{
 		Type:    "Odd_Name",
 		Initial: func() OddNameState { return StartHere{} },
 		Decide: func(ctx context.Context, s OddNameState, c OddNameCommand, events []OddNameEvent) ([]OddNameEvent, error) {
 			return oddNameDecide(ctx, d, s, c, events)
 		},
-		Evolve: oddNameEvolve,
+		Evolve: func(s OddNameState, e OddNameEvent) (OddNameState, error) {
+			return oddNameEvolve(ev, s, e)
+		},
 		Events: OddNameEventCodec{},
 		States: OddNameStateCodec{},
 	}
@@ -65,12 +80,12 @@ func oddNameDecide(ctx context.Context, d OddNameDecider, s OddNameState, c OddN
 // oddNameEvolve is the transition function of the OddName machine: the state
 // an event leads to. It is pure; an event that does not apply to the state (a
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
-func oddNameEvolve(s OddNameState, e OddNameEvent) (OddNameState, error) {
-	switch s.(type) {
+func oddNameEvolve(ev OddNameEvolver, s OddNameState, e OddNameEvent) (OddNameState, error) {
+	switch s := s.(type) {
 	case StartHere:
-		switch e.(type) {
+		switch e := e.(type) {
 		case ItDone:
-			return End{}, nil
+			return ev.StartHereOnItDone(s, e), nil
 		}
 	}
 	if s == nil || e == nil {

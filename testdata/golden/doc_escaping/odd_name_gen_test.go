@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
 )
 
 // TestOddNameStateName checks that OddNameStateName names every state as
@@ -41,7 +42,7 @@ func TestOddNameStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestOddNameInvalidTransitions(t *testing.T) {
-	def := NewOddNameDefinition(nil)
+	def := NewOddNameDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range OddNameMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -83,26 +84,35 @@ func TestOddNameInvalidTransitions(t *testing.T) {
 	}
 }
 
-// TestOddNameEvolve checks the generated evolutions: each sets the new state's
-// fields from the event and the state it leaves; and that each of the 1
-// (state, event) pairs the machine cannot produce fails with an
-// *es.InvalidEvolutionError.
+// oddNameEvolutions returns every (state, event) pair the OddName machine
+// evolves, with values to check it on: the fields of each event that must
+// reach the new state, those escape.esm drops, and the fields the new state
+// carries over.
+func oddNameEvolutions() []estest.Evolution[OddNameState, OddNameEvent] {
+	return []estest.Evolution[OddNameState, OddNameEvent]{
+		{
+			State: "Start_Here",
+			Event: "It_Done",
+			NewState: func() OddNameState {
+				return StartHere{}
+			},
+			NewEvent: func() OddNameEvent {
+				return ItDone{Range: "range-40", Quote: "quote-41"}
+			},
+			To:   "End",
+			Hook: "StartHereOnItDone",
+			Changes: []estest.Change[OddNameState, OddNameEvent]{
+				{Field: "range", Event: ItDone{Range: "range-40-changed", Quote: "quote-41"}},
+				{Field: "quote", Event: ItDone{Range: "range-40", Quote: "quote-41-changed"}},
+			},
+		},
+	}
+}
+
+// TestOddNameEvolve checks that each of the 1 (state, event) pairs the machine
+// cannot produce fails with an *es.InvalidEvolutionError.
 func TestOddNameEvolve(t *testing.T) {
-	def := NewOddNameDefinition(nil)
-	tests := []struct {
-		name  string
-		from  OddNameState
-		event OddNameEvent
-		want  OddNameState
-	}{
-		{"Start_Here/It_Done", StartHere{}, ItDone{Range: "range-40", Quote: "quote-41"}, End{}},
-	}
-	for _, tt := range tests {
-		got, err := def.Evolve(tt.from, tt.event)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Evolve %s = %#v, %v; want %#v", tt.name, got, err, tt.want)
-		}
-	}
+	def := NewOddNameDefinition(nil, nil)
 	declared := map[[2]string]bool{
 		{"Start_Here", "It_Done"}: true,
 	}

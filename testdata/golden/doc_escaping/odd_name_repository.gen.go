@@ -17,10 +17,11 @@ type OddNameRepository struct {
 	repo *es.Repository[OddNameState, OddNameCommand, OddNameEvent]
 }
 
-// NewOddNameRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
-func NewOddNameRepository(store es.Store, d OddNameDecider, opts ...es.RepositoryOption) *OddNameRepository {
-	return &OddNameRepository{repo: es.NewRepository(store, NewOddNameDefinition(d), opts...)}
+// NewOddNameRepository binds the decisions d and the Evolve hooks ev to store.
+// Options set snapshots, the state cache, conflict retries, the clock and the
+// logger.
+func NewOddNameRepository(store es.Store, d OddNameDecider, ev OddNameEvolver, opts ...es.RepositoryOption) *OddNameRepository {
+	return &OddNameRepository{repo: es.NewRepository(store, NewOddNameDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

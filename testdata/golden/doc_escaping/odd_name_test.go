@@ -8,9 +8,17 @@ import (
 )
 
 // oddNameUnderTest returns the definition the cases below exercise. Pass your
-// OddNameDecider to NewOddNameDefinition.
+// OddNameDecider (and your Evolver) to NewOddNameDefinition.
 func oddNameUnderTest() es.Definition[OddNameState, OddNameCommand, OddNameEvent] {
-	return NewOddNameDefinition(nil)
+	return NewOddNameDefinition(nil, nil)
+}
+
+// TestOddNameEvolveHooks checks your OddNameEvolver (estest.CheckEvolutions):
+// every field of an event that escape.esm does not drop must change the state
+// your hook returns, so that no value is lost, and each hook must be pure and
+// leave its arguments alone.
+func TestOddNameEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, oddNameUnderTest(), OddNameStateName, oddNameEvolutions(), true)
 }
 
 // DoIt in StartHere moves the OddName to End, recording ItDone.

@@ -128,7 +128,7 @@ type GraphStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in graph.esm, so that older snapshots are ignored.
 func (GraphStateCodec) StateSchema() string {
-	return "Graph/66401cd108f8"
+	return "Graph/425e3ab841e1"
 }
 
 // EncodeState returns the JSON of s.
@@ -144,7 +144,7 @@ func (GraphStateCodec) EncodeState(s GraphState) ([]byte, error) {
 		w.Raw(`{"state":"Active","data":`)
 		s.writeJSON(&w)
 	case Archived:
-		w = esjson.NewWriter(make([]byte, 0, 128))
+		w = esjson.NewWriter(make([]byte, 0, 192))
 		w.Raw(`{"state":"Archived","data":`)
 		s.writeJSON(&w)
 	default:
@@ -246,6 +246,8 @@ func (v *Active) readJSON(r *esjson.Reader) {
 func (v Archived) writeJSON(w *esjson.Writer) {
 	w.Raw(`{"name":`)
 	w.String(v.Name)
+	w.Raw(`,"archived_at":`)
+	w.Time(v.ArchivedAt)
 	w.Byte('}')
 }
 
@@ -255,6 +257,8 @@ func (v *Archived) readJSON(r *esjson.Reader) {
 		switch string(r.Key()) {
 		case "name":
 			v.Name = r.String()
+		case "archived_at":
+			v.ArchivedAt = r.Time()
 		default:
 			r.Skip()
 		}

@@ -43,16 +43,25 @@ type GraphDecider interface {
 // modify its arguments: replaying the same events must always give the same
 // state.
 type GraphEvolver interface {
-	// NonexistentOnGraphCreated returns the Active that GraphCreated leads to from
-	// Nonexistent.
-	NonexistentOnGraphCreated(s Nonexistent, e GraphCreated) Active
-	// ActiveOnNodeAdded returns the Active that NodeAdded leads to from Active.
+	// ActiveOnNodeAdded returns the Active that NodeAdded leads to from Active. It
+	// is not generated: field node_id of NodeAdded reaches no field of Active;
+	// field label of NodeAdded reaches no field of Active; field metadata of
+	// NodeAdded reaches no field of Active. The .esm drops graph_id: the hook need
+	// not use it. Every other field of the event must reach the new state (the
+	// test skeleton's TestGraphEvolveHooks checks it).
 	ActiveOnNodeAdded(s Active, e NodeAdded) Active
 	// ActiveOnEdgeConnected returns the Active that EdgeConnected leads to from
-	// Active.
+	// Active. It is not generated: field from of EdgeConnected reaches no field of
+	// Active; field to of EdgeConnected reaches no field of Active; field relation
+	// of EdgeConnected reaches no field of Active. Every field of the event must
+	// reach the new state (the test skeleton's TestGraphEvolveHooks checks it).
 	ActiveOnEdgeConnected(s Active, e EdgeConnected) Active
 	// ActiveOnConceptualPointMapped returns the Active that ConceptualPointMapped
-	// leads to from Active.
+	// leads to from Active. It is not generated: field node_id of
+	// ConceptualPointMapped reaches no field of Active; field concept of
+	// ConceptualPointMapped reaches no field of Active. Every field of the event
+	// must reach the new state (the test skeleton's TestGraphEvolveHooks checks
+	// it).
 	ActiveOnConceptualPointMapped(s Active, e ConceptualPointMapped) Active
 }
 
@@ -137,7 +146,7 @@ func graphEvolve(ev GraphEvolver, s GraphState, e GraphEvent) (GraphState, error
 	case Nonexistent:
 		switch e := e.(type) {
 		case GraphCreated:
-			return ev.NonexistentOnGraphCreated(s, e), nil
+			return Active{Name: e.Name}, nil
 		}
 	case Active:
 		switch e := e.(type) {
@@ -148,7 +157,7 @@ func graphEvolve(ev GraphEvolver, s GraphState, e GraphEvent) (GraphState, error
 		case ConceptualPointMapped:
 			return ev.ActiveOnConceptualPointMapped(s, e), nil
 		case GraphArchived:
-			return Archived{Name: s.Name}, nil
+			return Archived{Name: s.Name, ArchivedAt: e.ArchivedAt}, nil
 		}
 	}
 	if s == nil || e == nil {

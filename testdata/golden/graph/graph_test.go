@@ -13,6 +13,14 @@ func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
 	return NewGraphDefinition(nil, nil)
 }
 
+// TestGraphEvolveHooks checks your GraphEvolver (estest.CheckEvolutions):
+// every field of an event that graph.esm does not drop must change the state
+// your hook returns, so that no value is lost, and each hook must be pure and
+// leave its arguments alone.
+func TestGraphEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, graphUnderTest(), GraphStateName, graphEvolutions(), true)
+}
+
 // CreateGraph in Nonexistent moves the Graph to Active, recording
 // GraphCreated.
 func TestGraphCreateGraphFromNonexistent(t *testing.T) {

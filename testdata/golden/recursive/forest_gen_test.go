@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
 )
 
 // TestForestStateName checks that ForestStateName names every state as
@@ -83,26 +84,38 @@ func TestForestInvalidTransitions(t *testing.T) {
 	}
 }
 
-// TestForestEvolve checks the generated evolutions: each sets the new state's
-// fields from the event and the state it leaves; and that each of the 1
-// (state, event) pairs the machine cannot produce fails with an
+// forestEvolutions returns every (state, event) pair the Forest machine
+// evolves, with values to check it on: the fields of each event that must
+// reach the new state, those tree.esm drops, and the fields the new state
+// carries over.
+func forestEvolutions() []estest.Evolution[ForestState, ForestEvent] {
+	return []estest.Evolution[ForestState, ForestEvent]{
+		{
+			State: "Empty",
+			Event: "Grew",
+			NewState: func() ForestState {
+				return Empty{}
+			},
+			NewEvent: func() ForestEvent {
+				return Grew{Root: Node{Label: "label-400", Children: []Node{{Label: "label-4020", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020", Children: []Node{{}}, Parent: &Node{Label: "label-40220", Children: []Node{{}}, Parent: &Node{}}}}}
+			},
+			To: "Grown",
+			Changes: []estest.Change[ForestState, ForestEvent]{
+				{Field: "root", Event: Grew{Root: Node{Label: "label-400-changed", Children: []Node{{Label: "label-4020-changed", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020-changed", Children: []Node{{}}, Parent: &Node{Label: "label-40220-changed", Children: []Node{{}}, Parent: &Node{}}}}}},
+			},
+		},
+	}
+}
+
+// TestForestEvolve checks what each generated evolution promises
+// (estest.CheckEvolutions): every field of the event that tree.esm does not
+// drop reaches the new state, every other field of the new state is carried
+// over from the state left or declared zero, and Evolve is pure; and that each
+// of the 1 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestForestEvolve(t *testing.T) {
 	def := NewForestDefinition(nil)
-	tests := []struct {
-		name  string
-		from  ForestState
-		event ForestEvent
-		want  ForestState
-	}{
-		{"Empty/Grew", Empty{}, Grew{Root: Node{Label: "label-400", Children: []Node{{Label: "label-4020", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020", Children: []Node{{}}, Parent: &Node{Label: "label-40220", Children: []Node{{}}, Parent: &Node{}}}}}, Grown{Root: Node{Label: "label-400", Children: []Node{{Label: "label-4020", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020", Children: []Node{{}}, Parent: &Node{Label: "label-40220", Children: []Node{{}}, Parent: &Node{}}}}}},
-	}
-	for _, tt := range tests {
-		got, err := def.Evolve(tt.from, tt.event)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Evolve %s = %#v, %v; want %#v", tt.name, got, err, tt.want)
-		}
-	}
+	estest.CheckEvolutions(t, def, ForestStateName, forestEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Empty", "Grew"}: true,
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
 )
 
 // TestLampStateName checks that LampStateName names every state as declared
@@ -82,26 +83,37 @@ func TestLampInvalidTransitions(t *testing.T) {
 	}
 }
 
-// TestLampEvolve checks the generated evolutions: each sets the new state's
-// fields from the event and the state it leaves; and that each of the 0
-// (state, event) pairs the machine cannot produce fails with an
+// lampEvolutions returns every (state, event) pair the Lamp machine evolves,
+// with values to check it on: the fields of each event that must reach the new
+// state, those lamp.esm drops, and the fields the new state carries over.
+func lampEvolutions() []estest.Evolution[LampState, LampEvent] {
+	return []estest.Evolution[LampState, LampEvent]{
+		{
+			State: "Lit",
+			Event: "Painted",
+			NewState: func() LampState {
+				return Lit{Color: "color-1"}
+			},
+			NewEvent: func() LampEvent {
+				return Painted{Color: "color-40"}
+			},
+			To: "Lit",
+			Changes: []estest.Change[LampState, LampEvent]{
+				{Field: "color", Event: Painted{Color: "color-40-changed"}},
+			},
+		},
+	}
+}
+
+// TestLampEvolve checks what each generated evolution promises
+// (estest.CheckEvolutions): every field of the event that lamp.esm does not
+// drop reaches the new state, every other field of the new state is carried
+// over from the state left or declared zero, and Evolve is pure; and that each
+// of the 0 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestLampEvolve(t *testing.T) {
 	def := NewLampDefinition(nil)
-	tests := []struct {
-		name  string
-		from  LampState
-		event LampEvent
-		want  LampState
-	}{
-		{"Lit/Painted", Lit{}, Painted{Color: "color-40"}, Lit{Color: "color-40"}},
-	}
-	for _, tt := range tests {
-		got, err := def.Evolve(tt.from, tt.event)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Evolve %s = %#v, %v; want %#v", tt.name, got, err, tt.want)
-		}
-	}
+	estest.CheckEvolutions(t, def, LampStateName, lampEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Lit", "Painted"}: true,
 	}

@@ -32,8 +32,16 @@ type AccountDecider interface {
 // modify its arguments: replaying the same events must always give the same
 // state.
 type AccountEvolver interface {
+	// OpenOnOwnerRenamed returns the Open that OwnerRenamed leads to from Open. It
+	// is not generated: field at of OwnerRenamed reaches no field of Open. Every
+	// field of the event must reach the new state (the test skeleton's
+	// TestAccountEvolveHooks checks it).
+	OpenOnOwnerRenamed(s Open, e OwnerRenamed) Open
 	// OpenOnAccountClosed returns the Closed that AccountClosed leads to from
-	// Open.
+	// Open. It is not generated: field closed_by of Closed is set neither by
+	// AccountClosed nor by state Open; field confirmed of AccountClosed reaches no
+	// field of Closed. Every field of the event must reach the new state (the test
+	// skeleton's TestAccountEvolveHooks checks it).
 	OpenOnAccountClosed(s Open, e AccountClosed) Closed
 }
 
@@ -94,7 +102,7 @@ func accountEvolve(ev AccountEvolver, s AccountState, e AccountEvent) (AccountSt
 	case Open:
 		switch e := e.(type) {
 		case OwnerRenamed:
-			return Open{Owner: e.Owner, Currency: e.Currency}, nil
+			return ev.OpenOnOwnerRenamed(s, e), nil
 		case AccountClosed:
 			return ev.OpenOnAccountClosed(s, e), nil
 		}

@@ -13,6 +13,14 @@ func accountUnderTest() es.Definition[AccountState, AccountCommand, AccountEvent
 	return NewAccountDefinition(nil, nil, nil)
 }
 
+// TestAccountEvolveHooks checks your AccountEvolver (estest.CheckEvolutions):
+// every field of an event that accounts.esm does not drop must change the
+// state your hook returns, so that no value is lost, and each hook must be
+// pure and leave its arguments alone.
+func TestAccountEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, accountUnderTest(), AccountStateName, accountEvolutions(), true)
+}
+
 // Rename in Open keeps the Account in Open, recording OwnerRenamed.
 func TestAccountRenameFromOpen(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")

@@ -31,7 +31,10 @@ type CartDecider interface {
 // must be pure (no clock, no randomness, no I/O) and must not modify its
 // arguments: replaying the same events must always give the same state.
 type CartEvolver interface {
-	// OpenOnItemAdded returns the Open that ItemAdded leads to from Open.
+	// OpenOnItemAdded returns the Open that ItemAdded leads to from Open. It is
+	// not generated: field price of ItemAdded reaches no field of Open. Every
+	// field of the event must reach the new state (the test skeleton's
+	// TestCartEvolveHooks checks it).
 	OpenOnItemAdded(s Open, e ItemAdded) Open
 }
 

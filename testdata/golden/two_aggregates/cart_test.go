@@ -13,6 +13,14 @@ func cartUnderTest() es.Definition[CartState, CartCommand, CartEvent] {
 	return NewCartDefinition(nil, nil)
 }
 
+// TestCartEvolveHooks checks your CartEvolver (estest.CheckEvolutions): every
+// field of an event that shop.esm does not drop must change the state your
+// hook returns, so that no value is lost, and each hook must be pure and leave
+// its arguments alone.
+func TestCartEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, cartUnderTest(), CartStateName, cartEvolutions(), true)
+}
+
 // AddItem in Open keeps the Cart in Open, recording ItemAdded.
 func TestCartAddItemFromOpen(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
 )
 
 // TestInvoiceStateName checks that InvoiceStateName names every state as
@@ -83,26 +84,38 @@ func TestInvoiceInvalidTransitions(t *testing.T) {
 	}
 }
 
-// TestInvoiceEvolve checks the generated evolutions: each sets the new state's
-// fields from the event and the state it leaves; and that each of the 1
-// (state, event) pairs the machine cannot produce fails with an
+// invoiceEvolutions returns every (state, event) pair the Invoice machine
+// evolves, with values to check it on: the fields of each event that must
+// reach the new state, those shop.esm drops, and the fields the new state
+// carries over.
+func invoiceEvolutions() []estest.Evolution[InvoiceState, InvoiceEvent] {
+	return []estest.Evolution[InvoiceState, InvoiceEvent]{
+		{
+			State: "Unpaid",
+			Event: "InvoicePaid",
+			NewState: func() InvoiceState {
+				return Unpaid{Amount: Money{Cents: 11, Currency: "currency-11"}}
+			},
+			NewEvent: func() InvoiceEvent {
+				return InvoicePaid{Amount: Money{Cents: 1, Currency: "currency-401"}}
+			},
+			To: "Paid",
+			Changes: []estest.Change[InvoiceState, InvoiceEvent]{
+				{Field: "amount", Event: InvoicePaid{Amount: Money{Cents: 2, Currency: "currency-401-changed"}}},
+			},
+		},
+	}
+}
+
+// TestInvoiceEvolve checks what each generated evolution promises
+// (estest.CheckEvolutions): every field of the event that shop.esm does not
+// drop reaches the new state, every other field of the new state is carried
+// over from the state left or declared zero, and Evolve is pure; and that each
+// of the 1 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestInvoiceEvolve(t *testing.T) {
 	def := NewInvoiceDefinition(nil)
-	tests := []struct {
-		name  string
-		from  InvoiceState
-		event InvoiceEvent
-		want  InvoiceState
-	}{
-		{"Unpaid/InvoicePaid", Unpaid{}, InvoicePaid{Amount: Money{Cents: 1, Currency: "currency-401"}}, Paid{Amount: Money{Cents: 1, Currency: "currency-401"}}},
-	}
-	for _, tt := range tests {
-		got, err := def.Evolve(tt.from, tt.event)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Evolve %s = %#v, %v; want %#v", tt.name, got, err, tt.want)
-		}
-	}
+	estest.CheckEvolutions(t, def, InvoiceStateName, invoiceEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Unpaid", "InvoicePaid"}: true,
 	}

@@ -1,0 +1,299 @@
+package dsl
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/esgen/esgen/dsl/ast"
+)
+
+// This file decides, for every entry of the Evolve table, how the new
+// state is computed: generated from fields (when nothing can be lost or
+// made up), kept unchanged, or left to a user hook; and checks the evolve
+// declarations that say so in the .esm.
+
+// evolveKey names one (state, event) pair of the Evolve table.
+type evolveKey struct {
+	from  *State
+	event *Event
+}
+
+// evolveDecls checks the evolve declarations of an aggregate and returns
+// them by the pairs they name. A declaration naming a pair no transition
+// produces, or a pair another declaration already names, is reported.
+func (c *checker) evolveDecls(s *aggScope, decls []*ast.Evolve) map[evolveKey]*evolveDecl {
+	applies := map[evolveKey]*Evolution{}
+	for _, e := range s.a.Evolutions {
+		applies[evolveKey{e.From, e.Event}] = e
+	}
+	out := map[evolveKey]*evolveDecl{}
+	for _, d := range decls {
+		ed := c.evolveDecl(d)
+		ev := s.events[d.Event.Name]
+		if ev == nil {
+			sugg := c.suggest(d.Event.Name, s.eventNames)
+			if sugg == "" {
+				sugg = s.kindHint(d.Event.Name, "event")
+			}
+			c.report(d.Event.Pos, codeUndeclared, sugg, "undeclared event %s", d.Event.Name)
+		}
+		seen := map[*State]bool{}
+		for _, id := range d.States {
+			st := s.states[id.Name]
+			if st == nil {
+				sugg := c.suggest(id.Name, s.stateNames)
+				if sugg == "" {
+					sugg = s.kindHint(id.Name, "state")
+				}
+				c.report(id.Pos, codeUndeclared, sugg, "undeclared state %s", id.Name)
+				continue
+			}
+			if seen[st] {
+				c.report(id.Pos, codeDuplicate, "", "state %s is already named by this evolve declaration", st.Name)
+				continue
+			}
+			seen[st] = true
+			if ev == nil {
+				continue
+			}
+			k := evolveKey{st, ev}
+			if applies[k] == nil {
+				if s.branchLost || s.incomplete {
+					continue // the transition may be the one in error
+				}
+				c.report(id.Pos, codeEvolveNoTransition, appliesIn(s.a, ev),
+					"no transition applies event %s in state %s", ev.Name, st.Name)
+				continue
+			}
+			if prev := out[k]; prev != nil {
+				c.report(id.Pos, codeDuplicate, "", "the evolution of state %s by event %s is already declared at line %d",
+					st.Name, ev.Name, prev.decl.Pos.Line)
+				continue
+			}
+			out[k] = &evolveDecl{decl: d, model: ed, stateID: id}
+		}
+	}
+	return out
+}
+
+// evolveDecl is one evolve declaration as it applies to one pair: the
+// model, and the syntax for positions.
+type evolveDecl struct {
+	decl    *ast.Evolve
+	model   *EvolveDecl
+	stateID *ast.Ident // the state's name in the declaration
+}
+
+// evolveDecl checks the clauses of one declaration on their own and
+// returns its model.
+func (c *checker) evolveDecl(d *ast.Evolve) *EvolveDecl {
+	m := &EvolveDecl{Doc: d.Doc.Text(), Pos: fromLexer(d.Pos)}
+	seen := map[string]*ast.EvolveClause{}
+	for _, cl := range d.Clauses {
+		w := cl.Word()
+		if prev := seen[w]; prev != nil {
+			c.report(cl.Pos, codeInvalidEvolve, "", "%s is already given at column %d: list its fields there", w, prev.Pos.Column)
+			continue
+		}
+		seen[w] = cl
+		names := map[string]bool{}
+		var list []string
+		for _, id := range cl.Fields {
+			if names[id.Name] {
+				c.report(id.Pos, codeDuplicate, "", "field %s is already listed in this %s clause", id.Name, w)
+				continue
+			}
+			names[id.Name] = true
+			list = append(list, id.Name)
+		}
+		switch w {
+		case "drop":
+			m.Drop = list
+		case "zero":
+			m.Zero = list
+		case "unchanged":
+			m.Unchanged = true
+		case "hook":
+			m.Hook = true
+		}
+	}
+	conflict := func(a, b string, why string) {
+		if seen[a] != nil && seen[b] != nil {
+			c.report(seen[b].Pos, codeInvalidEvolve, "", "%s and %s contradict each other: %s", a, b, why)
+		}
+	}
+	conflict("unchanged", "drop", "an unchanged state drops every field of the event")
+	conflict("unchanged", "zero", "an unchanged state keeps every field")
+	conflict("unchanged", "hook", "a hook computes a new state")
+	conflict("hook", "zero", "the hook sets every field of the new state")
+	return m
+}
+
+// appliesIn suggests the states in which event ev does apply.
+func appliesIn(a *Aggregate, ev *Event) string {
+	var in []string
+	for _, e := range a.Evolutions {
+		if e.Event == ev && !slices.Contains(in, e.From.Name) {
+			in = append(in, e.From.Name)
+		}
+	}
+	if len(in) == 0 {
+		return "no transition emits " + ev.Name
+	}
+	return ev.Name + " applies in " + strings.Join(in, ", ")
+}
+
+// planEvolutions decides how each entry of the Evolve table computes its
+// new state, applying the evolve declarations.
+func (c *checker) planEvolutions(s *aggScope, decls []*ast.Evolve) {
+	byPair := c.evolveDecls(s, decls)
+	for _, e := range s.a.Evolutions {
+		d := byPair[evolveKey{e.From, e.Event}]
+		if d != nil {
+			e.Decl = d.model
+		}
+		c.planEvolution(e, d)
+	}
+}
+
+// planEvolution fills the fields of one entry of the Evolve table.
+func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
+	if len(e.Event.Versions) == 0 {
+		return // every declaration of the event is in error
+	}
+	evFields := e.Event.Latest().Fields
+	dropped := map[*Field]bool{}
+	zero := map[*Field]bool{}
+	if d != nil {
+		for _, cl := range d.decl.Clauses {
+			for _, id := range cl.Fields {
+				switch cl.Word() {
+				case "drop":
+					f := fieldNamed(evFields, id.Name)
+					if f == nil {
+						c.report(id.Pos, codeUndeclared, c.suggest(id.Name, fieldNames(evFields)),
+							"event %s has no field %s%s", e.Event.Name, id.Name, versionNote(e.Event))
+						continue
+					}
+					dropped[f] = true
+				case "zero":
+					f := fieldNamed(e.To.Fields, id.Name)
+					if f == nil {
+						c.report(id.Pos, codeUndeclared, c.suggest(id.Name, fieldNames(e.To.Fields)),
+							"state %s, which event %s leads %s to, has no field %s", e.To.Name, e.Event.Name, e.From.Name, id.Name)
+						continue
+					}
+					if g := findField(evFields, f); g != nil && !dropped[g] && !d.model.Hook {
+						c.report(id.Pos, codeInvalidEvolve, "drop "+g.Name+" as well, if the event's value is not wanted",
+							"field %s of state %s cannot be zero: event %s sets it", f.Name, e.To.Name, e.Event.Name)
+						continue
+					}
+					zero[f] = true
+				}
+			}
+		}
+		if d.model.Unchanged && e.From != e.To {
+			c.report(d.stateID.Pos, codeInvalidEvolve, "",
+				"event %s in state %s cannot leave the state unchanged: it leads to state %s", e.Event.Name, e.From.Name, e.To.Name)
+			return
+		}
+	}
+	switch {
+	case d != nil && d.model.Unchanged:
+		e.Unchanged = true
+		e.Dropped = slices.Clone(evFields)
+		for _, f := range e.To.Fields {
+			e.Fields = append(e.Fields, &FieldSource{Field: f, Origin: FromState, From: f})
+		}
+		return
+	case d != nil && d.model.Hook:
+		e.Hook = true
+		e.Dropped = keepOrder(evFields, dropped)
+		return
+	}
+	e.Dropped = keepOrder(evFields, dropped)
+	used := map[*Field]bool{}
+	var reasons []string
+	for _, f := range e.To.Fields {
+		if zero[f] {
+			e.Fields = append(e.Fields, &FieldSource{Field: f, Origin: ZeroValue})
+			continue
+		}
+		if g := findField(evFields, f); g != nil && !dropped[g] {
+			used[g] = true
+			e.Fields = append(e.Fields, &FieldSource{Field: f, Origin: FromEvent, From: g})
+			continue
+		}
+		if g := findField(e.From.Fields, f); g != nil {
+			e.Fields = append(e.Fields, &FieldSource{Field: f, Origin: FromState, From: g})
+			continue
+		}
+		reasons = append(reasons, fmt.Sprintf("field %s of %s is set neither by %s nor by %s", f.Name, e.To.Name, e.Event.Name, fieldOwner(e.From)))
+	}
+	for _, g := range evFields {
+		if used[g] || dropped[g] {
+			continue
+		}
+		why := fmt.Sprintf("field %s of %s reaches no field of %s", g.Name, e.Event.Name, e.To.Name)
+		if f := fieldNamed(e.To.Fields, g.Name); f != nil && f.Type != nil && g.Type != nil {
+			why = fmt.Sprintf("field %s of %s is a %s, field %s of %s a %s", g.Name, e.Event.Name, g.Type, f.Name, e.To.Name, f.Type)
+		}
+		reasons = append(reasons, why)
+	}
+	if len(reasons) > 0 {
+		e.Hook = true
+		e.HookReasons = reasons
+		e.Fields = nil
+	}
+}
+
+// fieldOwner names a state as the source of carried fields.
+func fieldOwner(s *State) string { return "state " + s.Name }
+
+// versionNote says which version a field list is of, for events with
+// several.
+func versionNote(ev *Event) string {
+	if len(ev.Versions) < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" in its newest version v%d", ev.Latest().Number)
+}
+
+// keepOrder returns the fields of fields in set, in order.
+func keepOrder(fields []*Field, set map[*Field]bool) []*Field {
+	var out []*Field
+	for _, f := range fields {
+		if set[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// fieldNamed returns the field of fields named name, or nil.
+func fieldNamed(fields []*Field, name string) *Field {
+	for _, f := range fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+func fieldNames(fields []*Field) []string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// findField returns the field of fields with f's name and type, or nil.
+func findField(fields []*Field, f *Field) *Field {
+	g := fieldNamed(fields, f.Name)
+	if g == nil || g.Type == nil || f.Type == nil || g.Type.String() != f.Type.String() {
+		return nil
+	}
+	return g
+}

@@ -1,0 +1,220 @@
+package estest_test
+
+import (
+	"errors"
+	"maps"
+	"testing"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/estest"
+)
+
+// A bank account as esgen would generate it: Open holds a balance and
+// tags; MoneyDeposited is a hook, Retagged and Rejected are generated.
+type (
+	acctState interface{ isAcct() }
+	acctOpen  struct {
+		Balance int
+		Tags    map[string]string
+	}
+	acctClosed struct{ Balance int }
+
+	acctEvent        interface{ isAcctEvent() }
+	acctDeposited    struct{ Amount int }
+	acctRetagged     struct{ Tags map[string]string }
+	acctRejected     struct{ Reason string }
+	acctClosedAt     struct{ Balance int }
+	acctCommand      interface{}
+	logRecorder      struct{ *recorder }
+	evolveFn         func(acctState, acctEvent) (acctState, error)
+	evolutionsResult struct {
+		name string
+		fn   evolveFn
+		want []string
+	}
+)
+
+func (acctOpen) isAcct()                {}
+func (acctClosed) isAcct()              {}
+func (acctDeposited) isAcctEvent()      {}
+func (acctRetagged) isAcctEvent()       {}
+func (acctRejected) isAcctEvent()       {}
+func (acctClosedAt) isAcctEvent()       {}
+func (logRecorder) Logf(string, ...any) {}
+
+func acctName(s acctState) string {
+	switch s.(type) {
+	case acctOpen:
+		return "Open"
+	case acctClosed:
+		return "Closed"
+	}
+	return ""
+}
+
+// acctCases is the table esgen would generate: the deposit is a hook,
+// retagging copies the tags, a rejection leaves the state unchanged,
+// closing takes the event's balance and zeroes nothing.
+func acctCases() []estest.Evolution[acctState, acctEvent] {
+	open := func() acctState { return acctOpen{Balance: 2, Tags: map[string]string{"k": "v"}} }
+	return []estest.Evolution[acctState, acctEvent]{
+		{
+			State: "Open", Event: "MoneyDeposited", To: "Open", Hook: "OpenOnMoneyDeposited",
+			NewState: open, NewEvent: func() acctEvent { return acctDeposited{Amount: 41} },
+			Changes: []estest.Change[acctState, acctEvent]{{Field: "amount", Event: acctDeposited{Amount: 42}}},
+		},
+		{
+			State: "Open", Event: "Retagged", To: "Open",
+			NewState: open, NewEvent: func() acctEvent { return acctRetagged{Tags: map[string]string{"a": "b"}} },
+			Changes: []estest.Change[acctState, acctEvent]{
+				{Field: "tags", Event: acctRetagged{Tags: map[string]string{"a": "c"}}},
+				{Field: "balance", State: acctOpen{Balance: 3, Tags: map[string]string{"k": "v"}}},
+			},
+		},
+		{
+			State: "Open", Event: "Rejected", To: "Open", Unchanged: true,
+			NewState: open, NewEvent: func() acctEvent { return acctRejected{Reason: "r"} },
+			Changes: []estest.Change[acctState, acctEvent]{{Field: "reason", Event: acctRejected{Reason: "s"}, Same: true}},
+		},
+		{
+			State: "Open", Event: "Closed", To: "Closed", Zero: []string{"Balance"},
+			NewState: open, NewEvent: func() acctEvent { return acctClosedAt{Balance: 7} },
+			Changes: []estest.Change[acctState, acctEvent]{{Field: "balance", Event: acctClosedAt{Balance: 8}, Same: true}},
+		},
+	}
+}
+
+// goodEvolve is right: deposits add up, tags are replaced, rejections
+// change nothing, a closed account's balance is zero.
+func goodEvolve(s acctState, e acctEvent) (acctState, error) {
+	o := s.(acctOpen)
+	switch e := e.(type) {
+	case acctDeposited:
+		o.Balance += e.Amount
+		return o, nil
+	case acctRetagged:
+		return acctOpen{Balance: o.Balance, Tags: e.Tags}, nil
+	case acctRejected:
+		return o, nil
+	case acctClosedAt:
+		return acctClosed{}, nil
+	}
+	return nil, errors.New("no such pair")
+}
+
+func TestCheckEvolutions(t *testing.T) {
+	calls := 0
+	tests := []evolutionsResult{
+		{name: "right evolutions pass", fn: goodEvolve},
+		{
+			name: "a hook that forgets the deposit",
+			fn: func(s acctState, e acctEvent) (acctState, error) {
+				if _, ok := e.(acctDeposited); ok {
+					return s, nil
+				}
+				return goodEvolve(s, e)
+			},
+			want: []string{"Open/MoneyDeposited: changing MoneyDeposited.amount does not change the state OpenOnMoneyDeposited returns: its value is lost. " +
+				"Use it in OpenOnMoneyDeposited, or say in the .esm that the state does not need it: evolve Open on MoneyDeposited: drop amount"},
+		},
+		{
+			name: "a generated evolution that loses a field and one that drops the state's",
+			fn: func(s acctState, e acctEvent) (acctState, error) {
+				if _, ok := e.(acctRetagged); ok {
+					return acctOpen{Tags: map[string]string{"a": "b"}}, nil
+				}
+				return goodEvolve(s, e)
+			},
+			want: []string{
+				"Open/Retagged: changing Retagged.tags does not change the new state estest_test.acctOpen{Balance:0, Tags:map[string]string{\"a\":\"b\"}}: its value is lost",
+				"Open/Retagged: changing Open.balance does not change the new state estest_test.acctOpen{Balance:0, Tags:map[string]string{\"a\":\"b\"}}: its value is lost",
+			},
+		},
+		{
+			name: "a dropped field that changes the state, an unchanged state changed, a zero field set",
+			fn: func(s acctState, e acctEvent) (acctState, error) {
+				switch e := e.(type) {
+				case acctRejected:
+					return acctOpen{Balance: len(e.Reason)}, nil
+				case acctClosedAt:
+					return acctClosed{Balance: e.Balance}, nil
+				}
+				return goodEvolve(s, e)
+			},
+			want: []string{
+				`Open/Rejected: the .esm keeps the state unchanged, but Evolve gives estest_test.acctOpen{Balance:1, Tags:map[string]string(nil)} from estest_test.acctOpen{Balance:2, Tags:map[string]string{"k":"v"}}`,
+				"Open/Closed: the .esm declares field Balance of Closed zero, but Evolve gives estest_test.acctClosed{Balance:7}",
+				"Open/Closed: the .esm drops Closed.balance, but changing it changes the new state: estest_test.acctClosed{Balance:7}, then estest_test.acctClosed{Balance:8}",
+			},
+		},
+		{
+			name: "an impure hook that also modifies the state it is given",
+			fn: func(s acctState, e acctEvent) (acctState, error) {
+				if d, ok := e.(acctDeposited); ok {
+					calls++
+					o := s.(acctOpen)
+					o.Tags["calls"] = "x"
+					o.Balance += d.Amount + calls
+					return acctOpen{Balance: o.Balance, Tags: maps.Clone(o.Tags)}, nil
+				}
+				return goodEvolve(s, e)
+			},
+			want: []string{
+				`Open/MoneyDeposited: OpenOnMoneyDeposited modified the state it was given: it is now estest_test.acctOpen{Balance:2, Tags:map[string]string{"calls":"x", "k":"v"}}, was estest_test.acctOpen{Balance:2, Tags:map[string]string{"k":"v"}}`,
+				`Open/MoneyDeposited: OpenOnMoneyDeposited is not pure: the same state and event gave estest_test.acctOpen{Balance:44, Tags:map[string]string{"calls":"x", "k":"v"}}, then estest_test.acctOpen{Balance:45, Tags:map[string]string{"calls":"x", "k":"v"}}`,
+			},
+		},
+		{
+			name: "a wrong target, an error and a missing hook",
+			fn: func(s acctState, e acctEvent) (acctState, error) {
+				switch e.(type) {
+				case acctRetagged:
+					return acctClosed{}, nil
+				case acctRejected:
+					return nil, errors.New("boom")
+				case acctDeposited:
+					var hooks interface{ Deposit() }
+					hooks.Deposit()
+				}
+				return goodEvolve(s, e)
+			},
+			want: []string{
+				"Open/MoneyDeposited: Evolve panicked: runtime error: invalid memory address or nil pointer dereference (is your Evolver, with its method OpenOnMoneyDeposited, passed to the definition?)",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls = 0
+			def := es.Definition[acctState, acctCommand, acctEvent]{Type: "Account", Evolve: tt.fn}
+			generated := tt.name != "a wrong target, an error and a missing hook"
+			rec := logRecorder{&recorder{}}
+			estest.CheckEvolutions(rec, def, acctName, acctCases(), true)
+			if generated {
+				estest.CheckEvolutions(rec, def, acctName, acctCases(), false)
+			}
+			checkErrs(t, rec.errs, tt.want)
+		})
+	}
+	t.Run("generated ones that fail to evolve or lead elsewhere", func(t *testing.T) {
+		def := es.Definition[acctState, acctCommand, acctEvent]{Type: "Account", Evolve: tests[len(tests)-1].fn}
+		rec := logRecorder{&recorder{}}
+		estest.CheckEvolutions(rec, def, acctName, acctCases(), false)
+		checkErrs(t, rec.errs, []string{
+			"Open/Retagged: Evolve leads to Closed, want Open",
+			"Open/Rejected: Evolve: boom",
+		})
+	})
+}
+
+func checkErrs(t *testing.T, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d failures, want %d:\n%q", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("failure %d:\n got %s\nwant %s", i, got[i], want[i])
+		}
+	}
+}
