@@ -53,8 +53,9 @@ func parse(filename string, src []byte) (*ast.File, []lexer.Token, Diagnostics) 
 	}
 	f, err := grammar().ParseFromLexer(peek)
 	if err != nil {
-		diags := Diagnostics{syntaxDiag(filename, src, code, err)}
-		return nil, nil, append(diags, moreSyntaxErrors(filename, src, code, err)...)
+		diags := append(Diagnostics{syntaxDiag(filename, src, code, err)}, moreSyntaxErrors(filename, src, code, err)...)
+		diags.Sort()
+		return nil, nil, diags
 	}
 	f.EOF = toks[len(toks)-1].Pos
 	f.Comments = groupComments(toks)

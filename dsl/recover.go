@@ -19,6 +19,7 @@ const maxSyntaxErrors = 10
 // error that only the first one caused.
 func moreSyntaxErrors(filename string, src []byte, code []lexer.Token, err error) Diagnostics {
 	var out Diagnostics
+	last := syntaxDiag(filename, src, code, err)
 	for len(out) < maxSyntaxErrors-1 {
 		off, ok := errorOffset(err)
 		if !ok {
@@ -40,7 +41,11 @@ func moreSyntaxErrors(filename string, src []byte, code []lexer.Token, err error
 		if next, ok := errorOffset(err); !ok || next < resume {
 			return out // an error before the text that was dropped: not one of the file's own
 		}
-		out = append(out, syntaxDiag(filename, src, code, err))
+		d := syntaxDiag(filename, src, code, err)
+		if d.Pos == last.Pos {
+			continue // the same mistake, seen from the declaration after it
+		}
+		out, last = append(out, d), d
 	}
 	return out
 }
@@ -97,6 +102,11 @@ func brokenDecl(code []lexer.Token, off int) (s, e int, ok bool) {
 	k := slices.IndexFunc(code, func(t lexer.Token) bool { return t.Pos.Offset >= off })
 	if k < 0 {
 		return 0, 0, false
+	}
+	if !start[k] && k >= 2 && start[k-1] && code[k-1].Type == tokIdent && expectedAfter(code, k-2) != "" {
+		// A word starting a member (id, evolve...) was read as the name
+		// the declaration before it lacks: that one is broken.
+		k--
 	}
 	if start[k] {
 		// The declaration before this one did not end where it should.

@@ -32,10 +32,16 @@ func explainSyntax(code []lexer.Token, tok lexer.Token, first string) (Diagnosti
 		return Diagnostic{}, false
 	}
 	prev := code[k-1]
+	if k >= 2 && prev.Type == tokIdent && memberStarts[prev.Value] && prev.Pos.Line > code[k-2].Pos.Line &&
+		expectedAfter(code, k-2) != "" {
+		// A word that starts a member (evolve, id, stream...) was taken
+		// for the name the line before lacks.
+		return cutShort(code[k-2], prev, expectedAfter(code, k-2)), true
+	}
 	switch {
 	case first == "Arrow":
 		return missingArrow(code, k), true
-	case first == `":"` && k >= 2 && isKeyword(code[k-2], "on"):
+	case first == `":"` && k >= 2 && isKeyword(code[k-2], "on") && expectedAfter(code, k-2) == "a command name":
 		return newDiag(fromLexer(tok.Pos), codeSyntax, fmt.Sprintf("expected \":\" after on %s, found %s", prev.Value, describeToken(tok)),
 			"write on "+prev.Value+": and the branches"), true
 	case first == "Type" && isPunct(tok, ":") && prev.Type == tokIdent:
@@ -59,10 +65,15 @@ func explainSyntax(code []lexer.Token, tok lexer.Token, first string) (Diagnosti
 	if what == "" || first == "Type" && what != "a type" {
 		return Diagnostic{}, false
 	}
+	return cutShort(prev, tok, what), true
+}
+
+// cutShort reports what is missing after prev, where tok came instead: at
+// the end of prev's line when tok is on a later one.
+func cutShort(prev, tok lexer.Token, what string) Diagnostic {
 	found := describeToken(tok)
 	pos := fromLexer(tok.Pos)
 	if tok.Pos.Line > prev.Pos.Line {
-		// Point at the end of the line that is cut short.
 		pos = fromLexer(prev.Pos)
 		pos.Offset += len(prev.Value)
 		pos.Column += len(prev.Value)
@@ -70,7 +81,7 @@ func explainSyntax(code []lexer.Token, tok lexer.Token, first string) (Diagnosti
 			found += fmt.Sprintf(" on line %d", tok.Pos.Line)
 		}
 	}
-	return newDiag(pos, codeSyntax, fmt.Sprintf("expected %s after %s, found %s", what, spell(prev), found), ""), true
+	return newDiag(pos, codeSyntax, fmt.Sprintf("expected %s after %s, found %s", what, spell(prev), found), "")
 }
 
 // missingPackage reports a file that does not start with its package
@@ -314,6 +325,11 @@ func expectedAfter(code []lexer.Token, i int) string {
 			}
 		}
 	case isKeyword(t, "on"):
+		for j := i - 1; j >= 0 && (code[j].Type == tokIdent || code[j].Type == tokVersion || isPunct(code[j], ",")); j-- {
+			if code[j].Type == tokIdent && code[j].Value == "evolve" && (j == 0 || code[j-1].Pos.Line < code[j].Pos.Line) {
+				return "an event name" // evolve State on Event
+			}
+		}
 		return "a command name"
 	case isKeyword(t, "package"):
 		return "the package name"
