@@ -15,15 +15,15 @@ func TestBadInput(t *testing.T) {
 		src  []byte
 		want string // the first diagnostic
 	}{
-		{"empty", nil, "bad.esm:1:1: error[E001]: unexpected end of file, expected package clause \"package name\""},
-		{"only comments", []byte("// nothing\n"), "bad.esm:2:1: error[E001]: unexpected end of file, expected package clause \"package name\""},
+		{"empty", nil, "bad.esm:1:1: error[E001]: expected \"package NAME\" before end of file: a .esm file starts with its package clause"},
+		{"only comments", []byte("// nothing\n"), "bad.esm:2:1: error[E001]: expected \"package NAME\" before end of file: a .esm file starts with its package clause"},
 		{"binary junk", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), "bad.esm:1:1: error[E002]: invalid character U+007F"},
 		{"NUL in the middle", []byte("package a\x00b\n"), "bad.esm:1:10: error[E002]: invalid character U+0000"},
 		{"invalid UTF-8 in a name", []byte("package caf\xe9\n"), "bad.esm:1:12: error[E002]: invalid UTF-8 encoding"},
 		{"invalid UTF-8 in a string", []byte("package p\nimport \"ti\xffme\"\n"), "bad.esm:2:11: error[E002]: invalid UTF-8 encoding"},
 		{"invalid UTF-8 in a comment", []byte("package p // \xc3\x28\n"), "bad.esm:1:14: error[E002]: invalid UTF-8 encoding"},
-		{"unterminated aggregate", []byte("package p\naggregate A {\n  state S initial {\n"), "bad.esm:4:1: error[E001]: unexpected end of file, expected field name or \"}\""},
-		{"unterminated import group", []byte("package p\nimport (\n\"time\"\n"), "bad.esm:4:1: error[E001]: unexpected end of file, expected import path or \")\""},
+		{"unterminated aggregate", []byte("package p\naggregate A {\n  state S initial {\n"), "bad.esm:4:1: error[E001]: unexpected end of file: the body of state S opened at 3:19 is not closed (add \"}\" after line 3)"},
+		{"unterminated import group", []byte("package p\nimport (\n\"time\"\n"), "bad.esm:4:1: error[E001]: unexpected end of file: the import group opened at 2:8 is not closed (add \")\" after line 3)"},
 		{"unterminated string", []byte("package p\naggregate A { stream \"A\n}"), "bad.esm:2:22: error[E003]: string literal not terminated"},
 		{"10 MB", bytes.Repeat([]byte("//"+strings.Repeat("x", 61)+"\n"), 10<<20/64),
 			"bad.esm:131073:1: error[E006]: file is 10485760 bytes, larger than the 8388608 bytes esgen reads"},

@@ -30,6 +30,7 @@ func Check(f *ast.File) (*File, Diagnostics) {
 		externDecls: map[*Extern]*ast.Extern{},
 	}
 	m := c.run()
+	c.diags = applyDirectives(f, c.diags)
 	c.diags.Sort()
 	if c.diags.HasErrors() {
 		return nil, c.diags

@@ -21,14 +21,21 @@ type fileOwner struct {
 // of a file of the .esm file or of an earlier aggregate (ignoring case, as
 // macOS and Windows do), once per earlier owner; and, at the package
 // clause or the aggregate, the first name that the go tool would skip or
-// build only on some platforms, or that Windows cannot hold.
+// build only on some platforms, or that Windows cannot hold, or a name
+// that makes a file name longer than file systems hold (outname.MaxName
+// bytes, the longest file counted: order_repository.gen.go).
 func (c *checker) checkFileNames(m *File) {
 	first := map[string]string{}      // outname.Key -> the name first generated
 	owners := map[string]*fileOwner{} // outname.Key -> what first generates it
 	if m.Name != "" && c.ast.Package != nil {
 		own := &fileOwner{what: "file " + outname.FileBase(m.Name) + ".esm", pos: fromLexer(c.ast.Package.Pos)}
 		name := outname.FileTypes(m.Name)
-		if p := outname.Problem(name); p != "" {
+		if over := len(name) - outname.MaxName; over > 0 {
+			c.diags = append(c.diags, newDiag(own.pos, codeFileName, fmt.Sprintf(
+				"file %s.esm has too long a name for the file it generates: the one ending in %s would be %d bytes, more than the %d a file name can have",
+				outname.FileBase(m.Name), name[len(outname.FileBase(m.Name)):], len(name), outname.MaxName),
+				"shorten the .esm file's name by at least "+byteCount(over)))
+		} else if p := outname.Problem(name); p != "" {
 			c.diags = append(c.diags, newDiag(own.pos, codeFileName, fmt.Sprintf(
 				"file %s.esm generates file %s: %s", outname.FileBase(m.Name), name, p), "rename the .esm file"))
 		}
@@ -41,7 +48,15 @@ func (c *checker) checkFileNames(m *File) {
 		own := &fileOwner{what: "aggregate " + a.Name, pos: a.Pos}
 		problem := false
 		clashed := map[*fileOwner]bool{}
-		for _, name := range outname.AggregateFiles(a.Name, a.Eventual) {
+		files := outname.AggregateFiles(a.Name, a.Eventual)
+		if long := outname.Longest(files); len(long) > outname.MaxName {
+			problem = true
+			c.diags = append(c.diags, newDiag(a.Pos, codeFileName, fmt.Sprintf(
+				"aggregate %s has too long a name for its files: the one ending in %s would be %d bytes, more than the %d a file name can have",
+				a.Name, long[len(outname.Base(a.Name)):], len(long), outname.MaxName),
+				"shorten the name by at least "+byteCount(len(long)-outname.MaxName)))
+		}
+		for _, name := range files {
 			if p := outname.Problem(name); p != "" && !problem {
 				problem = true
 				c.diags = append(c.diags, newDiag(a.Pos, codeFileName, fmt.Sprintf(
@@ -62,4 +77,12 @@ func (c *checker) checkFileNames(m *File) {
 				"rename the aggregate: its files are named after it in lower case"))
 		}
 	}
+}
+
+// byteCount spells a number of bytes: "1 byte", "3 bytes".
+func byteCount(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -52,7 +52,10 @@ const (
 	codeUnusedType     = "W007"
 	codeEmptyAggregate = "W008"
 	codeDroppedField   = "W009"
-	codeNeverSet       = "W010"
+
+	codeInvalidDirective = "W010"
+	codeUnusedDirective  = "W011"
+	codeNeverSet         = "W012"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -101,20 +104,22 @@ var codeTable = []CodeInfo{
 	{codeInvalidImport, "invalid-import", SeverityError, "an import path that is not a valid Go import path, or an import with no usable name"},
 	{codeUnsupportedType, "unsupported-type", SeverityError, "a predeclared Go type that a field cannot have: any, error, comparable, uintptr, complex64, complex128"},
 	{codeTooDeep, "type-too-deep", SeverityError, "a type nested more than 64 levels deep"},
-	{codeFileName, "generated-file-name", SeverityError, "a name whose generated files would have the name of other generated files, or a name the go tool ignores, builds only on some platforms or Windows cannot hold"},
+	{codeFileName, "generated-file-name", SeverityError, "a name whose generated files would have the name of other generated files, or a name the go tool ignores, builds only on some platforms, Windows cannot hold or no file system can, being too long"},
 
 	{codeEvolveNoTransition, "evolve-without-transition", SeverityError, "an evolve declaration naming a state and an event that no transition applies to it"},
 	{codeInvalidEvolve, "invalid-evolve", SeverityError, "an evolve declaration whose clauses contradict each other or the transition"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},
-	{codeEventTense, "event-not-past-tense", SeverityWarning, "an event name with no word in the past tense"},
+	{codeEventTense, "event-not-past-tense", SeverityWarning, "an event name whose verb is not a past form: its last word, or the word before a preposition (docs/language.md states the rule)"},
 	{codeEventSuffix, "event-suffix", SeverityWarning, "an event name ending in Event"},
-	{codeCommandTense, "command-past-tense", SeverityWarning, "a command name that starts or ends with a word in the past tense"},
+	{codeCommandTense, "command-past-tense", SeverityWarning, "a command name in the past tense, like an event: starting with a past form, or with one where an event has its verb"},
 	{codeUnusedImport, "unused-import", SeverityWarning, "an import that no field type uses"},
 	{codeUnusedType, "unused-type", SeverityWarning, "a value type or extern that no field uses"},
 	{codeEmptyAggregate, "empty-aggregate", SeverityWarning, "an eventual aggregate that declares no event"},
 	{codeDroppedField, "dropped-field", SeverityWarning, "an event field that the next version drops in a step without an upcast hook, losing its value (as a renamed field is)"},
+	{codeInvalidDirective, "invalid-directive", SeverityWarning, "an esgen: directive comment esgen cannot use: unknown, attached to no declaration, or naming no code, an unknown code or one that cannot be silenced"},
+	{codeUnusedDirective, "unused-directive", SeverityWarning, "an esgen:ignore directive naming a warning that is not reported on its declaration"},
 	{codeNeverSet, "state-field-never-set", SeverityWarning, "a state field that no event sets and no hook computes: it is always zero"},
 }
 

@@ -69,14 +69,15 @@ func codesSection(t *testing.T) string {
 		fmt.Fprintf(&b, "\n### %s %s\n\n", info.Code, info.Name)
 		sev := info.Severity.String()
 		fmt.Fprintf(&b, "**%s.** %s.", strings.ToUpper(sev[:1])+sev[1:], strings.ToUpper(info.Summary[:1])+info.Summary[1:])
-		var notes []string
+		var notes, grow []string
 		for _, line := range strings.Split(strings.TrimSpace(string(c.arc.Comment)), "\n") {
 			if n, ok := strings.CutPrefix(line, "grow: "); ok {
-				notes = append(notes, "(input.esm is padded with spaces to "+n+" bytes.)")
+				grow = append(grow, "(input.esm is padded with spaces to "+n+" bytes.)")
 				continue
 			}
-			notes = append([]string{line}, notes...)
+			notes = append(notes, line)
 		}
+		notes = append(notes, grow...)
 		fmt.Fprintf(&b, "\n\nExample: %s\n\n", strings.Join(notes, " "))
 		input := string(archiveFile(c.arc, "input.esm"))
 		fmt.Fprintf(&b, "```esm\n%s```\n\n```\n%s```\n", input, archiveFile(c.arc, "want"))

@@ -442,7 +442,10 @@ func (p *printer) render() []byte {
 			c := p.comments[ci]
 			ci++
 			idx := p.index[c.Pos.Offset]
-			if lastLine != nil && idx > 0 && p.toks[idx-1].Pos.Line == c.Pos.Line {
+			// A comment ends the last line only when it follows the line's
+			// last token: one between two tokens of the line (`tags [] //
+			// c` with `string` on the next line) is inside it.
+			if lastLine != nil && idx > 0 && p.toks[idx-1].Pos.Line == c.Pos.Line && c.Pos.Offset > lastLine.line.end {
 				if lastLine.trailing != "" {
 					moved(lastLine.trailing)
 				}

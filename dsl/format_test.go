@@ -114,8 +114,9 @@ func allInputs(t testing.TB) map[string][]byte {
 }
 
 // TestFormatProperties checks, on every test input, that Format fails
-// exactly when Parse does, that its output is a fixpoint, and that Load
-// gives the same model (positions aside) or the same diagnostic codes.
+// exactly when Parse does, that it keeps every comment in order, that its
+// output is a fixpoint, and that Load gives the same model (positions
+// aside) and the same diagnostic codes.
 func TestFormatProperties(t *testing.T) {
 	for name, src := range allInputs(t) {
 		t.Run(name, func(t *testing.T) {
@@ -141,6 +142,9 @@ func checkFormatProperties(t *testing.T, src []byte) {
 		}
 		return
 	}
+	if in, got := commentTexts(t, src), commentTexts(t, out); !slices.Equal(in, got) {
+		t.Fatalf("Format does not keep the comments in order:\nbefore %q\nafter  %q\n%s", in, got, out)
+	}
 	out2, diags2 := Format("input.esm", out)
 	if diags2 != nil {
 		t.Fatalf("formatted output does not parse: %v\n%s", diags2.Err(), out)
@@ -165,5 +169,21 @@ func codes(ds Diagnostics) []string {
 		out[i] = d.Code
 	}
 	slices.Sort(out)
+	return out
+}
+
+// commentTexts returns the text of every comment of src, in order.
+func commentTexts(t *testing.T, src []byte) []string {
+	t.Helper()
+	toks, err := lexBytes("input.esm", src)
+	if err != nil {
+		t.Fatalf("lex: %v", err)
+	}
+	var out []string
+	for _, tok := range toks {
+		if tok.Type == tokComment {
+			out = append(out, tok.Value)
+		}
+	}
 	return out
 }

@@ -264,6 +264,9 @@ func lexBytes(filename string, src []byte) ([]lexer.Token, *lexError) {
 			if c < ' ' || c == 0x7f {
 				return nil, errAt(i, codeInvalidCharacter, "invalid character %U", rune(c))
 			}
+			if c == '>' && i > 0 && src[i-1] == '=' {
+				return nil, errAt(i, codeInvalidCharacter, "invalid character '>': the arrow is ->, not =>")
+			}
 			return nil, errAt(i, codeInvalidCharacter, "invalid character %q", rune(c))
 		}
 	}

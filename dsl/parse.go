@@ -53,12 +53,14 @@ func parse(filename string, src []byte) (*ast.File, []lexer.Token, Diagnostics) 
 	}
 	f, err := grammar().ParseFromLexer(peek)
 	if err != nil {
-		diags := Diagnostics{syntaxDiag(filename, src, code, err)}
-		return nil, nil, append(diags, moreSyntaxErrors(filename, src, code, err)...)
+		diags := append(Diagnostics{syntaxDiag(filename, src, code, err)}, moreSyntaxErrors(filename, src, code, err)...)
+		diags.Sort()
+		return nil, nil, diags
 	}
 	f.EOF = toks[len(toks)-1].Pos
 	f.Comments = groupComments(toks)
 	attachDocs(f, code)
+	f.Directives = findDirectives(f, toks)
 	return f, toks, nil
 }
 
@@ -109,6 +111,9 @@ func syntaxDiag(filename string, src []byte, code []lexer.Token, err error) Diag
 		expect = m[1]
 	}
 	first, _, _ := strings.Cut(expect, " ")
+	if d, ok := explainSyntax(code, tok, first); ok {
+		return d
+	}
 	block := openBlock(code, tok.Pos.Offset)
 	if tok.Type == tokKeyword && (first == "Ident" || first == "Type" || first == "Field") {
 		return newDiag(pos, codeKeywordAsName, fmt.Sprintf("%s is a keyword and cannot be used as a name", tok.Value), "")

@@ -19,6 +19,7 @@ const maxSyntaxErrors = 10
 // error that only the first one caused.
 func moreSyntaxErrors(filename string, src []byte, code []lexer.Token, err error) Diagnostics {
 	var out Diagnostics
+	last := syntaxDiag(filename, src, code, err)
 	for len(out) < maxSyntaxErrors-1 {
 		off, ok := errorOffset(err)
 		if !ok {
@@ -40,7 +41,11 @@ func moreSyntaxErrors(filename string, src []byte, code []lexer.Token, err error
 		if next, ok := errorOffset(err); !ok || next < resume {
 			return out // an error before the text that was dropped: not one of the file's own
 		}
-		out = append(out, syntaxDiag(filename, src, code, err))
+		d := syntaxDiag(filename, src, code, err)
+		if d.Pos == last.Pos {
+			continue // the same mistake, seen from the declaration after it
+		}
+		out, last = append(out, d), d
 	}
 	return out
 }
@@ -98,6 +103,11 @@ func brokenDecl(code []lexer.Token, off int) (s, e int, ok bool) {
 	if k < 0 {
 		return 0, 0, false
 	}
+	if !start[k] && k >= 2 && start[k-1] && code[k-1].Type == tokIdent && expectedAfter(code, k-2) != "" {
+		// A word starting a member (id, evolve...) was read as the name
+		// the declaration before it lacks: that one is broken.
+		k--
+	}
 	if start[k] {
 		// The declaration before this one did not end where it should.
 		s = k - 1
@@ -115,6 +125,16 @@ func brokenDecl(code []lexer.Token, off int) (s, e int, ok bool) {
 		}
 		e = k + 1
 		for e < n && !(depth[e] < depth[s] || depth[e] == depth[s] && (start[e] || isCloser(code[e]))) {
+			e++
+		}
+		if isCloser(code[k]) && depth[k] <= depth[s] {
+			// The brace that came too early ("event }") closes the block
+			// holding the declaration: it is not part of it.
+			e = k
+		}
+		if e < n && depth[s] == 0 && isCloser(code[e]) {
+			// A closer at the top level closes nothing: it belongs to the
+			// broken declaration (aggregate Order without its "{").
 			e++
 		}
 	}

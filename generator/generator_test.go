@@ -270,7 +270,7 @@ aggregate Write_Slice_Of {
 }
 `
 	f, ds := dsl.Load("p.esm", []byte(src))
-	if f == nil || ds.HasErrors() { // W010: the fields are always zero, which does not matter here
+	if f == nil || ds.HasErrors() { // W012: the fields are always zero, which does not matter here
 		t.Fatalf("the input does not check:\n%s", diagText(ds))
 	}
 	g := newGen(f, "p", Options{})

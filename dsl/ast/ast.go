@@ -26,6 +26,8 @@ type File struct {
 	// Comments holds every comment of the file in source order, doc
 	// comments included.
 	Comments []*CommentGroup
+	// Directives holds the directives among Comments, in source order.
+	Directives []*Directive
 }
 
 // Package is the package clause: the Go package name of the generated code.

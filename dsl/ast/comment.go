@@ -20,14 +20,18 @@ type CommentGroup struct {
 func (g *CommentGroup) Pos() Position { return g.List[0].Pos }
 
 // Text returns the text of the comments without the comment markers: the
-// "//" and one following space are removed from each line, lines are
-// joined with newlines, and leading and trailing blank lines are dropped.
+// "//" and one following space are removed from each line, directives
+// (IsDirective) are left out, lines are joined with newlines, and leading
+// and trailing blank lines are dropped.
 func (g *CommentGroup) Text() string {
 	if g == nil {
 		return ""
 	}
 	lines := make([]string, 0, len(g.List))
 	for _, c := range g.List {
+		if IsDirective(c.Text) {
+			continue
+		}
 		t := strings.TrimPrefix(c.Text, "//")
 		t = strings.TrimPrefix(t, " ")
 		lines = append(lines, strings.TrimRight(t, " \t"))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/esgen/esgen/generator"
 	"github.com/google/go-cmp/cmp"
@@ -438,5 +439,31 @@ func TestGenerated(t *testing.T) {
 	}
 	if want := "a.gen.go=../a.esm a.mmd=a.esm a.svg=a.esm crlf.gen.go=crlf.esm crlf.svg=crlf.esm crlf_old.go= old.gen.go= x.md="; strings.Join(s, " ") != want {
 		t.Errorf("Generated = %q, want %q", strings.Join(s, " "), want)
+	}
+}
+
+// TestWriteLongestName writes and replaces a file whose name is as long
+// as a file name can be: the temporary file beside it, named after it,
+// must not be longer.
+func TestWriteLongestName(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{
+		strings.Repeat("a", 255),
+		strings.Repeat("é", 127) + "a", // a cut must not split a character
+	} {
+		for _, data := range []string{"one", "two"} {
+			if _, err := Write(dir, []generator.File{gen(name, data)}); err != nil {
+				t.Fatalf("%d bytes: %v", len(name), err)
+			}
+			if got := snapshot(t, dir)[name].Data; got != data {
+				t.Errorf("%d bytes: content %q, want %q", len(name), got, data)
+			}
+		}
+	}
+	if n := len(snapshot(t, dir)); n != 2 {
+		t.Errorf("%d files in the directory, want 2", n)
+	}
+	if got := tempBase(strings.Repeat("é", 127) + "a"); len(got) != 236 || !utf8.ValidString(got) {
+		t.Errorf("tempBase cut to %d bytes, valid UTF-8 %v", len(got), utf8.ValidString(got))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/esgen/esgen/generator"
 )
@@ -282,7 +283,7 @@ func mkdirs(dir string) ([]string, error) {
 // stray one is recognisable, with the given permission, and returns its
 // path.
 func stage(dir, base string, data []byte, mode fs.FileMode) (string, error) {
-	f, err := os.CreateTemp(dir, "."+base+".esgen-*")
+	f, err := os.CreateTemp(dir, "."+tempBase(base)+".esgen-*")
 	if err != nil {
 		return "", fmt.Errorf("outdir: %w", err)
 	}
@@ -299,6 +300,24 @@ func stage(dir, base string, data []byte, mode fs.FileMode) (string, error) {
 		return "", fmt.Errorf("outdir: write %s: %w", tmp, err)
 	}
 	return tmp, nil
+}
+
+// maxTempBase is the longest part of a target's name that its temporary
+// file's name holds: with ".", ".esgen-" and the ten digits CreateTemp
+// adds, the name stays within the 255 bytes file systems allow, whatever
+// the length of the target's name.
+const maxTempBase = 255 - len(".") - len(".esgen-") - 10
+
+// tempBase returns base, cut to maxTempBase bytes at a character boundary.
+func tempBase(base string) string {
+	if len(base) <= maxTempBase {
+		return base
+	}
+	cut := maxTempBase
+	for cut > 0 && !utf8.RuneStart(base[cut]) {
+		cut--
+	}
+	return base[:cut]
 }
 
 // restore undoes a committed change or removal: the previous content

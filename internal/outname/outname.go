@@ -8,6 +8,7 @@
 package outname
 
 import (
+	"fmt"
 	"go/build"
 	"io"
 	"path"
@@ -74,6 +75,23 @@ func AggregateFiles(agg string, eventual bool) []string {
 	}
 }
 
+// MaxName is the longest file name esgen generates, in bytes: what the
+// common file systems hold in one path element (ext4, XFS and Btrfs 255
+// bytes; APFS and NTFS 255 UTF-16 units, which a UTF-8 name never has more
+// of than bytes).
+const MaxName = 255
+
+// Longest returns the longest of names, by bytes; the first on a tie.
+func Longest(names []string) string {
+	long := ""
+	for _, n := range names {
+		if len(n) > len(long) {
+			long = n
+		}
+	}
+	return long
+}
+
 // Key is what two file names are compared by: on case-insensitive file
 // systems (the default on macOS and Windows) names that differ in case
 // only are one file.
@@ -105,8 +123,12 @@ var noPlatform = build.Context{
 // ("_order.gen.go") and builds those whose name ends in a GOOS or GOARCH
 // suffix ("box_windows.gen.go", "box_arm64_test.go") only on those
 // platforms; Windows cannot hold a file named after one of its devices
-// ("aux.gen.go"), and the go command refuses modules that hold one.
+// ("aux.gen.go"), and the go command refuses modules that hold one; and no
+// file system holds a name longer than MaxName.
 func Problem(name string) string {
+	if len(name) > MaxName {
+		return fmt.Sprintf("it is %d bytes long, more than the %d bytes a file name can have", len(name), MaxName)
+	}
 	short, _, _ := strings.Cut(name, ".")
 	if windowsReserved[strings.ToLower(short)] {
 		return "Windows reserves the name " + short + " for a device"

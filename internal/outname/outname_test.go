@@ -76,6 +76,8 @@ func TestProblem(t *testing.T) {
 		{"aux.gen.go", "Windows reserves the name aux"},
 		{"Com1.svg", "Windows reserves the name Com1"},
 		{"nul.md", "Windows reserves"},
+		{strings.Repeat("a", 248) + ".gen.go", ""},
+		{strings.Repeat("a", 249) + ".gen.go", "it is 256 bytes long, more than the 255 bytes"},
 	} {
 		got := Problem(c.name)
 		if (got == "") != (c.want == "") || !strings.Contains(got, c.want) {
@@ -103,5 +105,21 @@ func TestSourcePaths(t *testing.T) {
 		if got := SourcePaths(text); !slices.Equal(got, tc.want) {
 			t.Errorf("SourcePaths(%q) = %q, want %q", text, got, tc.want)
 		}
+	}
+}
+
+func TestLongest(t *testing.T) {
+	for _, eventual := range []bool{false, true} {
+		files := AggregateFiles("Order", eventual)
+		want := Repository("Order")
+		if eventual {
+			want = Codec("Order")
+		}
+		if got := Longest(files); got != want {
+			t.Errorf("eventual=%v: Longest = %q, want %q", eventual, got, want)
+		}
+	}
+	if got := Longest(nil); got != "" {
+		t.Errorf("Longest(nil) = %q", got)
 	}
 }
