@@ -121,10 +121,15 @@ func (s *Store) scanFrom(ctx context.Context, subject string, start uint64, sinc
 // bound returns ctx, given the store's request timeout when it has no
 // deadline, so that no wait for the server hangs.
 func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return bound(ctx, s.timeout)
+}
+
+// bound returns ctx, given timeout when it has no deadline.
+func bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok {
 		return ctx, func() {}
 	}
-	return context.WithTimeout(ctx, s.timeout)
+	return context.WithTimeout(ctx, timeout)
 }
 
 // batchReader reads the replies to a scan's batch requests.

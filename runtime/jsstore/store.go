@@ -1,6 +1,7 @@
 package jsstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -42,11 +43,17 @@ var (
 	_ es.CommandFinder = (*Store)(nil)
 )
 
-// New returns a store on the stream of the bounded context that opts name,
-// creating the stream or updating its settings unless WithExistingStream is
-// given (see StreamConfig). When a call's context has no deadline, each
-// wait for the server (an acknowledgement, one batch of a read) is bounded
-// by js's default timeout.
+// New returns a store on the stream of the bounded context that opts name.
+// It creates a missing stream with StreamConfig (unless
+// WithExistingStream is given). It never changes an existing stream
+// unasked: it checks that the stream has what the store needs (direct
+// gets, subjects taking "<prefix>.<type>.<id>", a duplicate window at
+// least as long as WithDuplicateWindow's, at least WithReplicas'
+// replicas) and fails with a *StreamConfigError naming each setting that
+// differs, or, with WithUpdateStream, changes those settings and no other.
+// When a call's context has no deadline, each wait for the server (an
+// acknowledgement, one batch of a read) is bounded by js's default
+// timeout.
 func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, error) {
 	cfg := newConfig(opts)
 	if err := validateStreamName("stream", cfg.stream); err != nil {
@@ -55,37 +62,24 @@ func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, e
 	if err := validatePrefix(cfg.prefix); err != nil {
 		return nil, err
 	}
-	s := &Store{js: js, nc: js.Conn(), cfg: cfg, directGet: apiPrefix(js) + "DIRECT.GET." + cfg.stream,
-		timeout: js.Options().DefaultTimeout}
-	if s.timeout <= 0 {
-		s.timeout = defaultTimeout
-	}
-	if cfg.manage {
-		st, err := js.CreateOrUpdateStream(ctx, s.StreamConfig())
-		if err != nil {
-			return nil, fmt.Errorf("jsstore: create stream %s: %w", cfg.stream, err)
-		}
-		s.setWindow(st)
-		return s, nil
-	}
-	st, err := js.Stream(ctx, cfg.stream)
+	s := &Store{js: js, nc: js.Conn(), cfg: cfg, directGet: apiPrefix(js) + "DIRECT.GET." + cfg.stream, timeout: requestTimeout(js)}
+	window, err := s.openStream(ctx, js)
 	if err != nil {
-		return nil, fmt.Errorf("jsstore: stream %s: %w", cfg.stream, err)
+		return nil, err
 	}
-	if !st.CachedInfo().Config.AllowDirect {
-		return nil, fmt.Errorf("jsstore: stream %s does not allow direct gets (allow_direct), which loads need", cfg.stream)
-	}
-	s.setWindow(st)
+	// The server completes the settings: a window of 0 asked for is its
+	// default.
+	s.window = cmp.Or(window, cfg.duplicates)
 	return s, nil
 }
 
-// setWindow takes the duplicate window from the stream's settings, which
-// the server completes (a window of 0 asked for is its default).
-func (s *Store) setWindow(st jetstream.Stream) {
-	s.window = s.cfg.duplicates
-	if info := st.CachedInfo(); info != nil && info.Config.Duplicates > 0 {
-		s.window = info.Config.Duplicates
+// requestTimeout is how long a request of a call whose context has no
+// deadline waits for the server: js's default timeout.
+func requestTimeout(js jetstream.JetStream) time.Duration {
+	if t := js.Options().DefaultTimeout; t > 0 {
+		return t
 	}
+	return defaultTimeout
 }
 
 // apiPrefix returns the JetStream API prefix js sends requests to, with a
@@ -101,11 +95,11 @@ func apiPrefix(js jetstream.JetStream) string {
 	return jetstream.DefaultAPIPrefix
 }
 
-// StreamConfig returns the configuration New gives the stream: file
-// storage (unless WithMemoryStorage), the bounded context's subjects, the
-// replicas and duplicate window asked for, direct gets allowed, and no
-// deletion of single messages (an aggregate's history is immutable; purging
-// a whole subject stays possible).
+// StreamConfig returns the configuration New creates a missing stream
+// with: file storage (unless WithMemoryStorage), the bounded context's
+// subjects, the replicas and duplicate window asked for, direct gets
+// allowed, and no deletion of single messages (an aggregate's history is
+// immutable; purging a whole subject stays possible).
 func (s *Store) StreamConfig() jetstream.StreamConfig {
 	return jetstream.StreamConfig{
 		Name:        s.cfg.stream,

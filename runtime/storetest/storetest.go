@@ -10,6 +10,8 @@
 // time, history, snapshots) so that the behaviour users see is the same on
 // every store. RunWindow checks that a command retried past the store's
 // dedupe window is handled as a new command, on a store of its own.
+// RunExisting checks a store opened on storage another service made (a
+// JetStream stream): it changes none of its settings unasked.
 //
 // Each subtest asks newStore for a store. It may return a fresh store or a
 // shared one: every subtest uses aggregate ids of its own, made unique per
