@@ -36,6 +36,7 @@ type Store struct {
 	directGet string        // subject of the stream's direct get API
 	timeout   time.Duration // for requests whose context has no deadline
 	window    time.Duration // the stream's duplicate window
+	tips      tips          // the newest message seen of each aggregate
 }
 
 var (
@@ -135,8 +136,10 @@ func msgID(ref es.Ref, commandID string) string {
 }
 
 // Append stores every event of req in one message, or nothing. See
-// es.Store. The server checks req.ExpectedSequence; it cannot check
-// req.ExpectedVersion, which the caller must keep consistent with it.
+// es.Store. The server checks req.ExpectedSequence. The store checks
+// req.ExpectedVersion against the version at that sequence: from the
+// message it last appended or read of the aggregate, without a request,
+// or else with one direct get of that message.
 //
 // A stored command retried is recognised and its stored result returned
 // with Duplicate set: by the server's dedupe within the duplicate window,
@@ -147,6 +150,9 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 		return es.AppendResult{}, err
 	}
 	if err := ctx.Err(); err != nil {
+		return es.AppendResult{}, err
+	}
+	if err := s.checkVersion(ctx, req); err != nil {
 		return es.AppendResult{}, err
 	}
 	data := envelope.Append(make([]byte, 0, envelope.Size(req)), req)
@@ -172,7 +178,9 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if ack.Duplicate {
 		return s.duplicate(ctx, req, ack.Sequence)
 	}
-	return es.AppendResult{Sequence: ack.Sequence, Version: req.ExpectedVersion + uint64(len(req.Events))}, nil
+	version := req.ExpectedVersion + uint64(len(req.Events))
+	s.tips.set(req.Ref, ack.Sequence, version, true)
+	return es.AppendResult{Sequence: ack.Sequence, Version: version}, nil
 }
 
 // conflict handles a failed sequence check: the message right after the
@@ -223,6 +231,7 @@ func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64
 	if err != nil {
 		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: duplicate: %w", req.Ref.Type, req.Ref.ID, err)
 	}
+	s.tips.set(req.Ref, found.Sequence, found.Version, false)
 	s.cfg.log.LogAttrs(ctx, slog.LevelInfo, "append deduplicated by the server",
 		slog.String("aggregate", req.Ref.Type), slog.String("id", req.Ref.ID),
 		slog.String("command_id", req.CommandID), slog.Uint64("sequence", seq))
@@ -239,6 +248,9 @@ func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64
 func (s *Store) FindCommand(ctx context.Context, ref es.Ref, commandID string) (es.AppendResult, bool, error) {
 	if err := es.ValidateRef(ref); err != nil {
 		return es.AppendResult{}, false, fmt.Errorf("jsstore: find command: %w", err)
+	}
+	if err := es.ValidateCommandID(commandID); err != nil {
+		return es.AppendResult{}, false, fmt.Errorf("jsstore: find command of %s %q: %w", ref.Type, ref.ID, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return es.AppendResult{}, false, err
@@ -276,8 +288,8 @@ func validateRequest(req *es.AppendRequest) error {
 	if err := es.ValidateRef(req.Ref); err != nil {
 		return fmt.Errorf("jsstore: append: %w", err)
 	}
-	if req.CommandID == "" {
-		return fmt.Errorf("jsstore: append to %s %q: empty command id", req.Ref.Type, req.Ref.ID)
+	if err := es.ValidateCommandID(req.CommandID); err != nil {
+		return fmt.Errorf("jsstore: append to %s %q: %w", req.Ref.Type, req.Ref.ID, err)
 	}
 	if len(req.Events) == 0 {
 		return fmt.Errorf("jsstore: append to %s %q: no events", req.Ref.Type, req.Ref.ID)

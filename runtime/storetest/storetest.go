@@ -19,7 +19,9 @@
 // still passes.
 //
 // The suite fixes the semantics generated code relies on: the expected
-// sequence check, all-or-nothing appends, idempotent retries of one command,
+// sequence check, the expected version checked against it (no append
+// repeats or skips versions), command ids checked (none a store could
+// confuse with another), all-or-nothing appends, idempotent retries of one command,
 // strict per-aggregate order, every metadata field round-tripped exactly
 // (Time to the nanosecond, payload bytes as given), reads from a position,
 // rejection of ids that could address another aggregate, isolation of
@@ -60,6 +62,8 @@ func Run(t *testing.T, newStore func(t *testing.T) es.Store) {
 		{"Isolation", testIsolation},
 		{"Copies", testCopies},
 		{"CanceledContext", testCanceled},
+		{"RepeatedVersion", testRepeatedVersion},
+		{"CommandIDs", testCommandIDs},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.run(&fixture{t: t, s: newStore(t), token: token + "-" + tc.name})
