@@ -147,6 +147,9 @@ type Store interface {
 	// sequence, or 0, and the version there is not req.ExpectedVersion,
 	// Append fails with a *ConflictError saying so and stores nothing,
 	// whatever the command id (the events would repeat or skip versions).
+	// When Append cannot tell whether the events were stored (the request
+	// was sent, its answer did not come), it fails with an
+	// *OutcomeUnknownError (ErrOutcomeUnknown) naming req.CommandID.
 	// Append neither changes req nor keeps anything of it once it returns:
 	// the caller may reuse the request and its Events, or keep them to
 	// build the records (see AppendRequest.Records).

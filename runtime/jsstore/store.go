@@ -145,6 +145,12 @@ func msgID(ref es.Ref, commandID string) string {
 // with Duplicate set: by the server's dedupe within the duplicate window,
 // or, when the server reports a conflict, by the command id of the message
 // right after req.ExpectedSequence.
+//
+// When the message was handed to the connection but no answer came (the
+// context ended, the store's timeout passed, the connection failed while
+// waiting), the command may be stored, or be stored later: a client
+// resends what it buffered during an outage once it reconnects. Append
+// then fails with an *es.OutcomeUnknownError naming req.CommandID.
 func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
 	if err := validateRequest(req); err != nil {
 		return es.AppendResult{}, err
@@ -167,11 +173,14 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if req.Traceparent != "" {
 		msg.Header[TraceparentHeader] = []string{req.Traceparent}
 	}
-	ack, err := s.publish(ctx, msg)
+	ack, unknown, err := s.publish(ctx, msg)
 	if err != nil {
 		var apiErr *jetstream.APIError
 		if errors.As(err, &apiErr) && (apiErr.ErrorCode == codeWrongLastSequence || apiErr.ErrorCode == codeWrongLastSequenceConstant) {
 			return s.conflict(ctx, req, err)
+		}
+		if unknown {
+			return es.AppendResult{}, &es.OutcomeUnknownError{Ref: req.Ref, CommandID: req.CommandID, Err: err}
 		}
 		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: %w", req.Ref.Type, req.Ref.ID, err)
 	}
@@ -186,20 +195,26 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 // conflict handles a failed sequence check: the message right after the
 // expected sequence is either this very command (a retry after a lost
 // reply: the server checks the sequence before it dedupes) or another
-// writer's.
+// writer's. A command id never sent before (req.NewCommandID) is not
+// looked for.
 func (s *Store) conflict(ctx context.Context, req *es.AppendRequest, cause error) (es.AppendResult, error) {
 	var (
 		found es.AppendResult
 		ok    bool
 	)
-	err := s.scan(ctx, s.Subject(req.Ref), req.ExpectedSequence+1, 1, func(env envelope.Envelope, seq uint64) bool {
-		if env.CommandID == req.CommandID {
-			found, ok = resultOf(env, seq), true
+	if !req.NewCommandID {
+		err := s.scan(ctx, s.Subject(req.Ref), req.ExpectedSequence+1, 1, func(env envelope.Envelope, seq uint64) bool {
+			if env.CommandID == req.CommandID {
+				found, ok = resultOf(env, seq), true
+			}
+			return false
+		})
+		if err != nil {
+			// This append was refused, but whether an earlier one of the
+			// command was stored is not known.
+			return es.AppendResult{}, &es.OutcomeUnknownError{Ref: req.Ref, CommandID: req.CommandID,
+				Err: fmt.Errorf("jsstore: the append conflicted, and looking for an earlier append of the command failed: %w", err)}
 		}
-		return false
-	})
-	if err != nil {
-		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: after a conflict: %w", req.Ref.Type, req.Ref.ID, err)
 	}
 	if ok {
 		s.cfg.log.LogAttrs(ctx, slog.LevelInfo, "append recognised as a retry of a stored command",
@@ -225,11 +240,14 @@ func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64
 		}
 		return false
 	})
-	if err == nil && !ok {
-		err = fmt.Errorf("the server reported message %d as this command's, but it is not", seq)
-	}
 	if err != nil {
-		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: duplicate: %w", req.Ref.Type, req.Ref.ID, err)
+		// Stored, but its result is not known: a retry with its id gets it.
+		return es.AppendResult{}, &es.OutcomeUnknownError{Ref: req.Ref, CommandID: req.CommandID,
+			Err: fmt.Errorf("jsstore: the server holds the command at sequence %d, reading it failed: %w", seq, err)}
+	}
+	if !ok {
+		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: duplicate: the server reported message %d as this command's, but it is not",
+			req.Ref.Type, req.Ref.ID, seq)
 	}
 	s.tips.set(req.Ref, found.Sequence, found.Version, false)
 	s.cfg.log.LogAttrs(ctx, slog.LevelInfo, "append deduplicated by the server",
