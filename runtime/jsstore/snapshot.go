@@ -86,8 +86,7 @@ func checkBucket(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyVa
 		return nil, fmt.Errorf("jsstore: snapshot bucket %s: %w", cfg.bucket, err)
 	}
 	if left := replicasNeed(have, cfg.replicas); len(left) > 0 {
-		return nil, fmt.Errorf("jsstore: update snapshot bucket %s: %w", cfg.bucket,
-			&StreamConfigError{Stream: name, Bucket: cfg.bucket, Diffs: diffs(left)})
+		return nil, unchanged("snapshot bucket "+cfg.bucket, left)
 	}
 	if kv, err = js.KeyValue(ctx, cfg.bucket); err != nil {
 		return nil, fmt.Errorf("jsstore: snapshot bucket %s: %w", cfg.bucket, err)

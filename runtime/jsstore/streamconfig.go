@@ -48,14 +48,27 @@ func (e *StreamConfigError) Error() string {
 		fmt.Fprintf(&b, "jsstore: stream %s", e.Stream)
 	}
 	b.WriteString(" lacks settings the store needs and was left unchanged: ")
-	for i, d := range e.Diffs {
+	b.WriteString(describe(e.Diffs))
+	b.WriteString(" (change them, or give jsstore.WithUpdateStream() to let the store change only these)")
+	return b.String()
+}
+
+// describe lists differences as "field: want W, have H; ...".
+func describe(diffs []ConfigDiff) string {
+	var b strings.Builder
+	for i, d := range diffs {
 		if i > 0 {
 			b.WriteString("; ")
 		}
 		fmt.Fprintf(&b, "%s: want %s, have %s", d.Field, d.Want, d.Have)
 	}
-	b.WriteString(" (change them, or give jsstore.WithUpdateStream() to let the store change only these)")
 	return b.String()
+}
+
+// unchanged is the error of an update the server accepted without
+// giving the stream what it lacks.
+func unchanged(what string, left []need) error {
+	return fmt.Errorf("%w: %s still lacks after the update: %s", ErrStreamConfig, what, describe(diffs(left)))
 }
 
 // Is makes errors.Is(err, ErrStreamConfig) true.
@@ -166,7 +179,7 @@ func (s *Store) openStream(ctx context.Context, js jetstream.JetStream) (time.Du
 			return 0, err
 		}
 		if left := s.streamNeeds(have); len(left) > 0 {
-			return 0, fmt.Errorf("jsstore: update stream %s: %w", name, &StreamConfigError{Stream: name, Diffs: diffs(left)})
+			return 0, unchanged("stream "+name, left)
 		}
 		return have.Duplicates, nil
 	}

@@ -15,13 +15,12 @@ import (
 
 // maxTips bounds the aggregates whose tip a Store remembers: more than the
 // states the Repositories on one store cache by default (1,024 each), so
-// that a command on a cached aggregate finds its tip. A tip costs its ref
-// and 16 bytes, the ref's strings shared with the caller's.
+// that a command on a cached aggregate finds its tip. A tip costs a copy
+// of its ref's strings and some 60 bytes.
 const maxTips = 16384
 
-// tips remembers, per aggregate, the newest message of it the
-// store has seen (appended, or read) and the version that message ends
-// at, so that Append can check a request's expected version against the
+// tips remembers, per aggregate, the newest message of it the store has
+// seen (appended, or read) and the version that message ends at, so that Append can check a request's expected version against the
 // version at its expected sequence without asking the server. A tip is a
 // fact about one message, which never changes; it may be older than the
 // aggregate's newest message (another writer appended since), which the
@@ -75,13 +74,13 @@ func (t *tips) set(ref es.Ref, seq, version uint64, newest bool) {
 	t.m[es.Ref{Type: strings.Clone(ref.Type), ID: strings.Clone(ref.ID)}] = &tip{seq: seq, version: version}
 }
 
-// checkVersion refuses req when its expected
-// version is not the version at its expected sequence while that sequence
-// may be the aggregate's last: the events would repeat or skip versions
-// and the aggregate could no longer be loaded. A tip at the expected
-// sequence answers without a request; an expected sequence older than the
-// tip needs no answer (the server refuses it as stale); otherwise one
-// direct get of the message at the expected sequence answers.
+// checkVersion refuses req when its expected version is not the version
+// at its expected sequence while that sequence may be the aggregate's
+// last: the events would repeat or skip versions and the aggregate could
+// no longer be loaded. A tip at the expected sequence answers without a
+// request; an expected sequence older than the tip needs no answer (the
+// server refuses it as stale); otherwise one direct get of the message at
+// the expected sequence answers.
 func (s *Store) checkVersion(ctx context.Context, req *es.AppendRequest) error {
 	if req.ExpectedSequence == 0 {
 		if req.ExpectedVersion != 0 {
