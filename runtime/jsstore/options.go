@@ -84,7 +84,9 @@ func WithExistingStream() Option { return func(c *config) { c.create = false } }
 // *StreamConfigError: they set those settings, and only those, to what the
 // store needs, and leave every other setting as it is (deny_delete,
 // allow_atomic, limits, metadata, settings this client does not know).
-// Each change is logged (WithLogger).
+// Subjects: "<prefix>.>" is added, in place of the stream's filters it
+// takes in (the server refuses overlapping ones). Each change is logged
+// (WithLogger).
 func WithUpdateStream() Option { return func(c *config) { c.update = true } }
 
 // WithSlowSnapshot sets the duration past which saving or loading a
