@@ -31,6 +31,15 @@ var (
 	// JetStream store keeps a command in one message, bounded by the
 	// server's max payload, 1 MB by default).
 	ErrTooLarge = errors.New("es: append too large")
+	// ErrInvalidCommandID: a command id that cannot be stored as it is
+	// (empty, too long, control characters, whitespace at either end);
+	// see ValidateCommandID.
+	ErrInvalidCommandID = errors.New("es: invalid command id")
+	// ErrOutcomeUnknown: an append was sent but its answer never came (a
+	// deadline, a disconnect): the command may be stored, now or later.
+	// The error is an *OutcomeUnknownError naming the command id to retry
+	// it with.
+	ErrOutcomeUnknown = errors.New("es: outcome unknown")
 )
 
 // InvalidTransitionError reports a command that the aggregate's machine does
@@ -111,3 +120,32 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the cause.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// OutcomeUnknownError reports an append whose outcome the store cannot
+// tell: it was handed to the server, or to the connection's buffer during
+// an outage, and no answer came before the context or the store's timeout
+// ended it, or the connection failed. The command may be stored, or be
+// stored later (a client resends what it buffered when it reconnects).
+// Handling it again with WithCommandID(CommandID) is safe: a command the
+// store holds is recognised (Result.Duplicate), one it does not hold is
+// stored once. errors.Is(err, ErrOutcomeUnknown) holds, and the cause
+// (context.DeadlineExceeded, say) stays in the chain.
+type OutcomeUnknownError struct {
+	Ref Ref
+	// CommandID is the append's command id: the caller's (WithCommandID)
+	// or the one Handle made up for the command.
+	CommandID string
+	Err       error // what ended the wait
+}
+
+// Error names the aggregate and the command id to retry with.
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%s %q: command %q: outcome unknown (it may be stored; retry with this command id): %v",
+		e.Ref.Type, e.Ref.ID, e.CommandID, e.Err)
+}
+
+// Is makes errors.Is(err, ErrOutcomeUnknown) true.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// Unwrap returns the cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }

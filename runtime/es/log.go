@@ -57,6 +57,9 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 		return nil, nil
 	}
 	o := resolveHandleOptions(l.ids, opts)
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	ref := Ref{Type: l.def.Type, ID: id}
 	raw := make([]RawEvent, len(events))
 	for i, e := range events {

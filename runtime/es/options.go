@@ -32,6 +32,15 @@ func resolveHandleOptions(ids *commandIDs, opts []HandleOption) handleOptions {
 	return o
 }
 
+// check rejects a command id the caller gave that ValidateCommandID
+// refuses; ids made up here are valid.
+func (o *handleOptions) check() error {
+	if o.number != 0 {
+		return nil
+	}
+	return ValidateCommandID(o.commandID)
+}
+
 // identify spells the command id when none was given, and sets the
 // defaults that depend on it: correlation and causation ids equal to it.
 func (o *handleOptions) identify(ids *commandIDs) {
@@ -59,6 +68,9 @@ func applyHandleOptions(opts []HandleOption) handleOptions {
 // WithCommandID sets the command's id. Event ids and the store's dedupe key
 // derive from it, so handling the same command id twice after a lost reply
 // stores its events once. By default every Handle call gets a new unique id.
+// An id ValidateCommandID rejects fails Handle with ErrInvalidCommandID
+// before the command is decided. To retry a command whose outcome is
+// unknown (ErrOutcomeUnknown), give the id its *OutcomeUnknownError names.
 //
 // A command given an id here that Handle does not append (its decision
 // fails, produces no events or produces events Evolve rejects) costs a

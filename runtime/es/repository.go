@@ -159,6 +159,9 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		return res, err
 	}
 	o := resolveHandleOptions(r.ids, opts)
+	if err := o.check(); err != nil {
+		return res, err
+	}
 	ref := Ref{Type: r.def.Type, ID: id}
 	c := &command[E]{req: AppendRequest{Ref: ref}}
 	c.ctx = refContext{Context: ctx, ref: &c.req.Ref}

@@ -56,6 +56,7 @@ type AppendRequest struct {
 	ExpectedSequence uint64
 	// CommandID identifies the command; event ids and the store's dedupe key
 	// derive from it so that a retried append is recognised as the same write.
+	// Stores reject an id ValidateCommandID rejects.
 	CommandID string
 	// NewCommandID says that no append with CommandID was sent to a
 	// store before: the id was made up for this request (a Repository
@@ -136,12 +137,19 @@ type Position struct {
 type Store interface {
 	// Append stores all events of req or none of them. It fails with an error
 	// matching ErrConflict when req.ExpectedSequence is not the aggregate's
-	// last sequence, and with ErrInvalidID for a Ref ValidateRef rejects.
+	// last sequence, with ErrInvalidID for a Ref ValidateRef rejects, and
+	// with ErrInvalidCommandID for a command id ValidateCommandID rejects.
 	// A request whose command id is the one stored right after
 	// req.ExpectedSequence is a retry of that write: Append returns the
 	// stored result with Duplicate set and stores nothing.
-	// req.ExpectedVersion must be the version at req.ExpectedSequence; a
-	// store may reject a mismatch as a conflict, but need not detect it.
+	// req.ExpectedVersion must be the version at req.ExpectedSequence (0 at
+	// sequence 0): when req.ExpectedSequence is the aggregate's last
+	// sequence, or 0, and the version there is not req.ExpectedVersion,
+	// Append fails with a *ConflictError saying so and stores nothing,
+	// whatever the command id (the events would repeat or skip versions).
+	// When Append cannot tell whether the events were stored (the request
+	// was sent, its answer did not come), it fails with an
+	// *OutcomeUnknownError (ErrOutcomeUnknown) naming req.CommandID.
 	// Append neither changes req nor keeps anything of it once it returns:
 	// the caller may reuse the request and its Events, or keep them to
 	// build the records (see AppendRequest.Records).
@@ -149,8 +157,11 @@ type Store interface {
 	// Read yields the events of ref whose version is greater than
 	// from.Version, in order. from.Sequence is the Sequence of the event at
 	// from.Version (0 with version 0): stores start reading there. An
-	// invalid ref or a failure yields one error and ends the loop.
-	// Breaking out of the loop stops reading.
+	// invalid ref or a failure yields one error and ends the loop; stored
+	// appends whose versions do not follow one another (a gap, or versions
+	// repeated) fail it with an error matching ErrCorruptEvent that names
+	// the aggregate, the versions and the sequence. Breaking out of the loop
+	// stops reading.
 	Read(ctx context.Context, ref Ref, from Position) iter.Seq2[Record, error]
 }
 

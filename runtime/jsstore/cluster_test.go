@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/esgen/esgen/runtime/es"
@@ -218,6 +219,74 @@ func TestClusterNodeLoss(t *testing.T) {
 			if stored[cmd] != 1 {
 				t.Errorf("%s: acknowledged command %s stored %d times", id, cmd, stored[cmd])
 			}
+		}
+	}
+}
+
+// TestClusterReplicasUpdate: a stream and a snapshot bucket another
+// service made with one replica are refused by a store asking for three,
+// and given three, and no other change, with WithUpdateStream.
+func TestClusterReplicasUpdate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a cluster takes a second to elect its meta leader")
+	}
+	nodes := startCluster(t, 3)
+	nc, err := natsserver.Connect(nodes[0].ClientURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	for {
+		// The cluster needs a meta leader before it creates streams.
+		actx, acancel := context.WithTimeout(ctx, 2*time.Second)
+		_, err := js.CreateStream(actx, jetstream.StreamConfig{Name: "EVENTS", Subjects: []string{"events.>"}, AllowDirect: true, Replicas: 1})
+		acancel()
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("no stream: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "EVENTS_SNAPSHOTS", History: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		what, stream string
+		open         func(...jsstore.Option) error
+		want         string
+	}{
+		{"stream", "EVENTS", func(opts ...jsstore.Option) error { _, err := jsstore.New(ctx, js, opts...); return err },
+			"jsstore: stream EVENTS lacks settings the store needs and was left unchanged: num_replicas: want at least 3, have 1"},
+		{"bucket", "KV_EVENTS_SNAPSHOTS", func(opts ...jsstore.Option) error { _, err := jsstore.NewSnapshotStore(ctx, js, opts...); return err },
+			"jsstore: snapshot bucket EVENTS_SNAPSHOTS (stream KV_EVENTS_SNAPSHOTS) lacks settings the store needs and was left unchanged: num_replicas: want at least 3, have 1"},
+	} {
+		before := streamSettings(t, nc, tc.stream)
+		err := tc.open(jsstore.WithReplicas(3))
+		if !errors.Is(err, jsstore.ErrStreamConfig) || !strings.HasPrefix(err.Error(), tc.want+" (") {
+			t.Errorf("%s of one replica, three asked for: %v, want %q", tc.what, err, tc.want)
+		}
+		if err := tc.open(jsstore.WithReplicas(3), jsstore.WithUpdateStream()); err != nil {
+			t.Fatalf("%s with WithUpdateStream: %v", tc.what, err)
+		}
+		after := streamSettings(t, nc, tc.stream)
+		if after["num_replicas"] != "3" {
+			t.Errorf("%s: num_replicas %s after the update, want 3", tc.what, after["num_replicas"])
+		}
+		delete(before, "num_replicas")
+		delete(after, "num_replicas")
+		if diff := cmp.Diff(before, after); diff != "" {
+			t.Errorf("%s: the update changed more than num_replicas (-before +after):\n%s", tc.what, diff)
+		}
+		if err := tc.open(jsstore.WithReplicas(3)); err != nil {
+			t.Errorf("%s after the update: %v", tc.what, err)
 		}
 	}
 }

@@ -19,9 +19,25 @@
 // es.ErrTooLarge otherwise), and consumers see one message per command
 // (DecodeMsg turns it into records).
 //
+// Streams. New creates a missing stream and never changes an existing
+// one unasked: it checks what the store needs of it (direct gets,
+// subjects, duplicate window, replicas) and fails with a
+// *StreamConfigError naming each difference, or, with WithUpdateStream,
+// changes those settings and no other. NewSnapshotStore does the same for
+// the bucket's replicas.
+//
 // Concurrency. Every append expects the subject's last sequence
 // (Nats-Expected-Last-Subject-Sequence); the server rejects a stale one
-// with error 10071 or 10164, which Append maps to *es.ConflictError.
+// with error 10071 or 10164, which Append maps to *es.ConflictError. The
+// store checks the expected version against the version at that sequence,
+// which it remembers from the aggregate's messages it appended or read (or
+// else reads with one direct get), so that no append repeats versions.
+//
+// Outcomes. An append handed to the connection that gets no answer (a
+// deadline, a timeout, a connection lost while waiting) may be stored, or
+// be stored later when the client resends what it buffered during an
+// outage: Append reports it as an *es.OutcomeUnknownError naming the
+// command id to retry it with.
 //
 // Idempotency. Every message carries a Nats-Msg-Id derived from the
 // aggregate and the command id. A retried append of a stored command is

@@ -17,7 +17,8 @@ type config struct {
 	replicas   int
 	duplicates time.Duration
 	storage    jetstream.StorageType
-	manage     bool // create or update the stream / bucket
+	create     bool // create the stream / bucket when it is missing
+	update     bool // change the settings an existing one lacks
 	slowSnap   time.Duration
 	log        *slog.Logger
 }
@@ -29,7 +30,7 @@ func newConfig(opts []Option) config {
 		replicas:   1,
 		duplicates: 2 * time.Minute,
 		storage:    jetstream.FileStorage,
-		manage:     true,
+		create:     true,
 		slowSnap:   100 * time.Millisecond,
 	}
 	for _, opt := range opts {
@@ -71,10 +72,22 @@ func WithDuplicateWindow(d time.Duration) Option { return func(c *config) { c.du
 // files: for tests and benchmarks only, nothing survives a restart.
 func WithMemoryStorage() Option { return func(c *config) { c.storage = jetstream.MemoryStorage } }
 
-// WithExistingStream uses the stream and bucket as they are, without
-// creating or updating them (when operators manage them). The stream must
-// allow direct gets.
-func WithExistingStream() Option { return func(c *config) { c.manage = false } }
+// WithExistingStream never creates the stream or the bucket: a missing
+// one fails New (or NewSnapshotStore) with an error matching
+// jetstream.ErrStreamNotFound (jetstream.ErrBucketNotFound), for
+// deployments where operators create them. An existing one is checked as
+// always (see New).
+func WithExistingStream() Option { return func(c *config) { c.create = false } }
+
+// WithUpdateStream lets New and NewSnapshotStore change the settings an
+// existing stream or bucket lacks, instead of failing with a
+// *StreamConfigError: they set those settings, and only those, to what the
+// store needs, and leave every other setting as it is (deny_delete,
+// allow_atomic, limits, metadata, settings this client does not know).
+// Subjects: "<prefix>.>" is added, in place of the stream's filters it
+// takes in (the server refuses overlapping ones). Each change is logged
+// (WithLogger).
+func WithUpdateStream() Option { return func(c *config) { c.update = true } }
 
 // WithSlowSnapshot sets the duration past which saving or loading a
 // snapshot is logged as slow (default 100 ms).

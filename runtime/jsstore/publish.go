@@ -30,12 +30,13 @@ type pubAck struct {
 // publish sends msg to the stream and waits for its acknowledgement. It
 // does what jetstream.PublishMsg does, with a reply parser that does not go
 // through encoding/json on success: the acknowledgement is on the path of
-// every command. Server errors come back as *jetstream.APIError.
-func (s *Store) publish(ctx context.Context, msg *nats.Msg) (pubAck, error) {
-	var (
-		resp *nats.Msg
-		err  error
-	)
+// every command. Server errors come back as *jetstream.APIError. unknown
+// is set with an error after which the message may be stored: it was
+// handed to the connection (sent, or buffered during an outage, to be
+// sent on reconnection) and no answer came, or one came that is not an
+// acknowledgement.
+func (s *Store) publish(ctx context.Context, msg *nats.Msg) (ack pubAck, unknown bool, err error) {
+	var resp *nats.Msg
 	for attempt := 0; ; attempt++ {
 		if ctx.Done() == nil {
 			// A context that never ends: a plain timeout, no timer context.
@@ -50,17 +51,36 @@ func (s *Store) publish(ctx context.Context, msg *nats.Msg) (pubAck, error) {
 		}
 		select {
 		case <-ctx.Done():
-			return pubAck{}, ctx.Err()
+			return pubAck{}, false, ctx.Err()
 		case <-time.After(noResponderWait):
 		}
 	}
 	if errors.Is(err, nats.ErrNoResponders) {
-		return pubAck{}, fmt.Errorf("%w: %w", jetstream.ErrNoStreamResponse, err)
+		return pubAck{}, false, fmt.Errorf("%w: %w", jetstream.ErrNoStreamResponse, err)
 	}
 	if err != nil {
-		return pubAck{}, err
+		return pubAck{}, !unsent(err), err
 	}
-	return parsePubAck(resp.Data)
+	if ack, err = parsePubAck(resp.Data); err != nil {
+		// An error reply says the message was not stored; a reply that
+		// cannot be read says nothing.
+		var apiErr *jetstream.APIError
+		return ack, !errors.As(err, &apiErr), err
+	}
+	return ack, false, nil
+}
+
+// unsent reports whether err is one nats.go returns for a request it did
+// not send, nor buffer to send later.
+func unsent(err error) bool {
+	for _, e := range []error{nats.ErrMaxPayload, nats.ErrBadSubject, nats.ErrReconnectBufExceeded,
+		nats.ErrInvalidConnection, nats.ErrConnectionDraining, nats.ErrHeadersNotSupported,
+		nats.ErrBadHeaderMsg, nats.ErrInvalidMsg, nats.ErrInvalidContext} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // parsePubAck reads {"stream":"S","seq":N[,"duplicate": true]...}, or an

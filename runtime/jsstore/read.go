@@ -29,8 +29,12 @@ const defaultTimeout = 10 * time.Second
 // Read yields the events of ref whose version is greater than
 // from.Version, in order, reading from from.Sequence on with batched direct
 // gets of payloads only. See es.Store. Each message's envelope must follow
-// the previous one (versions contiguous, sequences chained); a message that
-// does not fails the read with a *CorruptMessageError.
+// the previous one: sequences chained, and versions contiguous. Only the
+// first message read, the one at from.Sequence holding from.Version, may
+// hold versions up to from.Version (from a position with no sequence,
+// every message up to the one holding it). A message that does not fails
+// the read with a *CorruptMessageError naming its subject (the
+// aggregate), its sequence and its versions.
 func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
 	return func(yield func(es.Record, error) bool) {
 		if err := es.ValidateRef(ref); err != nil {
@@ -43,20 +47,40 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 		}
 		subject := s.Subject(ref)
 		next := from.Version + 1 // the version the next yielded record must have
-		stopped := false
+		var (
+			stopped bool
+			seen    tip // the last message read that follows the ones before
+			// before: no message after the one holding from.Version was
+			// read yet. That is the first message read, at from.Sequence;
+			// from a position with no sequence, every message up to it.
+			before = true
+		)
 		err := s.scan(ctx, subject, max(from.Sequence, 1), 0, func(env envelope.Envelope, seq uint64) bool {
 			first := env.Records[0].Version
 			last := first + uint64(len(env.Records)) - 1
-			if last < next {
-				return true // wholly before from (the message holding from.Version)
+			skip := uint64(0) // records before next
+			if before && first < next {
+				// The message holding from.Version: the read starts
+				// after it, or inside it.
+				if last < next {
+					seen = tip{seq: seq, version: last}
+					before = from.Sequence == 0
+					return true
+				}
+				skip = next - first
 			}
-			if first > next {
-				yield(es.Record{}, &CorruptMessageError{Subject: subject, Sequence: seq,
-					Reason: fmt.Sprintf("holds versions %d to %d, expected version %d next", first, last, next)})
+			before = false
+			if first+skip != next {
+				reason := fmt.Sprintf("holds versions %d to %d, expected version %d next", first, last, next)
+				if first < next {
+					reason = fmt.Sprintf("holds versions %d to %d, repeating versions up to %d read before it", first, last, next-1)
+				}
+				yield(es.Record{}, &CorruptMessageError{Subject: subject, Sequence: seq, Reason: reason})
 				stopped = true
 				return false
 			}
-			for _, rec := range env.Records[next-first:] {
+			seen = tip{seq: seq, version: last}
+			for _, rec := range env.Records[skip:] {
 				rec.Sequence = seq
 				if !yield(rec, nil) {
 					stopped = true
@@ -66,6 +90,10 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 			next = last + 1
 			return true
 		})
+		if seen.seq != 0 {
+			// A read that reached the end saw the aggregate's newest message.
+			s.tips.set(ref, seen.seq, seen.version, err == nil && !stopped)
+		}
 		if err != nil && !stopped {
 			yield(es.Record{}, fmt.Errorf("jsstore: read %s %q: %w", ref.Type, ref.ID, err))
 		}
@@ -121,10 +149,15 @@ func (s *Store) scanFrom(ctx context.Context, subject string, start uint64, sinc
 // bound returns ctx, given the store's request timeout when it has no
 // deadline, so that no wait for the server hangs.
 func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return bound(ctx, s.timeout)
+}
+
+// bound returns ctx, given timeout when it has no deadline.
+func bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok {
 		return ctx, func() {}
 	}
-	return context.WithTimeout(ctx, s.timeout)
+	return context.WithTimeout(ctx, timeout)
 }
 
 // batchReader reads the replies to a scan's batch requests.

@@ -25,34 +25,73 @@ type SnapshotStore struct {
 var _ es.SnapshotStore = (*SnapshotStore)(nil)
 
 // NewSnapshotStore returns a snapshot store on the bucket opts name
-// (WithSnapshotBucket; by default the stream name followed by "_SNAPSHOTS"),
-// creating it or updating its settings unless WithExistingStream is given.
-// The bucket keeps one value per key, in files unless WithMemoryStorage,
-// with the replicas of WithReplicas.
+// (WithSnapshotBucket; by default the stream name followed by
+// "_SNAPSHOTS"). It creates a missing bucket (unless WithExistingStream is
+// given), keeping one value per key, in files unless WithMemoryStorage,
+// with the replicas of WithReplicas. It never changes an existing bucket
+// unasked: one with fewer replicas than WithReplicas asks for fails with a
+// *StreamConfigError, or, with WithUpdateStream, gets them and no other
+// change. Any other setting of an existing bucket (history, limits, TTL)
+// is used as it is.
 func NewSnapshotStore(ctx context.Context, js jetstream.JetStream, opts ...Option) (*SnapshotStore, error) {
 	cfg := newConfig(opts)
 	if err := validateStreamName("bucket", cfg.bucket); err != nil {
 		return nil, err
 	}
-	var (
-		kv  jetstream.KeyValue
-		err error
-	)
-	if cfg.manage {
-		kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := js.KeyValue(ctx, cfg.bucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) && cfg.create {
+		kv, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
 			Bucket:      cfg.bucket,
 			Description: "esgen snapshots: the newest state of each aggregate instance",
 			History:     1,
 			Storage:     cfg.storage,
 			Replicas:    cfg.replicas,
 		})
-	} else {
-		kv, err = js.KeyValue(ctx, cfg.bucket)
+		if err == nil {
+			return &SnapshotStore{kv: kv, cfg: cfg}, nil
+		}
+		if errors.Is(err, jetstream.ErrBucketExists) {
+			// Another process made it meanwhile: check it.
+			kv, err = js.KeyValue(ctx, cfg.bucket)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("jsstore: snapshot bucket %s: %w", cfg.bucket, err)
 	}
+	if kv, err = checkBucket(ctx, js, kv, cfg); err != nil {
+		return nil, err
+	}
 	return &SnapshotStore{kv: kv, cfg: cfg}, nil
+}
+
+// checkBucket checks that the existing bucket kv has the replicas cfg
+// asks for, the one setting of a bucket the store needs, and gives them
+// to it with WithUpdateStream. It returns the bucket, opened again when it
+// changed.
+func checkBucket(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, cfg config) (jetstream.KeyValue, error) {
+	name := "KV_" + cfg.bucket
+	a := newAdmin(js, cfg.log)
+	have, raw, err := a.streamInfo(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: snapshot bucket %s: %w", cfg.bucket, err)
+	}
+	needs := replicasNeed(have, cfg.replicas)
+	if len(needs) == 0 {
+		return kv, nil
+	}
+	if !cfg.update {
+		return nil, &StreamConfigError{Stream: name, Bucket: cfg.bucket, Diffs: diffs(needs)}
+	}
+	if have, err = a.updateStream(ctx, name, cfg.bucket, raw, needs); err != nil {
+		return nil, fmt.Errorf("jsstore: snapshot bucket %s: %w", cfg.bucket, err)
+	}
+	if left := replicasNeed(have, cfg.replicas); len(left) > 0 {
+		return nil, unchanged("snapshot bucket "+cfg.bucket, left)
+	}
+	if kv, err = js.KeyValue(ctx, cfg.bucket); err != nil {
+		return nil, fmt.Errorf("jsstore: snapshot bucket %s: %w", cfg.bucket, err)
+	}
+	return kv, nil
 }
 
 // Bucket returns the name of the key-value bucket.

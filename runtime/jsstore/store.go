@@ -1,6 +1,7 @@
 package jsstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,7 @@ type Store struct {
 	directGet string        // subject of the stream's direct get API
 	timeout   time.Duration // for requests whose context has no deadline
 	window    time.Duration // the stream's duplicate window
+	tips      tips          // the newest message seen of each aggregate
 }
 
 var (
@@ -42,11 +44,17 @@ var (
 	_ es.CommandFinder = (*Store)(nil)
 )
 
-// New returns a store on the stream of the bounded context that opts name,
-// creating the stream or updating its settings unless WithExistingStream is
-// given (see StreamConfig). When a call's context has no deadline, each
-// wait for the server (an acknowledgement, one batch of a read) is bounded
-// by js's default timeout.
+// New returns a store on the stream of the bounded context that opts name.
+// It creates a missing stream with StreamConfig (unless
+// WithExistingStream is given). It never changes an existing stream
+// unasked: it checks that the stream has what the store needs (direct
+// gets, subjects taking "<prefix>.<type>.<id>", a duplicate window at
+// least as long as WithDuplicateWindow's, at least WithReplicas'
+// replicas) and fails with a *StreamConfigError naming each setting that
+// differs, or, with WithUpdateStream, changes those settings and no other.
+// When a call's context has no deadline, each wait for the server (an
+// acknowledgement, one batch of a read) is bounded by js's default
+// timeout.
 func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, error) {
 	cfg := newConfig(opts)
 	if err := validateStreamName("stream", cfg.stream); err != nil {
@@ -55,37 +63,24 @@ func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Store, e
 	if err := validatePrefix(cfg.prefix); err != nil {
 		return nil, err
 	}
-	s := &Store{js: js, nc: js.Conn(), cfg: cfg, directGet: apiPrefix(js) + "DIRECT.GET." + cfg.stream,
-		timeout: js.Options().DefaultTimeout}
-	if s.timeout <= 0 {
-		s.timeout = defaultTimeout
-	}
-	if cfg.manage {
-		st, err := js.CreateOrUpdateStream(ctx, s.StreamConfig())
-		if err != nil {
-			return nil, fmt.Errorf("jsstore: create stream %s: %w", cfg.stream, err)
-		}
-		s.setWindow(st)
-		return s, nil
-	}
-	st, err := js.Stream(ctx, cfg.stream)
+	s := &Store{js: js, nc: js.Conn(), cfg: cfg, directGet: apiPrefix(js) + "DIRECT.GET." + cfg.stream, timeout: requestTimeout(js)}
+	window, err := s.openStream(ctx, js)
 	if err != nil {
-		return nil, fmt.Errorf("jsstore: stream %s: %w", cfg.stream, err)
+		return nil, err
 	}
-	if !st.CachedInfo().Config.AllowDirect {
-		return nil, fmt.Errorf("jsstore: stream %s does not allow direct gets (allow_direct), which loads need", cfg.stream)
-	}
-	s.setWindow(st)
+	// The server completes the settings: a window of 0 asked for is its
+	// default.
+	s.window = cmp.Or(window, cfg.duplicates)
 	return s, nil
 }
 
-// setWindow takes the duplicate window from the stream's settings, which
-// the server completes (a window of 0 asked for is its default).
-func (s *Store) setWindow(st jetstream.Stream) {
-	s.window = s.cfg.duplicates
-	if info := st.CachedInfo(); info != nil && info.Config.Duplicates > 0 {
-		s.window = info.Config.Duplicates
+// requestTimeout is how long a request of a call whose context has no
+// deadline waits for the server: js's default timeout.
+func requestTimeout(js jetstream.JetStream) time.Duration {
+	if t := js.Options().DefaultTimeout; t > 0 {
+		return t
 	}
+	return defaultTimeout
 }
 
 // apiPrefix returns the JetStream API prefix js sends requests to, with a
@@ -101,11 +96,11 @@ func apiPrefix(js jetstream.JetStream) string {
 	return jetstream.DefaultAPIPrefix
 }
 
-// StreamConfig returns the configuration New gives the stream: file
-// storage (unless WithMemoryStorage), the bounded context's subjects, the
-// replicas and duplicate window asked for, direct gets allowed, and no
-// deletion of single messages (an aggregate's history is immutable; purging
-// a whole subject stays possible).
+// StreamConfig returns the configuration New creates a missing stream
+// with: file storage (unless WithMemoryStorage), the bounded context's
+// subjects, the replicas and duplicate window asked for, direct gets
+// allowed, and no deletion of single messages (an aggregate's history is
+// immutable; purging a whole subject stays possible).
 func (s *Store) StreamConfig() jetstream.StreamConfig {
 	return jetstream.StreamConfig{
 		Name:        s.cfg.stream,
@@ -141,18 +136,29 @@ func msgID(ref es.Ref, commandID string) string {
 }
 
 // Append stores every event of req in one message, or nothing. See
-// es.Store. The server checks req.ExpectedSequence; it cannot check
-// req.ExpectedVersion, which the caller must keep consistent with it.
+// es.Store. The server checks req.ExpectedSequence. The store checks
+// req.ExpectedVersion against the version at that sequence: from the
+// message it last appended or read of the aggregate, without a request,
+// or else with one direct get of that message.
 //
 // A stored command retried is recognised and its stored result returned
 // with Duplicate set: by the server's dedupe within the duplicate window,
 // or, when the server reports a conflict, by the command id of the message
 // right after req.ExpectedSequence.
+//
+// When the message was handed to the connection but no answer came (the
+// context ended, the store's timeout passed, the connection failed while
+// waiting), the command may be stored, or be stored later: a client
+// resends what it buffered during an outage once it reconnects. Append
+// then fails with an *es.OutcomeUnknownError naming req.CommandID.
 func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendResult, error) {
 	if err := validateRequest(req); err != nil {
 		return es.AppendResult{}, err
 	}
 	if err := ctx.Err(); err != nil {
+		return es.AppendResult{}, err
+	}
+	if err := s.checkVersion(ctx, req); err != nil {
 		return es.AppendResult{}, err
 	}
 	data := envelope.Append(make([]byte, 0, envelope.Size(req)), req)
@@ -167,37 +173,48 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if req.Traceparent != "" {
 		msg.Header[TraceparentHeader] = []string{req.Traceparent}
 	}
-	ack, err := s.publish(ctx, msg)
+	ack, unknown, err := s.publish(ctx, msg)
 	if err != nil {
 		var apiErr *jetstream.APIError
 		if errors.As(err, &apiErr) && (apiErr.ErrorCode == codeWrongLastSequence || apiErr.ErrorCode == codeWrongLastSequenceConstant) {
 			return s.conflict(ctx, req, err)
+		}
+		if unknown {
+			return es.AppendResult{}, &es.OutcomeUnknownError{Ref: req.Ref, CommandID: req.CommandID, Err: err}
 		}
 		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: %w", req.Ref.Type, req.Ref.ID, err)
 	}
 	if ack.Duplicate {
 		return s.duplicate(ctx, req, ack.Sequence)
 	}
-	return es.AppendResult{Sequence: ack.Sequence, Version: req.ExpectedVersion + uint64(len(req.Events))}, nil
+	version := req.ExpectedVersion + uint64(len(req.Events))
+	s.tips.set(req.Ref, ack.Sequence, version, true)
+	return es.AppendResult{Sequence: ack.Sequence, Version: version}, nil
 }
 
 // conflict handles a failed sequence check: the message right after the
 // expected sequence is either this very command (a retry after a lost
 // reply: the server checks the sequence before it dedupes) or another
-// writer's.
+// writer's. A command id never sent before (req.NewCommandID) is not
+// looked for.
 func (s *Store) conflict(ctx context.Context, req *es.AppendRequest, cause error) (es.AppendResult, error) {
 	var (
 		found es.AppendResult
 		ok    bool
 	)
-	err := s.scan(ctx, s.Subject(req.Ref), req.ExpectedSequence+1, 1, func(env envelope.Envelope, seq uint64) bool {
-		if env.CommandID == req.CommandID {
-			found, ok = resultOf(env, seq), true
+	if !req.NewCommandID {
+		err := s.scan(ctx, s.Subject(req.Ref), req.ExpectedSequence+1, 1, func(env envelope.Envelope, seq uint64) bool {
+			if env.CommandID == req.CommandID {
+				found, ok = resultOf(env, seq), true
+			}
+			return false
+		})
+		if err != nil {
+			// This append was refused, but whether an earlier one of the
+			// command was stored is not known.
+			return es.AppendResult{}, &es.OutcomeUnknownError{Ref: req.Ref, CommandID: req.CommandID,
+				Err: fmt.Errorf("jsstore: the append conflicted, and looking for an earlier append of the command failed: %w", err)}
 		}
-		return false
-	})
-	if err != nil {
-		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: after a conflict: %w", req.Ref.Type, req.Ref.ID, err)
 	}
 	if ok {
 		s.cfg.log.LogAttrs(ctx, slog.LevelInfo, "append recognised as a retry of a stored command",
@@ -223,12 +240,16 @@ func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64
 		}
 		return false
 	})
-	if err == nil && !ok {
-		err = fmt.Errorf("the server reported message %d as this command's, but it is not", seq)
-	}
 	if err != nil {
-		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: duplicate: %w", req.Ref.Type, req.Ref.ID, err)
+		// Stored, but its result is not known: a retry with its id gets it.
+		return es.AppendResult{}, &es.OutcomeUnknownError{Ref: req.Ref, CommandID: req.CommandID,
+			Err: fmt.Errorf("jsstore: the server holds the command at sequence %d, reading it failed: %w", seq, err)}
 	}
+	if !ok {
+		return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: duplicate: the server reported message %d as this command's, but it is not",
+			req.Ref.Type, req.Ref.ID, seq)
+	}
+	s.tips.set(req.Ref, found.Sequence, found.Version, false)
 	s.cfg.log.LogAttrs(ctx, slog.LevelInfo, "append deduplicated by the server",
 		slog.String("aggregate", req.Ref.Type), slog.String("id", req.Ref.ID),
 		slog.String("command_id", req.CommandID), slog.Uint64("sequence", seq))
@@ -245,6 +266,9 @@ func (s *Store) duplicate(ctx context.Context, req *es.AppendRequest, seq uint64
 func (s *Store) FindCommand(ctx context.Context, ref es.Ref, commandID string) (es.AppendResult, bool, error) {
 	if err := es.ValidateRef(ref); err != nil {
 		return es.AppendResult{}, false, fmt.Errorf("jsstore: find command: %w", err)
+	}
+	if err := es.ValidateCommandID(commandID); err != nil {
+		return es.AppendResult{}, false, fmt.Errorf("jsstore: find command of %s %q: %w", ref.Type, ref.ID, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return es.AppendResult{}, false, err
@@ -282,8 +306,8 @@ func validateRequest(req *es.AppendRequest) error {
 	if err := es.ValidateRef(req.Ref); err != nil {
 		return fmt.Errorf("jsstore: append: %w", err)
 	}
-	if req.CommandID == "" {
-		return fmt.Errorf("jsstore: append to %s %q: empty command id", req.Ref.Type, req.Ref.ID)
+	if err := es.ValidateCommandID(req.CommandID); err != nil {
+		return fmt.Errorf("jsstore: append to %s %q: %w", req.Ref.Type, req.Ref.ID, err)
 	}
 	if len(req.Events) == 0 {
 		return fmt.Errorf("jsstore: append to %s %q: no events", req.Ref.Type, req.Ref.ID)

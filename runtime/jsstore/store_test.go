@@ -2,7 +2,6 @@ package jsstore_test
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -160,35 +159,6 @@ func TestBadOptions(t *testing.T) {
 	if _, err := jsstore.NewSnapshotStore(t.Context(), js, jsstore.WithSnapshotBucket("a b")); err == nil {
 		t.Error("NewSnapshotStore with bucket \"a b\" succeeded")
 	}
-}
-
-// TestExistingStream: WithExistingStream uses a stream made elsewhere and
-// refuses one without direct gets.
-func TestExistingStream(t *testing.T) {
-	_, js := connect(t, server(t))
-	if _, err := jsstore.New(t.Context(), js, jsstore.WithExistingStream()); !errors.Is(err, jetstream.ErrStreamNotFound) {
-		t.Errorf("New on a missing stream = %v, want jetstream.ErrStreamNotFound", err)
-	}
-	if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: "EVENTS", Subjects: []string{"events.>"}}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := jsstore.New(t.Context(), js, jsstore.WithExistingStream())
-	if want := "jsstore: stream EVENTS does not allow direct gets (allow_direct), which loads need"; err == nil || err.Error() != want {
-		t.Errorf("New on a stream without direct gets = %v, want %q", err, want)
-	}
-	s := newStore(t, js) // updates the stream's settings
-	info, err := js.Stream(t.Context(), "EVENTS")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := info.CachedInfo().Config
-	if !cfg.AllowDirect || !cfg.DenyDelete || cfg.Duplicates != 2*time.Minute || cfg.Storage != jetstream.FileStorage || cfg.Replicas != 1 {
-		t.Errorf("stream config after New: %+v", cfg)
-	}
-	if _, err := jsstore.New(t.Context(), js, jsstore.WithExistingStream()); err != nil {
-		t.Errorf("New on the updated stream: %v", err)
-	}
-	_ = s
 }
 
 // TestLongHistory: an aggregate longer than one batch of a read is read

@@ -9,13 +9,16 @@ import (
 
 // Append stores every event of req or none. See es.Store.
 //
-// When req.CommandID is one of the aggregate's newest appends
-// (es.DedupeAppends of them; JetStream's Nats-Msg-Id dedupe has a time window), or the append
-// right after req.ExpectedSequence, req is a retry of that write and Append
-// returns its stored result again, with Duplicate set, instead of storing
-// it twice or failing with a conflict. Otherwise an ExpectedSequence
-// that is not the aggregate's last, or an ExpectedVersion that is not its
-// event count, fails with an *es.ConflictError.
+// A request whose ExpectedSequence is the aggregate's last (or 0) but
+// whose ExpectedVersion is not the version there fails with an
+// *es.ConflictError, whatever its command id: its events would repeat or
+// skip versions. Otherwise, when req.CommandID is one of the aggregate's
+// newest appends (es.DedupeAppends of them; JetStream's Nats-Msg-Id dedupe
+// has a time window), or the append right after req.ExpectedSequence, req
+// is a retry of that write and Append returns its stored result again,
+// with Duplicate set, instead of storing it twice or failing with a
+// conflict. Otherwise an ExpectedSequence that is not the aggregate's last
+// fails with an *es.ConflictError.
 //
 // The store keeps a copy of what req holds and nothing of req itself. A
 // new append's result has no records (req.Records builds them); a
@@ -36,14 +39,22 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 
 	s.mu.Lock()
 	st := s.stream(req.Ref)
+	var lastSeq, lastVersion uint64
+	if st != nil {
+		lastSeq, lastVersion = st.last()
+	}
+	if req.ExpectedSequence == lastSeq && req.ExpectedVersion != lastVersion {
+		s.mu.Unlock()
+		return es.AppendResult{}, versionConflict(req, lastVersion)
+	}
+	if req.ExpectedSequence == 0 && req.ExpectedVersion != 0 {
+		s.mu.Unlock()
+		return es.AppendResult{}, versionConflict(req, 0)
+	}
 	if st != nil && !req.NewCommandID {
 		if i := st.recent(req.CommandID); i >= 0 {
 			return s.duplicate(req.Ref, st, i)
 		}
-	}
-	var lastSeq, lastVersion uint64
-	if st != nil {
-		lastSeq, lastVersion = st.last()
 	}
 	if lastSeq != req.ExpectedSequence {
 		// A retry of the write stored right after the expected sequence
@@ -57,11 +68,6 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 		return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence,
 			Err: fmt.Errorf("last sequence is %d", lastSeq)}
 	}
-	if lastVersion != req.ExpectedVersion {
-		s.mu.Unlock()
-		return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence,
-			Err: fmt.Errorf("expected version %d, aggregate has %d events", req.ExpectedVersion, lastVersion)}
-	}
 	if st == nil {
 		st = s.create(req.Ref, size)
 	}
@@ -70,6 +76,13 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	st.add(req, seq, size)
 	s.mu.Unlock()
 	return es.AppendResult{Sequence: seq, Version: req.ExpectedVersion + uint64(len(req.Events))}, nil
+}
+
+// versionConflict is the error of a request whose expected version is not
+// the aggregate's version at its expected sequence, have.
+func versionConflict(req *es.AppendRequest, have uint64) error {
+	return &es.ConflictError{Ref: req.Ref, ExpectedSequence: req.ExpectedSequence,
+		Err: fmt.Errorf("expected version %d, the aggregate is at version %d there", req.ExpectedVersion, have)}
 }
 
 // FindCommand returns the stored result of command commandID of ref, as
@@ -82,6 +95,9 @@ func (s *Store) FindCommand(ctx context.Context, ref es.Ref, commandID string) (
 	}
 	if err := es.ValidateRef(ref); err != nil {
 		return es.AppendResult{}, false, fmt.Errorf("memstore: find command: %w", err)
+	}
+	if err := es.ValidateCommandID(commandID); err != nil {
+		return es.AppendResult{}, false, fmt.Errorf("memstore: find command of %s %q: %w", ref.Type, ref.ID, err)
 	}
 	s.mu.Lock()
 	st := s.stream(ref)
@@ -116,8 +132,8 @@ func validateRequest(req *es.AppendRequest) error {
 	if err := es.ValidateRef(req.Ref); err != nil {
 		return fmt.Errorf("append: %w", err)
 	}
-	if req.CommandID == "" {
-		return fmt.Errorf("append to %s %q: empty command id", req.Ref.Type, req.Ref.ID)
+	if err := es.ValidateCommandID(req.CommandID); err != nil {
+		return fmt.Errorf("append to %s %q: %w", req.Ref.Type, req.Ref.ID, err)
 	}
 	if len(req.Events) == 0 {
 		return fmt.Errorf("append to %s %q: no events", req.Ref.Type, req.Ref.ID)

@@ -1,7 +1,6 @@
 package memstore_test
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,26 +38,10 @@ func TestRepositoryWindow(t *testing.T) {
 	storetest.RunWindow(t, memstore.New(memstore.WithStartSequence(77)), storetest.Window{Appends: es.DedupeAppends})
 }
 
-// TestVersionMismatch: the in-memory store also rejects an expected
-// version that does not match the expected sequence (JetStream cannot
-// check it without a read).
-func TestVersionMismatch(t *testing.T) {
-	s := memstore.New()
-	ref := es.Ref{Type: "Order", ID: "o-1"}
-	ev := []es.RawEvent{{Type: "Happened", SchemaVersion: 1, Data: []byte(`{}`)}}
-	res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: "a", Events: ev})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: "b", ExpectedSequence: res.Sequence, ExpectedVersion: 5, Events: ev})
-	if !errors.Is(err, es.ErrConflict) {
-		t.Fatalf("append expecting version 5 of a 1-event aggregate = %v, want es.ErrConflict", err)
-	}
-	const want = `Order "o-1": concurrency conflict: expected last sequence 1: expected version 5, aggregate has 1 events`
-	if err.Error() != want {
-		t.Errorf("error = %q, want %q", err, want)
-	}
-}
+// The in-memory store does not run storetest.RunExisting: nothing of it
+// exists before New, so there is no storage made by another service whose
+// settings it could change. The version check of its appends, done by
+// TestVersionMismatch before, is the conformance suite's RepeatedVersion.
 
 // TestStartSequence: WithStartSequence offsets the sequences.
 func TestStartSequence(t *testing.T) {

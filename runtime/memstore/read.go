@@ -30,20 +30,42 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 	return view.read(ctx, ref, from)
 }
 
-// read yields the events of h after from.
+// read yields the events of h after from. It starts at the append at
+// from.Sequence (the one holding from.Version), or, for a position with
+// no sequence, at the first append holding a version after from.Version;
+// only that first append may hold versions up to from.Version. Each append
+// read after it must hold the versions that follow, else the read fails
+// with es.ErrCorruptEvent, as the JetStream store's does.
 func (h history) read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
 	start := h.holding(from.Version)
+	if from.Sequence > 0 {
+		if start = h.after(from.Sequence - 1); start < 0 {
+			start = h.n
+		}
+	}
 	if start == h.n {
 		return noEvents
 	}
 	return func(yield func(es.Record, error) bool) {
 		d := decoder{ref: ref}
+		next := from.Version + 1 // the version the next yielded record must have
 		for i := start; i < h.n; i++ {
 			if err := ctx.Err(); err != nil {
 				yield(es.Record{}, err)
 				return
 			}
 			e, err := d.open(&h, i)
+			if err == nil {
+				last := e.first + uint64(e.n) - 1
+				switch {
+				case i == start && e.first < next && last < next:
+					continue // the append holding from.Version, wholly before it
+				case i == start && e.first < next:
+				case e.first != next:
+					err = e.unchained(ref, next)
+				}
+				next = last + 1
+			}
 			for err == nil {
 				var rec es.Record
 				var ok bool

@@ -439,6 +439,18 @@ func (e *entry) corrupt() error {
 	return fmt.Errorf("memstore: stored append %d: %w: bad entry", e.seq, es.ErrCorruptEvent)
 }
 
+// unchained is the error of an entry of ref read when version next was
+// due: its versions repeat those read before it, or skip some.
+func (e *entry) unchained(ref es.Ref, next uint64) error {
+	last := e.first + uint64(e.n) - 1
+	reason := fmt.Sprintf("expected version %d next", next)
+	if e.first < next {
+		reason = fmt.Sprintf("repeating versions up to %d read before it", next-1)
+	}
+	return fmt.Errorf("memstore: %s %q: append %d holds versions %d to %d, %s: %w",
+		ref.Type, ref.ID, e.seq, e.first, last, reason, es.ErrCorruptEvent)
+}
+
 // records decodes every record of append i of h; their payloads share the
 // log's memory.
 func (d *decoder) records(h *history, i int) ([]es.Record, error) {

@@ -34,7 +34,7 @@ type Window struct {
 
 // RunRepository runs es.Repository on the stores newStores returns:
 // command handling, idempotent commands (also retried after the state
-// moved on), conflicts retried by racing handlers, time travel by version
+// moved on), command ids refused before deciding, conflicts retried by racing handlers, time travel by version
 // and by time, history, and snapshots (including a changed state schema).
 // It checks that users see the same behaviour on every store. Its checks
 // rely on the store recognising a command for as long as they run: give
@@ -49,6 +49,7 @@ func RunRepository(t *testing.T, newStores func(t *testing.T) Stores) {
 		{"HandleAndHistory", testHandleAndHistory},
 		{"TimeTravel", testTimeTravel},
 		{"IdempotentCommand", testIdempotentCommand},
+		{"InvalidCommandID", testInvalidCommandID},
 		{"RetryAfterStateMoved", testRetryAfterStateMoved},
 		{"ConflictRetried", testConflictRetried},
 		{"ConcurrentHandlers", testConcurrentHandlers},

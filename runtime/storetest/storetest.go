@@ -10,6 +10,8 @@
 // time, history, snapshots) so that the behaviour users see is the same on
 // every store. RunWindow checks that a command retried past the store's
 // dedupe window is handled as a new command, on a store of its own.
+// RunExisting checks a store opened on storage another service made (a
+// JetStream stream): it changes none of its settings unasked.
 //
 // Each subtest asks newStore for a store. It may return a fresh store or a
 // shared one: every subtest uses aggregate ids of its own, made unique per
@@ -17,7 +19,9 @@
 // still passes.
 //
 // The suite fixes the semantics generated code relies on: the expected
-// sequence check, all-or-nothing appends, idempotent retries of one command,
+// sequence check, the expected version checked against it (no append
+// repeats or skips versions), command ids checked (none a store could
+// confuse with another), all-or-nothing appends, idempotent retries of one command,
 // strict per-aggregate order, every metadata field round-tripped exactly
 // (Time to the nanosecond, payload bytes as given), reads from a position,
 // rejection of ids that could address another aggregate, isolation of
@@ -58,6 +62,8 @@ func Run(t *testing.T, newStore func(t *testing.T) es.Store) {
 		{"Isolation", testIsolation},
 		{"Copies", testCopies},
 		{"CanceledContext", testCanceled},
+		{"RepeatedVersion", testRepeatedVersion},
+		{"CommandIDs", testCommandIDs},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.run(&fixture{t: t, s: newStore(t), token: token + "-" + tc.name})
