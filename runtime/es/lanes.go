@@ -53,8 +53,11 @@ type laneWaiter struct {
 	prev, next *laneWaiter
 }
 
+// newLanes makes a table with room for idleLanes lanes: a Repository lives
+// as long as its process, so the room is made once instead of growing
+// with the first commands (as the state cache's).
 func newLanes() *lanes {
-	return &lanes{byID: make(map[string]*lane), limit: idleLanes}
+	return &lanes{byID: make(map[string]*lane, idleLanes), limit: idleLanes}
 }
 
 // acquire returns the lane of id once the calling command holds it: at
@@ -171,7 +174,7 @@ func (t *lanes) removeIdle() {
 	// holds.
 	byID := t.byID
 	if len(byID) > 2*idleLanes {
-		t.byID = make(map[string]*lane)
+		t.byID = make(map[string]*lane, idleLanes)
 	}
 	for id, l := range byID {
 		// A free lane stays free under the mutex: only acquire takes it.

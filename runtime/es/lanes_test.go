@@ -327,21 +327,30 @@ func TestSleep(t *testing.T) {
 }
 
 // BenchmarkLanes: what taking and releasing a lane costs a command on an
-// aggregate the table holds, and, for comparison, a mutex.
+// aggregate the table holds: always the same one, and 1,024 in turn (as
+// the orders benchmarks do); and, for comparison, a mutex.
 func BenchmarkLanes(b *testing.B) {
 	ctx := context.Background()
-	b.Run("lane", func(b *testing.B) {
-		ls := newLanes()
-		for i := range 100 {
-			l, _ := ls.acquire(ctx, "id-"+strconv.Itoa(i))
-			ls.release(l)
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			l, _ := ls.acquire(ctx, "id-42")
-			ls.release(l)
-		}
-	})
+	for _, n := range []int{1, idleLanes} {
+		b.Run("ids="+strconv.Itoa(n), func(b *testing.B) {
+			ls := newLanes()
+			ids := make([]string, n)
+			for i := range ids {
+				ids[i] = "o-" + strconv.Itoa(i)
+				l, _ := ls.acquire(ctx, ids[i])
+				ls.release(l)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				l, _ := ls.acquire(ctx, ids[i])
+				ls.release(l)
+				if i++; i == n {
+					i = 0
+				}
+			}
+		})
+	}
 	b.Run("mutex", func(b *testing.B) {
 		var mu sync.Mutex
 		b.ReportAllocs()
