@@ -85,18 +85,17 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 		o.identify(l.ids)
 		req.CommandID, req.CorrelationID, req.CausationID = o.commandID, o.correlationID, o.causationID
 		ar, err := l.store.Append(ctx, req)
-		if errors.Is(err, ErrConflict) {
-			// The cached position is stale, whether this call retries or
-			// gives up.
+		if err != nil {
+			// The cached position is stale after a conflict, and may be
+			// after another failure (a lost reply), whether this call
+			// retries or gives up.
 			l.cache.remove(id)
-			if attempt < l.opts.maxRetries {
+			if errors.Is(err, ErrConflict) && attempt < l.opts.maxRetries {
 				if err := retryAfter(ctx, &l.opts, ref, attempt, o.commandID, err); err != nil {
 					return nil, err
 				}
 				continue
 			}
-		}
-		if err != nil {
 			return nil, err
 		}
 		l.cache.put(id, Instance[struct{}]{ID: id, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}, -1)

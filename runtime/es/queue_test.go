@@ -481,3 +481,39 @@ func TestRepositoriesConverge(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedAppendDropsCache: after an append that fails although the
+// store kept it (a lost reply), the next command of the same Repository
+// or Log reloads instead of conflicting.
+func TestFailedAppendDropsCache(t *testing.T) {
+	lossy := &lossyStore{Store: memstore.New()}
+	store := &conflictCounter{Store: lossy}
+	r := es.NewRepository(store, storetest.TallyDefinition(0))
+	l := es.NewLog(store, es.LogDefinition[metric]{Type: "Metrics", Events: metricCodec{}})
+	if _, err := r.Handle(t.Context(), "t", storetest.Add{N: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Append(t.Context(), "m", []metric{{"x", 1}}); err != nil {
+		t.Fatal(err)
+	}
+	lossy.loseNext = true
+	if _, err := r.Handle(t.Context(), "t", storetest.Add{N: 2}); !errors.Is(err, errLostReply) {
+		t.Fatalf("Handle = %v, want the lost reply", err)
+	}
+	lossy.loseNext = true
+	if _, err := l.Append(t.Context(), "m", []metric{{"y", 2}}); !errors.Is(err, errLostReply) {
+		t.Fatalf("Append = %v, want the lost reply", err)
+	}
+	res, err := r.Handle(t.Context(), "t", storetest.Add{N: 4})
+	if err != nil || res.Version != 3 || res.State.Total != 7 {
+		t.Errorf("the command after a lost reply: version %d total %d (%v), want 3 7", res.Version, res.State.Total, err)
+	}
+	recs, err := l.Append(t.Context(), "m", []metric{{"z", 3}})
+	if err != nil || recs[0].Version != 3 {
+		t.Errorf("the append after a lost reply = %+v, %v; want version 3", recs, err)
+	}
+	if n := store.conflicts.Load(); n != 0 {
+		t.Errorf("%d conflicts after lost replies, want 0", n)
+	}
+}
+

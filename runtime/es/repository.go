@@ -130,9 +130,10 @@ func (c *command[E]) room(n int) []RawEvent {
 // and decides again, up to the retry limit (WithMaxRetries), waiting a
 // growing, jittered time before each retry (WithRetryBackoff) while the
 // aggregate's next commands wait for it; if ctx ends during that wait,
-// the error matches both ctx's and ErrConflict. A conflict it returns (no
-// retries left) drops the aggregate's cached state, so that the next
-// command reloads it. Errors
+// the error matches both ctx's and ErrConflict. An append that fails (a
+// conflict with no retries left, or any other store error, after which
+// the append may have been stored all the same) drops the aggregate's
+// cached state, so that the next command reloads it. Errors
 // from the decision (including ErrInvalidTransition) are returned as they
 // are, and an event that Evolve rejects is an error matching
 // ErrInvalidEvolution; in both cases nothing is stored. Every error comes
@@ -229,18 +230,19 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			}
 		}
 		ar, err := r.store.Append(ctx, req)
-		if errors.Is(err, ErrConflict) {
-			// The cached state is stale: drop it, whether this call
-			// retries or gives up, so that the next command reloads.
+		if err != nil {
+			// The cached state may be stale: after a conflict it is, and
+			// after another failure the append may have been stored all
+			// the same (a lost reply). Drop it, whether this call retries
+			// or gives up, so that the next command reloads instead of
+			// conflicting.
 			r.cache.remove(id)
-			if attempt < r.opts.maxRetries {
+			if errors.Is(err, ErrConflict) && attempt < r.opts.maxRetries {
 				if err := retryAfter(ctx, &r.opts, ref, attempt, o.commandID, err); err != nil {
 					return res, err
 				}
 				continue
 			}
-		}
-		if err != nil {
 			return res, err
 		}
 		if ar.Duplicate {
