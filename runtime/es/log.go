@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"time"
 )
 
 // LogDefinition is what the runtime needs to know of a non-transactional
@@ -22,33 +20,33 @@ type LogDefinition[E any] struct {
 // the same envelope, metadata, ordering and atomicity as a Repository.
 // Versions stay contiguous: Log keeps the last known position of recent
 // aggregates and, on a concurrency conflict, rereads it and appends again.
-// It is safe for concurrent use.
+// It is safe for concurrent use: appends to the same aggregate take turns,
+// as a Repository's commands do.
 type Log[E any] struct {
 	def   LogDefinition[E]
 	store Store
 	opts  repositoryOptions
 	cache *stateCache[struct{}]
 	ids   *commandIDs
+	lanes *lanes
 }
 
 // NewLog binds an eventual aggregate definition to a store. Of the
-// repository options, WithCacheSize, WithMaxRetries, WithClock and
-// WithLogger apply; snapshots do not (there is no state).
+// repository options, WithCacheSize, WithMaxRetries, WithRetryBackoff,
+// WithClock and WithLogger apply; snapshots do not (there is no state).
 func NewLog[E any](store Store, def LogDefinition[E], opts ...RepositoryOption) *Log[E] {
-	o := repositoryOptions{cacheSize: 1024, maxRetries: 3, clock: time.Now}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if o.logger == nil {
-		o.logger = slog.New(slog.DiscardHandler)
-	}
-	return &Log[E]{def: def, store: store, opts: o, cache: newStateCache[struct{}](o.cacheSize), ids: newCommandIDs()}
+	o := newRepositoryOptions(opts)
+	return &Log[E]{def: def, store: store, opts: o, cache: newStateCache[struct{}](o.cacheSize), ids: newCommandIDs(), lanes: newLanes()}
 }
 
 // Append stores events as one atomic append to aggregate id, after every
-// event already there. Appending no events is a no-op. On a concurrency
-// conflict it rereads the aggregate's position and retries, up to the retry
-// limit; retries of the same command id are stored once.
+// event already there. Appending no events is a no-op. Appends to the same
+// aggregate through one Log take turns in the order they arrive, so they
+// never conflict with each other; one whose ctx ends while it waits
+// returns an error matching ctx's, and nothing is stored for it. On a
+// concurrency conflict with another writer it rereads the aggregate's
+// position and retries, up to the retry limit, after a growing, jittered
+// wait (WithRetryBackoff); retries of the same command id are stored once.
 func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...HandleOption) ([]Record, error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err
@@ -68,6 +66,11 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 			return nil, fmt.Errorf("%s %q: encode event: %w", ref.Type, id, err)
 		}
 	}
+	lane, err := l.lanes.acquire(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: waiting for the appends before: %w", ref.Type, id, err)
+	}
+	defer l.lanes.release(lane)
 	for attempt := 0; ; attempt++ {
 		at, err := l.position(ctx, ref)
 		if err != nil {
@@ -85,18 +88,17 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 		o.identify(l.ids)
 		req.CommandID, req.CorrelationID, req.CausationID = o.commandID, o.correlationID, o.causationID
 		ar, err := l.store.Append(ctx, req)
-		if errors.Is(err, ErrConflict) {
-			// The cached position is stale, whether this call retries or
-			// gives up.
+		if err != nil {
+			// The cached position is stale after a conflict, and may be
+			// after another failure (a lost reply), whether this call
+			// retries or gives up.
 			l.cache.remove(id)
-			if attempt < l.opts.maxRetries {
-				l.opts.logger.LogAttrs(ctx, slog.LevelInfo, "concurrency conflict, retrying",
-					slog.String("aggregate", ref.Type), slog.String("id", id),
-					slog.Int("attempt", attempt+1), slog.String("command_id", o.commandID))
+			if errors.Is(err, ErrConflict) && attempt < l.opts.maxRetries {
+				if err := retryAfter(ctx, &l.opts, ref, attempt, o.commandID, err); err != nil {
+					return nil, err
+				}
 				continue
 			}
-		}
-		if err != nil {
 			return nil, err
 		}
 		l.cache.put(id, Instance[struct{}]{ID: id, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}, -1)

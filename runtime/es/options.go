@@ -116,8 +116,21 @@ type repositoryOptions struct {
 	snapshots  SnapshotStore
 	cacheSize  int
 	maxRetries int
+	backoff    backoff
 	clock      func() time.Time
 	logger     *slog.Logger
+}
+
+// newRepositoryOptions returns the defaults with opts applied.
+func newRepositoryOptions(opts []RepositoryOption) repositoryOptions {
+	o := repositoryOptions{cacheSize: 1024, maxRetries: 3, backoff: defaultBackoff(), clock: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	return o
 }
 
 // WithSnapshots stores snapshots according to the aggregate's policy and
@@ -135,7 +148,30 @@ func WithCacheSize(n int) RepositoryOption { return func(o *repositoryOptions) {
 // a concurrency conflict before returning ErrConflict. The default is 3.
 // With 0, the first conflict is returned; either way the aggregate's cached
 // state is dropped, and the next command on it reloads.
+//
+// Commands on one aggregate through one Repository (or Log) never
+// conflict with each other: they take turns. A conflict comes from another
+// writer, another process or another Repository on the same store, and
+// each retry waits first, as WithRetryBackoff sets.
 func WithMaxRetries(n int) RepositoryOption { return func(o *repositoryOptions) { o.maxRetries = n } }
+
+// WithRetryBackoff sets how long Handle (and Log.Append) waits before each
+// retry after a concurrency conflict: before retry n, a random time
+// between half of and the whole of base·2^(n-1), bounded by limit. So the
+// waits grow (each at least as long as the one before could have been)
+// and writers that conflicted at once spread apart. The defaults are
+// DefaultRetryBackoff (1 ms) and DefaultMaxRetryBackoff (100 ms): with
+// the default 3 retries, waits of 0.5–1, 1–2 and 2–4 ms. A base of 0
+// retries at once; a limit below base is base. The wait ends early, and the
+// command fails with the context's error, when the command's context
+// ends. Other commands on the same aggregate through the same Repository
+// wait for it, as they would conflict with the same writer.
+func WithRetryBackoff(base, limit time.Duration) RepositoryOption {
+	return func(o *repositoryOptions) {
+		o.backoff.base = base
+		o.backoff.max = max(base, limit)
+	}
+}
 
 // WithClock sets the clock that stamps events (time.Now by default). The
 // time is recorded in metadata; Evolve never reads a clock.

@@ -76,25 +76,21 @@ func (r Result[S, E]) Records() []Record {
 }
 
 // Repository handles commands for one aggregate type on a Store.
-// It is safe for concurrent use.
+// It is safe for concurrent use: commands on different aggregates run in
+// parallel, and commands on the same aggregate take turns (see Handle).
 type Repository[S, C, E any] struct {
 	def   Definition[S, C, E]
 	store Store
 	opts  repositoryOptions
 	cache *stateCache[S]
 	ids   *commandIDs
+	lanes *lanes
 }
 
 // NewRepository binds an aggregate definition to a store.
 func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...RepositoryOption) *Repository[S, C, E] {
-	o := repositoryOptions{cacheSize: 1024, maxRetries: 3, clock: time.Now}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if o.logger == nil {
-		o.logger = slog.New(slog.DiscardHandler)
-	}
-	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs()}
+	o := newRepositoryOptions(opts)
+	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs(), lanes: newLanes()}
 }
 
 // command is what one Handle call shares between its decision, its append
@@ -122,9 +118,22 @@ func (c *command[E]) room(n int) []RawEvent {
 // Handle decides cmd on the current state of aggregate id, evolves the
 // state with the resulting events, appends them atomically and returns the
 // new state. The decision's context carries the aggregate's Ref (see
-// RefFromContext). On a concurrency conflict it reloads and decides again,
-// up to the retry limit; a conflict it returns (no retries left) drops the
-// aggregate's cached state, so that the next command reloads it. Errors
+// RefFromContext).
+//
+// Commands on the same aggregate through one Repository take turns, in
+// the order they arrive: a command waits until the ones before it are
+// handled, so they never conflict with each other. One whose ctx ends
+// while it waits returns an error matching ctx's, and nothing is stored
+// for it. Commands on different aggregates do not wait for each other.
+// A concurrency conflict therefore comes from another writer (another
+// process, or another Repository on the same store): Handle then reloads
+// and decides again, up to the retry limit (WithMaxRetries), waiting a
+// growing, jittered time before each retry (WithRetryBackoff) while the
+// aggregate's next commands wait for it; if ctx ends during that wait,
+// the error matches both ctx's and ErrConflict. An append that fails (a
+// conflict with no retries left, or any other store error, after which
+// the append may have been stored all the same) drops the aggregate's
+// cached state, so that the next command reloads it. Errors
 // from the decision (including ErrInvalidTransition) are returned as they
 // are, and an event that Evolve rejects is an error matching
 // ErrInvalidEvolution; in both cases nothing is stored. Every error comes
@@ -158,6 +167,11 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	if err := ValidateID(id); err != nil {
 		return res, err
 	}
+	lane, err := r.lanes.acquire(ctx, id)
+	if err != nil {
+		return res, fmt.Errorf("%s %q: waiting for the commands before: %w", r.def.Type, id, err)
+	}
+	defer r.lanes.release(lane)
 	o := resolveHandleOptions(r.ids, opts)
 	if err := o.check(); err != nil {
 		return res, err
@@ -219,18 +233,19 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			}
 		}
 		ar, err := r.store.Append(ctx, req)
-		if errors.Is(err, ErrConflict) {
-			// The cached state is stale: drop it, whether this call
-			// retries or gives up, so that the next command reloads.
+		if err != nil {
+			// The cached state may be stale: after a conflict it is, and
+			// after another failure the append may have been stored all
+			// the same (a lost reply). Drop it, whether this call retries
+			// or gives up, so that the next command reloads instead of
+			// conflicting.
 			r.cache.remove(id)
-			if attempt < r.opts.maxRetries {
-				r.opts.logger.LogAttrs(ctx, slog.LevelInfo, "concurrency conflict, retrying",
-					slog.String("aggregate", ref.Type), slog.String("id", id),
-					slog.Int("attempt", attempt+1), slog.String("command_id", o.commandID))
+			if errors.Is(err, ErrConflict) && attempt < r.opts.maxRetries {
+				if err := retryAfter(ctx, &r.opts, ref, attempt, o.commandID, err); err != nil {
+					return res, err
+				}
 				continue
 			}
-		}
-		if err != nil {
 			return res, err
 		}
 		if ar.Duplicate {

@@ -196,7 +196,9 @@ func TestHandleRetriesConflicts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			spy := &spyStore{Store: memstore.New()}
 			log, buf := logs()
-			r := es.NewRepository(spy, doorDefinition(0), es.WithMaxRetries(tc.maxRetries), es.WithLogger(log))
+			sleeper := &sleeps{}
+			r := es.NewRepository(spy, doorDefinition(0), es.WithMaxRetries(tc.maxRetries), es.WithLogger(log),
+				es.WithBackoffSource(highest, sleeper.sleep))
 			spy.conflicts = tc.conflicts
 			_, err := r.Handle(t.Context(), "d", openDoor{}, es.WithCommandID("c"))
 			if tc.wantErr != errors.Is(err, es.ErrConflict) {
@@ -208,8 +210,14 @@ func TestHandleRetriesConflicts(t *testing.T) {
 			if n := strings.Count(buf.String(), "msg=\"concurrency conflict, retrying\" aggregate=Door id=d"); n != tc.wantLogs {
 				t.Errorf("%d retry log lines, want %d:\n%s", n, tc.wantLogs, buf)
 			}
-			if tc.wantLogs > 0 && !strings.Contains(buf.String(), "level=INFO msg=\"concurrency conflict, retrying\" aggregate=Door id=d attempt=1 command_id=c\n") {
+			if tc.wantLogs > 0 && !strings.Contains(buf.String(), "level=INFO msg=\"concurrency conflict, retrying\" aggregate=Door id=d attempt=1 command_id=c backoff=1ms\n") {
 				t.Errorf("log lines:\n%s", buf)
+			}
+			// Each retry waited, as logged: the default backoff of 1, 2,
+			// 4 ms, with the highest jitter.
+			want := []time.Duration{time.Millisecond, 2 * time.Millisecond, 4 * time.Millisecond}[:tc.wantLogs]
+			if diff := cmp.Diff(want, sleeper.waits()); diff != "" {
+				t.Errorf("waits before retries (-want +got):\n%s", diff)
 			}
 		})
 	}
