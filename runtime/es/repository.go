@@ -167,15 +167,15 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	if err := ValidateID(id); err != nil {
 		return res, err
 	}
+	o := resolveHandleOptions(r.ids, opts)
+	if err := o.check(); err != nil { // an invalid command id fails without waiting
+		return res, err
+	}
 	lane, err := r.lanes.acquire(ctx, id)
 	if err != nil {
 		return res, fmt.Errorf("%s %q: waiting for the commands before: %w", r.def.Type, id, err)
 	}
 	defer r.lanes.release(lane)
-	o := resolveHandleOptions(r.ids, opts)
-	if err := o.check(); err != nil {
-		return res, err
-	}
 	ref := Ref{Type: r.def.Type, ID: id}
 	c := &command[E]{req: AppendRequest{Ref: ref}}
 	c.ctx = refContext{Context: ctx, ref: &c.req.Ref}
