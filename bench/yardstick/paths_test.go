@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -236,9 +237,17 @@ func replayJS(tb testing.TB, env *jsEnv, aggregates, events int) []impl {
 }
 
 // hotMemory: AddNote on an order submitted before the timer, through the
-// repository on the in-memory store; against the hand-written handler.
+// repository on the in-memory store, with the command ids Handle makes up
+// (impl=esgen) and with ids the caller gives, as an application does for
+// idempotent retries (impl=esgen-cmdid); against the hand-written handler.
 func hotMemory() []impl {
 	ctx := context.Background()
+	// Caller-given ids, reused in turn: the ring is longer than the
+	// store's dedupe window, so each use is a new command to the store.
+	ids := make([]string, 4*es.DedupeAppends)
+	for i := range ids {
+		ids[i] = "note-" + strconv.Itoa(i)
+	}
 	return []impl{
 		{"esgen", func(tb testing.TB) path {
 			repo := newOrderRepository(memstore.New())
@@ -248,6 +257,24 @@ func hotMemory() []impl {
 			return path{
 				op: func() error {
 					_, err := repo.Handle(ctx, "hot", workNote)
+					return err
+				},
+				check: func(ops int) error { return checkOrder(repo, "hot", uint64(ops)+1, submitted(ops)) },
+			}
+		}},
+		{"esgen-cmdid", func(tb testing.TB) path {
+			repo := newOrderRepository(memstore.New())
+			if _, err := repo.Handle(ctx, "hot", workSubmit); err != nil {
+				tb.Fatal(err)
+			}
+			next := 0
+			return path{
+				op: func() error {
+					res, err := repo.Handle(ctx, "hot", workNote, es.WithCommandID(ids[next%len(ids)]))
+					next++
+					if err == nil && res.Duplicate {
+						err = fmt.Errorf("command %d taken for a duplicate", next)
+					}
 					return err
 				},
 				check: func(ops int) error { return checkOrder(repo, "hot", uint64(ops)+1, submitted(ops)) },
