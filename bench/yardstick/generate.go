@@ -1,0 +1,3 @@
+package yardstick
+
+//go:generate go tool esgen generate -out . orders.esm
