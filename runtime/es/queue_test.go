@@ -516,4 +516,3 @@ func TestFailedAppendDropsCache(t *testing.T) {
 		t.Errorf("%d conflicts after lost replies, want 0", n)
 	}
 }
-

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/nats-io/nats.go"
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/internal/envelope"
@@ -118,13 +117,12 @@ func (s *Store) scanSince(ctx context.Context, subject string, since time.Time, 
 // scanFrom is scan from sequence start, or, when start is 0, from the
 // first message stored at or after since.
 func (s *Store) scanFrom(ctx context.Context, subject string, start uint64, since time.Time, limit int, fn func(envelope.Envelope, uint64) bool) error {
-	inbox := s.nc.NewRespInbox()
-	sub, err := s.nc.SubscribeSync(inbox)
+	rs, err := s.replies.get(s.nc)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = sub.Unsubscribe() }()
-	b := batchReader{sub: sub, subject: subject, limit: limit, fn: fn}
+	b := batchReader{sub: rs, subject: subject, limit: limit, fn: fn}
+	defer func() { s.replies.put(rs, b.clean) }()
 	var req []byte
 	for {
 		n := readBatch
@@ -133,7 +131,8 @@ func (s *Store) scanFrom(ctx context.Context, subject string, start uint64, sinc
 		}
 		req = appendBatchRequest(req[:0], start, since, subject, n)
 		wait, cancel := s.bound(ctx)
-		err := s.nc.PublishRequest(s.directGet, inbox, req)
+		b.clean = false
+		err := s.nc.PublishRequest(s.directGet, rs.inbox, req)
 		var next uint64
 		if err == nil {
 			next, err = b.batch(wait, max(start, 1))
@@ -162,13 +161,16 @@ func bound(ctx context.Context, timeout time.Duration) (context.Context, context
 
 // batchReader reads the replies to a scan's batch requests.
 type batchReader struct {
-	sub     *nats.Subscription
+	sub     *replySub
 	subject string
 	limit   int
 	fn      func(envelope.Envelope, uint64) bool
 	read    int  // messages handed to fn
 	stopped bool // fn asked to stop
-	sc      envelope.Scratch
+	// clean is set once every reply to the last request was taken: the
+	// batch's end marker (or its only reply) came.
+	clean bool
+	sc    envelope.Scratch
 }
 
 // batch reads the replies to one batch request that started at start. It
@@ -190,7 +192,7 @@ func (b *batchReader) batch(ctx context.Context, start uint64) (uint64, error) {
 		return true
 	}
 	for {
-		msg, err := b.sub.NextMsgWithContext(ctx)
+		msg, err := b.sub.next(ctx)
 		if err != nil {
 			return 0, err
 		}
@@ -215,6 +217,7 @@ func (b *batchReader) batch(ctx context.Context, start uint64) (uint64, error) {
 			pending, hasPending = env, true
 			continue
 		}
+		b.clean = true // a status reply is the request's last
 		switch status := msg.Header.Get("Status"); status {
 		case "204": // end of batch
 			last, err1 := strconv.ParseUint(msg.Header.Get("Nats-Last-Sequence"), 10, 64)

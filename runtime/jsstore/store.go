@@ -37,6 +37,7 @@ type Store struct {
 	timeout   time.Duration // for requests whose context has no deadline
 	window    time.Duration // the stream's duplicate window
 	tips      tips          // the newest message seen of each aggregate
+	replies   replies       // idle reply subscriptions for reads
 }
 
 var (
