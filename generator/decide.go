@@ -357,9 +357,13 @@ func (ag *aggGen) definition(jf *jen.File) {
 	if ag.a.SnapshotEvery > 0 {
 		snap = fmt.Sprintf("a snapshot every %d events", ag.a.SnapshotEvery)
 	}
-	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition of %s that the runtime runs: the initial state %s, "+
+	text := fmt.Sprintf("%s returns the definition of %s that the runtime runs: the initial state %s, "+
 		"Decide and Evolve bound to %s, the event and state codecs, and %s.",
-		name, ag.p.name, goname.Exported(ag.a.Initial.Name), bound, snap))))
+		name, ag.p.name, goname.Exported(ag.a.Initial.Name), bound, snap)
+	if creates := ag.creatingCommands(); creates != "" {
+		text += fmt.Sprintf(" %s, which only %s accepts, is decided on a new aggregate without reading it first.", creates, goname.Exported(ag.a.Initial.Name))
+	}
+	jf.Add(comment(wrap(text)))
 	evolve := jen.Id(goname.Evolve(ag.a.Name))
 	if ag.p.needEvolver {
 		evolve = jen.Func().Params(jen.Id("s").Id(state), jen.Id("e").Id(event)).Params(jen.Id(state), jen.Error()).Block(
@@ -372,14 +376,66 @@ func (ag *aggGen) definition(jf *jen.File) {
 			Params(jen.Index().Id(event), jen.Error()).Block(
 			jen.Return(jen.Id(goname.Decide(ag.a.Name)).Call(jen.Id("ctx"), jen.Id("d"), jen.Id("s"), jen.Id("c"), jen.Id("events"))))),
 		field("Evolve", evolve),
+	}
+	if creates := ag.creates(); creates != nil {
+		fields = append(fields, field("Creates", creates))
+	}
+	fields = append(fields,
 		field("Events", ag.eventCodecValue()),
 		field("States", jen.Id(goname.StateCodec(ag.a.Name)).Values()),
-	}
+	)
 	if ag.a.SnapshotEvery > 0 {
 		fields = append(fields, field("SnapshotEvery", jen.Lit(ag.a.SnapshotEvery)))
 	}
 	jf.Func().Id(name).Params(ag.hookParams()...).Qual(pathES, "Definition").Types(ag.generics()...).Block(
 		jen.Return(jen.Qual(pathES, "Definition").Types(ag.generics()...).Add(keyed(fields...))),
+	)
+}
+
+// creatingCommands names the commands only the initial state accepts.
+func (ag *aggGen) creatingCommands() string {
+	var names []string
+	for _, d := range ag.p.decisions {
+		if len(d.sources) == 1 && d.sources[0] == ag.a.Initial {
+			names = append(names, goname.Exported(d.cmd.Name))
+		}
+	}
+	return orList(names)
+}
+
+func orList(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// creates is the Definition's Creates function: whether a command is one
+// that only the initial state accepts, so that the runtime may decide it
+// on a new aggregate without reading it first; nil when no command is.
+func (ag *aggGen) creates() jen.Code {
+	var cmds []jen.Code
+	for _, d := range ag.p.decisions {
+		if len(d.sources) == 1 && d.sources[0] == ag.a.Initial {
+			cmds = append(cmds, jen.Id(goname.Exported(d.cmd.Name)))
+		}
+	}
+	cmd := goname.CommandInterface(ag.a.Name)
+	switch len(cmds) {
+	case 0:
+		return nil
+	case 1:
+		return jen.Func().Params(jen.Id("c").Id(cmd)).Bool().Block(
+			jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("c").Assert(cmds[0]),
+			jen.Return(jen.Id("ok")),
+		)
+	}
+	return jen.Func().Params(jen.Id("c").Id(cmd)).Bool().Block(
+		jen.Switch(jen.Id("c").Assert(jen.Type())).Block(jen.Case(cmds...).Block(jen.Return(jen.True()))),
+		jen.Return(jen.False()),
 	)
 }
 

@@ -48,7 +48,8 @@ type OrderEvolver interface {
 
 // NewOrderDefinition returns the definition of Order that the runtime runs:
 // the initial state Draft, Decide and Evolve bound to d and ev, the event and
-// state codecs, and no snapshots.
+// state codecs, and no snapshots. Submit, which only Draft accepts, is decided
+// on a new aggregate without reading it first.
 func NewOrderDefinition(d OrderDecider, ev OrderEvolver) es.Definition[OrderState, OrderCommand, OrderEvent] {
 	return es.Definition[OrderState, OrderCommand, OrderEvent]{
 		Type:    "Order",
@@ -58,6 +59,10 @@ func NewOrderDefinition(d OrderDecider, ev OrderEvolver) es.Definition[OrderStat
 		},
 		Evolve: func(s OrderState, e OrderEvent) (OrderState, error) {
 			return orderEvolve(ev, s, e)
+		},
+		Creates: func(c OrderCommand) bool {
+			_, ok := c.(Submit)
+			return ok
 		},
 		Events: OrderEventCodec{},
 		States: OrderStateCodec{},

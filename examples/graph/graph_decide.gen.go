@@ -67,7 +67,8 @@ type GraphEvolver interface {
 
 // NewGraphDefinition returns the definition of Graph that the runtime runs:
 // the initial state Nonexistent, Decide and Evolve bound to d and ev, the
-// event and state codecs, and no snapshots.
+// event and state codecs, and no snapshots. CreateGraph, which only
+// Nonexistent accepts, is decided on a new aggregate without reading it first.
 func NewGraphDefinition(d GraphDecider, ev GraphEvolver) es.Definition[GraphState, GraphCommand, GraphEvent] {
 	return es.Definition[GraphState, GraphCommand, GraphEvent]{
 		Type:    "Graph",
@@ -77,6 +78,10 @@ func NewGraphDefinition(d GraphDecider, ev GraphEvolver) es.Definition[GraphStat
 		},
 		Evolve: func(s GraphState, e GraphEvent) (GraphState, error) {
 			return graphEvolve(ev, s, e)
+		},
+		Creates: func(c GraphCommand) bool {
+			_, ok := c.(CreateGraph)
+			return ok
 		},
 		Events: GraphEventCodec{},
 		States: GraphStateCodec{},

@@ -57,6 +57,15 @@ func (c *stateCache[S]) get(id string) (Instance[S], int32, bool) {
 	return inst, i, true
 }
 
+// has reports whether the cache holds a state of id, without marking it
+// used.
+func (c *stateCache[S]) has(id string) bool {
+	c.mu.Lock()
+	_, ok := c.byID[id]
+	c.mu.Unlock()
+	return ok
+}
+
 // put stores inst unless the cache already holds a newer state of the same
 // aggregate (a concurrent command got there first), marks it used and
 // returns its slot. hint is the slot get returned for id, or -1: when it

@@ -17,6 +17,14 @@ type Definition[S, C, E any] struct {
 	Type string
 	// Initial returns the state of an aggregate with no events.
 	Initial func() S
+	// Creates reports whether the initial state is the only state that
+	// accepts cmd: a command that starts an aggregate. Handle decides such
+	// a command on the initial state of an aggregate it has not cached,
+	// without reading the store first; when the aggregate has events after
+	// all, the append's concurrency check fails and the command is decided
+	// again on the stored state, as after a race lost to another writer.
+	// Nil: every command on an aggregate not cached reads it first.
+	Creates func(cmd C) bool
 	// Decide appends to events the events a command produces in a state
 	// (the Mealy output) and returns the extended slice, or an error. It
 	// may append no events. Repository.Handle passes room for one event;
@@ -179,17 +187,31 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	ref := Ref{Type: r.def.Type, ID: id}
 	c := &command[E]{req: AppendRequest{Ref: ref}}
 	c.ctx = refContext{Context: ctx, ref: &c.req.Ref}
-	for attempt := 0; ; attempt++ {
+	// A command that only the initial state accepts, on an aggregate not
+	// cached, is decided on the initial state without a read (see
+	// Definition.Creates): a new aggregate then costs one append.
+	guess := r.def.Creates != nil && r.def.Creates(cmd) && !r.cache.has(id)
+	sent := false // an append of the command was sent
+	for attempt := 0; ; {
 		// The cached state is trusted without a read: if another writer got
 		// there first, the append's concurrency check fails and we reload.
-		inst, slot, err := r.current(ctx, ref, false)
-		if err != nil {
+		var (
+			inst Instance[S]
+			slot int32 = -1
+		)
+		if guess {
+			inst = Instance[S]{ID: id, State: r.def.Initial()}
+		} else if inst, slot, err = r.current(ctx, ref, false); err != nil {
 			return res, err
 		}
 		// The decision learns which aggregate it decides for from its
 		// context.
 		events, err := r.def.Decide(&c.ctx, inst.State, cmd, c.events[:0:len(c.events)])
 		if err != nil || len(events) == 0 {
+			if guess { // the aggregate may not be new: decide on its stored state
+				guess = false
+				continue
+			}
 			if err == nil {
 				res.Instance = inst
 			}
@@ -217,7 +239,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		o.identify(r.ids)
 		req.CommandID = o.commandID
 		// An id made up here was never sent before its first append.
-		req.NewCommandID = o.number != 0 && attempt == 0
+		req.NewCommandID = o.number != 0 && !sent
 		req.Time = r.opts.clock().UTC()
 		req.CorrelationID = o.correlationID
 		req.CausationID = o.causationID
@@ -233,6 +255,7 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			}
 		}
 		ar, err := r.store.Append(ctx, req)
+		sent = true
 		if err != nil {
 			// The cached state may be stale: after a conflict it is, and
 			// after another failure the append may have been stored all
@@ -240,10 +263,17 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			// or gives up, so that the next command reloads instead of
 			// conflicting.
 			r.cache.remove(id)
+			if guess && errors.Is(err, ErrConflict) {
+				// Not a new aggregate: decide on its stored state, without
+				// counting a retry or waiting.
+				guess = false
+				continue
+			}
 			if errors.Is(err, ErrConflict) && attempt < r.opts.maxRetries {
 				if err := retryAfter(ctx, &r.opts, ref, attempt, o.commandID, err); err != nil {
 					return res, err
 				}
+				attempt++
 				continue
 			}
 			return res, err

@@ -72,7 +72,8 @@ type PaymentEvolver interface {
 
 // NewPaymentDefinition returns the definition of Payment that the runtime
 // runs: the initial state Pending, Decide and Evolve bound to d, ev and up,
-// the event and state codecs, and no snapshots.
+// the event and state codecs, and no snapshots. Settle, which only Pending
+// accepts, is decided on a new aggregate without reading it first.
 func NewPaymentDefinition(d PaymentDecider, ev PaymentEvolver, up PaymentUpcaster) es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
 	return es.Definition[PaymentState, PaymentCommand, PaymentEvent]{
 		Type:    "Payment",
@@ -82,6 +83,10 @@ func NewPaymentDefinition(d PaymentDecider, ev PaymentEvolver, up PaymentUpcaste
 		},
 		Evolve: func(s PaymentState, e PaymentEvent) (PaymentState, error) {
 			return paymentEvolve(ev, s, e)
+		},
+		Creates: func(c PaymentCommand) bool {
+			_, ok := c.(Settle)
+			return ok
 		},
 		Events: NewPaymentEventCodec(up),
 		States: PaymentStateCodec{},

@@ -94,7 +94,8 @@ type ReviewDecider interface {
 
 // NewReviewDefinition returns the definition of Review that the runtime runs:
 // the initial state Draft, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots.
+// codecs, and no snapshots. Send, which only Draft accepts, is decided on a
+// new aggregate without reading it first.
 func NewReviewDefinition(d ReviewDecider) es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
 	return es.Definition[ReviewState, ReviewCommand, ReviewEvent]{
 		Type:    "Review",
@@ -103,6 +104,10 @@ func NewReviewDefinition(d ReviewDecider) es.Definition[ReviewState, ReviewComma
 			return reviewDecide(ctx, d, s, c, events)
 		},
 		Evolve: reviewEvolve,
+		Creates: func(c ReviewCommand) bool {
+			_, ok := c.(Send)
+			return ok
+		},
 		Events: ReviewEventCodec{},
 		States: ReviewStateCodec{},
 	}

@@ -38,7 +38,8 @@ type OddNameEvolver interface {
 
 // NewOddNameDefinition returns the definition of OddName that the runtime
 // runs: the initial state StartHere, Decide and Evolve bound to d and ev, the
-// event and state codecs, and no snapshots.
+// event and state codecs, and no snapshots. DoIt, which only StartHere
+// accepts, is decided on a new aggregate without reading it first.
 func NewOddNameDefinition(d OddNameDecider, ev OddNameEvolver) es.Definition[OddNameState, OddNameCommand, OddNameEvent] {
 	return es.Definition[OddNameState, OddNameCommand, OddNameEvent]{
 		Type:    "Odd_Name",
@@ -48,6 +49,10 @@ func NewOddNameDefinition(d OddNameDecider, ev OddNameEvolver) es.Definition[Odd
 		},
 		Evolve: func(s OddNameState, e OddNameEvent) (OddNameState, error) {
 			return oddNameEvolve(ev, s, e)
+		},
+		Creates: func(c OddNameCommand) bool {
+			_, ok := c.(DoIt)
+			return ok
 		},
 		Events: OddNameEventCodec{},
 		States: OddNameStateCodec{},

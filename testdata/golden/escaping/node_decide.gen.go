@@ -24,7 +24,8 @@ type NodeDecider interface {
 
 // NewNodeDefinition returns the definition of Node that the runtime runs: the
 // initial state Idle, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots.
+// codecs, and no snapshots. Start, which only Idle accepts, is decided on a
+// new aggregate without reading it first.
 func NewNodeDefinition(d NodeDecider) es.Definition[NodeState, NodeCommand, NodeEvent] {
 	return es.Definition[NodeState, NodeCommand, NodeEvent]{
 		Type:    "Node",
@@ -33,6 +34,10 @@ func NewNodeDefinition(d NodeDecider) es.Definition[NodeState, NodeCommand, Node
 			return nodeDecide(ctx, d, s, c, events)
 		},
 		Evolve: nodeEvolve,
+		Creates: func(c NodeCommand) bool {
+			_, ok := c.(Start)
+			return ok
+		},
 		Events: NodeEventCodec{},
 		States: NodeStateCodec{},
 	}

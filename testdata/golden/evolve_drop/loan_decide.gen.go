@@ -47,7 +47,8 @@ type LoanDecider interface {
 
 // NewLoanDefinition returns the definition of Loan that the runtime runs: the
 // initial state Browsing, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots.
+// codecs, and no snapshots. Request, which only Browsing accepts, is decided
+// on a new aggregate without reading it first.
 func NewLoanDefinition(d LoanDecider) es.Definition[LoanState, LoanCommand, LoanEvent] {
 	return es.Definition[LoanState, LoanCommand, LoanEvent]{
 		Type:    "Loan",
@@ -56,6 +57,10 @@ func NewLoanDefinition(d LoanDecider) es.Definition[LoanState, LoanCommand, Loan
 			return loanDecide(ctx, d, s, c, events)
 		},
 		Evolve: loanEvolve,
+		Creates: func(c LoanCommand) bool {
+			_, ok := c.(Request)
+			return ok
+		},
 		Events: LoanEventCodec{},
 		States: LoanStateCodec{},
 	}

@@ -44,7 +44,8 @@ type ThermostatDecider interface {
 
 // NewThermostatDefinition returns the definition of Thermostat that the
 // runtime runs: the initial state Boxed, Decide and Evolve bound to d, the
-// event and state codecs, and no snapshots.
+// event and state codecs, and no snapshots. Install, which only Boxed accepts,
+// is decided on a new aggregate without reading it first.
 func NewThermostatDefinition(d ThermostatDecider) es.Definition[ThermostatState, ThermostatCommand, ThermostatEvent] {
 	return es.Definition[ThermostatState, ThermostatCommand, ThermostatEvent]{
 		Type:    "Thermostat",
@@ -53,6 +54,10 @@ func NewThermostatDefinition(d ThermostatDecider) es.Definition[ThermostatState,
 			return thermostatDecide(ctx, d, s, c, events)
 		},
 		Evolve: thermostatEvolve,
+		Creates: func(c ThermostatCommand) bool {
+			_, ok := c.(Install)
+			return ok
+		},
 		Events: ThermostatEventCodec{},
 		States: ThermostatStateCodec{},
 	}

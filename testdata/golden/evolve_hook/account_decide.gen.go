@@ -50,7 +50,8 @@ type AccountEvolver interface {
 
 // NewAccountDefinition returns the definition of Account that the runtime
 // runs: the initial state Open, Decide and Evolve bound to d and ev, the event
-// and state codecs, and no snapshots.
+// and state codecs, and no snapshots. Deposit, Correct or Close, which only
+// Open accepts, is decided on a new aggregate without reading it first.
 func NewAccountDefinition(d AccountDecider, ev AccountEvolver) es.Definition[AccountState, AccountCommand, AccountEvent] {
 	return es.Definition[AccountState, AccountCommand, AccountEvent]{
 		Type:    "Account",
@@ -60,6 +61,13 @@ func NewAccountDefinition(d AccountDecider, ev AccountEvolver) es.Definition[Acc
 		},
 		Evolve: func(s AccountState, e AccountEvent) (AccountState, error) {
 			return accountEvolve(ev, s, e)
+		},
+		Creates: func(c AccountCommand) bool {
+			switch c.(type) {
+			case Deposit, Correct, Close:
+				return true
+			}
+			return false
 		},
 		Events: AccountEventCodec{},
 		States: AccountStateCodec{},

@@ -53,7 +53,8 @@ type LockerDecider interface {
 
 // NewLockerDefinition returns the definition of Locker that the runtime runs:
 // the initial state Free, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots.
+// codecs, and no snapshots. Rent, which only Free accepts, is decided on a new
+// aggregate without reading it first.
 func NewLockerDefinition(d LockerDecider) es.Definition[LockerState, LockerCommand, LockerEvent] {
 	return es.Definition[LockerState, LockerCommand, LockerEvent]{
 		Type:    "Locker",
@@ -62,6 +63,10 @@ func NewLockerDefinition(d LockerDecider) es.Definition[LockerState, LockerComma
 			return lockerDecide(ctx, d, s, c, events)
 		},
 		Evolve: lockerEvolve,
+		Creates: func(c LockerCommand) bool {
+			_, ok := c.(Rent)
+			return ok
+		},
 		Events: LockerEventCodec{},
 		States: LockerStateCodec{},
 	}

@@ -25,7 +25,8 @@ type SwitchDecider interface {
 
 // NewSwitchDefinition returns the definition of Switch that the runtime runs:
 // the initial state Idle, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots.
+// codecs, and no snapshots. Ping, which only Idle accepts, is decided on a new
+// aggregate without reading it first.
 func NewSwitchDefinition(d SwitchDecider) es.Definition[SwitchState, SwitchCommand, SwitchEvent] {
 	return es.Definition[SwitchState, SwitchCommand, SwitchEvent]{
 		Type:    "Switch",
@@ -34,6 +35,10 @@ func NewSwitchDefinition(d SwitchDecider) es.Definition[SwitchState, SwitchComma
 			return switchDecide(ctx, d, s, c, events)
 		},
 		Evolve: switchEvolve,
+		Creates: func(c SwitchCommand) bool {
+			_, ok := c.(Ping)
+			return ok
+		},
 		Events: SwitchEventCodec{},
 		States: SwitchStateCodec{},
 	}

@@ -76,7 +76,8 @@ type OrderDecider interface {
 
 // NewOrderDefinition returns the definition of Order that the runtime runs:
 // the initial state Draft, Decide and Evolve bound to d, the event and state
-// codecs, and a snapshot every 100 events.
+// codecs, and a snapshot every 100 events. Submit, which only Draft accepts,
+// is decided on a new aggregate without reading it first.
 func NewOrderDefinition(d OrderDecider) es.Definition[OrderState, OrderCommand, OrderEvent] {
 	return es.Definition[OrderState, OrderCommand, OrderEvent]{
 		Type:    "Order",
@@ -84,7 +85,11 @@ func NewOrderDefinition(d OrderDecider) es.Definition[OrderState, OrderCommand, 
 		Decide: func(ctx context.Context, s OrderState, c OrderCommand, events []OrderEvent) ([]OrderEvent, error) {
 			return orderDecide(ctx, d, s, c, events)
 		},
-		Evolve:        orderEvolve,
+		Evolve: orderEvolve,
+		Creates: func(c OrderCommand) bool {
+			_, ok := c.(Submit)
+			return ok
+		},
 		Events:        OrderEventCodec{},
 		States:        OrderStateCodec{},
 		SnapshotEvery: 100,

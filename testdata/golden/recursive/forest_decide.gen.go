@@ -24,7 +24,8 @@ type ForestDecider interface {
 
 // NewForestDefinition returns the definition of Forest that the runtime runs:
 // the initial state Empty, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots.
+// codecs, and no snapshots. Grow, which only Empty accepts, is decided on a
+// new aggregate without reading it first.
 func NewForestDefinition(d ForestDecider) es.Definition[ForestState, ForestCommand, ForestEvent] {
 	return es.Definition[ForestState, ForestCommand, ForestEvent]{
 		Type:    "Forest",
@@ -33,6 +34,10 @@ func NewForestDefinition(d ForestDecider) es.Definition[ForestState, ForestComma
 			return forestDecide(ctx, d, s, c, events)
 		},
 		Evolve: forestEvolve,
+		Creates: func(c ForestCommand) bool {
+			_, ok := c.(Grow)
+			return ok
+		},
 		Events: ForestEventCodec{},
 		States: ForestStateCodec{},
 	}

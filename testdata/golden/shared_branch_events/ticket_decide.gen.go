@@ -85,7 +85,8 @@ type TicketDecider interface {
 
 // NewTicketDefinition returns the definition of Ticket that the runtime runs:
 // the initial state Open, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots.
+// codecs, and no snapshots. Triage, which only Open accepts, is decided on a
+// new aggregate without reading it first.
 func NewTicketDefinition(d TicketDecider) es.Definition[TicketState, TicketCommand, TicketEvent] {
 	return es.Definition[TicketState, TicketCommand, TicketEvent]{
 		Type:    "Ticket",
@@ -94,6 +95,10 @@ func NewTicketDefinition(d TicketDecider) es.Definition[TicketState, TicketComma
 			return ticketDecide(ctx, d, s, c, events)
 		},
 		Evolve: ticketEvolve,
+		Creates: func(c TicketCommand) bool {
+			_, ok := c.(Triage)
+			return ok
+		},
 		Events: TicketEventCodec{},
 		States: TicketStateCodec{},
 	}

@@ -28,7 +28,8 @@ type LampDecider interface {
 
 // NewLampDefinition returns the definition of Lamp that the runtime runs: the
 // initial state Lit, Decide and Evolve bound to d, the event and state codecs,
-// and no snapshots.
+// and no snapshots. Ping or Paint, which only Lit accepts, is decided on a new
+// aggregate without reading it first.
 func NewLampDefinition(d LampDecider) es.Definition[LampState, LampCommand, LampEvent] {
 	return es.Definition[LampState, LampCommand, LampEvent]{
 		Type:    "Lamp",
@@ -37,6 +38,13 @@ func NewLampDefinition(d LampDecider) es.Definition[LampState, LampCommand, Lamp
 			return lampDecide(ctx, d, s, c, events)
 		},
 		Evolve: lampEvolve,
+		Creates: func(c LampCommand) bool {
+			switch c.(type) {
+			case Ping, Paint:
+				return true
+			}
+			return false
+		},
 		Events: LampEventCodec{},
 		States: LampStateCodec{},
 	}

@@ -47,7 +47,8 @@ type AccountEvolver interface {
 
 // NewAccountDefinition returns the definition of Account that the runtime
 // runs: the initial state Open, Decide and Evolve bound to d, ev and up, the
-// event and state codecs, and no snapshots.
+// event and state codecs, and no snapshots. Rename or Close, which only Open
+// accepts, is decided on a new aggregate without reading it first.
 func NewAccountDefinition(d AccountDecider, ev AccountEvolver, up AccountUpcaster) es.Definition[AccountState, AccountCommand, AccountEvent] {
 	return es.Definition[AccountState, AccountCommand, AccountEvent]{
 		Type:    "Account",
@@ -57,6 +58,13 @@ func NewAccountDefinition(d AccountDecider, ev AccountEvolver, up AccountUpcaste
 		},
 		Evolve: func(s AccountState, e AccountEvent) (AccountState, error) {
 			return accountEvolve(ev, s, e)
+		},
+		Creates: func(c AccountCommand) bool {
+			switch c.(type) {
+			case Rename, Close:
+				return true
+			}
+			return false
 		},
 		Events: NewAccountEventCodec(up),
 		States: AccountStateCodec{},

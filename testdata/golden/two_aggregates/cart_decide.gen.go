@@ -40,7 +40,8 @@ type CartEvolver interface {
 
 // NewCartDefinition returns the definition of Cart that the runtime runs: the
 // initial state Open, Decide and Evolve bound to d and ev, the event and state
-// codecs, and no snapshots.
+// codecs, and no snapshots. AddItem or CheckOut, which only Open accepts, is
+// decided on a new aggregate without reading it first.
 func NewCartDefinition(d CartDecider, ev CartEvolver) es.Definition[CartState, CartCommand, CartEvent] {
 	return es.Definition[CartState, CartCommand, CartEvent]{
 		Type:    "Cart",
@@ -50,6 +51,13 @@ func NewCartDefinition(d CartDecider, ev CartEvolver) es.Definition[CartState, C
 		},
 		Evolve: func(s CartState, e CartEvent) (CartState, error) {
 			return cartEvolve(ev, s, e)
+		},
+		Creates: func(c CartCommand) bool {
+			switch c.(type) {
+			case AddItem, CheckOut:
+				return true
+			}
+			return false
 		},
 		Events: CartEventCodec{},
 		States: CartStateCodec{},

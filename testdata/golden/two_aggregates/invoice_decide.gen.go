@@ -25,7 +25,8 @@ type InvoiceDecider interface {
 
 // NewInvoiceDefinition returns the definition of Invoice that the runtime
 // runs: the initial state Unpaid, Decide and Evolve bound to d, the event and
-// state codecs, and no snapshots.
+// state codecs, and no snapshots. Pay, which only Unpaid accepts, is decided
+// on a new aggregate without reading it first.
 func NewInvoiceDefinition(d InvoiceDecider) es.Definition[InvoiceState, InvoiceCommand, InvoiceEvent] {
 	return es.Definition[InvoiceState, InvoiceCommand, InvoiceEvent]{
 		Type:    "Invoice",
@@ -34,6 +35,10 @@ func NewInvoiceDefinition(d InvoiceDecider) es.Definition[InvoiceState, InvoiceC
 			return invoiceDecide(ctx, d, s, c, events)
 		},
 		Evolve: invoiceEvolve,
+		Creates: func(c InvoiceCommand) bool {
+			_, ok := c.(Pay)
+			return ok
+		},
 		Events: InvoiceEventCodec{},
 		States: InvoiceStateCodec{},
 	}
