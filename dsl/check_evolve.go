@@ -112,6 +112,8 @@ func (c *checker) evolveDecl(d *ast.Evolve) *EvolveDecl {
 			m.Drop = list
 		case "zero":
 			m.Zero = list
+		case "set":
+			m.Set = list
 		case "unchanged":
 			m.Unchanged = true
 		case "hook":
@@ -126,7 +128,8 @@ func (c *checker) evolveDecl(d *ast.Evolve) *EvolveDecl {
 	conflict("unchanged", "drop", "an unchanged state drops every field of the event")
 	conflict("unchanged", "zero", "an unchanged state keeps every field")
 	conflict("unchanged", "hook", "a hook computes a new state")
-	conflict("hook", "zero", "the hook sets every field of the new state")
+	conflict("unchanged", "set", "an unchanged state takes no field of the event")
+	conflict("hook", "set", "the hook computes every field of the new state")
 	return m
 }
 
@@ -225,6 +228,7 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 	evFields := e.Event.Latest().Fields
 	dropped := map[*Field]bool{}
 	zero := map[*Field]bool{}
+	set := map[*Field]bool{} // event fields declared to replace the state's
 	if d != nil {
 		for _, cl := range d.decl.Clauses {
 			for _, id := range cl.Fields {
@@ -250,6 +254,24 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 						continue
 					}
 					zero[f] = true
+				case "set":
+					g := fieldNamed(evFields, id.Name)
+					if g == nil {
+						c.report(id.Pos, codeUndeclared, c.suggest(id.Name, fieldNames(evFields)),
+							"event %s has no field %s%s", e.Event.Name, id.Name, versionNote(e.Event))
+						continue
+					}
+					if e.From != e.To || findField(e.From.Fields, g) == nil {
+						c.report(id.Pos, codeInvalidEvolve, "",
+							"set %s: field %s of event %s replaces no field of state %s (set is for an event that keeps the state, on a field of the same name and type)",
+							g.Name, g.Name, e.Event.Name, e.From.Name)
+						continue
+					}
+					if dropped[g] {
+						c.report(id.Pos, codeInvalidEvolve, "", "field %s is both dropped and set", g.Name)
+						continue
+					}
+					set[g] = true
 				}
 			}
 		}
@@ -259,6 +281,7 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 			return
 		}
 	}
+	e.Zero = keepOrder(e.To.Fields, zero)
 	switch {
 	case d != nil && d.model.Unchanged:
 		e.Unchanged = true
@@ -282,6 +305,13 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 		}
 		if g := findField(evFields, f); g != nil && !dropped[g] {
 			used[g] = true
+			if e.From == e.To && !set[g] {
+				// The event keeps the state: its field of the state field's
+				// name may be a new value or an amount to add.
+				reasons = append(reasons, fmt.Sprintf("field %s of %s would replace field %s of %s, which the event keeps: "+
+					"declare set %s if it is the new value, drop %s if the state does not need it", g.Name, e.Event.Name, f.Name, e.To.Name, g.Name, g.Name))
+				continue
+			}
 			e.Fields = append(e.Fields, &FieldSource{Field: f, Origin: FromEvent, From: g})
 			continue
 		}

@@ -29,7 +29,8 @@ func TestEvolutions(t *testing.T) {
     on Deposit: Open -> Open emits MoneyDeposited
     on Close: Open -> Closed emits AccountClosed`,
 			want: []string{
-				"Open/MoneyDeposited: hook (field amount_cents of MoneyDeposited reaches no field of Open)",
+				"Open/MoneyDeposited: hook (field currency of MoneyDeposited would replace field currency of Open, which the event keeps: declare set currency if it is the new value, drop currency if the state does not need it; " +
+					"field amount_cents of MoneyDeposited reaches no field of Open)",
 				"Open/AccountClosed: generated",
 			},
 		},
@@ -42,10 +43,26 @@ func TestEvolutions(t *testing.T) {
     event BalanceSet { balance_cents int64 }
     event AccountClosed { closed_at time.Time }
     on Set: Open -> Open emits BalanceSet
+    on Close: Open -> Closed emits AccountClosed
+    evolve Open on BalanceSet: set balance_cents`,
+			want: []string{
+				"Open/BalanceSet: generated balance_cents<-event.balance_cents currency<-state.currency (declared at 14:5)",
+				"Open/AccountClosed: generated currency<-state.currency closed_at<-event.closed_at",
+			},
+		},
+		{
+			name: "an event that keeps the state replaces a field of its name only when declared set",
+			body: `state Open initial { balance_cents int64; currency string }
+    state Closed final
+    command Adjust { balance_cents int64 }
+    command Close
+    event BalanceAdjusted { balance_cents int64 }
+    event AccountClosed
+    on Adjust: Open -> Open emits BalanceAdjusted
     on Close: Open -> Closed emits AccountClosed`,
 			want: []string{
-				"Open/BalanceSet: generated balance_cents<-event.balance_cents currency<-state.currency",
-				"Open/AccountClosed: generated currency<-state.currency closed_at<-event.closed_at",
+				"Open/BalanceAdjusted: hook (field balance_cents of BalanceAdjusted would replace field balance_cents of Open, which the event keeps: declare set balance_cents if it is the new value, drop balance_cents if the state does not need it)",
+				"Open/AccountClosed: generated",
 			},
 		},
 		{
@@ -112,7 +129,7 @@ func TestEvolutions(t *testing.T) {
     event AccountClosed
     on Note: Open -> Open emits NoteTaken
     on Close: Open -> Closed emits AccountClosed
-    evolve Open on NoteTaken: drop currency`,
+    evolve Open on NoteTaken: drop currency; set note`,
 			want: []string{
 				"Open/NoteTaken: generated currency<-state.currency note<-event.note dropped[currency] (declared at 14:5)",
 				"Open/AccountClosed: generated",
@@ -128,9 +145,10 @@ func TestEvolutions(t *testing.T) {
     event Stopped
     on Tick: Open -> Open emits Ticked
     on Stop: Open -> Reset emits Stopped
-    evolve Open on Stopped: zero count`,
+    evolve Open on Stopped: zero count
+    evolve Open on Ticked: set count`,
 			want: []string{
-				"Open/Ticked: generated count<-event.count",
+				"Open/Ticked: generated count<-event.count (declared at 15:5)",
 				"Open/Stopped: generated count=zero (declared at 14:5)",
 			},
 		},
@@ -183,7 +201,8 @@ func TestEvolutions(t *testing.T) {
     on Rename: Open -> Open emits OwnerRenamed
     on Close: Open -> Closed emits AccountClosed`,
 			want: []string{
-				"Open/OwnerRenamed: hook (field by of OwnerRenamed reaches no field of Open)",
+				"Open/OwnerRenamed: hook (field owner of OwnerRenamed would replace field owner of Open, which the event keeps: declare set owner if it is the new value, drop owner if the state does not need it; " +
+					"field by of OwnerRenamed reaches no field of Open)",
 				"Open/AccountClosed: generated",
 			},
 		},

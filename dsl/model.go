@@ -249,8 +249,10 @@ func (b *Branch) SelfLoop() bool { return len(b.From) == 1 && b.From[0] == b.To 
 // every field of the event's newest version reaches a field of To with the
 // same name and type, or is declared dropped; and every field of To comes
 // from the event, from From (a field of the same name and type, carried
-// over), or is declared zero. Otherwise Hook is set and user code computes
-// the new state. An evolve declaration in the .esm (Decl) drops event
+// over), or is declared zero; and, when the event keeps the state (From is
+// To), an event field replaces the state's field of the same name only
+// when it is declared `set` (it could as well be an amount to add).
+// Otherwise Hook is set and user code computes the new state. An evolve declaration in the .esm (Decl) drops event
 // fields, zeroes state fields, keeps the state unchanged or asks for a
 // hook.
 type Evolution struct {
@@ -278,6 +280,9 @@ type Evolution struct {
 	// in the event's field order. A hook receives them but need not use
 	// them.
 	Dropped []*Field
+	// Zero are the fields of To that Decl declares zero, in To's order:
+	// the generated evolution, or the hook, leaves them at their zero value.
+	Zero []*Field
 }
 
 // EvolveDecl is an `evolve States on Event: clauses` declaration, as it
@@ -288,6 +293,7 @@ type EvolveDecl struct {
 	Hook      bool     // `hook`
 	Drop      []string // `drop`: names of event fields, as written
 	Zero      []string // `zero`: names of state fields, as written
+	Set       []string // `set`: names of event fields, as written
 	Pos       Position
 }
 

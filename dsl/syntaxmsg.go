@@ -313,11 +313,15 @@ func expectedAfter(code []lexer.Token, i int) string {
 		if isPunct(t, "|") || i >= 2 && isKeyword(code[i-2], "on") {
 			return "a source state"
 		}
+	case evolveClauseWord(code, i):
+		return "a field name"
 	case isPunct(t, ","):
 		for j := i - 1; j >= 0; j-- {
 			switch {
 			case isKeyword(code[j], "emits"):
 				return "an event name"
+			case evolveClauseWord(code, j):
+				return "a field name"
 			case isPunct(code[j], ":"), isPunct(code[j], "|"):
 				return "a source state"
 			case code[j].Type != tokIdent && code[j].Type != tokVersion && !isPunct(code[j], ","):
@@ -348,6 +352,25 @@ func expectedAfter(code []lexer.Token, i int) string {
 		return "a type"
 	}
 	return ""
+}
+
+// evolveClauseWord reports whether code[i] is drop, zero or set opening a
+// clause of an evolve declaration: after its ":" or ";" on the line of an
+// evolve declaration.
+func evolveClauseWord(code []lexer.Token, i int) bool {
+	t := code[i]
+	if t.Type != tokIdent || t.Value != "drop" && t.Value != "zero" && t.Value != "set" || i == 0 {
+		return false
+	}
+	if !isPunct(code[i-1], ":") && !isPunct(code[i-1], ";") {
+		return false
+	}
+	for j := i - 1; j >= 0 && code[j].Pos.Line == t.Pos.Line; j-- {
+		if code[j].Type == tokIdent && code[j].Value == "evolve" {
+			return true
+		}
+	}
+	return false
 }
 
 // spell quotes punctuation and keeps words: "->", emits, Draft.

@@ -156,6 +156,7 @@ aggregate Doc {
     on Note: Draft -> Draft emits Noted
     on Touch: Draft -> Draft emits Touched
     on Publish: Draft -> Final emits Published
+    evolve Draft on Edited: set text
 }
 `)
 	p, err := planAggregate(f.Aggregates[0])
@@ -179,7 +180,7 @@ aggregate Doc {
 		got[e.From.Name+"/"+e.Event.Name] = how
 	}
 	want := map[string]string{
-		"Draft/Edited":    "fields text<-e",           // follows from the event
+		"Draft/Edited":    "fields text<-e",           // replaced by the event, as declared
 		"Draft/Noted":     "hook DraftOnNoted",        // a self-loop whose event would be dropped
 		"Draft/Touched":   "fields text<-s",           // an event with no data keeps the state
 		"Draft/Published": "fields text<-s,editor<-e", // the source fills what the event lacks

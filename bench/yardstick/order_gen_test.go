@@ -109,9 +109,9 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			To:   "Submitted",
 			Zero: []string{"Notes"},
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "items", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410-changed", Qty: 13, PriceCents: 14}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
-				{Field: "total_cents", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, TotalCents: 43, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
-				{Field: "submitted_at", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 500000042, time.UTC)}},
+				{Field: "items", GoName: "Items", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410-changed", Qty: 13, PriceCents: 14}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
+				{Field: "total_cents", GoName: "TotalCents", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, TotalCents: 43, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
+				{Field: "submitted_at", GoName: "SubmittedAt", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 500000042, time.UTC)}},
 			},
 		},
 		{
@@ -125,11 +125,11 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Validated",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "payment_id", Event: PaymentValidated{PaymentID: "payment_id-40-changed"}},
-				{Field: "items", State: Submitted{Items: []LineItem{{SKU: "sku-20-changed", Qty: 23, PriceCents: 24}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "total_cents", State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 4, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "notes", State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 5, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "submitted_at", State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 500000004, time.UTC)}},
+				{Field: "payment_id", GoName: "PaymentID", Event: PaymentValidated{PaymentID: "payment_id-40-changed"}},
+				{Field: "items", GoName: "Items", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20-changed", Qty: 23, PriceCents: 24}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "total_cents", GoName: "TotalCents", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 4, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "notes", GoName: "Notes", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 5, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "submitted_at", GoName: "SubmittedAt", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 500000004, time.UTC)}},
 			},
 		},
 		{
@@ -143,6 +143,12 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To:   "Submitted",
 			Hook: "SubmittedOnNoteAdded",
+			Changes: []estest.Change[OrderState, OrderEvent]{
+				{Field: "items", GoName: "Items", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20-changed", Qty: 23, PriceCents: 24}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "total_cents", GoName: "TotalCents", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 4, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "notes", GoName: "Notes", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 5, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "submitted_at", GoName: "SubmittedAt", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 500000004, time.UTC)}},
+			},
 		},
 		{
 			State: "Validated",
@@ -155,7 +161,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Fulfilled",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "tracking", Event: OrderFulfilled{Tracking: "tracking-40-changed"}},
+				{Field: "tracking", GoName: "Tracking", Event: OrderFulfilled{Tracking: "tracking-40-changed"}},
 			},
 		},
 	}

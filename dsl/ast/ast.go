@@ -219,15 +219,17 @@ type OnWord struct {
 
 // EvolveClause is one clause of an evolve declaration: `drop field, ...`
 // (event fields that do not reach the state), `zero field, ...` (state
-// fields that start at their zero value), `unchanged` or `hook`.
+// fields that start at their zero value), `set field, ...` (event fields
+// that replace the state's field of the same name on a self-loop),
+// `unchanged` or `hook`.
 type EvolveClause struct {
 	Pos    Position
-	Kind   string   `parser:"( @( 'drop' | 'zero' )"`
+	Kind   string   `parser:"( @( 'drop' | 'zero' | 'set' )"`
 	Fields []*Ident `parser:"  @@ ( ',' @@ )*"`
 	Mark   string   `parser:"| @( 'unchanged' | 'hook' ) )"`
 }
 
-// Word returns the clause's keyword: drop, zero, unchanged or hook.
+// Word returns the clause's keyword: drop, zero, set, unchanged or hook.
 func (c *EvolveClause) Word() string {
 	if c.Kind != "" {
 		return c.Kind

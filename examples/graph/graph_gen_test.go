@@ -108,8 +108,8 @@ func graphEvolutions() []estest.Evolution[GraphState, GraphEvent] {
 			To:   "Active",
 			Zero: []string{"Nodes", "Edges", "Points"},
 			Changes: []estest.Change[GraphState, GraphEvent]{
-				{Field: "name", Event: GraphCreated{Name: "name-40-changed", CreatedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC)}},
-				{Field: "created_at", Event: GraphCreated{Name: "name-40", CreatedAt: time.Date(2025, time.June, 14, 17, 41, 41, 500000041, time.UTC)}, Same: true},
+				{Field: "name", GoName: "Name", Event: GraphCreated{Name: "name-40-changed", CreatedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC)}},
+				{Field: "created_at", GoName: "CreatedAt", Event: GraphCreated{Name: "name-40", CreatedAt: time.Date(2025, time.June, 14, 17, 41, 41, 500000041, time.UTC)}, Same: true},
 			},
 		},
 		{
@@ -124,9 +124,13 @@ func graphEvolutions() []estest.Evolution[GraphState, GraphEvent] {
 			To:   "Active",
 			Hook: "ActiveOnNodeAdded",
 			Changes: []estest.Change[GraphState, GraphEvent]{
-				{Field: "node_id", Event: NodeAdded{GraphID: "graph_id-40", NodeID: "node_id-41-changed", Label: "label-42", Metadata: map[string]string{"metadata-key-43": "metadata-44"}}},
-				{Field: "label", Event: NodeAdded{GraphID: "graph_id-40", NodeID: "node_id-41", Label: "label-42-changed", Metadata: map[string]string{"metadata-key-43": "metadata-44"}}},
-				{Field: "metadata", Event: NodeAdded{GraphID: "graph_id-40", NodeID: "node_id-41", Label: "label-42", Metadata: map[string]string{"metadata-key-43-changed": "metadata-44-changed"}}},
+				{Field: "node_id", GoName: "NodeID", Event: NodeAdded{GraphID: "graph_id-40", NodeID: "node_id-41-changed", Label: "label-42", Metadata: map[string]string{"metadata-key-43": "metadata-44"}}},
+				{Field: "label", GoName: "Label", Event: NodeAdded{GraphID: "graph_id-40", NodeID: "node_id-41", Label: "label-42-changed", Metadata: map[string]string{"metadata-key-43": "metadata-44"}}},
+				{Field: "metadata", GoName: "Metadata", Event: NodeAdded{GraphID: "graph_id-40", NodeID: "node_id-41", Label: "label-42", Metadata: map[string]string{"metadata-key-43-changed": "metadata-44-changed"}}},
+				{Field: "name", GoName: "Name", InState: true, State: Active{Name: "name-1-changed", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "nodes", GoName: "Nodes", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2-changed": {ID: "id-30-changed", Label: "label-31-changed", Metadata: map[string]string{"metadata-key-32-changed": "metadata-33-changed"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "edges", GoName: "Edges", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40-changed", To: "to-41-changed", Relation: "relation-42-changed"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "points", GoName: "Points", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4-changed": "points-5-changed"}}},
 			},
 		},
 		{
@@ -141,9 +145,13 @@ func graphEvolutions() []estest.Evolution[GraphState, GraphEvent] {
 			To:   "Active",
 			Hook: "ActiveOnEdgeConnected",
 			Changes: []estest.Change[GraphState, GraphEvent]{
-				{Field: "from", Event: EdgeConnected{From: "from-40-changed", To: "to-41", Relation: "relation-42"}},
-				{Field: "to", Event: EdgeConnected{From: "from-40", To: "to-41-changed", Relation: "relation-42"}},
-				{Field: "relation", Event: EdgeConnected{From: "from-40", To: "to-41", Relation: "relation-42-changed"}},
+				{Field: "from", GoName: "From", Event: EdgeConnected{From: "from-40-changed", To: "to-41", Relation: "relation-42"}},
+				{Field: "to", GoName: "To", Event: EdgeConnected{From: "from-40", To: "to-41-changed", Relation: "relation-42"}},
+				{Field: "relation", GoName: "Relation", Event: EdgeConnected{From: "from-40", To: "to-41", Relation: "relation-42-changed"}},
+				{Field: "name", GoName: "Name", InState: true, State: Active{Name: "name-1-changed", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "nodes", GoName: "Nodes", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2-changed": {ID: "id-30-changed", Label: "label-31-changed", Metadata: map[string]string{"metadata-key-32-changed": "metadata-33-changed"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "edges", GoName: "Edges", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40-changed", To: "to-41-changed", Relation: "relation-42-changed"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "points", GoName: "Points", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4-changed": "points-5-changed"}}},
 			},
 		},
 		{
@@ -158,8 +166,12 @@ func graphEvolutions() []estest.Evolution[GraphState, GraphEvent] {
 			To:   "Active",
 			Hook: "ActiveOnConceptualPointMapped",
 			Changes: []estest.Change[GraphState, GraphEvent]{
-				{Field: "node_id", Event: ConceptualPointMapped{NodeID: "node_id-40-changed", Concept: "concept-41"}},
-				{Field: "concept", Event: ConceptualPointMapped{NodeID: "node_id-40", Concept: "concept-41-changed"}},
+				{Field: "node_id", GoName: "NodeID", Event: ConceptualPointMapped{NodeID: "node_id-40-changed", Concept: "concept-41"}},
+				{Field: "concept", GoName: "Concept", Event: ConceptualPointMapped{NodeID: "node_id-40", Concept: "concept-41-changed"}},
+				{Field: "name", GoName: "Name", InState: true, State: Active{Name: "name-1-changed", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "nodes", GoName: "Nodes", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2-changed": {ID: "id-30-changed", Label: "label-31-changed", Metadata: map[string]string{"metadata-key-32-changed": "metadata-33-changed"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "edges", GoName: "Edges", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40-changed", To: "to-41-changed", Relation: "relation-42-changed"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "points", GoName: "Points", InState: true, State: Active{Name: "name-1", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4-changed": "points-5-changed"}}},
 			},
 		},
 		{
@@ -173,8 +185,8 @@ func graphEvolutions() []estest.Evolution[GraphState, GraphEvent] {
 			},
 			To: "Archived",
 			Changes: []estest.Change[GraphState, GraphEvent]{
-				{Field: "archived_at", Event: GraphArchived{ArchivedAt: time.Date(2024, time.May, 13, 16, 40, 40, 500000040, time.UTC)}},
-				{Field: "name", State: Active{Name: "name-1-changed", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}},
+				{Field: "archived_at", GoName: "ArchivedAt", Event: GraphArchived{ArchivedAt: time.Date(2024, time.May, 13, 16, 40, 40, 500000040, time.UTC)}},
+				{Field: "name", GoName: "Name", InState: true, State: Active{Name: "name-1-changed", Nodes: map[string]Node{"nodes-key-2": {ID: "id-30", Label: "label-31", Metadata: map[string]string{"metadata-key-32": "metadata-33"}}}, Edges: []Edge{{From: "from-40", To: "to-41", Relation: "relation-42"}}, Points: map[string]string{"points-key-4": "points-5"}}},
 			},
 		},
 	}

@@ -422,6 +422,9 @@ func evolutionRow(e *dsl.Evolution) EvolutionRow {
 		for _, why := range e.HookReasons {
 			lines = append(lines, cell(why))
 		}
+		for _, f := range e.Zero {
+			lines = append(lines, codeCell(f.Name)+" zero")
+		}
 	case e.Unchanged:
 		r.By = "unchanged" + declared
 		lines = append(lines, "the state as it was")
@@ -432,6 +435,9 @@ func evolutionRow(e *dsl.Evolution) EvolutionRow {
 			switch fs.Origin {
 			case dsl.FromEvent:
 				from = "from the event's " + codeCell(fs.From.Name)
+				if e.From == e.To {
+					from = "replaced by the event's " + codeCell(fs.From.Name)
+				}
 			case dsl.FromState:
 				from = "kept from " + mdText(e.From.Name)
 			default:

@@ -2,6 +2,7 @@ package estest_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"testing"
 
@@ -68,7 +69,7 @@ func acctCases() []estest.Evolution[acctState, acctEvent] {
 			NewState: open, NewEvent: func() acctEvent { return acctRetagged{Tags: map[string]string{"a": "b"}} },
 			Changes: []estest.Change[acctState, acctEvent]{
 				{Field: "tags", Event: acctRetagged{Tags: map[string]string{"a": "c"}}},
-				{Field: "balance", State: acctOpen{Balance: 3, Tags: map[string]string{"k": "v"}}},
+				{Field: "balance", GoName: "Balance", InState: true, State: acctOpen{Balance: 3, Tags: map[string]string{"k": "v"}}},
 			},
 		},
 		{
@@ -216,5 +217,158 @@ func checkErrs(t *testing.T, got, want []string) {
 		if got[i] != want[i] {
 			t.Errorf("failure %d:\n got %s\nwant %s", i, got[i], want[i])
 		}
+	}
+}
+
+// A hive, for the hook checks of fields the new state has from the state
+// left, and of fields the test cannot write values of.
+type (
+	hiveState  interface{ isHive() }
+	hiveActive struct {
+		Queen    string
+		HoneyG   int
+		Checked  string
+		Weighing scale // a type of the consumer's package, say
+	}
+	hiveEvent    interface{ isHiveEvent() }
+	honeyAdded   struct{ Grams int }
+	hiveChecked  struct{ At string }
+	hiveWeighed  struct{ On scale }
+	hiveLabelled struct{ Label opaque }
+	scale        struct{ Grams int }
+	opaque       struct{ secret int } // nothing a test can fill
+	hiveCommand  interface{}
+)
+
+func (hiveActive) isHive()        {}
+func (honeyAdded) isHiveEvent()   {}
+func (hiveChecked) isHiveEvent()  {}
+func (hiveWeighed) isHiveEvent()  {}
+func (hiveLabelled) isHiveEvent() {}
+func hiveName(s hiveState) string { return "Active" }
+func activeHive() hiveState       { return hiveActive{Queen: "queen-1", HoneyG: 2, Checked: "checked-3"} }
+func carried(field, goName string, s hiveActive) estest.Change[hiveState, hiveEvent] {
+	return estest.Change[hiveState, hiveEvent]{Field: field, GoName: goName, InState: true, State: s}
+}
+
+// hiveCases: every pair is a hook; the state's fields must be carried over
+// or follow the event, the extern fields are filled by reflection.
+func hiveCases() []estest.Evolution[hiveState, hiveEvent] {
+	stateChanges := []estest.Change[hiveState, hiveEvent]{
+		carried("queen", "Queen", hiveActive{Queen: "queen-1-changed", HoneyG: 2, Checked: "checked-3"}),
+		carried("honey_g", "HoneyG", hiveActive{Queen: "queen-1", HoneyG: 3, Checked: "checked-3"}),
+		carried("checked", "Checked", hiveActive{Queen: "queen-1", HoneyG: 2, Checked: "checked-3-changed"}),
+		{Field: "weighing", GoName: "Weighing", InState: true, Fill: true},
+	}
+	withEvent := func(ev estest.Change[hiveState, hiveEvent]) []estest.Change[hiveState, hiveEvent] {
+		return append([]estest.Change[hiveState, hiveEvent]{ev}, stateChanges...)
+	}
+	return []estest.Evolution[hiveState, hiveEvent]{
+		{
+			State: "Active", Event: "HoneyAdded", To: "Active", Hook: "ActiveOnHoneyAdded",
+			NewState: activeHive, NewEvent: func() hiveEvent { return honeyAdded{Grams: 40} },
+			Changes: withEvent(estest.Change[hiveState, hiveEvent]{Field: "grams", GoName: "Grams", Event: honeyAdded{Grams: 41}}),
+		},
+		{
+			State: "Active", Event: "HiveChecked", To: "Active", Hook: "ActiveOnHiveChecked",
+			NewState: activeHive, NewEvent: func() hiveEvent { return hiveChecked{At: "at-40"} },
+			Changes: withEvent(estest.Change[hiveState, hiveEvent]{Field: "at", GoName: "At", Event: hiveChecked{At: "at-40-changed"}}),
+		},
+		{
+			State: "Active", Event: "HiveWeighed", To: "Active", Hook: "ActiveOnHiveWeighed",
+			NewState: activeHive, NewEvent: func() hiveEvent { return hiveWeighed{} },
+			Changes: withEvent(estest.Change[hiveState, hiveEvent]{Field: "on", GoName: "On", Fill: true}),
+		},
+		{
+			State: "Active", Event: "HiveLabelled", To: "Active", Hook: "ActiveOnHiveLabelled",
+			NewState: activeHive, NewEvent: func() hiveEvent { return hiveLabelled{} },
+			Changes: withEvent(estest.Change[hiveState, hiveEvent]{Field: "label", GoName: "Label", Fill: true}),
+		},
+	}
+}
+
+// goodHive carries every field over, adds honey, replaces the date of the
+// last check from the event, keeps the weighing; a label is nothing it
+// keeps, but the test cannot tell.
+func goodHive(s hiveState, e hiveEvent) (hiveState, error) {
+	h := s.(hiveActive)
+	switch e := e.(type) {
+	case honeyAdded:
+		h.HoneyG += e.Grams
+	case hiveChecked:
+		h.Checked = e.At
+	case hiveWeighed:
+		h.Weighing = e.On
+	case hiveLabelled:
+	}
+	return h, nil
+}
+
+// logRecorder records logs too.
+type logsRecorder struct {
+	*recorder
+	logs []string
+}
+
+func (r *logsRecorder) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+func TestCheckEvolutionsHooksKeepTheState(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func(hiveState, hiveEvent) (hiveState, error)
+		want []string
+	}{
+		{name: "hooks that keep every field pass", fn: goodHive},
+		{
+			name: "a hook that builds a new state from the event alone",
+			fn: func(s hiveState, e hiveEvent) (hiveState, error) {
+				if a, ok := e.(honeyAdded); ok {
+					return hiveActive{HoneyG: s.(hiveActive).HoneyG + a.Grams}, nil
+				}
+				return goodHive(s, e)
+			},
+			want: []string{
+				"Active/HoneyAdded: field queen of Active is the same in the state ActiveOnHoneyAdded returns whatever the state left holds and whatever the event says: its value is lost. " +
+					"Carry it over in ActiveOnHoneyAdded (s.Queen), or say in the .esm that it starts at zero: evolve Active on HoneyAdded: zero queen",
+				"Active/HoneyAdded: field checked of Active is the same in the state ActiveOnHoneyAdded returns whatever the state left holds and whatever the event says: its value is lost. " +
+					"Carry it over in ActiveOnHoneyAdded (s.Checked), or say in the .esm that it starts at zero: evolve Active on HoneyAdded: zero checked",
+				"Active/HoneyAdded: field weighing of Active is the same in the state ActiveOnHoneyAdded returns whatever the state left holds and whatever the event says: its value is lost. " +
+					"Carry it over in ActiveOnHoneyAdded (s.Weighing), or say in the .esm that it starts at zero: evolve Active on HoneyAdded: zero weighing",
+			},
+		},
+		{
+			name: "a hook that ignores a field of a type the test cannot write",
+			fn: func(s hiveState, e hiveEvent) (hiveState, error) {
+				if _, ok := e.(hiveWeighed); ok {
+					return s, nil
+				}
+				return goodHive(s, e)
+			},
+			want: []string{
+				"Active/HiveWeighed: changing HiveWeighed.on does not change the state ActiveOnHiveWeighed returns: its value is lost. " +
+					"Use it in ActiveOnHiveWeighed, or say in the .esm that the state does not need it: evolve Active on HiveWeighed: drop on",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			def := es.Definition[hiveState, hiveCommand, hiveEvent]{Type: "Hive", Evolve: tt.fn}
+			rec := &logsRecorder{recorder: &recorder{}}
+			estest.CheckEvolutions(rec, def, hiveName, hiveCases(), true)
+			checkErrs(t, rec.errs, tt.want)
+			// The label's type has only unexported fields: logged as not
+			// checked.
+			unchecked := 0
+			for _, l := range rec.logs {
+				if l == "Active/HiveLabelled: HiveLabelled.label not checked: the test cannot make a value of its type" {
+					unchecked++
+				}
+			}
+			if unchecked != 1 {
+				t.Errorf("logs %q: want the label logged as not checked once", rec.logs)
+			}
+		})
 	}
 }

@@ -104,9 +104,9 @@ func paymentEvolutions() []estest.Evolution[PaymentState, PaymentEvent] {
 			To:   "Paid",
 			Hook: "PendingOnPaymentSettled",
 			Changes: []estest.Change[PaymentState, PaymentEvent]{
-				{Field: "amount_cents", Event: PaymentSettled{AmountCents: 42, Currency: "currency-41", Captured: true}},
-				{Field: "currency", Event: PaymentSettled{AmountCents: 41, Currency: "currency-41-changed", Captured: true}},
-				{Field: "captured", Event: PaymentSettled{AmountCents: 41, Currency: "currency-41", Captured: false}},
+				{Field: "amount_cents", GoName: "AmountCents", Event: PaymentSettled{AmountCents: 42, Currency: "currency-41", Captured: true}},
+				{Field: "currency", GoName: "Currency", Event: PaymentSettled{AmountCents: 41, Currency: "currency-41-changed", Captured: true}},
+				{Field: "captured", GoName: "Captured", Event: PaymentSettled{AmountCents: 41, Currency: "currency-41", Captured: false}},
 			},
 		},
 		{
@@ -121,7 +121,7 @@ func paymentEvolutions() []estest.Evolution[PaymentState, PaymentEvent] {
 			To:   "Failed",
 			Hook: "PendingOnPaymentFailed",
 			Changes: []estest.Change[PaymentState, PaymentEvent]{
-				{Field: "code", Event: PaymentFailed{Code: 42}},
+				{Field: "code", GoName: "Code", Event: PaymentFailed{Code: 42}},
 			},
 		},
 		{

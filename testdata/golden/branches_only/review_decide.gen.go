@@ -92,18 +92,35 @@ type ReviewDecider interface {
 	Conclude(ctx context.Context, s ConcludeSource, c Conclude) (ConcludeOutcome, error)
 }
 
+// ReviewEvolver computes the states of a Review that do not follow from an
+// event's fields: one method per (state, event) pair whose new state needs
+// code. Each must be pure (no clock, no randomness, no I/O) and must not
+// modify its arguments: replaying the same events must always give the same
+// state.
+type ReviewEvolver interface {
+	// DeclinedOnAuthorNotified returns the Declined that AuthorNotified leads to
+	// from Declined. It is not generated: field reason of AuthorNotified would
+	// replace field reason of Declined, which the event keeps: declare set reason
+	// if it is the new value, drop reason if the state does not need it. Every
+	// field of the event must reach the new state (the test skeleton's
+	// TestReviewEvolveHooks checks it).
+	DeclinedOnAuthorNotified(s Declined, e AuthorNotified) Declined
+}
+
 // NewReviewDefinition returns the definition of Review that the runtime runs:
-// the initial state Draft, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots. Send, which only Draft accepts, is decided on a
-// new aggregate without reading it first.
-func NewReviewDefinition(d ReviewDecider) es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
+// the initial state Draft, Decide and Evolve bound to d and ev, the event and
+// state codecs, and no snapshots. Send, which only Draft accepts, is decided
+// on a new aggregate without reading it first.
+func NewReviewDefinition(d ReviewDecider, ev ReviewEvolver) es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
 	return es.Definition[ReviewState, ReviewCommand, ReviewEvent]{
 		Type:    "Review",
 		Initial: func() ReviewState { return Draft{} },
 		Decide: func(ctx context.Context, s ReviewState, c ReviewCommand, events []ReviewEvent) ([]ReviewEvent, error) {
 			return reviewDecide(ctx, d, s, c, events)
 		},
-		Evolve: reviewEvolve,
+		Evolve: func(s ReviewState, e ReviewEvent) (ReviewState, error) {
+			return reviewEvolve(ev, s, e)
+		},
 		Creates: func(c ReviewCommand) bool {
 			_, ok := c.(Send)
 			return ok
@@ -161,8 +178,8 @@ func reviewDecide(ctx context.Context, d ReviewDecider, s ReviewState, c ReviewC
 // reviewEvolve is the transition function of the Review machine: the state an
 // event leads to. It is pure; an event that does not apply to the state (a
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
-func reviewEvolve(s ReviewState, e ReviewEvent) (ReviewState, error) {
-	switch s.(type) {
+func reviewEvolve(ev ReviewEvolver, s ReviewState, e ReviewEvent) (ReviewState, error) {
+	switch s := s.(type) {
 	case Draft:
 		switch e := e.(type) {
 		case SentForReview:
@@ -182,7 +199,7 @@ func reviewEvolve(s ReviewState, e ReviewEvent) (ReviewState, error) {
 	case Declined:
 		switch e := e.(type) {
 		case AuthorNotified:
-			return Declined{Reason: e.Reason}, nil
+			return ev.DeclinedOnAuthorNotified(s, e), nil
 		}
 	}
 	if s == nil || e == nil {

@@ -45,7 +45,7 @@ func TestReviewStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestReviewInvalidTransitions(t *testing.T) {
-	def := NewReviewDefinition(nil)
+	def := NewReviewDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range ReviewMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -123,7 +123,7 @@ func TestReviewBranchGuards(t *testing.T) {
 		{"Pending", Pending{}, "Conclude", Conclude{}, "ConcludeToDeclinedWithRejectedAuthorNotified", ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "", 2},
 		{"Draft", Draft{}, "Conclude", Conclude{}, "ConcludeToDeclinedWithRejectedAuthorNotified", ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "Declined", 2},
 	} {
-		def := NewReviewDefinition(reviewBranchStub{tt.branch})
+		def := NewReviewDefinition(reviewBranchStub{tt.branch}, nil)
 		events, err := def.Decide(t.Context(), tt.state, tt.command, nil)
 		if tt.rejectedTo == "" {
 			if err != nil || len(events) != tt.events {
@@ -155,7 +155,7 @@ func reviewEvolutions() []estest.Evolution[ReviewState, ReviewEvent] {
 			},
 			To: "Pending",
 			Changes: []estest.Change[ReviewState, ReviewEvent]{
-				{Field: "reviewer", Event: SentForReview{Reviewer: "reviewer-40-changed"}},
+				{Field: "reviewer", GoName: "Reviewer", Event: SentForReview{Reviewer: "reviewer-40-changed"}},
 			},
 		},
 		{
@@ -169,7 +169,7 @@ func reviewEvolutions() []estest.Evolution[ReviewState, ReviewEvent] {
 			},
 			To: "Declined",
 			Changes: []estest.Change[ReviewState, ReviewEvent]{
-				{Field: "reason", Event: Withdrawn{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", Event: Withdrawn{Reason: "reason-40-changed"}},
 			},
 		},
 		{
@@ -183,7 +183,7 @@ func reviewEvolutions() []estest.Evolution[ReviewState, ReviewEvent] {
 			},
 			To: "Accepted",
 			Changes: []estest.Change[ReviewState, ReviewEvent]{
-				{Field: "reviewer", Event: Approved{Reviewer: "reviewer-40-changed"}},
+				{Field: "reviewer", GoName: "Reviewer", Event: Approved{Reviewer: "reviewer-40-changed"}},
 			},
 		},
 		{
@@ -197,7 +197,7 @@ func reviewEvolutions() []estest.Evolution[ReviewState, ReviewEvent] {
 			},
 			To: "Declined",
 			Changes: []estest.Change[ReviewState, ReviewEvent]{
-				{Field: "reason", Event: Rejected{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", Event: Rejected{Reason: "reason-40-changed"}},
 			},
 		},
 		{
@@ -211,7 +211,7 @@ func reviewEvolutions() []estest.Evolution[ReviewState, ReviewEvent] {
 			},
 			To: "Declined",
 			Changes: []estest.Change[ReviewState, ReviewEvent]{
-				{Field: "reason", Event: Withdrawn{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", Event: Withdrawn{Reason: "reason-40-changed"}},
 			},
 		},
 		{
@@ -223,9 +223,11 @@ func reviewEvolutions() []estest.Evolution[ReviewState, ReviewEvent] {
 			NewEvent: func() ReviewEvent {
 				return AuthorNotified{Reason: "reason-40"}
 			},
-			To: "Declined",
+			To:   "Declined",
+			Hook: "DeclinedOnAuthorNotified",
 			Changes: []estest.Change[ReviewState, ReviewEvent]{
-				{Field: "reason", Event: AuthorNotified{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", Event: AuthorNotified{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", InState: true, State: Declined{Reason: "reason-1-changed"}},
 			},
 		},
 	}
@@ -238,7 +240,7 @@ func reviewEvolutions() []estest.Evolution[ReviewState, ReviewEvent] {
 // of the 14 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestReviewEvolve(t *testing.T) {
-	def := NewReviewDefinition(nil)
+	def := NewReviewDefinition(nil, nil)
 	estest.CheckEvolutions(t, def, ReviewStateName, reviewEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Draft", "SentForReview"}:     true,

@@ -17,10 +17,11 @@ type ReviewRepository struct {
 	repo *es.Repository[ReviewState, ReviewCommand, ReviewEvent]
 }
 
-// NewReviewRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
-func NewReviewRepository(store es.Store, d ReviewDecider, opts ...es.RepositoryOption) *ReviewRepository {
-	return &ReviewRepository{repo: es.NewRepository(store, NewReviewDefinition(d), opts...)}
+// NewReviewRepository binds the decisions d and the Evolve hooks ev to store.
+// Options set snapshots, the state cache, conflict retries, the clock and the
+// logger.
+func NewReviewRepository(store es.Store, d ReviewDecider, ev ReviewEvolver, opts ...es.RepositoryOption) *ReviewRepository {
+	return &ReviewRepository{repo: es.NewRepository(store, NewReviewDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

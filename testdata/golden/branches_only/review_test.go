@@ -8,9 +8,17 @@ import (
 )
 
 // reviewUnderTest returns the definition the cases below exercise. Pass your
-// ReviewDecider to NewReviewDefinition.
+// ReviewDecider (and your Evolver) to NewReviewDefinition.
 func reviewUnderTest() es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
-	return NewReviewDefinition(nil)
+	return NewReviewDefinition(nil, nil)
+}
+
+// TestReviewEvolveHooks checks your ReviewEvolver (estest.CheckEvolutions):
+// every field of an event that review.esm does not drop must change the state
+// your hook returns, so that no value is lost, and each hook must be pure and
+// leave its arguments alone.
+func TestReviewEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, reviewUnderTest(), ReviewStateName, reviewEvolutions(), true)
 }
 
 // Send in Draft moves the Review to Pending, recording SentForReview.

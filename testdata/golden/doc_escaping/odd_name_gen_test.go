@@ -102,8 +102,8 @@ func oddNameEvolutions() []estest.Evolution[OddNameState, OddNameEvent] {
 			To:   "End",
 			Hook: "StartHereOnItDone",
 			Changes: []estest.Change[OddNameState, OddNameEvent]{
-				{Field: "range", Event: ItDone{Range: "range-40-changed", Quote: "quote-41"}},
-				{Field: "quote", Event: ItDone{Range: "range-40", Quote: "quote-41-changed"}},
+				{Field: "range", GoName: "Range", Event: ItDone{Range: "range-40-changed", Quote: "quote-41"}},
+				{Field: "quote", GoName: "Quote", Event: ItDone{Range: "range-40", Quote: "quote-41-changed"}},
 			},
 		},
 	}

@@ -108,7 +108,7 @@ func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 			},
 			To: "Requested",
 			Changes: []estest.Change[LoanState, LoanEvent]{
-				{Field: "book", Event: BookRequested{Book: "book-40-changed"}},
+				{Field: "book", GoName: "Book", Event: BookRequested{Book: "book-40-changed"}},
 			},
 		},
 		{
@@ -123,9 +123,9 @@ func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 			To:   "Lent",
 			Zero: []string{"LastReminder"},
 			Changes: []estest.Change[LoanState, LoanEvent]{
-				{Field: "due", Event: BookLent{Due: "due-40-changed", Desk: "desk-41"}},
-				{Field: "desk", Event: BookLent{Due: "due-40", Desk: "desk-41-changed"}, Same: true},
-				{Field: "book", State: Requested{Book: "book-1-changed"}},
+				{Field: "due", GoName: "Due", Event: BookLent{Due: "due-40-changed", Desk: "desk-41"}},
+				{Field: "desk", GoName: "Desk", Event: BookLent{Due: "due-40", Desk: "desk-41-changed"}, Same: true},
+				{Field: "book", GoName: "Book", InState: true, State: Requested{Book: "book-1-changed"}},
 			},
 		},
 		{
@@ -140,8 +140,8 @@ func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 			To:   "Returned",
 			Zero: []string{"Condition"},
 			Changes: []estest.Change[LoanState, LoanEvent]{
-				{Field: "desk", Event: LoanWithdrawn{Desk: "desk-40-changed"}, Same: true},
-				{Field: "book", State: Requested{Book: "book-1-changed"}},
+				{Field: "desk", GoName: "Desk", Event: LoanWithdrawn{Desk: "desk-40-changed"}, Same: true},
+				{Field: "book", GoName: "Book", InState: true, State: Requested{Book: "book-1-changed"}},
 			},
 		},
 		{
@@ -155,9 +155,9 @@ func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 			},
 			To: "Lent",
 			Changes: []estest.Change[LoanState, LoanEvent]{
-				{Field: "last_reminder", Event: ReminderSent{LastReminder: "last_reminder-40-changed"}},
-				{Field: "book", State: Lent{Book: "book-1-changed", Due: "due-2", LastReminder: "last_reminder-3"}},
-				{Field: "due", State: Lent{Book: "book-1", Due: "due-2-changed", LastReminder: "last_reminder-3"}},
+				{Field: "last_reminder", GoName: "LastReminder", Event: ReminderSent{LastReminder: "last_reminder-40-changed"}},
+				{Field: "book", GoName: "Book", InState: true, State: Lent{Book: "book-1-changed", Due: "due-2", LastReminder: "last_reminder-3"}},
+				{Field: "due", GoName: "Due", InState: true, State: Lent{Book: "book-1", Due: "due-2-changed", LastReminder: "last_reminder-3"}},
 			},
 		},
 		{
@@ -171,9 +171,9 @@ func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 			},
 			To: "Returned",
 			Changes: []estest.Change[LoanState, LoanEvent]{
-				{Field: "condition", Event: BookReturned{Condition: "condition-40-changed", Desk: "desk-41"}},
-				{Field: "desk", Event: BookReturned{Condition: "condition-40", Desk: "desk-41-changed"}, Same: true},
-				{Field: "book", State: Lent{Book: "book-1-changed", Due: "due-2", LastReminder: "last_reminder-3"}},
+				{Field: "condition", GoName: "Condition", Event: BookReturned{Condition: "condition-40-changed", Desk: "desk-41"}},
+				{Field: "desk", GoName: "Desk", Event: BookReturned{Condition: "condition-40", Desk: "desk-41-changed"}, Same: true},
+				{Field: "book", GoName: "Book", InState: true, State: Lent{Book: "book-1-changed", Due: "due-2", LastReminder: "last_reminder-3"}},
 			},
 		},
 		{
@@ -188,8 +188,8 @@ func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 			To:   "Returned",
 			Zero: []string{"Condition"},
 			Changes: []estest.Change[LoanState, LoanEvent]{
-				{Field: "desk", Event: LoanWithdrawn{Desk: "desk-40-changed"}, Same: true},
-				{Field: "book", State: Lent{Book: "book-1-changed", Due: "due-2", LastReminder: "last_reminder-3"}},
+				{Field: "desk", GoName: "Desk", Event: LoanWithdrawn{Desk: "desk-40-changed"}, Same: true},
+				{Field: "book", GoName: "Book", InState: true, State: Lent{Book: "book-1-changed", Due: "due-2", LastReminder: "last_reminder-3"}},
 			},
 		},
 	}

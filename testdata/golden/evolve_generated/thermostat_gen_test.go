@@ -108,7 +108,7 @@ func thermostatEvolutions() []estest.Evolution[ThermostatState, ThermostatEvent]
 			},
 			To: "Installed",
 			Changes: []estest.Change[ThermostatState, ThermostatEvent]{
-				{Field: "room", Event: ThermostatInstalled{Room: "room-40-changed"}},
+				{Field: "room", GoName: "Room", Event: ThermostatInstalled{Room: "room-40-changed"}},
 			},
 		},
 		{
@@ -122,8 +122,8 @@ func thermostatEvolutions() []estest.Evolution[ThermostatState, ThermostatEvent]
 			},
 			To: "Heating",
 			Changes: []estest.Change[ThermostatState, ThermostatEvent]{
-				{Field: "target_c", Event: HeatingStarted{TargetC: 42}},
-				{Field: "room", State: Installed{Room: "room-1-changed"}},
+				{Field: "target_c", GoName: "TargetC", Event: HeatingStarted{TargetC: 42}},
+				{Field: "room", GoName: "Room", InState: true, State: Installed{Room: "room-1-changed"}},
 			},
 		},
 		{
@@ -137,7 +137,7 @@ func thermostatEvolutions() []estest.Evolution[ThermostatState, ThermostatEvent]
 			},
 			To: "Removed",
 			Changes: []estest.Change[ThermostatState, ThermostatEvent]{
-				{Field: "room", State: Installed{Room: "room-1-changed"}},
+				{Field: "room", GoName: "Room", InState: true, State: Installed{Room: "room-1-changed"}},
 			},
 		},
 		{
@@ -151,8 +151,8 @@ func thermostatEvolutions() []estest.Evolution[ThermostatState, ThermostatEvent]
 			},
 			To: "Heating",
 			Changes: []estest.Change[ThermostatState, ThermostatEvent]{
-				{Field: "target_c", Event: TargetChanged{TargetC: 42}},
-				{Field: "room", State: Heating{Room: "room-1-changed", TargetC: 3}},
+				{Field: "target_c", GoName: "TargetC", Event: TargetChanged{TargetC: 42}},
+				{Field: "room", GoName: "Room", InState: true, State: Heating{Room: "room-1-changed", TargetC: 3}},
 			},
 		},
 		{
@@ -166,7 +166,7 @@ func thermostatEvolutions() []estest.Evolution[ThermostatState, ThermostatEvent]
 			},
 			To: "Removed",
 			Changes: []estest.Change[ThermostatState, ThermostatEvent]{
-				{Field: "room", State: Heating{Room: "room-1-changed", TargetC: 3}},
+				{Field: "room", GoName: "Room", InState: true, State: Heating{Room: "room-1-changed", TargetC: 3}},
 			},
 		},
 	}

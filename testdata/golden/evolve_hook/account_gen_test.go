@@ -104,7 +104,8 @@ func accountEvolutions() []estest.Evolution[AccountState, AccountEvent] {
 			To:   "Open",
 			Hook: "OpenOnMoneyDeposited",
 			Changes: []estest.Change[AccountState, AccountEvent]{
-				{Field: "amount_cents", Event: MoneyDeposited{AmountCents: 42, Reference: "reference-41"}},
+				{Field: "amount_cents", GoName: "AmountCents", Event: MoneyDeposited{AmountCents: 42, Reference: "reference-41"}},
+				{Field: "balance_cents", GoName: "BalanceCents", InState: true, State: Open{BalanceCents: 3}},
 			},
 		},
 		{
@@ -119,7 +120,8 @@ func accountEvolutions() []estest.Evolution[AccountState, AccountEvent] {
 			To:   "Open",
 			Hook: "OpenOnBalanceCorrected",
 			Changes: []estest.Change[AccountState, AccountEvent]{
-				{Field: "balance_cents", Event: BalanceCorrected{BalanceCents: 42}},
+				{Field: "balance_cents", GoName: "BalanceCents", Event: BalanceCorrected{BalanceCents: 42}},
+				{Field: "balance_cents", GoName: "BalanceCents", InState: true, State: Open{BalanceCents: 3}},
 			},
 		},
 		{
@@ -133,7 +135,7 @@ func accountEvolutions() []estest.Evolution[AccountState, AccountEvent] {
 			},
 			To: "Closed",
 			Changes: []estest.Change[AccountState, AccountEvent]{
-				{Field: "balance_cents", State: Open{BalanceCents: 3}},
+				{Field: "balance_cents", GoName: "BalanceCents", InState: true, State: Open{BalanceCents: 3}},
 			},
 		},
 	}

@@ -104,7 +104,7 @@ func lockerEvolutions() []estest.Evolution[LockerState, LockerEvent] {
 			},
 			To: "Locked",
 			Changes: []estest.Change[LockerState, LockerEvent]{
-				{Field: "owner", Event: LockerRented{Owner: "owner-40-changed"}},
+				{Field: "owner", GoName: "Owner", Event: LockerRented{Owner: "owner-40-changed"}},
 			},
 		},
 		{
@@ -118,7 +118,7 @@ func lockerEvolutions() []estest.Evolution[LockerState, LockerEvent] {
 			},
 			To: "Emptied",
 			Changes: []estest.Change[LockerState, LockerEvent]{
-				{Field: "owner", State: Locked{Owner: "owner-1-changed"}},
+				{Field: "owner", GoName: "Owner", InState: true, State: Locked{Owner: "owner-1-changed"}},
 			},
 		},
 		{
@@ -133,9 +133,9 @@ func lockerEvolutions() []estest.Evolution[LockerState, LockerEvent] {
 			To:        "Locked",
 			Unchanged: true,
 			Changes: []estest.Change[LockerState, LockerEvent]{
-				{Field: "attempt", Event: UnlockRefused{Attempt: 42, Reason: "reason-41"}, Same: true},
-				{Field: "reason", Event: UnlockRefused{Attempt: 41, Reason: "reason-41-changed"}, Same: true},
-				{Field: "owner", State: Locked{Owner: "owner-1-changed"}},
+				{Field: "attempt", GoName: "Attempt", Event: UnlockRefused{Attempt: 42, Reason: "reason-41"}, Same: true},
+				{Field: "reason", GoName: "Reason", Event: UnlockRefused{Attempt: 41, Reason: "reason-41-changed"}, Same: true},
+				{Field: "owner", GoName: "Owner", InState: true, State: Locked{Owner: "owner-1-changed"}},
 			},
 		},
 	}

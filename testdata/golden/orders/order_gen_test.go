@@ -110,9 +110,9 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Submitted",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "items", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410-changed", Qty: 13, PriceCents: 14}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}},
-				{Field: "submitted_at", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 500000041, time.UTC), Channel: "channel-42"}},
-				{Field: "channel", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42-changed"}, Same: true},
+				{Field: "items", GoName: "Items", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410-changed", Qty: 13, PriceCents: 14}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}},
+				{Field: "submitted_at", GoName: "SubmittedAt", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 500000041, time.UTC), Channel: "channel-42"}},
+				{Field: "channel", GoName: "Channel", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42-changed"}, Same: true},
 			},
 		},
 		{
@@ -126,7 +126,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Cancelled",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "reason", Event: OrderCancelled{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", Event: OrderCancelled{Reason: "reason-40-changed"}},
 			},
 		},
 		{
@@ -140,7 +140,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Validated",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "payment_id", Event: PaymentValidated{PaymentID: "payment_id-40-changed"}},
+				{Field: "payment_id", GoName: "PaymentID", Event: PaymentValidated{PaymentID: "payment_id-40-changed"}},
 			},
 		},
 		{
@@ -154,7 +154,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Cancelled",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "reason", Event: PaymentRejected{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", Event: PaymentRejected{Reason: "reason-40-changed"}},
 			},
 		},
 		{
@@ -168,7 +168,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Cancelled",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "reason", Event: OrderCancelled{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", Event: OrderCancelled{Reason: "reason-40-changed"}},
 			},
 		},
 		{
@@ -182,7 +182,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Fulfilled",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "tracking", Event: OrderFulfilled{Tracking: "tracking-40-changed"}},
+				{Field: "tracking", GoName: "Tracking", Event: OrderFulfilled{Tracking: "tracking-40-changed"}},
 			},
 		},
 		{
@@ -196,7 +196,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			},
 			To: "Cancelled",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "reason", Event: OrderCancelled{Reason: "reason-40-changed"}},
+				{Field: "reason", GoName: "Reason", Event: OrderCancelled{Reason: "reason-40-changed"}},
 			},
 		},
 	}

@@ -101,7 +101,7 @@ func forestEvolutions() []estest.Evolution[ForestState, ForestEvent] {
 			},
 			To: "Grown",
 			Changes: []estest.Change[ForestState, ForestEvent]{
-				{Field: "root", Event: Grew{Root: Node{Label: "label-400-changed", Children: []Node{{Label: "label-4020-changed", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020-changed", Children: []Node{{}}, Parent: &Node{Label: "label-40220-changed", Children: []Node{{}}, Parent: &Node{}}}}}},
+				{Field: "root", GoName: "Root", Event: Grew{Root: Node{Label: "label-400-changed", Children: []Node{{Label: "label-4020-changed", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020-changed", Children: []Node{{}}, Parent: &Node{Label: "label-40220-changed", Children: []Node{{}}, Parent: &Node{}}}}}},
 			},
 		},
 	}

@@ -83,18 +83,34 @@ type TicketDecider interface {
 	Close(ctx context.Context, s CloseSource, c Close) (Target, error)
 }
 
+// TicketEvolver computes the states of a Ticket that do not follow from an
+// event's fields: one method per (state, event) pair whose new state needs
+// code. Each must be pure (no clock, no randomness, no I/O) and must not
+// modify its arguments: replaying the same events must always give the same
+// state.
+type TicketEvolver interface {
+	// ClosedOnBranch returns the Closed that Branch leads to from Closed. It is
+	// not generated: field note of Branch would replace field note of Closed,
+	// which the event keeps: declare set note if it is the new value, drop note if
+	// the state does not need it. Every field of the event must reach the new
+	// state (the test skeleton's TestTicketEvolveHooks checks it).
+	ClosedOnBranch(s Closed, e Branch) Closed
+}
+
 // NewTicketDefinition returns the definition of Ticket that the runtime runs:
-// the initial state Open, Decide and Evolve bound to d, the event and state
-// codecs, and no snapshots. Triage, which only Open accepts, is decided on a
-// new aggregate without reading it first.
-func NewTicketDefinition(d TicketDecider) es.Definition[TicketState, TicketCommand, TicketEvent] {
+// the initial state Open, Decide and Evolve bound to d and ev, the event and
+// state codecs, and no snapshots. Triage, which only Open accepts, is decided
+// on a new aggregate without reading it first.
+func NewTicketDefinition(d TicketDecider, ev TicketEvolver) es.Definition[TicketState, TicketCommand, TicketEvent] {
 	return es.Definition[TicketState, TicketCommand, TicketEvent]{
 		Type:    "Ticket",
 		Initial: func() TicketState { return Open{} },
 		Decide: func(ctx context.Context, s TicketState, c TicketCommand, events []TicketEvent) ([]TicketEvent, error) {
 			return ticketDecide(ctx, d, s, c, events)
 		},
-		Evolve: ticketEvolve,
+		Evolve: func(s TicketState, e TicketEvent) (TicketState, error) {
+			return ticketEvolve(ev, s, e)
+		},
 		Creates: func(c TicketCommand) bool {
 			_, ok := c.(Triage)
 			return ok
@@ -148,8 +164,8 @@ func ticketDecide(ctx context.Context, d TicketDecider, s TicketState, c TicketC
 // ticketEvolve is the transition function of the Ticket machine: the state an
 // event leads to. It is pure; an event that does not apply to the state (a
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
-func ticketEvolve(s TicketState, e TicketEvent) (TicketState, error) {
-	switch s.(type) {
+func ticketEvolve(ev TicketEvolver, s TicketState, e TicketEvent) (TicketState, error) {
+	switch s := s.(type) {
 	case Open:
 		switch e := e.(type) {
 		case Routed:
@@ -172,7 +188,7 @@ func ticketEvolve(s TicketState, e TicketEvent) (TicketState, error) {
 	case Closed:
 		switch e := e.(type) {
 		case Branch:
-			return Closed{Note: e.Note}, nil
+			return ev.ClosedOnBranch(s, e), nil
 		}
 	}
 	if s == nil || e == nil {

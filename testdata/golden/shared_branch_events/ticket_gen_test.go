@@ -44,7 +44,7 @@ func TestTicketStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestTicketInvalidTransitions(t *testing.T) {
-	def := NewTicketDefinition(nil)
+	def := NewTicketDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range TicketMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -106,7 +106,7 @@ func ticketEvolutions() []estest.Evolution[TicketState, TicketEvent] {
 			},
 			To: "Assigned",
 			Changes: []estest.Change[TicketState, TicketEvent]{
-				{Field: "team", Event: Routed{Team: "team-40-changed"}},
+				{Field: "team", GoName: "Team", Event: Routed{Team: "team-40-changed"}},
 			},
 		},
 		{
@@ -120,7 +120,7 @@ func ticketEvolutions() []estest.Evolution[TicketState, TicketEvent] {
 			},
 			To: "Escalated",
 			Changes: []estest.Change[TicketState, TicketEvent]{
-				{Field: "team", Event: Paged{Team: "team-40-changed"}},
+				{Field: "team", GoName: "Team", Event: Paged{Team: "team-40-changed"}},
 			},
 		},
 		{
@@ -134,7 +134,7 @@ func ticketEvolutions() []estest.Evolution[TicketState, TicketEvent] {
 			},
 			To: "Closed",
 			Changes: []estest.Change[TicketState, TicketEvent]{
-				{Field: "note", Event: Target{Note: "note-40-changed"}},
+				{Field: "note", GoName: "Note", Event: Target{Note: "note-40-changed"}},
 			},
 		},
 		{
@@ -148,7 +148,7 @@ func ticketEvolutions() []estest.Evolution[TicketState, TicketEvent] {
 			},
 			To: "Closed",
 			Changes: []estest.Change[TicketState, TicketEvent]{
-				{Field: "note", Event: Target{Note: "note-40-changed"}},
+				{Field: "note", GoName: "Note", Event: Target{Note: "note-40-changed"}},
 			},
 		},
 		{
@@ -162,7 +162,7 @@ func ticketEvolutions() []estest.Evolution[TicketState, TicketEvent] {
 			},
 			To: "Closed",
 			Changes: []estest.Change[TicketState, TicketEvent]{
-				{Field: "note", Event: Target{Note: "note-40-changed"}},
+				{Field: "note", GoName: "Note", Event: Target{Note: "note-40-changed"}},
 			},
 		},
 		{
@@ -174,9 +174,11 @@ func ticketEvolutions() []estest.Evolution[TicketState, TicketEvent] {
 			NewEvent: func() TicketEvent {
 				return Branch{Note: "note-40"}
 			},
-			To: "Closed",
+			To:   "Closed",
+			Hook: "ClosedOnBranch",
 			Changes: []estest.Change[TicketState, TicketEvent]{
-				{Field: "note", Event: Branch{Note: "note-40-changed"}},
+				{Field: "note", GoName: "Note", Event: Branch{Note: "note-40-changed"}},
+				{Field: "note", GoName: "Note", InState: true, State: Closed{Note: "note-1-changed"}},
 			},
 		},
 	}
@@ -189,7 +191,7 @@ func ticketEvolutions() []estest.Evolution[TicketState, TicketEvent] {
 // of the 10 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestTicketEvolve(t *testing.T) {
-	def := NewTicketDefinition(nil)
+	def := NewTicketDefinition(nil, nil)
 	estest.CheckEvolutions(t, def, TicketStateName, ticketEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Open", "Routed"}:      true,

@@ -17,10 +17,11 @@ type TicketRepository struct {
 	repo *es.Repository[TicketState, TicketCommand, TicketEvent]
 }
 
-// NewTicketRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
-func NewTicketRepository(store es.Store, d TicketDecider, opts ...es.RepositoryOption) *TicketRepository {
-	return &TicketRepository{repo: es.NewRepository(store, NewTicketDefinition(d), opts...)}
+// NewTicketRepository binds the decisions d and the Evolve hooks ev to store.
+// Options set snapshots, the state cache, conflict retries, the clock and the
+// logger.
+func NewTicketRepository(store es.Store, d TicketDecider, ev TicketEvolver, opts ...es.RepositoryOption) *TicketRepository {
+	return &TicketRepository{repo: es.NewRepository(store, NewTicketDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -8,9 +8,17 @@ import (
 )
 
 // ticketUnderTest returns the definition the cases below exercise. Pass your
-// TicketDecider to NewTicketDefinition.
+// TicketDecider (and your Evolver) to NewTicketDefinition.
 func ticketUnderTest() es.Definition[TicketState, TicketCommand, TicketEvent] {
-	return NewTicketDefinition(nil)
+	return NewTicketDefinition(nil, nil)
+}
+
+// TestTicketEvolveHooks checks your TicketEvolver (estest.CheckEvolutions):
+// every field of an event that ticket.esm does not drop must change the state
+// your hook returns, so that no value is lost, and each hook must be pure and
+// leave its arguments alone.
+func TestTicketEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, ticketUnderTest(), TicketStateName, ticketEvolutions(), true)
 }
 
 // Triage in Open moves the Ticket to Assigned, recording Routed.

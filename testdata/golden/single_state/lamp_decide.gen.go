@@ -26,18 +26,33 @@ type LampDecider interface {
 	Paint(ctx context.Context, s Lit, c Paint) (Painted, error)
 }
 
+// LampEvolver computes the states of a Lamp that do not follow from an event's
+// fields: one method per (state, event) pair whose new state needs code. Each
+// must be pure (no clock, no randomness, no I/O) and must not modify its
+// arguments: replaying the same events must always give the same state.
+type LampEvolver interface {
+	// LitOnPainted returns the Lit that Painted leads to from Lit. It is not
+	// generated: field color of Painted would replace field color of Lit, which
+	// the event keeps: declare set color if it is the new value, drop color if the
+	// state does not need it. Every field of the event must reach the new state
+	// (the test skeleton's TestLampEvolveHooks checks it).
+	LitOnPainted(s Lit, e Painted) Lit
+}
+
 // NewLampDefinition returns the definition of Lamp that the runtime runs: the
-// initial state Lit, Decide and Evolve bound to d, the event and state codecs,
-// and no snapshots. Ping or Paint, which only Lit accepts, is decided on a new
-// aggregate without reading it first.
-func NewLampDefinition(d LampDecider) es.Definition[LampState, LampCommand, LampEvent] {
+// initial state Lit, Decide and Evolve bound to d and ev, the event and state
+// codecs, and no snapshots. Ping or Paint, which only Lit accepts, is decided
+// on a new aggregate without reading it first.
+func NewLampDefinition(d LampDecider, ev LampEvolver) es.Definition[LampState, LampCommand, LampEvent] {
 	return es.Definition[LampState, LampCommand, LampEvent]{
 		Type:    "Lamp",
 		Initial: func() LampState { return Lit{} },
 		Decide: func(ctx context.Context, s LampState, c LampCommand, events []LampEvent) ([]LampEvent, error) {
 			return lampDecide(ctx, d, s, c, events)
 		},
-		Evolve: lampEvolve,
+		Evolve: func(s LampState, e LampEvent) (LampState, error) {
+			return lampEvolve(ev, s, e)
+		},
 		Creates: func(c LampCommand) bool {
 			switch c.(type) {
 			case Ping, Paint:
@@ -83,12 +98,12 @@ func lampDecide(ctx context.Context, d LampDecider, s LampState, c LampCommand, 
 // lampEvolve is the transition function of the Lamp machine: the state an
 // event leads to. It is pure; an event that does not apply to the state (a
 // history the machine cannot produce) fails with an *es.InvalidEvolutionError.
-func lampEvolve(s LampState, e LampEvent) (LampState, error) {
-	switch s.(type) {
+func lampEvolve(ev LampEvolver, s LampState, e LampEvent) (LampState, error) {
+	switch s := s.(type) {
 	case Lit:
 		switch e := e.(type) {
 		case Painted:
-			return Lit{Color: e.Color}, nil
+			return ev.LitOnPainted(s, e), nil
 		}
 	}
 	if s == nil || e == nil {

@@ -17,10 +17,11 @@ type LampRepository struct {
 	repo *es.Repository[LampState, LampCommand, LampEvent]
 }
 
-// NewLampRepository binds the decisions d to store. Options set snapshots, the
-// state cache, conflict retries, the clock and the logger.
-func NewLampRepository(store es.Store, d LampDecider, opts ...es.RepositoryOption) *LampRepository {
-	return &LampRepository{repo: es.NewRepository(store, NewLampDefinition(d), opts...)}
+// NewLampRepository binds the decisions d and the Evolve hooks ev to store.
+// Options set snapshots, the state cache, conflict retries, the clock and the
+// logger.
+func NewLampRepository(store es.Store, d LampDecider, ev LampEvolver, opts ...es.RepositoryOption) *LampRepository {
+	return &LampRepository{repo: es.NewRepository(store, NewLampDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

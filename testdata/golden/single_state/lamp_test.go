@@ -8,9 +8,17 @@ import (
 )
 
 // lampUnderTest returns the definition the cases below exercise. Pass your
-// LampDecider to NewLampDefinition.
+// LampDecider (and your Evolver) to NewLampDefinition.
 func lampUnderTest() es.Definition[LampState, LampCommand, LampEvent] {
-	return NewLampDefinition(nil)
+	return NewLampDefinition(nil, nil)
+}
+
+// TestLampEvolveHooks checks your LampEvolver (estest.CheckEvolutions): every
+// field of an event that lamp.esm does not drop must change the state your
+// hook returns, so that no value is lost, and each hook must be pure and leave
+// its arguments alone.
+func TestLampEvolveHooks(t *testing.T) {
+	estest.CheckEvolutions(t, lampUnderTest(), LampStateName, lampEvolutions(), true)
 }
 
 // Ping in Lit keeps the Lamp in Lit.

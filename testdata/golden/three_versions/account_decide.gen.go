@@ -33,9 +33,13 @@ type AccountDecider interface {
 // state.
 type AccountEvolver interface {
 	// OpenOnOwnerRenamed returns the Open that OwnerRenamed leads to from Open. It
-	// is not generated: field at of OwnerRenamed reaches no field of Open. Every
-	// field of the event must reach the new state (the test skeleton's
-	// TestAccountEvolveHooks checks it).
+	// is not generated: field owner of OwnerRenamed would replace field owner of
+	// Open, which the event keeps: declare set owner if it is the new value, drop
+	// owner if the state does not need it; field currency of OwnerRenamed would
+	// replace field currency of Open, which the event keeps: declare set currency
+	// if it is the new value, drop currency if the state does not need it; field
+	// at of OwnerRenamed reaches no field of Open. Every field of the event must
+	// reach the new state (the test skeleton's TestAccountEvolveHooks checks it).
 	OpenOnOwnerRenamed(s Open, e OwnerRenamed) Open
 	// OpenOnAccountClosed returns the Closed that AccountClosed leads to from
 	// Open. It is not generated: field closed_by of Closed is set neither by

@@ -104,9 +104,11 @@ func accountEvolutions() []estest.Evolution[AccountState, AccountEvent] {
 			To:   "Open",
 			Hook: "OpenOnOwnerRenamed",
 			Changes: []estest.Change[AccountState, AccountEvent]{
-				{Field: "owner", Event: OwnerRenamed{Owner: "owner-40-changed", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
-				{Field: "currency", Event: OwnerRenamed{Owner: "owner-40", Currency: "currency-41-changed", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
-				{Field: "at", Event: OwnerRenamed{Owner: "owner-40", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 500000042, time.UTC)}},
+				{Field: "owner", GoName: "Owner", Event: OwnerRenamed{Owner: "owner-40-changed", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
+				{Field: "currency", GoName: "Currency", Event: OwnerRenamed{Owner: "owner-40", Currency: "currency-41-changed", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
+				{Field: "at", GoName: "At", Event: OwnerRenamed{Owner: "owner-40", Currency: "currency-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 500000042, time.UTC)}},
+				{Field: "owner", GoName: "Owner", InState: true, State: Open{Owner: "owner-1-changed", Currency: "currency-2"}},
+				{Field: "currency", GoName: "Currency", InState: true, State: Open{Owner: "owner-1", Currency: "currency-2-changed"}},
 			},
 		},
 		{
@@ -121,7 +123,7 @@ func accountEvolutions() []estest.Evolution[AccountState, AccountEvent] {
 			To:   "Closed",
 			Hook: "OpenOnAccountClosed",
 			Changes: []estest.Change[AccountState, AccountEvent]{
-				{Field: "confirmed", Event: AccountClosed{Confirmed: false}},
+				{Field: "confirmed", GoName: "Confirmed", Event: AccountClosed{Confirmed: false}},
 			},
 		},
 	}

@@ -102,7 +102,8 @@ func cartEvolutions() []estest.Evolution[CartState, CartEvent] {
 			To:   "Open",
 			Hook: "OpenOnItemAdded",
 			Changes: []estest.Change[CartState, CartEvent]{
-				{Field: "price", Event: ItemAdded{Price: Money{Cents: 2, Currency: "currency-401-changed"}}},
+				{Field: "price", GoName: "Price", Event: ItemAdded{Price: Money{Cents: 2, Currency: "currency-401-changed"}}},
+				{Field: "total", GoName: "Total", InState: true, State: Open{Total: Money{Cents: 12, Currency: "currency-11-changed"}}},
 			},
 		},
 		{
@@ -116,7 +117,7 @@ func cartEvolutions() []estest.Evolution[CartState, CartEvent] {
 			},
 			To: "Closed",
 			Changes: []estest.Change[CartState, CartEvent]{
-				{Field: "total", Event: CheckedOut{Total: Money{Cents: 2, Currency: "currency-401-changed"}}},
+				{Field: "total", GoName: "Total", Event: CheckedOut{Total: Money{Cents: 2, Currency: "currency-401-changed"}}},
 			},
 		},
 	}

@@ -101,7 +101,7 @@ func invoiceEvolutions() []estest.Evolution[InvoiceState, InvoiceEvent] {
 			},
 			To: "Paid",
 			Changes: []estest.Change[InvoiceState, InvoiceEvent]{
-				{Field: "amount", Event: InvoicePaid{Amount: Money{Cents: 2, Currency: "currency-401-changed"}}},
+				{Field: "amount", GoName: "Amount", Event: InvoicePaid{Amount: Money{Cents: 2, Currency: "currency-401-changed"}}},
 			},
 		},
 	}
