@@ -128,7 +128,10 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // stored later (a client resends what it buffered when it reconnects).
 // Handling it again with WithCommandID(CommandID) is safe: a command the
 // store holds is recognised (Result.Duplicate), one it does not hold is
-// stored once. errors.Is(err, ErrOutcomeUnknown) holds, and the cause
+// stored once. Through the Repository that returned the error this holds
+// at any age; through another (another process), within the store's
+// dedupe window (see Repository.Handle). errors.Is(err,
+// ErrOutcomeUnknown) holds, and the cause
 // (context.DeadlineExceeded, say) stays in the chain.
 type OutcomeUnknownError struct {
 	Ref Ref
