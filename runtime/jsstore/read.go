@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/internal/envelope"
 )
