@@ -40,6 +40,13 @@ var (
 	// The error is an *OutcomeUnknownError naming the command id to retry
 	// it with.
 	ErrOutcomeUnknown = errors.New("es: outcome unknown")
+	// ErrPositionGone: a read was asked to start at a position whose
+	// append the store does not hold for the aggregate (an operator purged
+	// the aggregate's subject, say, and it may have been made again
+	// since): what the position stood for is gone. A Repository then
+	// drops the state it cached, or the snapshot it started from, and
+	// replays the aggregate from its first event.
+	ErrPositionGone = errors.New("es: position gone")
 )
 
 // InvalidTransitionError reports a command that the aggregate's machine does

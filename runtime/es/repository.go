@@ -522,12 +522,34 @@ func (r *Repository[S, C, E]) current(ctx context.Context, ref Ref, fresh bool) 
 	}
 	start := inst.Position
 	if inst, err = r.apply(ctx, ref, inst, keepAll); err != nil {
-		return inst, -1, err
+		if start.Sequence == 0 || !errors.Is(err, ErrPositionGone) {
+			return inst, -1, err
+		}
+		if inst, err = r.replayGone(ctx, ref, start, ok); err != nil {
+			return inst, -1, err
+		}
+		ok, slot = false, -1
 	}
 	if inst.Position != start || !ok {
 		slot = r.cache.put(ref.ID, inst, slot)
 	}
 	return inst, slot, nil
+}
+
+// replayGone replays ref from its first event after a read from start,
+// the position of the state it cached (cached set) or of its snapshot,
+// found that position gone (ErrPositionGone: the aggregate's subject was
+// purged, and maybe written again since). It drops the cached state.
+func (r *Repository[S, C, E]) replayGone(ctx context.Context, ref Ref, start Position, cached bool) (Instance[S], error) {
+	r.cache.remove(ref.ID)
+	from := "snapshot"
+	if cached {
+		from = "cached state"
+	}
+	r.opts.logger.LogAttrs(ctx, slog.LevelWarn, "position gone, replaying",
+		slog.String("aggregate", ref.Type), slog.String("id", ref.ID), slog.String("from", from),
+		slog.Uint64("version", start.Version), slog.Uint64("sequence", start.Sequence))
+	return r.apply(ctx, ref, Instance[S]{ID: ref.ID, State: r.def.Initial()}, keepAll)
 }
 
 // keepAll keeps every record: apply's filter for the current state.
