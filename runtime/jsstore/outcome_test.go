@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -250,5 +251,55 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// endsAfter is a context that ends once it has been asked for its error n
+// times: so that it ends after the store's Append checked it and before
+// the store sends the append, as a deadline may.
+type endsAfter struct {
+	context.Context
+	n     int32
+	looks atomic.Int32
+	done  chan struct{} // never closed: the end shows in Err only
+}
+
+func (c *endsAfter) Err() error {
+	if c.looks.Add(1) > c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
+func (c *endsAfter) Deadline() (time.Time, bool) { return time.Now().Add(time.Minute), true }
+func (c *endsAfter) Done() <-chan struct{}       { return c.done }
+
+// TestUnsentNotUnknown: an append nats.go returns without sending is
+// not an unknown outcome: one whose context ended just before the send,
+// and one on a closed connection. Both fail with their cause, and nothing
+// is stored.
+func TestUnsentNotUnknown(t *testing.T) {
+	srv := server(t)
+	_, js := connect(t, srv)
+	s := newStore(t, js)
+	ref := es.Ref{Type: "Tally", ID: "unsent"}
+	req := func(cmd string) *es.AppendRequest {
+		return &es.AppendRequest{Ref: ref, CommandID: cmd, Events: []es.RawEvent{{Type: "Added", SchemaVersion: 2, Data: []byte(`{"n":1}`)}}}
+	}
+	ctx := &endsAfter{Context: t.Context(), n: 1, done: make(chan struct{})}
+	_, err := s.Append(ctx, req("ended"))
+	if !errors.Is(err, context.Canceled) || errors.Is(err, es.ErrOutcomeUnknown) {
+		t.Errorf("Append with a context ended before the send = %v, want context.Canceled, not an unknown outcome", err)
+	}
+
+	nc2, js2 := connect(t, srv)
+	closed := newStore(t, js2)
+	nc2.Close()
+	_, err = closed.Append(t.Context(), req("closed"))
+	if !errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, es.ErrOutcomeUnknown) {
+		t.Errorf("Append on a closed connection = %v, want nats.ErrConnectionClosed, not an unknown outcome", err)
+	}
+	for rec, err := range s.Read(t.Context(), ref, es.Position{}) {
+		t.Errorf("read %+v, %v: want nothing stored", rec.Metadata, err)
 	}
 }
