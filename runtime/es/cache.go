@@ -2,6 +2,7 @@ package es
 
 import (
 	"math"
+	"strings"
 	"sync"
 )
 
@@ -86,8 +87,9 @@ func (c *stateCache[S]) put(id string, inst Instance[S], hint int32) int32 {
 	}
 	s := &c.slots[i]
 	if s.inst.Version <= inst.Version {
+		key := s.inst.ID // the cache's copy of id
 		s.inst = inst
-		s.inst.ID = id
+		s.inst.ID = key
 	}
 	s.used = true
 	c.mu.Unlock()
@@ -108,6 +110,9 @@ func (c *stateCache[S]) insert(id string, inst Instance[S]) int32 {
 		i = c.evict()
 	}
 	// Unmarked: replaced first, unless used again before the hand comes.
+	// The key is a copy: an id sliced from a larger string (a request's
+	// body) would keep it alive while the state is cached.
+	id = strings.Clone(id)
 	inst.ID = id
 	c.slots[i] = cacheSlot[S]{inst: inst, live: true}
 	c.byID[id] = i

@@ -40,6 +40,13 @@ var (
 	// The error is an *OutcomeUnknownError naming the command id to retry
 	// it with.
 	ErrOutcomeUnknown = errors.New("es: outcome unknown")
+	// ErrPositionGone: a read was asked to start at a position whose
+	// append the store does not hold for the aggregate (an operator purged
+	// the aggregate's subject, say, and it may have been made again
+	// since): what the position stood for is gone. A Repository then
+	// drops the state it cached, or the snapshot it started from, and
+	// replays the aggregate from its first event.
+	ErrPositionGone = errors.New("es: position gone")
 )
 
 // InvalidTransitionError reports a command that the aggregate's machine does
@@ -128,7 +135,10 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // stored later (a client resends what it buffered when it reconnects).
 // Handling it again with WithCommandID(CommandID) is safe: a command the
 // store holds is recognised (Result.Duplicate), one it does not hold is
-// stored once. errors.Is(err, ErrOutcomeUnknown) holds, and the cause
+// stored once. Through the Repository that returned the error this holds
+// at any age; through another (another process), within the store's
+// dedupe window (see Repository.Handle). errors.Is(err,
+// ErrOutcomeUnknown) holds, and the cause
 // (context.DeadlineExceeded, say) stays in the chain.
 type OutcomeUnknownError struct {
 	Ref Ref

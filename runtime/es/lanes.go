@@ -2,6 +2,7 @@ package es
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -162,7 +163,9 @@ func (t *lanes) add(id string) *lane {
 	}
 	l := t.free[len(t.free)-1]
 	t.free = t.free[:len(t.free)-1]
-	t.byID[id] = l
+	// A copy: an id sliced from a larger string (a request's body) would
+	// keep it alive while the lane idles.
+	t.byID[strings.Clone(id)] = l
 	return l
 }
 

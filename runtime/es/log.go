@@ -29,6 +29,9 @@ type Log[E any] struct {
 	cache *stateCache[struct{}]
 	ids   *commandIDs
 	lanes *lanes
+	// unknown holds the positions the appends whose outcome is unknown
+	// were made at, for their retries.
+	unknown unknownOutcomes[struct{}]
 }
 
 // NewLog binds an eventual aggregate definition to a store. Of the
@@ -47,6 +50,9 @@ func NewLog[E any](store Store, def LogDefinition[E], opts ...RepositoryOption) 
 // concurrency conflict with another writer it rereads the aggregate's
 // position and retries, up to the retry limit, after a growing, jittered
 // wait (WithRetryBackoff); retries of the same command id are stored once.
+// An append with an unknown outcome (ErrOutcomeUnknown) retried with its
+// id through the same Log is made at the position it was first made at,
+// and so recognised at any age, as Repository.Handle does.
 func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...HandleOption) ([]Record, error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err
@@ -71,10 +77,22 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 		return nil, fmt.Errorf("%s %q: waiting for the appends before: %w", ref.Type, id, err)
 	}
 	defer l.lanes.release(lane)
-	for attempt := 0; ; attempt++ {
-		at, err := l.position(ctx, ref)
-		if err != nil {
-			return nil, err
+	// A retry of an append whose outcome is unknown is made at the
+	// position the append was made at: the store finds it there if it
+	// was stored (see unknownOutcomes).
+	var prior Instance[struct{}]
+	retrying, pending := false, false
+	if o.number == 0 {
+		prior, retrying = l.unknown.get(id, o.commandID)
+		pending = retrying
+	}
+	for attempt := 0; ; {
+		at := prior.Position
+		if !retrying {
+			var err error
+			if at, err = l.position(ctx, ref); err != nil {
+				return nil, err
+			}
 		}
 		req := &AppendRequest{
 			Ref:              ref,
@@ -93,13 +111,28 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 			// after another failure (a lost reply), whether this call
 			// retries or gives up.
 			l.cache.remove(id)
+			if errors.Is(err, ErrOutcomeUnknown) {
+				l.unknown.put(id, o.commandID, Instance[struct{}]{Position: at})
+			}
+			if retrying && errors.Is(err, ErrConflict) {
+				// Another append follows that position: this one was not
+				// stored, and never will be. Append after the newest,
+				// without counting a retry.
+				l.unknown.remove(id, o.commandID)
+				retrying, pending = false, false
+				continue
+			}
 			if errors.Is(err, ErrConflict) && attempt < l.opts.maxRetries {
 				if err := retryAfter(ctx, &l.opts, ref, attempt, o.commandID, err); err != nil {
 					return nil, err
 				}
+				attempt++
 				continue
 			}
 			return nil, err
+		}
+		if pending { // the outcome is known now
+			l.unknown.remove(id, o.commandID)
 		}
 		l.cache.put(id, Instance[struct{}]{ID: id, Position: Position{Version: ar.Version, Sequence: ar.Sequence}}, -1)
 		if ar.Duplicate {

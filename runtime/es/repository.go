@@ -93,6 +93,9 @@ type Repository[S, C, E any] struct {
 	cache *stateCache[S]
 	ids   *commandIDs
 	lanes *lanes
+	// unknown holds the states the commands whose outcome is unknown
+	// were decided on, for their retries.
+	unknown unknownOutcomes[S]
 }
 
 // NewRepository binds an aggregate definition to a store.
@@ -160,9 +163,15 @@ func (c *command[E]) room(n int) []RawEvent {
 // decision's error and the store's (errors.Is), or the store's alone when
 // the decision produced no events. A command is recognised within the
 // store's dedupe window: the aggregate's newest DedupeAppends appends in
-// memory, the duplicate window on JetStream (a retry decided on the state
-// it was first decided on is recognised at any age). Past the window, a
-// retry is handled as a new command.
+// memory, the duplicate window on JetStream. Past the window, a retry is
+// handled as a new command, with one exception: a command whose append
+// had an unknown outcome (ErrOutcomeUnknown), retried with its id through
+// the same Repository, is decided on the state it was first decided on
+// and appended with that state's sequence, so that the store finds it
+// right after that sequence if it was stored, at any age; if another
+// message is there, it was not stored and never will be, and the retry
+// goes on as a new command on the current state. The Repository
+// remembers this for the newest 1,024 commands with an unknown outcome.
 //
 // So a caller-given id costs a store lookup for each such command that is
 // not appended: on JetStream a read of the aggregate's messages within the
@@ -187,11 +196,17 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	ref := Ref{Type: r.def.Type, ID: id}
 	c := &command[E]{req: AppendRequest{Ref: ref}}
 	c.ctx = refContext{Context: ctx, ref: &c.req.Ref}
+	// A retry of a command whose append had an unknown outcome is decided
+	// on the state the command was decided on, and appended after it:
+	// the store finds it there if it was stored (see unknownOutcomes).
+	prior, retrying := r.decidedBefore(id, &o)
+	pending := retrying // its outcome is still unknown
 	// A command that only the initial state accepts, on an aggregate not
 	// cached, is decided on the initial state without a read (see
 	// Definition.Creates): a new aggregate then costs one append.
-	guess := r.def.Creates != nil && r.def.Creates(cmd) && !r.cache.has(id)
+	guess := !retrying && r.def.Creates != nil && r.def.Creates(cmd) && !r.cache.has(id)
 	sent := false // an append of the command was sent
+attempts:
 	for attempt := 0; ; {
 		// The cached state is trusted without a read: if another writer got
 		// there first, the append's concurrency check fails and we reload.
@@ -199,7 +214,9 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			inst Instance[S]
 			slot int32 = -1
 		)
-		if guess {
+		if retrying {
+			inst = prior
+		} else if guess {
 			inst = Instance[S]{ID: id, State: r.def.Initial()}
 		} else if inst, slot, err = r.current(ctx, ref, false); err != nil {
 			return res, err
@@ -208,8 +225,8 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		// context.
 		events, err := r.def.Decide(&c.ctx, inst.State, cmd, c.events[:0:len(c.events)])
 		if err != nil || len(events) == 0 {
-			if guess { // the aggregate may not be new: decide on its stored state
-				guess = false
+			if guess || retrying { // the aggregate may not be new, or moved: decide on its stored state
+				guess, retrying = false, false
 				continue
 			}
 			if err == nil {
@@ -225,6 +242,10 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 		state := inst.State
 		for _, e := range events {
 			if state, err = r.def.Evolve(state, e); err != nil {
+				if retrying {
+					retrying = false
+					continue attempts
+				}
 				err = fmt.Errorf("%s %q: evolve: %w", ref.Type, id, err)
 				if o.number == 0 {
 					return r.unappended(ctx, ref, o.commandID, inst, res, err)
@@ -263,10 +284,19 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 			// or gives up, so that the next command reloads instead of
 			// conflicting.
 			r.cache.remove(id)
-			if guess && errors.Is(err, ErrConflict) {
-				// Not a new aggregate: decide on its stored state, without
-				// counting a retry or waiting.
-				guess = false
+			if errors.Is(err, ErrOutcomeUnknown) {
+				r.unknown.put(id, o.commandID, inst)
+			}
+			if (guess || retrying) && errors.Is(err, ErrConflict) {
+				// Not a new aggregate, or another message follows the
+				// state the command was first decided on (it was not
+				// stored, and never will be): decide on the stored state,
+				// without counting a retry or waiting.
+				if retrying {
+					r.unknown.remove(id, o.commandID)
+					pending = false
+				}
+				guess, retrying = false, false
 				continue
 			}
 			if errors.Is(err, ErrConflict) && attempt < r.opts.maxRetries {
@@ -277,6 +307,9 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 				continue
 			}
 			return res, err
+		}
+		if pending { // the outcome is known now
+			r.unknown.remove(id, o.commandID)
 		}
 		if ar.Duplicate {
 			return r.duplicate(ctx, ref, inst, ar)
@@ -489,12 +522,34 @@ func (r *Repository[S, C, E]) current(ctx context.Context, ref Ref, fresh bool) 
 	}
 	start := inst.Position
 	if inst, err = r.apply(ctx, ref, inst, keepAll); err != nil {
-		return inst, -1, err
+		if start.Sequence == 0 || !errors.Is(err, ErrPositionGone) {
+			return inst, -1, err
+		}
+		if inst, err = r.replayGone(ctx, ref, start, ok); err != nil {
+			return inst, -1, err
+		}
+		ok, slot = false, -1
 	}
 	if inst.Position != start || !ok {
 		slot = r.cache.put(ref.ID, inst, slot)
 	}
 	return inst, slot, nil
+}
+
+// replayGone replays ref from its first event after a read from start,
+// the position of the state it cached (cached set) or of its snapshot,
+// found that position gone (ErrPositionGone: the aggregate's subject was
+// purged, and maybe written again since). It drops the cached state.
+func (r *Repository[S, C, E]) replayGone(ctx context.Context, ref Ref, start Position, cached bool) (Instance[S], error) {
+	r.cache.remove(ref.ID)
+	from := "snapshot"
+	if cached {
+		from = "cached state"
+	}
+	r.opts.logger.LogAttrs(ctx, slog.LevelWarn, "position gone, replaying",
+		slog.String("aggregate", ref.Type), slog.String("id", ref.ID), slog.String("from", from),
+		slog.Uint64("version", start.Version), slog.Uint64("sequence", start.Sequence))
+	return r.apply(ctx, ref, Instance[S]{ID: ref.ID, State: r.def.Initial()}, keepAll)
 }
 
 // keepAll keeps every record: apply's filter for the current state.

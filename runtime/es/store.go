@@ -156,8 +156,11 @@ type Store interface {
 	Append(ctx context.Context, req *AppendRequest) (AppendResult, error)
 	// Read yields the events of ref whose version is greater than
 	// from.Version, in order. from.Sequence is the Sequence of the event at
-	// from.Version (0 with version 0): stores start reading there. An
-	// invalid ref or a failure yields one error and ends the loop; stored
+	// from.Version (0 with version 0): stores start reading there. When
+	// the store holds no append of ref at from.Sequence (it was purged, or
+	// the position is not ref's), the read yields one error matching
+	// ErrPositionGone. An invalid ref or a failure yields one error and
+	// ends the loop; stored
 	// appends whose versions do not follow one another (a gap, or versions
 	// repeated) fail it with an error matching ErrCorruptEvent that names
 	// the aggregate, the versions and the sequence. Breaking out of the loop

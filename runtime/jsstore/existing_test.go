@@ -1,9 +1,11 @@
 package jsstore_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +66,9 @@ func TestExistingConformance(t *testing.T) {
 				cfg.Subjects = []string{prefix + ".Order.*", "billing." + prefix + ".>"}
 				cfg.Duplicates = 30 * time.Second
 				cfg.AllowDirect = false
-				needed = []string{"allow_direct", "subjects", "duplicate_window"}
+				cfg.Retention = jetstream.InterestPolicy
+				cfg.MaxAge = time.Hour
+				needed = []string{"allow_direct", "subjects", "duplicate_window", "retention", "max_age"}
 			}
 			if _, err := js.CreateStream(t.Context(), cfg); err != nil {
 				t.Fatal(err)
@@ -131,7 +135,9 @@ func TestExistingStream(t *testing.T) {
 // TestStreamNeeds: what New accepts of an existing stream, and how it
 // names what it refuses: subjects that take every aggregate of the prefix,
 // a duplicate window at least the one asked for, at least the replicas
-// asked for.
+// asked for, and settings that keep every event and acknowledge every
+// append (limits retention, acknowledgements, no limit that removes
+// messages, not sealed, not a mirror, no subject transform).
 func TestStreamNeeds(t *testing.T) {
 	_, js := connect(t, server(t))
 	for i, tc := range []struct {
@@ -139,16 +145,55 @@ func TestStreamNeeds(t *testing.T) {
 		subjects []string
 		window   time.Duration
 		opts     []jsstore.Option
+		mod      func(c *jetstream.StreamConfig, prefix string)
+		seal     bool   // sealed once made (a stream cannot be made sealed)
 		want     string // the differences of the error, "" for none
+		fixed    string // the settings the error says the store cannot change
 	}{
-		{"exactly the store's", []string{"p.>"}, 2 * time.Minute, nil, ""},
-		{"type and id wildcards", []string{"x.y", "p.*.*"}, 2 * time.Minute, nil, ""},
-		{"a longer window", []string{"p.>"}, time.Hour, nil, ""},
-		{"a shorter window asked for", []string{"p.>"}, 30 * time.Second, []jsstore.Option{jsstore.WithDuplicateWindow(30 * time.Second)}, ""},
-		{"a shorter window", []string{"p.>"}, 30 * time.Second, nil, "duplicate_window: want at least 2m0s, have 30s"},
-		{"one type only", []string{"p.Order.*"}, 2 * time.Minute, nil, `subjects: want a subject covering p.*.*, have ["p.Order.*"]`},
-		{"too few tokens", []string{"p.*"}, 2 * time.Minute, nil, `subjects: want a subject covering p.*.*, have ["p.*"]`},
-		{"fewer replicas", []string{"p.>"}, 2 * time.Minute, []jsstore.Option{jsstore.WithReplicas(3)}, "num_replicas: want at least 3, have 1"},
+		{"exactly the store's", []string{"p.>"}, 2 * time.Minute, nil, nil, false, "", ""},
+		{"type and id wildcards", []string{"x.y", "p.*.*"}, 2 * time.Minute, nil, nil, false, "", ""},
+		{"a longer window", []string{"p.>"}, time.Hour, nil, nil, false, "", ""},
+		{"a shorter window asked for", []string{"p.>"}, 30 * time.Second, []jsstore.Option{jsstore.WithDuplicateWindow(30 * time.Second)}, nil, false, "", ""},
+		{"a shorter window", []string{"p.>"}, 30 * time.Second, nil, nil, false, "duplicate_window: want at least 2m0s, have 30s", ""},
+		{"one type only", []string{"p.Order.*"}, 2 * time.Minute, nil, nil, false, `subjects: want a subject covering p.*.*, have ["p.Order.*"]`, ""},
+		{"too few tokens", []string{"p.*"}, 2 * time.Minute, nil, nil, false, `subjects: want a subject covering p.*.*, have ["p.*"]`, ""},
+		{"fewer replicas", []string{"p.>"}, 2 * time.Minute, []jsstore.Option{jsstore.WithReplicas(3)}, nil, false, "num_replicas: want at least 3, have 1", ""},
+		{"interest retention", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) { c.Retention = jetstream.InterestPolicy },
+			false, "retention: want limits, have interest", ""},
+		{"work queue retention", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) { c.Retention = jetstream.WorkQueuePolicy },
+			false, "retention: want limits, have workqueue", "retention"},
+		{"no acknowledgements", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) { c.NoAck = true },
+			false, "no_ack: want false, have true", ""},
+		{"a maximum age", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) { c.MaxAge = time.Hour },
+			false, "max_age: want no limit, have 1h0m0s", ""},
+		{"a maximum of messages", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) { c.MaxMsgs = 1000 },
+			false, "max_msgs: want no limit, or discard new, have 1000 with discard old", ""},
+		{"a maximum of messages, discard new", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) {
+			c.MaxMsgs, c.Discard = 1000, jetstream.DiscardNew
+		}, false, "", ""},
+		{"a maximum of bytes", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) { c.MaxBytes = 1 << 20 },
+			false, "max_bytes: want no limit, or discard new, have 1048576 with discard old", ""},
+		{"a maximum of bytes, discard new", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) {
+			c.MaxBytes, c.Discard = 1<<20, jetstream.DiscardNew
+		}, false, "", ""},
+		{"one message per subject", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) { c.MaxMsgsPerSubject = 1 },
+			false, "max_msgs_per_subject: want no limit, or discard new per subject, have 1 with discard old", ""},
+		{"one message per subject, discard new", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) {
+			c.MaxMsgsPerSubject, c.Discard = 1, jetstream.DiscardNew
+		}, false, "max_msgs_per_subject: want no limit, or discard new per subject, have 1 with discard new, not per subject", ""},
+		{"ten messages per subject, discard new per subject", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) {
+			c.MaxMsgsPerSubject, c.Discard, c.DiscardNewPerSubject = 10, jetstream.DiscardNew, true
+		}, false, "", ""},
+		{"sealed", []string{"p.>"}, 2 * time.Minute, nil, nil, true, "sealed: want false, have true", "sealed"},
+		{"a mirror", nil, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) { c.Mirror = &jetstream.StreamSource{Name: "NEEDSA"} },
+			false, "subjects: want a subject covering p.*.*, have []; mirror: want none, have stream NEEDSA", "mirror"},
+		{"a subject transform", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, prefix string) {
+			c.SubjectTransform = &jetstream.SubjectTransformConfig{Source: prefix + ".>", Destination: "moved." + prefix + ".>"}
+		}, false, `subject_transform: want none, have "p.>" to "moved.p.>"`, ""},
+		{"several", []string{"p.>"}, 2 * time.Minute, nil, func(c *jetstream.StreamConfig, _ string) {
+			c.Retention, c.NoAck = jetstream.WorkQueuePolicy, true
+		}, true, "retention: want limits, have workqueue; no_ack: want false, have true; sealed: want false, have true",
+			"retention, sealed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			name := "NEEDS" + string(rune('A'+i))
@@ -160,9 +205,18 @@ func TestStreamNeeds(t *testing.T) {
 					subjects[j] = strings.Replace(s, "p.", prefix+".", 1)
 				}
 			}
-			if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: name, Subjects: subjects,
-				Duplicates: tc.window, AllowDirect: true}); err != nil {
+			cfg := jetstream.StreamConfig{Name: name, Subjects: subjects, Duplicates: tc.window, AllowDirect: true}
+			if tc.mod != nil {
+				tc.mod(&cfg, prefix)
+			}
+			if _, err := js.CreateStream(t.Context(), cfg); err != nil {
 				t.Fatal(err)
+			}
+			if tc.seal {
+				cfg.Sealed = true
+				if _, err := js.UpdateStream(t.Context(), cfg); err != nil {
+					t.Fatal(err)
+				}
 			}
 			opts := append([]jsstore.Option{jsstore.WithStream(name), jsstore.WithSubjectPrefix(prefix)}, tc.opts...)
 			_, err := jsstore.New(t.Context(), js, opts...)
@@ -172,13 +226,78 @@ func TestStreamNeeds(t *testing.T) {
 				}
 				return
 			}
+			suffix := " (change them, or give jsstore.WithUpdateStream() to let the store change only these)"
+			if tc.fixed != "" {
+				suffix = " (the store cannot change " + tc.fixed + ": give it a stream of its own)"
+			}
 			want := "jsstore: stream " + name + " lacks settings the store needs and was left unchanged: " +
-				strings.ReplaceAll(tc.want, "p.", prefix+".") +
-				" (change them, or give jsstore.WithUpdateStream() to let the store change only these)"
+				strings.ReplaceAll(tc.want, "p.", prefix+".") + suffix
 			if err == nil || err.Error() != want {
 				t.Errorf("New = %v, want %q", err, want)
 			}
+			var sce *jsstore.StreamConfigError
+			if !errors.As(err, &sce) {
+				t.Fatalf("New = %v, want a *jsstore.StreamConfigError", err)
+			}
+			for _, d := range sce.Diffs {
+				if d.Unchangeable != strings.Contains(tc.fixed, d.Field) {
+					t.Errorf("%s: Unchangeable %t, want %t", d.Field, d.Unchangeable, !d.Unchangeable)
+				}
+			}
+			if tc.fixed != "" {
+				// WithUpdateStream cannot help: refused the same way.
+				_, err2 := jsstore.New(t.Context(), js, append(opts, jsstore.WithUpdateStream())...)
+				if err2 == nil || err2.Error() != want {
+					t.Errorf("New with WithUpdateStream = %v, want %q", err2, want)
+				}
+			}
 		})
+	}
+}
+
+// TestUpdateKeeps: WithUpdateStream gives a stream the settings that
+// keep every event and acknowledge every append, changes nothing else,
+// and logs each change; the store then stores and reads.
+func TestUpdateKeeps(t *testing.T) {
+	nc, js := connect(t, server(t))
+	if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: "KEEP", Subjects: []string{"keep.>"}, AllowDirect: true,
+		Retention: jetstream.InterestPolicy, NoAck: true, MaxAge: time.Hour, MaxMsgs: 1000, MaxBytes: 1 << 20, MaxMsgsPerSubject: 1,
+		SubjectTransform: &jetstream.SubjectTransformConfig{Source: "keep.>", Destination: "kept.>"},
+		Description:      "theirs", MaxMsgSize: 64 << 10}); err != nil {
+		t.Fatal(err)
+	}
+	before := streamSettings(t, nc, "KEEP")
+	var logs bytes.Buffer
+	s, err := jsstore.New(t.Context(), js, jsstore.WithStream("KEEP"), jsstore.WithSubjectPrefix("keep"), jsstore.WithUpdateStream(),
+		jsstore.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := streamSettings(t, nc, "KEEP")
+	want := map[string]string{"retention": `"limits"`, "no_ack": "", "max_age": "0", "max_msgs": "-1", "max_bytes": "-1",
+		"max_msgs_per_subject": "-1", "subject_transform": ""}
+	for field, v := range want {
+		if after[field] != v {
+			t.Errorf("after the update %s = %s, want %s", field, after[field], v)
+		}
+		delete(before, field)
+		delete(after, field)
+	}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("the update changed other settings (-before +after):\n%s", diff)
+	}
+	for _, field := range []string{"retention", "no_ack", "max_age", "max_msgs", "max_bytes", "max_msgs_per_subject", "subject_transform"} {
+		if !strings.Contains(logs.String(), field+".was=") {
+			t.Errorf("the log does not name the change of %s:\n%s", field, logs.String())
+		}
+	}
+	repo := es.NewRepository(s, storetest.TallyDefinition(0))
+	for range 3 {
+		mustHandle(t, repo, "k", storetest.Add{N: 1})
+	}
+	inst, err := es.NewRepository(s, storetest.TallyDefinition(0)).Load(t.Context(), "k")
+	if err != nil || inst.Version != 3 || inst.State.Total != 3 {
+		t.Errorf("Load = %+v, %v; want version 3, total 3: every event kept", inst, err)
 	}
 }
 

@@ -85,8 +85,14 @@ func WithExistingStream() Option { return func(c *config) { c.create = false } }
 // store needs, and leave every other setting as it is (deny_delete,
 // allow_atomic, limits, metadata, settings this client does not know).
 // Subjects: "<prefix>.>" is added, in place of the stream's filters it
-// takes in (the server refuses overlapping ones). Each change is logged
-// (WithLogger).
+// takes in (the server refuses overlapping ones). Settings that would
+// lose events or acknowledgements are set to keep them: retention
+// "limits" (from "interest"), no_ack false, no max_age, no max_msgs,
+// max_bytes or max_msgs_per_subject limit that removes messages, no
+// subject transform. A stream with work-queue retention, a sealed stream
+// or a mirror cannot be changed so: New fails with a *StreamConfigError
+// all the same, having changed nothing. Each change is logged at INFO
+// (WithLogger), each field with its old and wanted value.
 func WithUpdateStream() Option { return func(c *config) { c.update = true } }
 
 // WithSlowSnapshot sets the duration past which saving or loading a

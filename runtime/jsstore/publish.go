@@ -38,6 +38,17 @@ type pubAck struct {
 func (s *Store) publish(ctx context.Context, msg *nats.Msg) (ack pubAck, unknown bool, err error) {
 	var resp *nats.Msg
 	for attempt := 0; ; attempt++ {
+		// nats.go returns without sending, with the same errors it returns
+		// after a send, when the context has ended or the connection is
+		// closed: asked first, neither is an unknown outcome. (Either may
+		// still happen between this check and nats.go's: the outcome is
+		// then reported unknown, which is safe.)
+		if err := ctx.Err(); err != nil {
+			return pubAck{}, false, err
+		}
+		if s.nc.IsClosed() {
+			return pubAck{}, false, nats.ErrConnectionClosed
+		}
 		if ctx.Done() == nil {
 			// A context that never ends: a plain timeout, no timer context.
 			resp, err = s.nc.RequestMsg(msg, s.timeout)

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/internal/envelope"
 )
@@ -33,7 +32,10 @@ const defaultTimeout = 10 * time.Second
 // hold versions up to from.Version (from a position with no sequence,
 // every message up to the one holding it). A message that does not fails
 // the read with a *CorruptMessageError naming its subject (the
-// aggregate), its sequence and its versions.
+// aggregate), its sequence and its versions. When from.Sequence is not a
+// message of ref (the subject was purged, and maybe written again since),
+// the read fails with an error matching es.ErrPositionGone and yields no
+// record.
 func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
 	return func(yield func(es.Record, error) bool) {
 		if err := es.ValidateRef(ref); err != nil {
@@ -53,8 +55,17 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 			// read yet. That is the first message read, at from.Sequence;
 			// from a position with no sequence, every message up to it.
 			before = true
+			read   bool // a message was read
 		)
 		err := s.scan(ctx, subject, max(from.Sequence, 1), 0, func(env envelope.Envelope, seq uint64) bool {
+			if !read && from.Sequence > 0 && seq != from.Sequence {
+				// The subject's first message from there is after it:
+				// the message at the position is gone.
+				yield(es.Record{}, positionGone(ref, from, seq))
+				stopped = true
+				return false
+			}
+			read = true
 			first := env.Records[0].Version
 			last := first + uint64(len(env.Records)) - 1
 			skip := uint64(0) // records before next
@@ -95,8 +106,22 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 		}
 		if err != nil && !stopped {
 			yield(es.Record{}, fmt.Errorf("jsstore: read %s %q: %w", ref.Type, ref.ID, err))
+		} else if err == nil && !stopped && !read && from.Sequence > 0 {
+			yield(es.Record{}, positionGone(ref, from, 0)) // the subject holds nothing from there
 		}
 	}
+}
+
+// positionGone is the error of a read of ref from a position whose
+// message the stream does not hold; next is the subject's first message
+// after it, 0 for none.
+func positionGone(ref es.Ref, from es.Position, next uint64) error {
+	after := "none after it"
+	if next > 0 {
+		after = "the next is " + strconv.FormatUint(next, 10)
+	}
+	return fmt.Errorf("jsstore: read %s %q from version %d at sequence %d: %w: the aggregate has no message there (%s): was its subject purged?",
+		ref.Type, ref.ID, from.Version, from.Sequence, es.ErrPositionGone, after)
 }
 
 // scan reads the messages of subject from stream sequence start on, in

@@ -51,8 +51,12 @@ var (
 // unasked: it checks that the stream has what the store needs (direct
 // gets, subjects taking "<prefix>.<type>.<id>", a duplicate window at
 // least as long as WithDuplicateWindow's, at least WithReplicas'
-// replicas) and fails with a *StreamConfigError naming each setting that
-// differs, or, with WithUpdateStream, changes those settings and no other.
+// replicas) and keeps every event and acknowledges every append (limits
+// retention, acknowledgements, no limit that removes messages, not
+// sealed, not a mirror, no subject transform), and fails with a
+// *StreamConfigError naming each setting that differs, or, with
+// WithUpdateStream, changes those settings and no other (some it cannot
+// change: see ConfigDiff.Unchangeable).
 // When a call's context has no deadline, each wait for the server (an
 // acknowledgement, one batch of a read) is bounded by js's default
 // timeout.

@@ -37,6 +37,11 @@ type ConfigDiff struct {
 	Field string // e.g. "allow_direct"
 	Want  string // e.g. "true", "at least 2m0s"
 	Have  string // e.g. "false", "30s"
+	// Unchangeable is set for a setting WithUpdateStream does not change:
+	// the server refuses to change it on an existing stream (retention
+	// workqueue, sealed), or changing it would make the stream another
+	// one (a mirror). The store needs a stream of its own then.
+	Unchangeable bool
 }
 
 // Error names the stream and every difference.
@@ -49,7 +54,17 @@ func (e *StreamConfigError) Error() string {
 	}
 	b.WriteString(" lacks settings the store needs and was left unchanged: ")
 	b.WriteString(describe(e.Diffs))
-	b.WriteString(" (change them, or give jsstore.WithUpdateStream() to let the store change only these)")
+	var fixed []string
+	for _, d := range e.Diffs {
+		if d.Unchangeable {
+			fixed = append(fixed, d.Field)
+		}
+	}
+	if len(fixed) > 0 {
+		fmt.Fprintf(&b, " (the store cannot change %s: give it a stream of its own)", strings.Join(fixed, ", "))
+	} else {
+		b.WriteString(" (change them, or give jsstore.WithUpdateStream() to let the store change only these)")
+	}
 	return b.String()
 }
 
@@ -83,12 +98,12 @@ type need struct {
 // streamNeeds returns what the event stream with configuration have lacks
 // of what the store needs: direct gets (loads use them), subjects that
 // take every aggregate of the bounded context, a duplicate window at
-// least as long as the one asked for (idempotent retries rely on it), and
-// at least the replicas asked for.
+// least as long as the one asked for (idempotent retries rely on it), at
+// least the replicas asked for, and what keepNeeds lists.
 func (s *Store) streamNeeds(have jetstream.StreamConfig) []need {
 	var needs []need
 	if !have.AllowDirect {
-		needs = append(needs, need{ConfigDiff{"allow_direct", "true", "false"}, true})
+		needs = append(needs, need{ConfigDiff{Field: "allow_direct", Want: "true", Have: "false"}, true})
 	}
 	if !slices.ContainsFunc(have.Subjects, func(f string) bool { return covers(f, s.cfg.prefix) }) {
 		// "<prefix>.>" is added, and replaces the filters it takes in
@@ -96,25 +111,102 @@ func (s *Store) streamNeeds(have jetstream.StreamConfig) []need {
 		// every subject it took.
 		subjects := slices.DeleteFunc(slices.Clone(have.Subjects), func(f string) bool { return within(f, s.cfg.prefix) })
 		needs = append(needs, need{
-			ConfigDiff{"subjects", "a subject covering " + s.cfg.prefix + ".*.*", fmt.Sprintf("%q", have.Subjects)},
+			ConfigDiff{Field: "subjects", Want: "a subject covering " + s.cfg.prefix + ".*.*", Have: fmt.Sprintf("%q", have.Subjects)},
 			append(subjects, s.cfg.prefix+".>"),
 		})
 	}
 	needs = append(needs, replicasNeed(have, s.cfg.replicas)...)
 	if have.Duplicates < s.cfg.duplicates {
 		needs = append(needs, need{
-			ConfigDiff{"duplicate_window", "at least " + s.cfg.duplicates.String(), have.Duplicates.String()},
+			ConfigDiff{Field: "duplicate_window", Want: "at least " + s.cfg.duplicates.String(), Have: have.Duplicates.String()},
 			int64(s.cfg.duplicates),
 		})
 	}
+	return append(needs, keepNeeds(have)...)
+}
+
+// keepNeeds returns what the stream with configuration have lacks to
+// keep every event stored and to acknowledge every append: retention by
+// limits (interest and work-queue retention remove messages once
+// consumers acknowledge them, or at once when none is interested),
+// acknowledgements, no limit that removes messages (max_age always;
+// max_msgs and max_bytes with the discard policy old; max_msgs_per_subject
+// unless the stream discards new messages per subject: a discard policy
+// new refuses an append with an error, which loses nothing), not sealed
+// (it refuses every append), not a mirror (it takes no appends), and no
+// subject transform (the events would be stored on other subjects than
+// the ones the store reads). Purging a subject stays allowed: that is an
+// operator's deliberate act (see es.ErrPositionGone).
+func keepNeeds(have jetstream.StreamConfig) []need {
+	var needs []need
+	if have.Retention != jetstream.LimitsPolicy {
+		needs = append(needs, need{ConfigDiff{Field: "retention", Want: "limits", Have: jsonName(have.Retention),
+			Unchangeable: have.Retention == jetstream.WorkQueuePolicy}, jetstream.LimitsPolicy})
+	}
+	if have.NoAck {
+		needs = append(needs, need{ConfigDiff{Field: "no_ack", Want: "false", Have: "true"}, false})
+	}
+	if have.MaxAge > 0 {
+		needs = append(needs, need{ConfigDiff{Field: "max_age", Want: "no limit", Have: have.MaxAge.String()}, 0})
+	}
+	discard := "discard " + jsonName(have.Discard)
+	if have.MaxMsgs > 0 && have.Discard != jetstream.DiscardNew {
+		needs = append(needs, need{ConfigDiff{Field: "max_msgs", Want: "no limit, or discard new",
+			Have: strconv.FormatInt(have.MaxMsgs, 10) + " with " + discard}, -1})
+	}
+	if have.MaxBytes > 0 && have.Discard != jetstream.DiscardNew {
+		needs = append(needs, need{ConfigDiff{Field: "max_bytes", Want: "no limit, or discard new",
+			Have: strconv.FormatInt(have.MaxBytes, 10) + " with " + discard}, -1})
+	}
+	if have.MaxMsgsPerSubject > 0 && !(have.Discard == jetstream.DiscardNew && have.DiscardNewPerSubject) {
+		h := strconv.FormatInt(have.MaxMsgsPerSubject, 10) + " with " + discard
+		if have.Discard == jetstream.DiscardNew {
+			h += ", not per subject"
+		}
+		needs = append(needs, need{ConfigDiff{Field: "max_msgs_per_subject", Want: "no limit, or discard new per subject", Have: h}, -1})
+	}
+	if have.Sealed {
+		needs = append(needs, need{ConfigDiff{Field: "sealed", Want: "false", Have: "true", Unchangeable: true}, false})
+	}
+	if have.Mirror != nil {
+		needs = append(needs, need{ConfigDiff{Field: "mirror", Want: "none", Have: "stream " + have.Mirror.Name, Unchangeable: true}, nil})
+	}
+	if t := have.SubjectTransform; t != nil {
+		needs = append(needs, need{ConfigDiff{Field: "subject_transform", Want: "none", Have: fmt.Sprintf("%q to %q", t.Source, t.Destination)}, nil})
+	}
 	return needs
+}
+
+// jsonName is the JSON spelling of a setting's value ("workqueue",
+// "old"), as the stream's configuration shows it.
+func jsonName(v json.Marshaler) string {
+	b, err := v.MarshalJSON()
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	var name string
+	if json.Unmarshal(b, &name) != nil {
+		return string(b)
+	}
+	return name
+}
+
+// unchangeable reports whether needs holds a setting WithUpdateStream
+// does not change.
+func unchangeable(needs []need) bool {
+	for _, n := range needs {
+		if n.diff.Unchangeable {
+			return true
+		}
+	}
+	return false
 }
 
 // replicasNeed returns the need for more replicas, if have has fewer
 // than want.
 func replicasNeed(have jetstream.StreamConfig, want int) []need {
 	if n := max(have.Replicas, 1); n < want {
-		return []need{{ConfigDiff{"num_replicas", "at least " + strconv.Itoa(want), strconv.Itoa(n)}, want}}
+		return []need{{ConfigDiff{Field: "num_replicas", Want: "at least " + strconv.Itoa(want), Have: strconv.Itoa(n)}, want}}
 	}
 	return nil
 }
@@ -171,7 +263,7 @@ func (s *Store) openStream(ctx context.Context, js jetstream.JetStream) (time.Du
 		if len(needs) == 0 {
 			return have.Duplicates, nil
 		}
-		if !s.cfg.update {
+		if !s.cfg.update || unchangeable(needs) {
 			return 0, &StreamConfigError{Stream: name, Diffs: diffs(needs)}
 		}
 		have, err = a.updateStream(ctx, name, "", raw, needs)

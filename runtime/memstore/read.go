@@ -23,6 +23,9 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 	st := s.stream(ref)
 	if st == nil {
 		s.mu.Unlock()
+		if from.Sequence > 0 {
+			return failed(gone(ref, from))
+		}
 		return noEvents
 	}
 	view := st.view()
@@ -35,12 +38,13 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 // no sequence, at the first append holding a version after from.Version;
 // only that first append may hold versions up to from.Version. Each append
 // read after it must hold the versions that follow, else the read fails
-// with es.ErrCorruptEvent, as the JetStream store's does.
+// with es.ErrCorruptEvent, as the JetStream store's does. A position whose
+// sequence is none of h's appends fails with es.ErrPositionGone.
 func (h history) read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq2[es.Record, error] {
 	start := h.holding(from.Version)
 	if from.Sequence > 0 {
-		if start = h.after(from.Sequence - 1); start < 0 {
-			start = h.n
+		if start = h.after(from.Sequence - 1); start < 0 || h.pos(start).seq != from.Sequence {
+			return failed(gone(ref, from))
 		}
 	}
 	if start == h.n {
@@ -94,4 +98,11 @@ func noEvents(func(es.Record, error) bool) {}
 // failed is a read that fails with err.
 func failed(err error) iter.Seq2[es.Record, error] {
 	return func(yield func(es.Record, error) bool) { yield(es.Record{}, err) }
+}
+
+// gone is the error of a read of ref from a position the store holds no
+// append of ref at.
+func gone(ref es.Ref, from es.Position) error {
+	return fmt.Errorf("memstore: read %s %q from version %d at sequence %d: %w: no append of the aggregate there",
+		ref.Type, ref.ID, from.Version, from.Sequence, es.ErrPositionGone)
 }

@@ -23,7 +23,8 @@
 // repeats or skips versions), command ids checked (none a store could
 // confuse with another), all-or-nothing appends, idempotent retries of one command,
 // strict per-aggregate order, every metadata field round-tripped exactly
-// (Time to the nanosecond, payload bytes as given), reads from a position,
+// (Time to the nanosecond, payload bytes as given), reads from a position
+// (and ErrPositionGone from a position the store does not hold),
 // rejection of ids that could address another aggregate, isolation of
 // aggregates from each other, private copies (a store keeps nothing of a
 // request, and a Read hands out copies), and contexts.
@@ -64,6 +65,7 @@ func Run(t *testing.T, newStore func(t *testing.T) es.Store) {
 		{"CanceledContext", testCanceled},
 		{"RepeatedVersion", testRepeatedVersion},
 		{"CommandIDs", testCommandIDs},
+		{"PositionGone", testPositionGone},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.run(&fixture{t: t, s: newStore(t), token: token + "-" + tc.name})
