@@ -22,6 +22,14 @@ const (
 	idleHeartbeat = time.Second
 	// ackTimeout bounds the flush of acknowledgements when Run stops.
 	ackTimeout = 5 * time.Second
+	// reattachTimeout bounds one attempt to attach to the consumer again:
+	// a request sent to a server on its way down, or one still
+	// recovering its streams, is never answered, and the next attempt
+	// may be.
+	reattachTimeout = time.Second
+	// connectionPoll is how often a runner that lost its connection
+	// looks whether it is back.
+	connectionPoll = 50 * time.Millisecond
 )
 
 // Run delivers firings to h, one at a time, in the order they were stored,
@@ -37,23 +45,29 @@ const (
 // error has the server deliver it again after the backoff, while later
 // firings go on; a firing Run cannot read (a message on the firing
 // subjects that no schedule made) is logged and terminated. Run returns an
-// error only when the consumer cannot be set up; it rides out lost
-// connections and server restarts, retrying with the backoff.
+// error only when the server refuses to set the consumer up; it rides out
+// lost connections and server restarts, retrying with the backoff.
 func (j *JetStream) Run(ctx context.Context, h Handler) error {
 	if h == nil {
 		return errors.New("timers: Run: nil handler")
 	}
 	cons, err := j.attach(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
+	var apiErr *jetstream.APIError
+	switch {
+	case ctx.Err() != nil:
+		return nil
+	case errors.As(err, &apiErr):
+		return err // the server refused: a configuration to fix
+	case err != nil:
+		// No answer: the loop attaches again after the backoff.
+		j.o.log.LogAttrs(ctx, slog.LevelWarn, "timer runner started, consumer not attached yet",
+			slog.String("stream", j.o.stream), slog.String("consumer", j.o.consumer), slog.Any("error", err))
+	default:
+		info := cons.CachedInfo()
+		j.o.log.LogAttrs(ctx, slog.LevelInfo, "timer runner started",
+			slog.String("stream", j.o.stream), slog.String("consumer", j.o.consumer),
+			slog.Uint64("pending", info.NumPending), slog.Int("unacknowledged", info.NumAckPending))
 	}
-	info := cons.CachedInfo()
-	j.o.log.LogAttrs(ctx, slog.LevelInfo, "timer runner started",
-		slog.String("stream", j.o.stream), slog.String("consumer", j.o.consumer),
-		slog.Uint64("pending", info.NumPending), slog.Int("unacknowledged", info.NumAckPending))
 	r := &runner{j: j, h: h, cons: cons}
 	r.run(ctx)
 	// Acknowledgements are sent without waiting for replies: make sure
@@ -110,7 +124,15 @@ func (r *runner) run(ctx context.Context) {
 	j := r.j
 	for ctx.Err() == nil {
 		if r.cons == nil {
-			actx, cancel := context.WithTimeout(ctx, requestTimeout(j.js))
+			// A request sent while disconnected waits in the reconnect
+			// buffer and may go unanswered for its whole timeout.
+			if !j.js.Conn().IsConnected() {
+				if !sleep(ctx, connectionPoll) {
+					return
+				}
+				continue
+			}
+			actx, cancel := context.WithTimeout(ctx, reattachTimeout)
 			cons, err := j.attach(actx)
 			cancel()
 			if err != nil {
@@ -142,7 +164,12 @@ func (r *runner) fail(ctx context.Context, msg string, err error) bool {
 	wait := r.j.o.retryDelay(r.failures)
 	r.j.o.log.LogAttrs(ctx, slog.LevelError, msg, slog.Any("error", err),
 		slog.Int("attempt", r.failures), slog.Duration("retry_in", wait))
-	t := time.NewTimer(wait)
+	return sleep(ctx, wait)
+}
+
+// sleep waits d or until ctx ends, and reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
