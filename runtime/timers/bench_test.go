@@ -30,10 +30,12 @@ func benchTimers(b *testing.B) (*timers.JetStream, jetstream.JetStream) {
 	return tm, js
 }
 
-// BenchmarkSchedule: a raw publish of a message like a schedule's, against
-// Schedule of a new key (one publish, expecting no arming of the key),
-// Schedule replacing the key's timer (the expectation fails, a publish
-// and a purge follow) and Cancel (a purge).
+// BenchmarkSchedule: raw publishes of a plain message and of the schedule
+// message Schedule sends, against Schedule of a new key (one publish,
+// expecting no arming of the key), Schedule replacing the key's timer (the
+// expectation fails, a publish and a purge follow) and Cancel (a purge),
+// on a stream with no other timer armed and on one with 100,000 (plus
+// those each case leaves for the next).
 func BenchmarkSchedule(b *testing.B) {
 	for _, armed := range []int{0, 100_000} {
 		b.Run(fmt.Sprintf("armed=%d", armed), func(b *testing.B) { benchSchedule(b, armed) })
@@ -69,6 +71,23 @@ func benchSchedule(b *testing.B, armed int) {
 			}
 		}
 	})
+	b.Run("raw-schedule", func(b *testing.B) {
+		// The message Schedule sends, without its check.
+		b.ReportAllocs()
+		for b.Loop() {
+			k := timers.Key{Type: "Order", ID: strconv.FormatInt(ids.Add(1), 10), Name: "deadline"}
+			f := tm.ScheduleFilter(k)
+			m := &nats.Msg{Subject: f[:len(f)-1] + "1-1-0", Header: nats.Header{
+				jetstream.ScheduleHeader:       {"@at " + due.UTC().Format(time.RFC3339Nano)},
+				jetstream.ScheduleTargetHeader: {tm.FireSubject(k)},
+				timers.HeaderVersion:           {"1"},
+				timers.HeaderDue:               {due.UTC().Format(time.RFC3339Nano)},
+			}}
+			if _, err := js.PublishMsg(ctx, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("schedule-new", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -88,14 +107,16 @@ func benchSchedule(b *testing.B, armed int) {
 		}
 	})
 	b.Run("cancel", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			b.StopTimer()
-			k := timers.Key{Type: "Order", ID: strconv.FormatInt(ids.Add(1), 10), Name: "deadline"}
-			if err := tm.Schedule(ctx, timers.Timer{Key: k, Due: due, Version: 1}); err != nil {
+		keys := make([]timers.Key, b.N)
+		for i := range keys {
+			keys[i] = timers.Key{Type: "Order", ID: strconv.FormatInt(ids.Add(1), 10), Name: "deadline"}
+			if err := tm.Schedule(ctx, timers.Timer{Key: keys[i], Due: due, Version: 1}); err != nil {
 				b.Fatal(err)
 			}
-			b.StartTimer()
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for _, k := range keys {
 			if err := tm.Cancel(ctx, k); err != nil {
 				b.Fatal(err)
 			}
