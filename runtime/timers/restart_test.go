@@ -15,8 +15,8 @@ import (
 
 // TestServerRestart: timers armed before the server stops fire after it
 // restarts on the same data directory, within a second of their due time
-// when it is back by then, and at once after the restart when it was down
-// at their due time. The runner rides the restart out: it runs on a
+// when it is back by then, and at once after the restart (within 2 s)
+// when it was down at their due time. The runner rides the restart out: it runs on a
 // client that reconnects to the server's loopback listener.
 func TestServerRestart(t *testing.T) {
 	t.Parallel()
@@ -51,7 +51,7 @@ func TestServerRestart(t *testing.T) {
 		t.Fatalf("firing of %s, want the probe", h.f.Key)
 	}
 	now := time.Now()
-	back := timers.Timer{Key: timers.Key{Type: "Order", ID: "o-1", Name: "back"}, Due: now.Add(1500 * time.Millisecond), Version: 1}
+	back := timers.Timer{Key: timers.Key{Type: "Order", ID: "o-1", Name: "back"}, Due: now.Add(2 * time.Second), Version: 1}
 	down := timers.Timer{Key: timers.Key{Type: "Order", ID: "o-2", Name: "down"}, Due: now.Add(700 * time.Millisecond), Version: 2}
 	for _, x := range []timers.Timer{back, down} {
 		if err := tm.Schedule(context.Background(), x); err != nil {
@@ -70,9 +70,12 @@ func TestServerRestart(t *testing.T) {
 	if h.f.Key != down.Key || h.f.Version != 2 {
 		t.Fatalf("first firing after the restart: %s version %d, want %s", h.f.Key, h.f.Version, down.Key)
 	}
-	if d := h.at.Sub(restarted); d > time.Second {
-		t.Errorf("the timer due while the server was down was handled %s after the restart, want within 1 s", d)
+	// The server fires it once it has recovered its streams (within
+	// 250 ms); the runner gets it once it has reconnected and attached.
+	if d := h.at.Sub(restarted); d > 2*time.Second {
+		t.Errorf("the timer due while the server was down was handled %s after the restart, want within 2 s", d)
 	}
+	t.Logf("the timer due while the server was down was handled %s after the restart", h.at.Sub(restarted))
 	h = receive(t, ch, 5*time.Second)
 	if h.f.Key != back.Key || h.f.Version != 1 {
 		t.Fatalf("second firing: %s version %d, want %s", h.f.Key, h.f.Version, back.Key)

@@ -22,11 +22,14 @@ const (
 	idleHeartbeat = time.Second
 	// ackTimeout bounds the flush of acknowledgements when Run stops.
 	ackTimeout = 5 * time.Second
-	// reattachTimeout bounds one attempt to attach to the consumer again:
-	// a request sent to a server on its way down, or one still
-	// recovering its streams, is never answered, and the next attempt
-	// may be.
-	reattachTimeout = time.Second
+	// reattachTimeout bounds the first attempt to attach to the consumer
+	// again, each further attempt waiting twice as long up to
+	// maxReattachTimeout: a request sent to a server on its way down, or
+	// to one still recovering its streams, is never answered, and the
+	// next attempt may be. A server that answers answers within
+	// milliseconds; a cluster under load may need longer.
+	reattachTimeout    = 200 * time.Millisecond
+	maxReattachTimeout = 5 * time.Second
 	// connectionPoll is how often a runner that lost its connection
 	// looks whether it is back.
 	connectionPoll = 50 * time.Millisecond
@@ -117,7 +120,10 @@ type runner struct {
 	j        *JetStream
 	h        Handler
 	cons     jetstream.Consumer // nil: attach again
-	failures int                // consecutive failed fetches, for the backoff
+	failures int                // consecutive failed fetches and attaches, for the backoff
+	// attachFailures counts consecutive failed attaches: each waits twice
+	// as long for an answer as the one before.
+	attachFailures int
 }
 
 func (r *runner) run(ctx context.Context) {
@@ -132,16 +138,17 @@ func (r *runner) run(ctx context.Context) {
 				}
 				continue
 			}
-			actx, cancel := context.WithTimeout(ctx, reattachTimeout)
+			actx, cancel := context.WithTimeout(ctx, min(reattachTimeout<<r.attachFailures, maxReattachTimeout))
 			cons, err := j.attach(actx)
 			cancel()
 			if err != nil {
+				r.attachFailures = min(r.attachFailures+1, 8)
 				if !r.fail(ctx, "timer consumer attach failed", err) {
 					return
 				}
 				continue
 			}
-			r.cons = cons
+			r.cons, r.attachFailures = cons, 0
 		}
 		batch, err := r.fetch(ctx)
 		if len(batch) > 0 {

@@ -18,9 +18,9 @@
 // again changes nothing, while scheduling a fired one arms it again; a
 // due time already past fires at once; a handler's error has the firing
 // delivered again, intact, after the backoff; timers a Unit apart fire in
-// the order of their due times; 1,000 timers all fire, each once; a
-// handler may schedule; invalid timers and ended contexts are refused with
-// nothing armed.
+// the order of their due times; 1,000 timers all fire, each once, none
+// early; a handler may schedule; invalid timers and ended contexts are
+// refused with nothing armed.
 //
 // Subtests run in parallel, each on a Harness of its own. On a real clock
 // they mostly wait: a test binary may raise -test.parallel (see
@@ -435,7 +435,8 @@ func testOrder(x *fixture) {
 	x.none()
 }
 
-// testMany: 1,000 timers due within one Unit all fire, each once.
+// testMany: 1,000 timers due within one Unit all fire, each once, none
+// before it is due.
 func testMany(x *fixture) {
 	x.start()
 	const n = 1000
@@ -451,7 +452,11 @@ func testMany(x *fixture) {
 		if want := fmt.Sprintf("o-%d", f.Version); f.Key.ID != want {
 			x.t.Fatalf("firing of %s carries version %d", f.Key, f.Version)
 		}
-		x.inTime(f)
+		// Not Late: how fast a thousand firings are made is the
+		// implementation's throughput, not its precision.
+		if f.Fired.Before(f.Due) {
+			x.t.Errorf("%s fired at %s, before it was due (%s)", f.Key, f.Fired.Format(time.RFC3339Nano), f.Due.Format(time.RFC3339Nano))
+		}
 	}
 	x.none()
 	if len(seen) != n {
