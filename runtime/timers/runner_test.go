@@ -181,7 +181,7 @@ func TestReArmAtDueTime(t *testing.T) {
 		}
 	}
 	first, second := map[timers.Key]int{}, map[timers.Key]int{}
-	deadline := time.After(later.Add(1500 * time.Millisecond).Sub(time.Now()))
+	deadline := time.After(time.Until(later.Add(1500 * time.Millisecond)))
 	for {
 		select {
 		case h := <-ch:
