@@ -56,9 +56,9 @@ func (c *checker) process(d *ast.Process, aggs map[string]*Aggregate) *Process {
 			}
 			idSeen = true
 			if t := c.resolveType(m.Type); t != nil {
-				if _, isInt := intBits[t.Name]; !(t.Kind == TypeBuiltin && (t.Name == "string" || isInt) || t.Kind == TypeExtern || t.Kind == TypeQualified) {
-					c.report(m.Type.Pos, codeInvalidOption, "use string, an integer type, an extern or an imported type",
-						"process id type %s cannot identify a process", t)
+				if t.Kind != TypeBuiltin || t.Name != "string" {
+					c.report(m.Type.Pos, codeInvalidOption, "leave the option out: a process id is a string",
+						"process id type %s: a process is identified by a string, the correlation its inputs carry", t)
 				} else {
 					p.IDType = t
 				}
@@ -361,6 +361,10 @@ func (c *checker) processBranch(s *procScope, b *ast.ProcessBranch, timerState *
 			c.report(q.Name.Pos, codeUndeclared, c.suggest(q.Name.Name, aggregateCommandNames(a)), "aggregate %s has no command %s", a.Name, q.Name.Name)
 			ok = false
 			continue
+		}
+		if a.IDType.String() != "string" {
+			c.report(q.Aggregate.Pos, codeInvalidOption, "",
+				"aggregate %s is identified by a %s: a process sends commands to aggregates identified by a string", a.Name, a.IDType)
 		}
 		if !accepted(a, cmd) {
 			c.report(q.Name.Pos, codeNotAccepted, "add an on "+cmd.Name+" clause to aggregate "+a.Name,

@@ -119,6 +119,9 @@ func fileSteps(f *dsl.File, pkg string, opt Options) ([]func() (unformatted, err
 	for i, a := range f.Aggregates {
 		steps = append(steps, (&aggGen{gen: g, p: g.plans[i], a: a}).steps(opt)...)
 	}
+	for _, p := range f.Processes {
+		steps = append(steps, newProcGen(g, p).steps(opt)...)
+	}
 	return steps, nil
 }
 

@@ -125,6 +125,11 @@ func (ag *aggGen) repositoryFile() (unformatted, error) {
 	jf.Func().Params(recv.Clone()).Id("Forget").Params(idp.Clone()).Block(
 		jen.Id("r").Dot("repo").Dot("Forget").Call(idArg))
 
+	jf.Add(comment(wrap(fmt.Sprintf("Events returns the codec of the events of %s the repository stores and reads, "+
+		"hooks bound: the process managers reacting to them decode them with it.", ag.p.name))))
+	jf.Func().Params(recv.Clone()).Id("Events").Params().Qual(pathES, "EventCodec").Types(jen.Id(goname.EventInterface(ag.a.Name))).Block(
+		jen.Return(jen.Id("r").Dot("repo").Dot("Definition").Call().Dot("Events")))
+
 	return render(outname.Repository(ag.a.Name), jf)
 }
 

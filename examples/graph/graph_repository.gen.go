@@ -73,3 +73,10 @@ func (r *GraphRepository) History(ctx context.Context, id string) ([]es.Record, 
 func (r *GraphRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Graph the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *GraphRepository) Events() es.EventCodec[GraphEvent] {
+	return r.repo.Definition().Events
+}

@@ -661,3 +661,8 @@ func (r *Repository[S, C, E]) maybeSnapshot(ctx context.Context, ref Ref, before
 // EventID returns the id of event number i (0-based) of a command: stable
 // across retries of the same command id.
 func EventID(commandID string, i int) string { return commandID + "-" + strconv.Itoa(i+1) }
+
+// Definition returns the aggregate definition the repository runs: its
+// codecs decode the aggregate's stored events for others (a process
+// manager reacting to them).
+func (r *Repository[S, C, E]) Definition() Definition[S, C, E] { return r.def }

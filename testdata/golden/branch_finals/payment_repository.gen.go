@@ -66,3 +66,10 @@ func (r *PaymentRepository) History(ctx context.Context, id int64) ([]es.Record,
 func (r *PaymentRepository) Forget(id int64) {
 	r.repo.Forget(strconv.FormatInt(id, 10))
 }
+
+// Events returns the codec of the events of Payment the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *PaymentRepository) Events() es.EventCodec[PaymentEvent] {
+	return r.repo.Definition().Events
+}

@@ -65,3 +65,10 @@ func (r *ReviewRepository) History(ctx context.Context, id string) ([]es.Record,
 func (r *ReviewRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Review the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *ReviewRepository) Events() es.EventCodec[ReviewEvent] {
+	return r.repo.Definition().Events
+}

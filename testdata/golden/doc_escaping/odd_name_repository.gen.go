@@ -65,3 +65,10 @@ func (r *OddNameRepository) History(ctx context.Context, id string) ([]es.Record
 func (r *OddNameRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of OddName the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *OddNameRepository) Events() es.EventCodec[OddNameEvent] {
+	return r.repo.Definition().Events
+}

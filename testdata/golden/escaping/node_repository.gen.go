@@ -64,3 +64,10 @@ func (r *NodeRepository) History(ctx context.Context, id Label) ([]es.Record, []
 func (r *NodeRepository) Forget(id Label) {
 	r.repo.Forget(id.String())
 }
+
+// Events returns the codec of the events of Node the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *NodeRepository) Events() es.EventCodec[NodeEvent] {
+	return r.repo.Definition().Events
+}

@@ -64,3 +64,10 @@ func (r *LoanRepository) History(ctx context.Context, id string) ([]es.Record, [
 func (r *LoanRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Loan the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *LoanRepository) Events() es.EventCodec[LoanEvent] {
+	return r.repo.Definition().Events
+}

@@ -64,3 +64,10 @@ func (r *ThermostatRepository) History(ctx context.Context, id string) ([]es.Rec
 func (r *ThermostatRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Thermostat the repository stores
+// and reads, hooks bound: the process managers reacting to them decode them
+// with it.
+func (r *ThermostatRepository) Events() es.EventCodec[ThermostatEvent] {
+	return r.repo.Definition().Events
+}

@@ -65,3 +65,10 @@ func (r *AccountRepository) History(ctx context.Context, id string) ([]es.Record
 func (r *AccountRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Account the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *AccountRepository) Events() es.EventCodec[AccountEvent] {
+	return r.repo.Definition().Events
+}

@@ -64,3 +64,10 @@ func (r *LockerRepository) History(ctx context.Context, id string) ([]es.Record,
 func (r *LockerRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Locker the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *LockerRepository) Events() es.EventCodec[LockerEvent] {
+	return r.repo.Definition().Events
+}

@@ -64,3 +64,10 @@ func (r *SwitchRepository) History(ctx context.Context, id string) ([]es.Record,
 func (r *SwitchRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Switch the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *SwitchRepository) Events() es.EventCodec[SwitchEvent] {
+	return r.repo.Definition().Events
+}

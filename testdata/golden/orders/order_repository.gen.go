@@ -64,3 +64,10 @@ func (r *OrderRepository) History(ctx context.Context, id string) ([]es.Record, 
 func (r *OrderRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Order the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *OrderRepository) Events() es.EventCodec[OrderEvent] {
+	return r.repo.Definition().Events
+}

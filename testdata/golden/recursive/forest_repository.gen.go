@@ -64,3 +64,10 @@ func (r *ForestRepository) History(ctx context.Context, id string) ([]es.Record,
 func (r *ForestRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Forest the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *ForestRepository) Events() es.EventCodec[ForestEvent] {
+	return r.repo.Definition().Events
+}

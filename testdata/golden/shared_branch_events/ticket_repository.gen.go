@@ -65,3 +65,10 @@ func (r *TicketRepository) History(ctx context.Context, id string) ([]es.Record,
 func (r *TicketRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Ticket the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *TicketRepository) Events() es.EventCodec[TicketEvent] {
+	return r.repo.Definition().Events
+}

@@ -65,3 +65,10 @@ func (r *LampRepository) History(ctx context.Context, id string) ([]es.Record, [
 func (r *LampRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Lamp the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *LampRepository) Events() es.EventCodec[LampEvent] {
+	return r.repo.Definition().Events
+}

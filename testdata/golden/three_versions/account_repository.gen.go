@@ -66,3 +66,10 @@ func (r *AccountRepository) History(ctx context.Context, id int64) ([]es.Record,
 func (r *AccountRepository) Forget(id int64) {
 	r.repo.Forget(strconv.FormatInt(id, 10))
 }
+
+// Events returns the codec of the events of Account the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *AccountRepository) Events() es.EventCodec[AccountEvent] {
+	return r.repo.Definition().Events
+}

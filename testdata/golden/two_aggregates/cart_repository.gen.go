@@ -65,3 +65,10 @@ func (r *CartRepository) History(ctx context.Context, id string) ([]es.Record, [
 func (r *CartRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Cart the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *CartRepository) Events() es.EventCodec[CartEvent] {
+	return r.repo.Definition().Events
+}

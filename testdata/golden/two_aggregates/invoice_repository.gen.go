@@ -64,3 +64,10 @@ func (r *InvoiceRepository) History(ctx context.Context, id string) ([]es.Record
 func (r *InvoiceRepository) Forget(id string) {
 	r.repo.Forget(id)
 }
+
+// Events returns the codec of the events of Invoice the repository stores and
+// reads, hooks bound: the process managers reacting to them decode them with
+// it.
+func (r *InvoiceRepository) Events() es.EventCodec[InvoiceEvent] {
+	return r.repo.Definition().Events
+}
