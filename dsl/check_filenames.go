@@ -41,26 +41,38 @@ func (c *checker) checkFileNames(m *File) {
 		}
 		first[outname.Key(name)], owners[outname.Key(name)] = name, own
 	}
+	type owner struct {
+		kind, name string
+		eventual   bool
+		pos        Position
+	}
+	var all []owner
 	for _, a := range m.Aggregates {
-		if !validExported(goname.Exported(a.Name)) {
+		all = append(all, owner{"aggregate", a.Name, a.Eventual, a.Pos})
+	}
+	for _, p := range m.Processes {
+		all = append(all, owner{"process", p.Name, false, p.Pos})
+	}
+	for _, a := range all {
+		if !validExported(goname.Exported(a.name)) {
 			continue // E022 already asks for another name
 		}
-		own := &fileOwner{what: "aggregate " + a.Name, pos: a.Pos}
+		own := &fileOwner{what: a.kind + " " + a.name, pos: a.pos}
 		problem := false
 		clashed := map[*fileOwner]bool{}
-		files := outname.AggregateFiles(a.Name, a.Eventual)
+		files := outname.AggregateFiles(a.name, a.eventual)
 		if long := outname.Longest(files); len(long) > outname.MaxName {
 			problem = true
-			c.diags = append(c.diags, newDiag(a.Pos, codeFileName, fmt.Sprintf(
-				"aggregate %s has too long a name for its files: the one ending in %s would be %d bytes, more than the %d a file name can have",
-				a.Name, long[len(outname.Base(a.Name)):], len(long), outname.MaxName),
+			c.diags = append(c.diags, newDiag(a.pos, codeFileName, fmt.Sprintf(
+				"%s %s has too long a name for its files: the one ending in %s would be %d bytes, more than the %d a file name can have",
+				a.kind, a.name, long[len(outname.Base(a.name)):], len(long), outname.MaxName),
 				"shorten the name by at least "+byteCount(len(long)-outname.MaxName)))
 		}
 		for _, name := range files {
 			if p := outname.Problem(name); p != "" && !problem {
 				problem = true
-				c.diags = append(c.diags, newDiag(a.Pos, codeFileName, fmt.Sprintf(
-					"aggregate %s generates file %s: %s", a.Name, name, p), "rename the aggregate"))
+				c.diags = append(c.diags, newDiag(a.pos, codeFileName, fmt.Sprintf(
+					"%s %s generates file %s: %s", a.kind, a.name, name, p), "rename the "+a.kind))
 			}
 			key := outname.Key(name)
 			prev, ok := owners[key]
@@ -72,9 +84,9 @@ func (c *checker) checkFileNames(m *File) {
 				continue
 			}
 			clashed[prev] = true
-			c.diags = append(c.diags, newDiag(a.Pos, codeFileName, fmt.Sprintf(
-				"file %s of aggregate %s collides with %s of %s at line %d", name, a.Name, first[key], prev.what, prev.pos.Line),
-				"rename the aggregate: its files are named after it in lower case"))
+			c.diags = append(c.diags, newDiag(a.pos, codeFileName, fmt.Sprintf(
+				"file %s of %s %s collides with %s of %s at line %d", name, a.kind, a.name, first[key], prev.what, prev.pos.Line),
+				"rename the "+a.kind+": its files are named after it in lower case"))
 		}
 	}
 }

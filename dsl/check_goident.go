@@ -97,8 +97,73 @@ func (f *File) goIdents() []goIdent {
 			})
 		}
 	}
+	for _, p := range f.Processes {
+		addProcessIdents(p, func(name, what string, pos Position, isType bool) {
+			add(name, pos, "%s", what)
+			if isType {
+				typ()
+			}
+		})
+	}
 	slices.SortStableFunc(ids, func(a, b goIdent) int { return cmp.Compare(a.pos.Offset, b.pos.Offset) })
 	return ids
+}
+
+// addProcessIdents calls add with every package-level identifier the code
+// generated for a process declares (generator/process*.go spells them).
+func addProcessIdents(p *Process, add func(name, what string, pos Position, isType bool)) {
+	n := goname.Exported(p.Name)
+	of := " of process " + p.Name
+	for _, f := range []struct {
+		name, what string
+		isType     bool
+	}{
+		{n + "State", "the state interface", true},
+		{n + "StateName", "the state name function", false},
+		{n + "Input", "the input interface", true},
+		{n + "Decider", "the decider interface", true},
+		{n + "Evolver", "the evolver interface", true},
+		{"New" + n + "Definition", "the definition constructor", false},
+		{goname.Unexported(p.Name + "_decide"), "the decide function", false},
+		{goname.Unexported(p.Name + "_evolve"), "the evolve function", false},
+		{goname.Unexported(p.Name + "_step_codec"), "the step codec", true},
+		{goname.Unexported(p.Name + "_rejected"), "the refusal function", false},
+		{goname.Unexported(p.Name + "_dispatch"), "the dispatch function", false},
+		{goname.Unexported(p.Name + "_sent"), "the sent function", false},
+		{goname.Unexported(p.Name + "_under_test"), "the skeleton's definition function", false},
+		{"Test" + n + "StateName", "a generated test", false},
+		{"Test" + n + "InvalidInputs", "a generated test", false},
+		{"Test" + n + "Evolve", "a generated test", false},
+	} {
+		add(f.name, f.what+of, p.Pos, f.isType)
+	}
+	for _, st := range p.States {
+		add(n+goname.Exported(st.Name), "the type of state "+st.Name+of, st.Pos, true)
+	}
+	sent := map[*Command]bool{}
+	for _, r := range p.Reactions {
+		in := r.Input
+		if in.Kind != InputEvent {
+			add(n+goname.Exported(in.Name), "the type of input "+in.Name+of, in.Pos, true)
+		}
+		switch {
+		case len(r.Branches) > 1:
+			add(n+goname.Exported(in.Name)+"Outcome", "the outcome of "+in.Name+of, r.Pos, true)
+			for _, b := range r.Branches {
+				add(n+goname.Exported(in.Name)+"To"+goname.Exported(b.To.Name), "the constructor of a branch of "+in.Name+of, b.Pos, false)
+			}
+		case len(r.Branches) == 1 && len(r.Branches[0].Sends) > 0:
+			add(n+goname.Exported(in.Name)+"Sends", "the sends of "+in.Name+of, r.Pos, true)
+		}
+		for _, b := range r.Branches {
+			for _, s := range b.Sends {
+				if !sent[s.Command] {
+					sent[s.Command] = true
+					add(goname.Unexported(p.Name+"_sends_"+s.Command.Name), "the test helper of "+s.Command.Name+of, s.Pos, false)
+				}
+			}
+		}
+	}
 }
 
 // aggregateTypes are the fixed identifiers of an aggregate that name Go

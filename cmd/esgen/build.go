@@ -277,6 +277,20 @@ func summary(u unit, status map[string]string) []string {
 			lines = append(lines, fmt.Sprintf("%s: %s: added to %s: %s", u.src.name, a.Name, outname.Skeleton(a.Name), strings.Join(added, ", ")))
 		}
 	}
+	for _, p := range u.model.Processes {
+		names := outname.AggregateFiles(p.Name, false)
+		var mine []string
+		for _, f := range u.files {
+			if slices.Contains(names, f.Name) && !owned[f.Name] {
+				owned[f.Name] = true
+				mine = append(mine, f.Name)
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s (process): %s; %s", u.src.name, p.Name, processShape(p), fileCounts(mine, status)))
+		if added := u.grown[outname.Skeleton(p.Name)]; len(added) > 0 && status[outname.Skeleton(p.Name)] == "extended" {
+			lines = append(lines, fmt.Sprintf("%s: %s: added to %s: %s", u.src.name, p.Name, outname.Skeleton(p.Name), strings.Join(added, ", ")))
+		}
+	}
 	var rest []string
 	for _, f := range u.files {
 		if !owned[f.Name] {
@@ -317,6 +331,25 @@ func shape(a *dsl.Aggregate) string {
 		events, plural(len(diagram.Machine(a).Transitions), "transition"))
 }
 
+// processShape is the size of a process: "5 states, 7 inputs (1 timer),
+// 9 branches".
+func processShape(p *dsl.Process) string {
+	timers, branches := 0, 0
+	for _, in := range p.Inputs {
+		if in.Kind == dsl.InputTimer {
+			timers++
+		}
+	}
+	for _, r := range p.Reactions {
+		branches += len(r.Branches)
+	}
+	inputs := plural(len(p.Inputs), "input")
+	if timers > 0 {
+		inputs += " (" + plural(timers, "timer") + ")"
+	}
+	return fmt.Sprintf("%s, %s, %s", plural(len(p.States), "state"), inputs, plural(branches, "branch"))
+}
+
 // fileCounts is "4 files: 2 written, 1 unchanged, 1 kept".
 func fileCounts(names []string, status map[string]string) string {
 	counts := map[string]int{}
@@ -339,6 +372,9 @@ func fileCounts(names []string, status map[string]string) string {
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
+	}
+	if strings.HasSuffix(word, "ch") {
+		return fmt.Sprintf("%d %ses", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }

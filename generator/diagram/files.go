@@ -12,6 +12,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/outname"
+	"github.com/esgen/esgen/runtime/machine"
 )
 
 // Format is an output format of Files.
@@ -146,6 +147,35 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 			}
 			md = markMarkdown(md, src)
 			out = append(out, File{Name: outname.Diagram(a.Name, "md"), Data: md})
+		}
+	}
+	for _, p := range f.Processes {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("diagram: %w", err)
+		}
+		m := ProcessMachine(p)
+		dot := m.DOT(machine.Options{})
+		svgName := ""
+		if has(FormatSVG) {
+			doc, err := opt.RenderSVG(ctx, dot)
+			if err != nil {
+				return nil, fmt.Errorf("diagram: %s: %w", p.Name, err)
+			}
+			svgName = outname.Diagram(p.Name, "svg")
+			out = append(out, File{Name: svgName, Data: markSVG(doc, head)})
+		}
+		if has(FormatDOT) {
+			out = append(out, File{Name: outname.Diagram(p.Name, "dot"), Data: prepend(lineComments("// ", head), dot)})
+		}
+		if has(FormatMermaid) {
+			out = append(out, File{Name: outname.Diagram(p.Name, "mmd"), Data: prepend(lineComments("%% ", head), m.Mermaid(machine.Options{}))})
+		}
+		if has(FormatMarkdown) {
+			md, err := ProcessMarkdown(NewProcessPage(f, p, svgName))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, File{Name: outname.Diagram(p.Name, "md"), Data: markMarkdown(md, src)})
 		}
 	}
 	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
