@@ -61,6 +61,9 @@ func (c *checker) checkFileNames(m *File) {
 		problem := false
 		clashed := map[*fileOwner]bool{}
 		files := outname.AggregateFiles(a.name, a.eventual)
+		if a.kind == "process" {
+			files = outname.ProcessFiles(a.name)
+		}
 		if long := outname.Longest(files); len(long) > outname.MaxName {
 			problem = true
 			c.diags = append(c.diags, newDiag(a.pos, codeFileName, fmt.Sprintf(

@@ -491,6 +491,17 @@ func (c *checker) processUnused(s *procScope, decls []*ast.CorrelateOption) {
 			c.reportAt(in.Pos, codeUnusedInProcess, "remove it", "process %s never sends %s.%s, so it is never refused", s.p.Name, in.Aggregate.Name, in.Command.Name)
 		}
 	}
+	// A command sent only on the way to a final state is refused when the
+	// process has ended: no reaction can handle it.
+	onlyToFinal := map[*Command]bool{}
+	for _, r := range s.p.Reactions {
+		for _, br := range r.Branches {
+			for _, snd := range br.Sends {
+				final, seen := onlyToFinal[snd.Command]
+				onlyToFinal[snd.Command] = br.To.Final && (final || !seen)
+			}
+		}
+	}
 	warned := map[*Command]bool{}
 	for _, r := range s.p.Reactions {
 		for _, br := range r.Branches {
@@ -499,6 +510,11 @@ func (c *checker) processUnused(s *procScope, decls []*ast.CorrelateOption) {
 					continue
 				}
 				warned[snd.Command] = true
+				if onlyToFinal[snd.Command] {
+					c.reportAt(snd.Pos, codeUnhandledReject, "send it before the process ends if its refusal matters",
+						"%s.%s is sent as the process ends (%s is final): a refusal is logged, and nothing can react to it", snd.Aggregate.Name, snd.Command.Name, br.To.Name)
+					continue
+				}
 				c.reportAt(snd.Pos, codeUnhandledReject, fmt.Sprintf("add on rejected %s.%s: and what to do then", snd.Aggregate.Name, snd.Command.Name),
 					"no reaction to %s.%s refused: a refusal stops the process, which then waits for an operator", snd.Aggregate.Name, snd.Command.Name)
 			}

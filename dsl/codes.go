@@ -135,7 +135,7 @@ var codeTable = []CodeInfo{
 	{codeInvalidDirective, "invalid-directive", SeverityWarning, "an esgen: directive comment esgen cannot use: unknown, attached to no declaration, or naming no code, an unknown code or one that cannot be silenced"},
 	{codeUnusedDirective, "unused-directive", SeverityWarning, "an esgen:ignore directive naming a warning that is not reported on its declaration"},
 	{codeNeverSet, "state-field-never-set", SeverityWarning, "a state field that no event sets and no hook computes: it is always zero"},
-	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a command a process sends with no reaction to its refusal: a refusal stops the process"},
+	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a command a process sends with no reaction to its refusal: a refusal stops the process, or, for a command sent as it ends, is only logged"},
 	{codeUnusedInProcess, "unused-in-process", SeverityWarning, "a correlation or a reaction to a refusal that no input or branch of the process uses"},
 }
 

@@ -139,6 +139,9 @@ func (ag *aggGen) steps(opt Options) []func() (unformatted, error) {
 		}
 	}
 	steps = append(steps, ag.codecFile, ag.typesFile)
+	if len(ag.a.Timers) > 0 {
+		steps = append(steps, ag.timersFile)
+	}
 	if ag.a.Eventual {
 		steps = append(steps, ag.logFile)
 	} else {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -29,6 +31,9 @@ func (ag *aggGen) genTestFile() (unformatted, error) {
 		ag.testBranchGuards(jf)
 		ag.evolutionCases(jf)
 		ag.testEvolve(jf)
+		if len(ag.a.Timers) > 0 {
+			ag.testTimers(jf)
+		}
 		ag.testStateCodec(jf)
 	}
 	ag.testEventCodec(jf)
@@ -626,4 +631,65 @@ func zeroEvents(b *branch) []jen.Code {
 		out[i] = jen.Id(goname.Exported(e.Name)).Values()
 	}
 	return out
+}
+
+// nilHooksWithStore are the arguments of New<Agg>Repository in tests that
+// never reach a store or user code.
+func (ag *aggGen) nilHooksWithStore() []jen.Code {
+	return append([]jen.Code{jen.Nil()}, ag.nilHooks()...)
+}
+
+// testTimers emits Test<Agg>Timers: the timers process follows the
+// aggregate's state by its events, and each timer sends its command, with
+// the .esm's values, in its state and in no other.
+func (ag *aggGen) testTimers(jf *jen.File) {
+	a := ag.a
+	name := "Test" + ag.p.name + "Timers"
+	input := ag.p.name + "TimersInput"
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks the process that runs the timers of %s: it follows the aggregate's state by its events, "+
+		"and each timer sends its command, with the values %s gives it, in the state it waits in and in no other.", name, ag.p.name, ag.sourceName()))))
+	var follows []jen.Code
+	for _, e := range a.Evolutions {
+		follows = append(follows, jen.Values(jen.Lit(e.From.Name), jen.Lit(e.Event.Name), jen.Lit(e.To.Name)))
+	}
+	var fires []jen.Code
+	for _, t := range a.Timers {
+		data := "{}"
+		if len(t.Values) > 0 {
+			var parts []string
+			for _, fv := range t.Values {
+				parts = append(parts, strconv.Quote(fv.Field.Name)+":"+fv.Value.Text)
+			}
+			data = "{" + strings.Join(parts, ",") + "}"
+		}
+		for _, st := range a.States {
+			fires = append(fires, jen.Values(jen.Lit(st.Name), jen.Lit(timerName(t)), jen.Lit(t.Command.Name), jen.Lit(data), jen.Lit(st == t.State)))
+		}
+	}
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.Id("def").Op(":=").Id("New"+ag.p.name+"TimersDefinition").Call(jen.Id(goname.NewRepository(a.Name)).Call(ag.nilHooksWithStore()...)).Dot("Machine"),
+		jen.Id("ctx").Op(":=").Qual(pathES, "ContextWithRef").Call(tctx(), jen.Qual(pathES, "Ref").Values(field("Type", jen.Lit(a.Name+"Timers")), field("ID", jen.Lit("id-1")))),
+		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(jen.List(jen.Id("from"), jen.Id("event"), jen.Id("to")).String()).Add(keyed(follows...))).Block(
+			jen.List(jen.Id("steps"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(jen.Id("ctx"), jen.Id("tt").Dot("from"), jen.Id(unexported(a.Name, "timers", "event")).Values(field("Type", jen.Id("tt").Dot("event"))), jen.Nil()),
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Len(jen.Id("steps")).Op("!=").Lit(1).Op("||").Id("steps").Index(jen.Lit(0)).Dot("To").Op("!=").Id("tt").Dot("to")).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s in %s: %+v, %v; want a step to %s"), jen.Id("tt").Dot("event"), jen.Id("tt").Dot("from"), jen.Id("steps"), jen.Err(), jen.Id("tt").Dot("to"))),
+		),
+		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(jen.List(jen.Id("state"), jen.Id("timer"), jen.Id("command"), jen.Id("data")).String(), jen.Id("fires").Bool()).Add(keyed(fires...))).Block(
+			jen.List(jen.Id("steps"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(jen.Id("ctx"), jen.Id("tt").Dot("state"), jen.Id(input).Call(jen.Id(ag.p.name+"TimersFired").Values(field("Timer", jen.Id("tt").Dot("timer")))), jen.Nil()),
+			jen.If(jen.Op("!").Id("tt").Dot("fires")).Block(
+				jen.If(jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Qual(pathES, "ErrInvalidTransition"))).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("%s fired in %s: %+v, %v; want an invalid transition"), jen.Id("tt").Dot("timer"), jen.Id("tt").Dot("state"), jen.Id("steps"), jen.Err())),
+				jen.Continue(),
+			),
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Len(jen.Id("steps")).Op("!=").Lit(1).Op("||").Len(jen.Id("steps").Index(jen.Lit(0)).Dot("Sends")).Op("!=").Lit(1)).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s fired in %s: %+v, %v; want one command"), jen.Id("tt").Dot("timer"), jen.Id("tt").Dot("state"), jen.Id("steps"), jen.Err()),
+				jen.Continue(),
+			),
+			jen.Id("s").Op(":=").Id("steps").Index(jen.Lit(0)).Dot("Sends").Index(jen.Lit(0)),
+			jen.If(jen.Id("s").Dot("Aggregate").Op("!=").Lit(a.Name).Op("||").Id("s").Dot("ID").Op("!=").Lit("id-1").Op("||").Id("s").Dot("Command").Op("!=").Id("tt").Dot("command").Op("||").
+				Op("!").Qual(pathProcess, "EqualJSON").Call(jen.Id("s").Dot("Data"), jen.Index().Byte().Call(jen.Id("tt").Dot("data")))).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s fired in %s sends %s %q %s %s; want %s %s"), jen.Id("tt").Dot("timer"), jen.Id("tt").Dot("state"),
+					jen.Id("s").Dot("Aggregate"), jen.Id("s").Dot("ID"), jen.Id("s").Dot("Command"), jen.Id("s").Dot("Data"), jen.Id("tt").Dot("command"), jen.Id("tt").Dot("data"))),
+		),
+	)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/esgen/esgen/generator/diagram"
 	"github.com/esgen/esgen/generator/diagram/svg"
 	"github.com/esgen/esgen/generator/internal/svgcheck"
+	"github.com/esgen/esgen/internal/outname"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected files of testdata/golden from the generator's output")
@@ -162,7 +163,18 @@ func checkSVGs(t *testing.T, model *dsl.File, files []File) {
 			continue
 		}
 		drawn++
-		if err := svgcheck.Check(diagram.Machine(a), files[i].Data); err != nil {
+		if err := svgcheck.Check(diagram.Drawn(a), files[i].Data); err != nil {
+			t.Errorf("%s: %v", files[i].Name, err)
+		}
+	}
+	for _, p := range model.Processes {
+		i := slices.IndexFunc(files, func(f File) bool { return f.Name == outname.Diagram(p.Name, "svg") })
+		if i < 0 {
+			t.Errorf("%s: no SVG generated", p.Name)
+			continue
+		}
+		drawn++
+		if err := svgcheck.Check(diagram.ProcessMachine(p), files[i].Data); err != nil {
 			t.Errorf("%s: %v", files[i].Name, err)
 		}
 	}
@@ -335,7 +347,7 @@ func (m *goModule) run(args ...string) ([]byte, error) {
 // case fails as "not written yet".
 func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]File) {
 	mod := newGoModule(t, "golden")
-	var aggs []string
+	var aggs, procs []string
 	skeleton := ""
 	for _, c := range cases {
 		files, ok := generated[c.name]
@@ -351,6 +363,9 @@ func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]Fil
 			users[u] = data
 		}
 		mod.writePackage(t, c.name, files, users)
+		for _, p := range c.model.Processes {
+			procs = append(procs, goNameOf(p.Name))
+		}
 		for _, a := range c.model.Aggregates {
 			aggs = append(aggs, goNameOf(a.Name))
 			if skeleton == "" && !a.Eventual && len(a.Transitions) > 0 {
@@ -373,7 +388,10 @@ func compileGolden(t *testing.T, cases []*goldenCase, generated map[string][]Fil
 	}
 	slices.Sort(aggs)
 	aggs = slices.Compact(aggs)
-	pattern := "^Test(" + strings.Join(aggs, "|") + ")(StateName|InvalidTransitions|BranchGuards|Evolve|StateCodec|EventCodec|Upcasts)$"
+	pattern := "^Test(" + strings.Join(aggs, "|") + ")(StateName|InvalidTransitions|BranchGuards|Evolve|StateCodec|EventCodec|Upcasts|Timers)$"
+	if len(procs) > 0 {
+		pattern += "|^Test(" + strings.Join(procs, "|") + ")(StateName|InvalidInputs|Evolve)$"
+	}
 	out, err := run("test", "-count=1", "-run", pattern, "./...")
 	if err != nil {
 		t.Fatalf("generated tests fail: %v\n%s", err, out)

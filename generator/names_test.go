@@ -514,6 +514,11 @@ func TestOutputNamesAreReserved(t *testing.T) {
 				reserved[name] = "aggregate " + a.Name
 			}
 		}
+		for _, p := range c.model.Processes {
+			for _, name := range outname.ProcessFiles(p.Name) {
+				reserved[name] = "process " + p.Name
+			}
+		}
 		for _, f := range files {
 			if _, ok := reserved[f.Name]; !ok {
 				t.Errorf("%s: %s is generated but not reserved by internal/outname", c.name, f.Name)

@@ -278,7 +278,7 @@ func summary(u unit, status map[string]string) []string {
 		}
 	}
 	for _, p := range u.model.Processes {
-		names := outname.AggregateFiles(p.Name, false)
+		names := outname.ProcessFiles(p.Name)
 		var mine []string
 		for _, f := range u.files {
 			if slices.Contains(names, f.Name) && !owned[f.Name] {

@@ -1,6 +1,8 @@
 package diagram
 
 import (
+	"slices"
+
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/outname"
 	"github.com/esgen/esgen/runtime/machine"
@@ -50,13 +52,34 @@ func Machine(a *dsl.Aggregate) machine.Machine {
 	return m
 }
 
-// DOT returns the canonical Graphviz DOT text of the aggregate's machine,
-// as machine.Machine.DOT draws it with no highlight.
-func DOT(a *dsl.Aggregate) []byte { return Machine(a).DOT(machine.Options{}) }
+// Drawn returns the machine as the diagrams draw it: Machine, and an edge
+// per timer from its state to where its command leads from there,
+// labelled "after 30m / Cancel".
+func Drawn(a *dsl.Aggregate) machine.Machine {
+	m := Machine(a)
+	for _, t := range a.Timers {
+		for _, tr := range a.Transitions {
+			if tr.Command != t.Command {
+				continue
+			}
+			for _, br := range tr.Branches {
+				if slices.Contains(br.From, t.State) {
+					m.Transitions = append(m.Transitions, machine.Transition{From: t.State.Name, To: br.To.Name, Command: "after " + t.Text, Events: []string{t.Command.Name}})
+				}
+			}
+		}
+	}
+	return m
+}
+
+// DOT returns the canonical Graphviz DOT text of the aggregate's machine
+// with its timers, as machine.Machine.DOT draws it with no highlight.
+func DOT(a *dsl.Aggregate) []byte { return Drawn(a).DOT(machine.Options{}) }
 
 // Mermaid returns the Mermaid stateDiagram-v2 text of the aggregate's
-// machine, as machine.Machine.Mermaid draws it with no highlight.
-func Mermaid(a *dsl.Aggregate) []byte { return Machine(a).Mermaid(machine.Options{}) }
+// machine with its timers, as machine.Machine.Mermaid draws it with no
+// highlight.
+func Mermaid(a *dsl.Aggregate) []byte { return Drawn(a).Mermaid(machine.Options{}) }
 
 // BaseName is the file name stem of the aggregate's diagrams and page:
 // the aggregate name in lower case ("Order" -> "order", giving order.svg,

@@ -30,7 +30,8 @@ type Page struct {
 	States     []StateRow
 	Matrix     Matrix
 	Evolutions []EvolutionRow
-	Evolver    string // the Go interface of the Evolve hooks
+	Evolver    string   // the Go interface of the Evolve hooks
+	Timers     []string // "after 30m in Submitted: Cancel { reason = ... }"
 	Commands   []CommandSection
 	Events     []EventSection
 	Types      []TypeSection // value types the aggregate's fields use
@@ -165,6 +166,21 @@ func NewPage(f *dsl.File, a *dsl.Aggregate, svgName string) Page {
 	p.Finals = strings.Join(finals, ", ")
 	p.Matrix = matrix(a)
 	p.Evolutions = evolutionRows(a)
+	for _, t := range a.Timers {
+		text := fmt.Sprintf("after %s in %s: %s", t.Text, t.State.Name, t.Command.Name)
+		if len(t.Values) > 0 {
+			var vs []string
+			for _, fv := range t.Values {
+				vs = append(vs, fv.Field.Name+" = "+fv.Value.Text)
+			}
+			text += " { " + strings.Join(vs, "; ") + " }"
+		}
+		doc := ""
+		if t.Doc != "" {
+			doc = ": " + cell(t.Doc)
+		}
+		p.Timers = append(p.Timers, code(text)+doc)
+	}
 	p.Evolver = goname.Evolver(a.Name)
 	p.Commands = commandSections(a)
 	return p

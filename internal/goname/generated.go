@@ -25,6 +25,7 @@ func AggregateIdents(agg string, eventual bool) []string {
 		a + "EventCodec", a + "StateCodec", "New" + a + "EventCodec",
 		a + "Repository", "New" + a + "Repository", "New" + a + "Definition",
 		a + "Machine", a + "Stream", a + "SubjectPrefix",
+		a + "TimersInput", a + "TimersFired", "New" + a + "TimersDefinition",
 	}
 }
 
@@ -36,7 +37,8 @@ func AggregateUnexported(agg string, eventual bool) []string {
 	if eventual {
 		return []string{RecordingUpcaster(agg)}
 	}
-	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg), EvolutionCases(agg)}
+	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg), EvolutionCases(agg),
+		Unexported(agg + "_timers_decide"), Unexported(agg + "_timers_codec"), Unexported(agg + "_timers_dispatch"), Unexported(agg + "_timers_event")}
 }
 
 // TestFuncs returns the names of the test functions generated for
@@ -48,7 +50,7 @@ func TestFuncs(agg string, eventual bool) []string {
 		return []string{a + "EventCodec", a + "Upcasts"}
 	}
 	return []string{
-		a + "StateName", a + "InvalidTransitions", a + "BranchGuards", a + "Evolve", a + "EvolveHooks",
+		a + "StateName", a + "InvalidTransitions", a + "BranchGuards", a + "Evolve", a + "EvolveHooks", a + "Timers",
 		a + "StateCodec", a + "EventCodec", a + "Upcasts",
 	}
 }

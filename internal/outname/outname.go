@@ -70,10 +70,19 @@ func AggregateFiles(agg string, eventual bool) []string {
 		return []string{Types(agg), Codec(agg), Log(agg), GenTest(agg), Diagram(agg, "md")}
 	}
 	return []string{
-		Types(agg), Decide(agg), Codec(agg), Repository(agg), GenTest(agg), Skeleton(agg),
+		Types(agg), Decide(agg), Codec(agg), Repository(agg), Timers(agg), GenTest(agg), Skeleton(agg),
 		Diagram(agg, "svg"), Diagram(agg, "dot"), Diagram(agg, "mmd"), Diagram(agg, "md"),
 	}
 }
+
+// ProcessFiles returns every file that may be generated for process p,
+// whatever the options, in a stable order.
+func ProcessFiles(p string) []string {
+	return []string{Types(p), Decide(p), GenTest(p), Skeleton(p), Diagram(p, "svg"), Diagram(p, "dot"), Diagram(p, "mmd"), Diagram(p, "md")}
+}
+
+// Timers is the file of the process that runs an aggregate's timers.
+func Timers(agg string) string { return Base(agg) + "_timers.gen.go" }
 
 // MaxName is the longest file name esgen generates, in bytes: what the
 // common file systems hold in one path element (ext4, XFS and Btrfs 255

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 
 	"github.com/esgen/esgen/runtime/es"
@@ -113,4 +114,15 @@ func Holds(records []es.Record, commandID string) bool {
 		}
 	}
 	return false
+}
+
+// EqualJSON reports whether two JSON texts hold equal values (objects
+// compared by their members, whatever their order). Texts that are not
+// JSON are equal when their bytes are.
+func EqualJSON(a, b []byte) bool {
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return bytes.Equal(a, b)
+	}
+	return reflect.DeepEqual(va, vb)
 }
