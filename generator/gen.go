@@ -57,8 +57,8 @@ type gen struct {
 	planErr error
 
 	uses valueUses
-	// packageDoc reports that f's doc comment is the package doc: f is
-	// the first file of the package with one (dsl.PackageOrder).
+	// packageDoc reports that f's doc comment is the package doc (see
+	// packageDocFile).
 	packageDoc bool
 }
 
@@ -76,13 +76,28 @@ func newGen(f *dsl.File, pkg string, opt Options) *gen {
 		return g
 	}
 	g.uses = packageValueUses(g, opt.Siblings)
-	for _, sf := range dsl.PackageOrder(append([]*dsl.File{f}, opt.Siblings...)) {
-		if sf.Doc != "" {
-			g.packageDoc = sf == f
-			break
+	g.packageDoc = packageDocFile(pkg, append([]*dsl.File{f}, opt.Siblings...)) == f
+	return g
+}
+
+// packageDocFile returns the file whose doc comment is the package doc of
+// files generated into package pkg: the file named after the package
+// (orders.esm for package orders) if it has a doc comment, else the first
+// with one in dsl.PackageOrder; nil if none has one.
+func packageDocFile(pkg string, files []*dsl.File) *dsl.File {
+	var first *dsl.File
+	for _, sf := range dsl.PackageOrder(files) {
+		if sf.Doc == "" {
+			continue
+		}
+		if strings.TrimSuffix(path.Base(filepath.ToSlash(sf.Name)), ".esm") == pkg {
+			return sf
+		}
+		if first == nil {
+			first = sf
 		}
 	}
-	return g
+	return first
 }
 
 // newFileGen prepares the generation of f's files alone, but for g.uses
