@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Errors of the order decisions. A rejected command records nothing; callers
+// Errors of the decisions of orders, payments and shipments. A rejected command records nothing; callers
 // tell the rules apart with errors.Is.
 var (
 	// ErrNoItems rejects a Submit without any line item.
@@ -19,8 +19,17 @@ var (
 	ErrNegativePrice = errors.New("orders: prices must not be negative")
 	// ErrNoTracking rejects a Fulfill without a tracking number.
 	ErrNoTracking = errors.New("orders: fulfilment needs a tracking number")
-	// ErrNoReason rejects a Cancel without a reason.
-	ErrNoReason = errors.New("orders: cancellation needs a reason")
+	// ErrNoReason rejects a Cancel, a DeclinePayment, a VoidPayment or a
+	// RefundPayment without a reason.
+	ErrNoReason = errors.New("orders: a reason is needed")
+	// ErrNoOrder rejects a RequestPayment or a RequestShipment that names no
+	// order.
+	ErrNoOrder = errors.New("orders: the order's id is needed")
+	// ErrNonPositiveAmount rejects a RequestPayment of zero or less.
+	ErrNonPositiveAmount = errors.New("orders: an amount to pay must be positive")
+	// ErrNoProviderRef rejects a CapturePayment without the provider's
+	// reference.
+	ErrNoProviderRef = errors.New("orders: a capture needs the provider's reference")
 )
 
 // LineError says which line item of a Submit broke a rule. It wraps one of
