@@ -241,7 +241,9 @@ func sets(units []unit) []outdir.Set {
 			index[u.dir] = i
 			out = append(out, outdir.Set{Dir: u.dir})
 		}
-		out[i].Files = append(out[i].Files, u.files...)
+		for _, f := range u.files {
+			out[i].Files = append(out[i].Files, outdir.File{Name: f.Name, Data: f.Data, Once: f.Once})
+		}
 		out[i].Remove = append(out[i].Remove, u.stale...)
 		for name, data := range u.expect {
 			if out[i].Expect == nil {

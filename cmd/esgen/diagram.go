@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/esgen/esgen/dsl"
-	"github.com/esgen/esgen/generator"
 	"github.com/esgen/esgen/generator/diagram"
 	"github.com/esgen/esgen/generator/diagram/svg"
 	"github.com/esgen/esgen/internal/outdir"
@@ -77,7 +76,7 @@ func (c diagramCmd) Run(e env) error {
 	if base == "" {
 		return usageErrorf("diagram: -o %s: want a file name", c.Output)
 	}
-	_, err = outdir.Write(dir, []generator.File{{Name: base, Data: out}})
+	_, err = outdir.Write(dir, []outdir.File{{Name: base, Data: out}})
 	return err
 }
 

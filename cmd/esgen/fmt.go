@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 
 	"github.com/esgen/esgen/dsl"
-	"github.com/esgen/esgen/generator"
 	"github.com/esgen/esgen/internal/outdir"
 	"github.com/rogpeppe/go-internal/diff"
 )
@@ -72,7 +71,7 @@ func (c fmtCmd) Run(e env) error {
 		}
 		if c.Write && changed {
 			dir, base := filepath.Split(s.name)
-			if _, err := outdir.Write(dir, []generator.File{{Name: base, Data: out}}); err != nil {
+			if _, err := outdir.Write(dir, []outdir.File{{Name: base, Data: out}}); err != nil {
 				return err
 			}
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/generator/diagram"
+	"github.com/esgen/esgen/internal/marker"
 	"github.com/esgen/esgen/internal/outdir"
 	"github.com/esgen/esgen/internal/outname"
 )
@@ -149,7 +150,7 @@ func (p *goPackage) scanDir(formats []diagram.Format) error {
 		for _, f := range u.files {
 			ours[outname.Key(f.Name)] = true
 		}
-		bySource[strings.TrimPrefix(outname.Source(u.source), "source: ")] = u
+		bySource[marker.SourceText(u.source)] = u
 	}
 	kinds := map[string]bool{".go": true}
 	for _, f := range formats {
@@ -182,10 +183,10 @@ func (p *goPackage) scanDir(formats []diagram.Format) error {
 }
 
 // sourceExists reports whether the .esm file a source comment names
-// (relative to dir, escaped as outname.Source escapes it) may still exist:
+// (relative to dir, escaped as marker.SourceText escapes it) may still exist:
 // false only when it surely does not, as written or unescaped.
 func sourceExists(dir, source string) bool {
-	for _, s := range outname.SourcePaths(source) {
+	for _, s := range marker.SourcePaths(source) {
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(s))); !errors.Is(err, fs.ErrNotExist) {
 			return true
 		}
@@ -196,7 +197,7 @@ func sourceExists(dir, source string) bool {
 // sourcePath is the path of the .esm file a source comment names,
 // unescaped, joined to dir: how messages name it.
 func sourcePath(dir, source string) string {
-	paths := outname.SourcePaths(source)
+	paths := marker.SourcePaths(source)
 	return filepath.Join(dir, filepath.FromSlash(paths[len(paths)-1]))
 }
 
