@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-
-	"github.com/esgen/esgen/internal/outdir"
 )
 
 // generateCmd is `esgen generate`.
@@ -40,44 +38,20 @@ In a package (with "tool github.com/esgen/esgen/cmd/esgen" in go.mod):
 
 // Run generates and writes every file.
 func (c generateCmd) Run(e env) error {
-	units, err := c.build(e)
+	plan, err := c.load(e)
 	if err != nil {
 		return err
 	}
-	reps, err := outdir.WriteAll(sets(units))
+	applied, err := plan.Apply(e.ctx)
 	if err != nil {
 		return err
-	}
-	status := map[string]map[string]string{} // dir -> name -> what happened
-	for _, r := range reps {
-		m := map[string]string{}
-		for _, n := range r.Written {
-			m[n] = "written"
-		}
-		for _, n := range r.Unchanged {
-			m[n] = "unchanged"
-		}
-		for _, n := range r.Kept {
-			m[n] = "kept"
-		}
-		for _, n := range r.Removed {
-			m[n] = "removed"
-		}
-		status[r.Dir] = m
-	}
-	for _, u := range units {
-		for n := range u.grown {
-			if status[u.dir][n] == "written" {
-				status[u.dir][n] = "extended"
-			}
-		}
 	}
 	var b strings.Builder
-	for _, u := range units {
-		for _, l := range summary(u, status[u.dir]) {
+	for _, in := range plan.Inputs {
+		for _, l := range summary(in, applied.Status) {
 			b.WriteString(l)
-			if u.dir != filepath.Dir(u.src.name) {
-				fmt.Fprintf(&b, " in %s", u.dir)
+			if in.Dir != filepath.Dir(in.Name) {
+				fmt.Fprintf(&b, " in %s", in.Dir)
 			}
 			b.WriteByte('\n')
 		}
