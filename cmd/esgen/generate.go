@@ -9,6 +9,7 @@ import (
 // generateCmd is `esgen generate`.
 type generateCmd struct {
 	genFlags
+	Verbose bool `short:"v" help:"Print one line per aggregate and process: its size, and how many of its files were written, left unchanged, kept or removed."`
 }
 
 // Help is the detailed help of the verb.
@@ -21,12 +22,13 @@ afterwards only extended, at its end, with the cases of new transitions that
 no Go file of the package declares or names in an //esgen:skip comment (cases
 of transitions that are gone are reported, never deleted); files generated
 from these .esm files that they no longer generate are removed; the output
-directory is never left half-written. One line per aggregate says what was
-done.
+directory is never left half-written. It prints nothing but diagnostics
+unless -v: then one line per aggregate says what was done.
 
 Examples:
 
 	esgen generate orders.esm
+	esgen generate -v orders.esm
 	esgen generate -out internal/orders -pkg orders orders.esm
 	esgen generate -formats svg,md,mermaid orders.esm
 	esgen generate -formats none *.esm
@@ -43,7 +45,7 @@ func (c generateCmd) Run(e env) error {
 		return err
 	}
 	applied, err := plan.Apply(e.ctx)
-	if err != nil {
+	if err != nil || !c.Verbose {
 		return err
 	}
 	var b strings.Builder
