@@ -15,7 +15,7 @@ type fmtCmd struct {
 	Write bool     `short:"w" help:"Rewrite files whose formatting differs (atomically), instead of printing them."`
 	List  bool     `short:"l" help:"List the files whose formatting differs."`
 	Diff  bool     `short:"d" help:"Print a unified diff of the formatting changes; exit 1 if there is any."`
-	Files []string `arg:"" name:"file" help:"The .esm files to format; - reads standard input."`
+	Files []string `arg:"" name:"file" completion:"esm" help:"The .esm files to format; - reads standard input."`
 }
 
 // Help is the detailed help of the verb.

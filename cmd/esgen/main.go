@@ -8,7 +8,8 @@
 //	esgen generate [-v] [-out DIR] [-pkg NAME] [-formats svg,md,dot,mermaid|none] FILE...
 //	esgen diff [-out DIR] [-pkg NAME] [-formats ...] FILE...
 //	esgen diagram [-format dot|svg|mermaid] [-highlight STATE] [-o FILE] FILE [AGGREGATE]
-//	esgen version
+//	esgen version                  (or esgen --version)
+//	esgen completion bash|zsh|fish
 //	esgen help [COMMAND]
 //
 // Run `esgen help` or `esgen CMD -h` for details; docs/cli.md is the
@@ -31,13 +32,16 @@ import (
 
 // cli is the command line. Each verb lives in a file of its own.
 type cli struct {
-	Check    checkCmd    `cmd:"" help:"Check .esm files and report every problem with its position."`
-	Fmt      fmtCmd      `cmd:"" help:"Format .esm files in the canonical layout."`
-	Generate generateCmd `cmd:"" help:"Generate Go code, diagrams and docs pages from .esm files."`
-	Diff     diffCmd     `cmd:"" help:"Show how generated files on disk differ from what esgen would generate."`
-	Diagram  diagramCmd  `cmd:"" help:"Draw the state machine of one aggregate as DOT, SVG or Mermaid."`
-	Version  versionCmd  `cmd:"" help:"Print the esgen version."`
-	Help     helpCmd     `cmd:"" help:"Show help for esgen or one of its commands."`
+	VersionFlag kong.VersionFlag `name:"version" help:"Print the esgen version and exit."`
+
+	Check      checkCmd      `cmd:"" help:"Check .esm files and report every problem with its position."`
+	Fmt        fmtCmd        `cmd:"" help:"Format .esm files in the canonical layout."`
+	Generate   generateCmd   `cmd:"" help:"Generate Go code, diagrams and docs pages from .esm files."`
+	Diff       diffCmd       `cmd:"" help:"Show how generated files on disk differ from what esgen would generate."`
+	Diagram    diagramCmd    `cmd:"" help:"Draw the state machine of one aggregate as DOT, SVG or Mermaid."`
+	Version    versionCmd    `cmd:"" help:"Print the esgen version."`
+	Completion completionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
+	Help       helpCmd       `cmd:"" help:"Show help for esgen or one of its commands."`
 }
 
 // env is what a verb may touch: its context and its streams. Verbs never
@@ -136,7 +140,7 @@ func run(args []string, e env) (code int) {
 		}),
 		kong.ConfigureHelp(kong.HelpOptions{WrapUpperBound: 100}),
 		kong.BindTo(e, (*env)(nil)),
-		kong.Vars{"default_formats": diagram.DefaultFormats},
+		kong.Vars{"default_formats": diagram.DefaultFormats, "version": "esgen " + moduleVersion()},
 	)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "esgen: %v\n", err)
