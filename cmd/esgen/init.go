@@ -281,7 +281,7 @@ func (initCmd) goCmd(e env, goBin, dir string, capture bool, args ...string) ([]
 	}
 	cmd.Stderr = e.stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("init: go %s in %s: %w; nothing was written", strings.Join(args, " "), dir, err)
+		return nil, fmt.Errorf("init: go %s in %s: %w; esgen init wrote no file", strings.Join(args, " "), dir, err)
 	}
 	return out.Bytes(), nil
 }
