@@ -31,6 +31,7 @@ import (
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/internal/goname"
+	"github.com/esgen/esgen/internal/marker"
 	"github.com/esgen/esgen/internal/outname"
 )
 
@@ -174,11 +175,7 @@ func (g *gen) typesFile() (unformatted, error) {
 		// Another file of the package gives the package doc: this one
 		// stays a comment of the file, a blank line above the package
 		// clause.
-		head := "// " + header + "\n"
-		if g.source != "" {
-			head += "// " + outname.Source(g.source) + "\n"
-		}
-		jf.HeaderComment(head)
+		jf.HeaderComment(marker.Go.Comment(g.source))
 		jf.HeaderComment(commentText(g.f.Doc))
 	}
 	for _, v := range g.f.Types {

@@ -11,7 +11,7 @@ type checkCmd struct {
 	diagFlags
 	ErrorFormat string   `name:"error-format" enum:"text,json,github-actions" default:"text" help:"How to report diagnostics: text (on stderr), json (an array on stdout) or github-actions (workflow commands on stdout)."`
 	Strict      bool     `help:"Fail (exit 1) on warnings too."`
-	Files       []string `arg:"" name:"file" help:"The .esm files to check; - reads standard input."`
+	Files       []string `arg:"" name:"file" completion:"esm" help:"The .esm files to check; - reads standard input."`
 }
 
 // Help is the detailed help of the verb.

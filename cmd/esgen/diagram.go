@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/esgen/esgen/dsl"
-	"github.com/esgen/esgen/generator"
 	"github.com/esgen/esgen/generator/diagram"
 	"github.com/esgen/esgen/generator/diagram/svg"
 	"github.com/esgen/esgen/internal/outdir"
@@ -18,8 +17,8 @@ type diagramCmd struct {
 	diagFlags
 	Format    string `enum:"dot,svg,mermaid" default:"dot" help:"Output format: dot (canonical Graphviz text), svg or mermaid (stateDiagram-v2)."`
 	Highlight string `placeholder:"STATE" help:"Fill STATE with a highlight colour, e.g. an instance's current state."`
-	Output    string `short:"o" placeholder:"FILE" help:"Write to FILE (only when its bytes change) instead of stdout."`
-	File      string `arg:"" help:"The .esm file; - reads standard input."`
+	Output    string `short:"o" placeholder:"FILE" completion:"file" help:"Write to FILE (only when its bytes change) instead of stdout."`
+	File      string `arg:"" completion:"esm" help:"The .esm file; - reads standard input."`
 	Aggregate string `arg:"" optional:"" help:"The aggregate to draw; required when the file has several with a state machine."`
 }
 
@@ -77,7 +76,7 @@ func (c diagramCmd) Run(e env) error {
 	if base == "" {
 		return usageErrorf("diagram: -o %s: want a file name", c.Output)
 	}
-	_, err = outdir.Write(dir, []generator.File{{Name: base, Data: out}})
+	_, err = outdir.Write(dir, []outdir.File{{Name: base, Data: out}})
 	return err
 }
 

@@ -2,12 +2,10 @@ package main
 
 import (
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/esgen/esgen/dsl"
-	"github.com/esgen/esgen/generator"
 )
 
 // mustLoad checks .esm text that must be clean.
@@ -87,55 +85,5 @@ func TestDiagramPick(t *testing.T) {
 				t.Fatalf("pick = %v, %v; want %s", a, err, tt.want)
 			}
 		})
-	}
-}
-
-func TestSummary(t *testing.T) {
-	u := unit{
-		src:   source{name: "graph.esm"},
-		model: mustLoad(t, "graph.esm", "package p\n"+machineText("Graph")+eventualText),
-		files: []generator.File{
-			{Name: "graph.gen.go"}, {Name: "graph_gen_test.go"}, {Name: "graph_test.go", Once: true},
-			{Name: "graph.svg"}, {Name: "graph.md"}, {Name: "metrics.gen.go"}, {Name: "metrics.md"},
-			{Name: "types.gen.go"}, {Name: "graphical.md"},
-		},
-	}
-	status := map[string]string{
-		"graph.gen.go": "written", "graph_gen_test.go": "written", "graph_test.go": "kept",
-		"graph.svg": "unchanged", "graph.md": "unchanged", "metrics.gen.go": "written",
-		"metrics.md": "unchanged", "types.gen.go": "unchanged", "graphical.md": "written",
-	}
-	got := summary(u, status)
-	want := []string{
-		"graph.esm: Graph: 2 states, 2 commands, 2 events (2 versions), 2 transitions; 5 files: 2 written, 2 unchanged, 1 kept",
-		"graph.esm: Metrics (eventual): 1 event (1 version); 2 files: 1 written, 1 unchanged",
-		"graph.esm: shared by the file's aggregates: 2 files: 1 written, 1 unchanged",
-	}
-	if len(got) != len(want) {
-		t.Fatalf("summary =\n%q\nwant\n%q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("line %d:\n got %s\nwant %s", i, got[i], want[i])
-		}
-	}
-}
-
-// TestSummaryOwnsExactNames checks that a file counts for the aggregate
-// it is generated for, not for another whose name starts it: graph_x.gen.go
-// is Graph_x's, not Graph's.
-func TestSummaryOwnsExactNames(t *testing.T) {
-	u := unit{
-		src:   source{name: "graph.esm"},
-		model: mustLoad(t, "graph.esm", "package p\n"+machineText("Graph")+machineText("Graph_x")),
-		files: []generator.File{{Name: "graph.gen.go"}, {Name: "graph_x.gen.go"}, {Name: "graph_x_codec.gen.go"}, {Name: "graph_x.md"}},
-	}
-	got := summary(u, map[string]string{})
-	want := []string{
-		"graph.esm: Graph: 2 states, 2 commands, 2 events (2 versions), 2 transitions; 1 file",
-		"graph.esm: Graph_x: 2 states, 2 commands, 2 events (2 versions), 2 transitions; 3 files",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("summary =\n%q\nwant\n%q", got, want)
 	}
 }

@@ -2,10 +2,7 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
-
-	"github.com/esgen/esgen/internal/outdir"
 )
 
 // diffCmd is `esgen diff`.
@@ -32,31 +29,23 @@ Examples:
 
 // Run prints the differences.
 func (c diffCmd) Run(e env) error {
-	units, err := c.build(e)
+	plan, err := c.load(e)
 	if err != nil {
 		return err
 	}
-	grown := map[string]bool{} // the paths of the skeletons that lack cases
-	for _, u := range units {
-		for n := range u.grown {
-			grown[filepath.Join(u.dir, filepath.FromSlash(n))] = true
-		}
+	ds, err := plan.Diff(e.ctx)
+	if err != nil {
+		return err
 	}
 	stale, skeletons := 0, 0
-	for _, s := range sets(units) {
-		ds, err := outdir.DiffSet(s)
-		if err != nil {
-			return err
+	for _, d := range ds {
+		if d.Skeleton {
+			skeletons++
+		} else {
+			stale++
 		}
-		for _, d := range ds {
-			if grown[d.Path] {
-				skeletons++
-			} else {
-				stale++
-			}
-			if _, err := e.stdout.Write(d.Diff); err != nil {
-				return err
-			}
+		if _, err := e.stdout.Write(d.Diff); err != nil {
+			return err
 		}
 	}
 	var parts []string

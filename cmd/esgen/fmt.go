@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 
 	"github.com/esgen/esgen/dsl"
-	"github.com/esgen/esgen/generator"
 	"github.com/esgen/esgen/internal/outdir"
 	"github.com/rogpeppe/go-internal/diff"
 )
@@ -16,7 +15,7 @@ type fmtCmd struct {
 	Write bool     `short:"w" help:"Rewrite files whose formatting differs (atomically), instead of printing them."`
 	List  bool     `short:"l" help:"List the files whose formatting differs."`
 	Diff  bool     `short:"d" help:"Print a unified diff of the formatting changes; exit 1 if there is any."`
-	Files []string `arg:"" name:"file" help:"The .esm files to format; - reads standard input."`
+	Files []string `arg:"" name:"file" completion:"esm" help:"The .esm files to format; - reads standard input."`
 }
 
 // Help is the detailed help of the verb.
@@ -72,7 +71,7 @@ func (c fmtCmd) Run(e env) error {
 		}
 		if c.Write && changed {
 			dir, base := filepath.Split(s.name)
-			if _, err := outdir.Write(dir, []generator.File{{Name: base, Data: out}}); err != nil {
+			if _, err := outdir.Write(dir, []outdir.File{{Name: base, Data: out}}); err != nil {
 				return err
 			}
 		}

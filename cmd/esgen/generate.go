@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-
-	"github.com/esgen/esgen/internal/outdir"
 )
 
 // generateCmd is `esgen generate`.
 type generateCmd struct {
 	genFlags
+	Verbose bool `short:"v" help:"Print one line per aggregate and process: its size, and how many of its files were written, left unchanged, kept or removed."`
 }
 
 // Help is the detailed help of the verb.
@@ -23,12 +22,13 @@ afterwards only extended, at its end, with the cases of new transitions that
 no Go file of the package declares or names in an //esgen:skip comment (cases
 of transitions that are gone are reported, never deleted); files generated
 from these .esm files that they no longer generate are removed; the output
-directory is never left half-written. One line per aggregate says what was
-done.
+directory is never left half-written. It prints nothing but diagnostics
+unless -v: then one line per aggregate says what was done.
 
 Examples:
 
 	esgen generate orders.esm
+	esgen generate -v orders.esm
 	esgen generate -out internal/orders -pkg orders orders.esm
 	esgen generate -formats svg,md,mermaid orders.esm
 	esgen generate -formats none *.esm
@@ -40,44 +40,20 @@ In a package (with "tool github.com/esgen/esgen/cmd/esgen" in go.mod):
 
 // Run generates and writes every file.
 func (c generateCmd) Run(e env) error {
-	units, err := c.build(e)
+	plan, err := c.load(e)
 	if err != nil {
 		return err
 	}
-	reps, err := outdir.WriteAll(sets(units))
-	if err != nil {
+	applied, err := plan.Apply(e.ctx)
+	if err != nil || !c.Verbose {
 		return err
-	}
-	status := map[string]map[string]string{} // dir -> name -> what happened
-	for _, r := range reps {
-		m := map[string]string{}
-		for _, n := range r.Written {
-			m[n] = "written"
-		}
-		for _, n := range r.Unchanged {
-			m[n] = "unchanged"
-		}
-		for _, n := range r.Kept {
-			m[n] = "kept"
-		}
-		for _, n := range r.Removed {
-			m[n] = "removed"
-		}
-		status[r.Dir] = m
-	}
-	for _, u := range units {
-		for n := range u.grown {
-			if status[u.dir][n] == "written" {
-				status[u.dir][n] = "extended"
-			}
-		}
 	}
 	var b strings.Builder
-	for _, u := range units {
-		for _, l := range summary(u, status[u.dir]) {
+	for _, in := range plan.Inputs {
+		for _, l := range summary(in, applied.Status) {
 			b.WriteString(l)
-			if u.dir != filepath.Dir(u.src.name) {
-				fmt.Fprintf(&b, " in %s", u.dir)
+			if in.Dir != filepath.Dir(in.Name) {
+				fmt.Fprintf(&b, " in %s", in.Dir)
 			}
 			b.WriteByte('\n')
 		}

@@ -6,7 +6,7 @@ import (
 
 // helpCmd is `esgen help [COMMAND]`.
 type helpCmd struct {
-	Command []string `arg:"" optional:"" help:"The command to explain."`
+	Command []string `arg:"" optional:"" completion:"command" help:"The command to explain."`
 }
 
 // Help is the detailed help of the verb.

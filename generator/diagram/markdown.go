@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"text/template"
 
+	"github.com/esgen/esgen/internal/marker"
 	"github.com/esgen/esgen/templates"
 )
 
 // Markdown returns the Markdown page of a page built by NewPage, laid out
 // by templates/aggregate.md.tmpl.
-func Markdown(p Page) ([]byte, error) {
+func Markdown(p Page) ([]byte, error) { return markdown(p, "") }
+
+// markdown is Markdown marked as generated from the .esm file source (see
+// internal/marker; none when empty).
+func markdown(p Page, source string) ([]byte, error) {
 	t, err := template.New(templates.AggregatePage).Option("missingkey=error").ParseFS(templates.FS(), templates.AggregatePage)
 	if err != nil {
 		return nil, fmt.Errorf("diagram: parse %s: %w", templates.AggregatePage, err)
@@ -19,7 +24,13 @@ func Markdown(p Page) ([]byte, error) {
 	if err := t.Execute(&b, p); err != nil {
 		return nil, fmt.Errorf("diagram: page of %s: %w", p.Name, err)
 	}
-	return collapseBlankLines(b.Bytes()), nil
+	return markPage(collapseBlankLines(b.Bytes()), source), nil
+}
+
+// markPage puts the generated-file comments, and a blank line, above a
+// page.
+func markPage(md []byte, source string) []byte {
+	return marker.XML.Mark(append([]byte("\n"), md...), source)
 }
 
 // collapseBlankLines turns runs of blank lines into one and ends the text

@@ -142,7 +142,11 @@ func NewProcessPage(f *dsl.File, p *dsl.Process, svgName string) ProcessPage {
 }
 
 // ProcessMarkdown renders the page of a process.
-func ProcessMarkdown(p ProcessPage) ([]byte, error) {
+func ProcessMarkdown(p ProcessPage) ([]byte, error) { return processMarkdown(p, "") }
+
+// processMarkdown is ProcessMarkdown marked as generated from the .esm
+// file source (none when empty).
+func processMarkdown(p ProcessPage, source string) ([]byte, error) {
 	t, err := template.New(templates.ProcessPage).Option("missingkey=error").ParseFS(templates.FS(), templates.ProcessPage)
 	if err != nil {
 		return nil, fmt.Errorf("diagram: parse %s: %w", templates.ProcessPage, err)
@@ -151,5 +155,5 @@ func ProcessMarkdown(p ProcessPage) ([]byte, error) {
 	if err := t.Execute(&b, p); err != nil {
 		return nil, fmt.Errorf("diagram: page of %s: %w", p.Name, err)
 	}
-	return collapseBlankLines(b.Bytes()), nil
+	return markPage(collapseBlankLines(b.Bytes()), source), nil
 }

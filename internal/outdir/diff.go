@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/esgen/esgen/generator"
 	"github.com/rogpeppe/go-internal/diff"
 )
 
@@ -34,7 +33,7 @@ type FileDiff struct {
 // Diff compares files with what dir holds and returns a FileDiff for every
 // file that is missing or stale, sorted by Name; none when everything is
 // current. Once files are not compared. It writes nothing.
-func Diff(dir string, files []generator.File) ([]FileDiff, error) {
+func Diff(dir string, files []File) ([]FileDiff, error) {
 	return DiffSet(Set{Dir: dir, Files: files})
 }
 

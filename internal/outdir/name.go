@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-
-	"github.com/esgen/esgen/generator"
 )
 
 // ErrInvalidName is matched (errors.Is) by the error returned when a
@@ -18,7 +16,7 @@ var ErrInvalidName = errors.New("invalid generated file name")
 type target struct {
 	name string // slash-separated, relative to the set's directory
 	path string // OS path
-	file generator.File
+	file File
 }
 
 // resolve checks the names of every set and returns the files with their

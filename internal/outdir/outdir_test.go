@@ -11,7 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/esgen/esgen/generator"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -70,24 +69,24 @@ func put(t *testing.T, root string, files map[string]string) {
 	}
 }
 
-func gen(name, data string) generator.File { return generator.File{Name: name, Data: []byte(data)} }
+func gen(name, data string) File { return File{Name: name, Data: []byte(data)} }
 
-func once(name, data string) generator.File {
-	return generator.File{Name: name, Data: []byte(data), Once: true}
+func once(name, data string) File {
+	return File{Name: name, Data: []byte(data), Once: true}
 }
 
 func TestWrite(t *testing.T) {
 	tests := []struct {
 		name    string
 		before  map[string]string
-		files   []generator.File
+		files   []File
 		want    Report
 		after   map[string]string // file contents expected afterwards (all files)
 		subdirs []string          // directories expected afterwards
 	}{
 		{
 			name:  "fresh directory",
-			files: []generator.File{gen("order.gen.go", "package a\n"), gen("docs/order.md", "# Order\n"), once("order_test.go", "skeleton\n")},
+			files: []File{gen("order.gen.go", "package a\n"), gen("docs/order.md", "# Order\n"), once("order_test.go", "skeleton\n")},
 			want:  Report{Written: []string{"docs/order.md", "order.gen.go", "order_test.go"}},
 			after: map[string]string{
 				"order.gen.go":  "package a\n",
@@ -99,7 +98,7 @@ func TestWrite(t *testing.T) {
 		{
 			name:   "unchanged, stale and kept",
 			before: map[string]string{"a.gen.go": "same\n", "b.gen.go": "old\n", "a_test.go": "user edits\n", "other.go": "mine\n"},
-			files:  []generator.File{gen("b.gen.go", "new\n"), gen("a.gen.go", "same\n"), once("a_test.go", "skeleton\n"), gen("c.svg", "<svg/>\n")},
+			files:  []File{gen("b.gen.go", "new\n"), gen("a.gen.go", "same\n"), once("a_test.go", "skeleton\n"), gen("c.svg", "<svg/>\n")},
 			want:   Report{Written: []string{"b.gen.go", "c.svg"}, Unchanged: []string{"a.gen.go"}, Kept: []string{"a_test.go"}},
 			after: map[string]string{
 				"a.gen.go": "same\n", "b.gen.go": "new\n", "a_test.go": "user edits\n",
@@ -109,7 +108,7 @@ func TestWrite(t *testing.T) {
 		{
 			name:   "empty content is a real file",
 			before: map[string]string{"e.txt": "x"},
-			files:  []generator.File{gen("e.txt", ""), gen("f.txt", "")},
+			files:  []File{gen("e.txt", ""), gen("f.txt", "")},
 			want:   Report{Written: []string{"e.txt", "f.txt"}},
 			after:  map[string]string{"e.txt": "", "f.txt": ""},
 		},
@@ -154,7 +153,7 @@ func TestWriteKeepsUnchangedFilesAndModes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rep, err := Write(dir, []generator.File{gen("a.gen.go", "a\n"), gen("b.gen.go", "b2\n")})
+	rep, err := Write(dir, []File{gen("a.gen.go", "a\n"), gen("b.gen.go", "b2\n")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +184,7 @@ func TestWriteKeepsUnchangedFilesAndModes(t *testing.T) {
 // contents restored, new files removed, temporary files and directories
 // made for the output gone.
 func TestWriteFailureLeavesDirectory(t *testing.T) {
-	files := []generator.File{
+	files := []File{
 		gen("a.gen.go", "a new\n"),
 		gen("b.gen.go", "b new\n"),
 		gen("docs/c.md", "c new\n"),
@@ -228,8 +227,8 @@ func TestWriteAllIsOneUnit(t *testing.T) {
 	put(t, two, map[string]string{"y.gen.go/keep": "a directory where a file should go\n"})
 	before := snapshot(t, root)
 	_, err := WriteAll([]Set{
-		{Dir: one, Files: []generator.File{gen("x.gen.go", "x new\n")}},
-		{Dir: two, Files: []generator.File{gen("y.gen.go", "y\n")}},
+		{Dir: one, Files: []File{gen("x.gen.go", "x new\n")}},
+		{Dir: two, Files: []File{gen("y.gen.go", "y\n")}},
 	})
 	if err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Fatalf("err = %v, want an is-a-directory error", err)
@@ -239,8 +238,8 @@ func TestWriteAllIsOneUnit(t *testing.T) {
 	}
 
 	reps, err := WriteAll([]Set{
-		{Dir: one, Files: []generator.File{gen("x.gen.go", "x new\n")}},
-		{Dir: filepath.Join(root, "three"), Files: []generator.File{gen("z.gen.go", "z\n")}},
+		{Dir: one, Files: []File{gen("x.gen.go", "x new\n")}},
+		{Dir: filepath.Join(root, "three"), Files: []File{gen("z.gen.go", "z\n")}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -256,7 +255,7 @@ func TestWriteStagingFailure(t *testing.T) {
 	// while staging, after a.gen.go was already staged.
 	put(t, dir, map[string]string{"gen": "not a directory\n"})
 	before := snapshot(t, dir)
-	_, err := Write(dir, []generator.File{gen("a.gen.go", "a\n"), gen("new/deeper/x.go", "x\n"), gen("gen/b.go", "b\n")})
+	_, err := Write(dir, []File{gen("a.gen.go", "a\n"), gen("new/deeper/x.go", "x\n"), gen("gen/b.go", "b\n")})
 	if err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Fatalf("err = %v, want a not-a-directory error", err)
 	}
@@ -268,7 +267,7 @@ func TestWriteStagingFailure(t *testing.T) {
 func TestWriteInvalidNames(t *testing.T) {
 	for _, name := range []string{"", ".", "../a.go", "/abs.go", "a/../b.go", "a//b.go", "./a.go", "a/"} {
 		dir := t.TempDir()
-		_, err := Write(dir, []generator.File{gen("ok.go", "x"), gen(name, "y")})
+		_, err := Write(dir, []File{gen("ok.go", "x"), gen(name, "y")})
 		if !errors.Is(err, ErrInvalidName) {
 			t.Errorf("name %q: err = %v, want ErrInvalidName", name, err)
 		}
@@ -276,7 +275,7 @@ func TestWriteInvalidNames(t *testing.T) {
 			t.Errorf("name %q: wrote %v", name, got)
 		}
 	}
-	_, err := Write(t.TempDir(), []generator.File{gen("a.go", "x"), gen("a.go", "y")})
+	_, err := Write(t.TempDir(), []File{gen("a.go", "x"), gen("a.go", "y")})
 	if !errors.Is(err, ErrInvalidName) || !strings.Contains(err.Error(), "generated twice") {
 		t.Errorf("duplicate: err = %v, want ErrInvalidName, generated twice", err)
 	}
@@ -289,7 +288,7 @@ func TestDiff(t *testing.T) {
 		"stale.gen.go":   "one\ntwo\nthree\n",
 		"user_test.go":   "whatever the user wrote\n",
 	})
-	files := []generator.File{
+	files := []File{
 		gen("stale.gen.go", "one\n2\nthree\n"),
 		gen("current.gen.go", "same\n"),
 		gen("missing.md", "# M\n"),
@@ -319,14 +318,14 @@ func TestDiff(t *testing.T) {
 		t.Errorf("Diff changed the directory:\n%s", diff)
 	}
 
-	ds, err = Diff(dir, []generator.File{gen("current.gen.go", "same\n"), gen("empty", "")})
+	ds, err = Diff(dir, []File{gen("current.gen.go", "same\n"), gen("empty", "")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ds) != 1 || !ds[0].Missing || len(ds[0].Diff) == 0 {
 		t.Errorf("missing empty file: %+v, want one Missing diff with a header", ds)
 	}
-	if _, err := Diff(dir, []generator.File{gen("../x", "")}); !errors.Is(err, ErrInvalidName) {
+	if _, err := Diff(dir, []File{gen("../x", "")}); !errors.Is(err, ErrInvalidName) {
 		t.Errorf("bad name: err = %v, want ErrInvalidName", err)
 	}
 }
@@ -335,7 +334,7 @@ func TestDiff(t *testing.T) {
 // reported, a missing one ignored, all put back when a later removal
 // fails; and DiffSet reports each as a diff to /dev/null.
 func TestWriteRemoves(t *testing.T) {
-	files := []generator.File{gen("n.gen.go", "n\n")}
+	files := []File{gen("n.gen.go", "n\n")}
 	remove := []string{"m.gen.go", "m.svg", "gone.gen.go"}
 	dir := t.TempDir()
 	put(t, dir, map[string]string{"m.gen.go": "m\n", "m.svg": "<svg/>\n", "keep.go": "user\n"})
@@ -378,7 +377,7 @@ func TestWriteRemoves(t *testing.T) {
 // changed or went away since, nothing at all is written.
 func TestWriteExpect(t *testing.T) {
 	const mine, grown = "package a\n\n// mine\n", "package a\n\n// mine\n\nfunc TestNew() {}\n"
-	files := []generator.File{gen("a.gen.go", "a new\n"), gen("a_test.go", grown)}
+	files := []File{gen("a.gen.go", "a new\n"), gen("a_test.go", grown)}
 	for _, tt := range []struct {
 		name string
 		disk map[string]string
@@ -452,7 +451,7 @@ func TestWriteLongestName(t *testing.T) {
 		strings.Repeat("é", 127) + "a", // a cut must not split a character
 	} {
 		for _, data := range []string{"one", "two"} {
-			if _, err := Write(dir, []generator.File{gen(name, data)}); err != nil {
+			if _, err := Write(dir, []File{gen(name, data)}); err != nil {
 				t.Fatalf("%d bytes: %v", len(name), err)
 			}
 			if got := snapshot(t, dir)[name].Data; got != data {

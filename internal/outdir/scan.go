@@ -1,7 +1,6 @@
 package outdir
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/esgen/esgen/generator/diagram"
+	"github.com/esgen/esgen/internal/marker"
 )
 
 // Existing is a file esgen generated, found in an output directory.
@@ -17,8 +16,8 @@ type Existing struct {
 	// Name is the file's name in the directory.
 	Name string
 	// Source is the .esm path its source comment names, as written after
-	// "source: " (see outname.Source); empty when it has none (written by
-	// an esgen older than the source comment).
+	// "source: " (escaped: see marker.SourcePaths); empty when it has none
+	// (written by an esgen older than the source comment).
 	Source string
 	// Data is the file's content.
 	Data []byte
@@ -52,7 +51,7 @@ func Generated(dir string) ([]Existing, error) {
 		if err != nil {
 			return nil, fmt.Errorf("outdir: %w", err)
 		}
-		if src, ok := generatedBy(data); ok {
+		if src, ok := marker.Parse(data); ok {
 			out = append(out, Existing{Name: e.Name(), Source: src, Data: data})
 		}
 	}
@@ -66,39 +65,4 @@ func hasGeneratedExt(name string) bool {
 		}
 	}
 	return false
-}
-
-// commentForms are the line comments of esgen's outputs: Go and DOT,
-// Mermaid, and XML (SVG and Markdown).
-var commentForms = [][2]string{{"// ", ""}, {"%% ", ""}, {"<!-- ", " -->"}}
-
-// generatedBy reports whether data starts with esgen's generated-file
-// comment, and returns the path of the source comment that follows it.
-// Lines may end with CRLF, as a Windows checkout with core.autocrlf=true
-// writes them.
-func generatedBy(data []byte) (source string, ok bool) {
-	lines := bytes.SplitN(data, []byte("\n"), 4)
-	for i := range lines[:min(len(lines), 3)] {
-		lines[i] = bytes.TrimSuffix(lines[i], []byte("\r"))
-	}
-	if len(lines) > 0 && bytes.HasPrefix(lines[0], []byte("<?xml")) {
-		lines = lines[1:]
-	}
-	if len(lines) == 0 {
-		return "", false
-	}
-	for _, form := range commentForms {
-		if string(lines[0]) != form[0]+diagram.GeneratedHeader+form[1] {
-			continue
-		}
-		if len(lines) > 1 {
-			line := string(lines[1])
-			start := form[0] + "source: "
-			if len(line) >= len(start)+len(form[1]) && strings.HasPrefix(line, start) && strings.HasSuffix(line, form[1]) {
-				return line[len(start) : len(line)-len(form[1])], true
-			}
-		}
-		return "", true
-	}
-	return "", false
 }

@@ -9,14 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"unicode/utf8"
-
-	"github.com/esgen/esgen/generator"
 )
 
 // Set is the files to write into one output directory.
 type Set struct {
 	Dir   string
-	Files []generator.File
+	Files []File
 	// Remove names files of Dir (slash-separated, relative to it) that are
 	// no longer generated: they are removed with the same guarantee, and
 	// put back on failure. One that does not exist is ignored.
@@ -54,7 +52,7 @@ const newFileMode fs.FileMode = 0o644
 // Write writes files into dir (created if needed), all or nothing: see the
 // package documentation. The Report lists what was written, left unchanged
 // and kept.
-func Write(dir string, files []generator.File) (Report, error) {
+func Write(dir string, files []File) (Report, error) {
 	reps, err := WriteAll([]Set{{Dir: dir, Files: files}})
 	if err != nil {
 		return Report{Dir: dir}, err

@@ -160,30 +160,3 @@ func constraint(short string) string {
 	short = strings.TrimSuffix(short, "_test")
 	return short[strings.LastIndex(short, "_"):]
 }
-
-// Source is the text of the comment line that follows the generated-code
-// header of every generated file but the test skeleton: "source: " and the
-// path of the .esm file it comes from, slash-separated and relative to
-// the output directory ("source: orders.esm", "source: ../orders.esm"), as
-// protoc-gen-go writes "source: foo.proto". esgen generate removes the
-// files that name one of its inputs but that it no longer generates. A
-// line break, or "--", which an XML comment cannot hold, is escaped.
-func Source(esm string) string {
-	return "source: " + sourceEscaper.Replace(esm)
-}
-
-var sourceEscaper = strings.NewReplacer("\n", `\n`, "\r", `\r`, "--", `-\-`)
-
-// SourcePaths returns the paths a source comment's text (Source without
-// "source: ") may stand for: the text as written and, when it holds an
-// escape, the text unescaped. The escaping is not one to one (a name may
-// hold a backslash), so a caller asking whether the .esm file still exists
-// checks both.
-func SourcePaths(text string) []string {
-	if u := sourceUnescaper.Replace(text); u != text {
-		return []string{text, u}
-	}
-	return []string{text}
-}
-
-var sourceUnescaper = strings.NewReplacer(`\n`, "\n", `\r`, "\r", `-\-`, "--")

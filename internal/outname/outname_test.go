@@ -92,22 +92,6 @@ func TestKey(t *testing.T) {
 	}
 }
 
-func TestSourcePaths(t *testing.T) {
-	for _, tc := range []struct {
-		esm  string
-		want []string
-	}{
-		{"orders.esm", []string{"orders.esm"}},
-		{"../shop/my--orders.esm", []string{`../shop/my-\-orders.esm`, "../shop/my--orders.esm"}},
-		{"a\nb.esm", []string{`a\nb.esm`, "a\nb.esm"}},
-	} {
-		text := strings.TrimPrefix(Source(tc.esm), "source: ")
-		if got := SourcePaths(text); !slices.Equal(got, tc.want) {
-			t.Errorf("SourcePaths(%q) = %q, want %q", text, got, tc.want)
-		}
-	}
-}
-
 func TestLongest(t *testing.T) {
 	for _, eventual := range []bool{false, true} {
 		files := AggregateFiles("Order", eventual)

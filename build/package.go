@@ -1,19 +1,20 @@
-package main
+package build
 
 import (
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io/fs"
+	"log/slog"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/generator/diagram"
+	"github.com/esgen/esgen/internal/marker"
 	"github.com/esgen/esgen/internal/outdir"
 	"github.com/esgen/esgen/internal/outname"
 )
@@ -21,38 +22,37 @@ import (
 // goPackage is the inputs generated into one output directory: one Go
 // package.
 type goPackage struct {
-	dir   string
-	units []*unit
-	// generated are the files of dir that start with esgen's header (by
+	dir    string
+	inputs []*Input
+	// generated are the files of dir that start with esgen's marker (by
 	// any run), as scanDir found them.
 	generated map[string]bool
 }
 
-// packages groups units by output directory (compared as absolute paths),
-// in the order the directories first appear, and records each unit's
-// siblings.
-func packages(units []unit) []*goPackage {
+// packages groups inputs by output directory (compared as absolute
+// paths), in the order the directories first appear, and records each
+// input's siblings.
+func packages(inputs []*Input) []*goPackage {
 	var out []*goPackage
 	index := map[string]*goPackage{}
-	for i := range units {
-		u := &units[i]
-		key := u.dir
+	for _, in := range inputs {
+		key := in.Dir
 		if abs, err := filepath.Abs(key); err == nil {
 			key = abs
 		}
 		p := index[key]
 		if p == nil {
-			p = &goPackage{dir: u.dir}
+			p = &goPackage{dir: in.Dir}
 			index[key] = p
 			out = append(out, p)
 		}
-		p.units = append(p.units, u)
+		p.inputs = append(p.inputs, in)
 	}
 	for _, p := range out {
-		for _, u := range p.units {
-			for _, o := range p.units {
-				if o != u && o.model != nil {
-					u.siblings = append(u.siblings, o.model)
+		for _, in := range p.inputs {
+			for _, o := range p.inputs {
+				if o != in && o.Model != nil {
+					in.siblings = append(in.siblings, o.Model)
 				}
 			}
 		}
@@ -63,8 +63,8 @@ func packages(units []unit) []*goPackage {
 // models are the checked models of p's inputs.
 func (p *goPackage) models() []*dsl.File {
 	var ms []*dsl.File
-	for _, u := range p.units {
-		ms = append(ms, u.model)
+	for _, in := range p.inputs {
+		ms = append(ms, in.Model)
 	}
 	return ms
 }
@@ -76,56 +76,15 @@ func (p *goPackage) checkPackageNames(override string) error {
 	if override != "" {
 		return nil
 	}
-	first := p.units[0]
-	for _, u := range p.units[1:] {
-		if u.model.Package != first.model.Package {
-			return fmt.Errorf("%s (package %s) and %s (package %s) would both be generated into %s, but a directory holds one Go package: give them one package clause, or generate them into different directories",
-				first.src.name, first.model.Package, u.src.name, u.model.Package, p.dir)
+	first := p.inputs[0]
+	for _, in := range p.inputs[1:] {
+		if in.Model.Package != first.Model.Package {
+			return &ConflictError{Input: in.Name, Dir: p.dir, Msg: fmt.Sprintf(
+				"%s (package %s) and %s (package %s) would both be generated into %s, but a directory holds one Go package: give them one package clause, or generate them into different directories",
+				first.Name, first.Model.Package, in.Name, in.Model.Package, p.dir)}
 		}
 	}
 	return nil
-}
-
-// goDecls is what a Go file declares at package level.
-type goDecls struct {
-	name  string // the file's name in its directory
-	pkg   string
-	names []string // package-level identifiers, methods left out
-}
-
-// parseDecls reads the package clause and the package-level identifiers of
-// a Go file; ok is false when it does not parse.
-func parseDecls(name string, src []byte) (d goDecls, ok bool) {
-	f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
-	if err != nil {
-		return goDecls{}, false
-	}
-	d = goDecls{name: name, pkg: f.Name.Name}
-	add := func(id *ast.Ident) {
-		if id.Name != "_" && id.Name != "init" {
-			d.names = append(d.names, id.Name)
-		}
-	}
-	for _, decl := range f.Decls {
-		switch decl := decl.(type) {
-		case *ast.FuncDecl:
-			if decl.Recv == nil {
-				add(decl.Name)
-			}
-		case *ast.GenDecl:
-			for _, spec := range decl.Specs {
-				switch spec := spec.(type) {
-				case *ast.TypeSpec:
-					add(spec.Name)
-				case *ast.ValueSpec:
-					for _, id := range spec.Names {
-						add(id)
-					}
-				}
-			}
-		}
-	}
-	return d, true
 }
 
 // scanDir reads what earlier runs of esgen generated into p's directory:
@@ -136,20 +95,20 @@ func parseDecls(name string, src []byte) (d goDecls, ok bool) {
 // that name an .esm file that no longer exists, renamed or deleted (of
 // every format: nothing generates them); the Go files generated from other
 // .esm files are checked against p's (checkDir).
-func (p *goPackage) scanDir(formats []diagram.Format) error {
+func (p *goPackage) scanDir(formats []diagram.Format, log *slog.Logger) error {
 	existing, err := outdir.Generated(p.dir)
 	if err != nil {
 		return err
 	}
 	ours := map[string]bool{}
-	bySource := map[string]*unit{}
+	bySource := map[string]*Input{}
 	inputDirs := map[string]bool{} // the directories of p's inputs, as source comments spell them
-	for _, u := range p.units {
-		inputDirs[path.Dir(u.source)] = true
-		for _, f := range u.files {
+	for _, in := range p.inputs {
+		inputDirs[path.Dir(in.Source)] = true
+		for _, f := range in.Outputs {
 			ours[outname.Key(f.Name)] = true
 		}
-		bySource[strings.TrimPrefix(outname.Source(u.source), "source: ")] = u
+		bySource[marker.SourceText(in.Source)] = in
 	}
 	kinds := map[string]bool{".go": true}
 	for _, f := range formats {
@@ -157,35 +116,47 @@ func (p *goPackage) scanDir(formats []diagram.Format) error {
 	}
 	p.generated = map[string]bool{}
 	var foreign []outdir.Existing
+	orphans := map[string][]string{} // by the path of the .esm file that no longer exists
 	for _, e := range existing {
 		p.generated[e.Name] = true
 		if ours[outname.Key(e.Name)] {
 			continue
 		}
-		if u := bySource[e.Source]; u != nil && e.Source != "" {
+		if in := bySource[e.Source]; in != nil && e.Source != "" {
 			if kinds[filepath.Ext(e.Name)] {
-				u.stale = append(u.stale, e.Name)
+				log.Debug("no longer generated", "input", in.Name, "file", filepath.Join(p.dir, e.Name))
+				in.Outputs = append(in.Outputs, &Output{Dir: in.Dir, Name: e.Name, Action: Remove})
 			}
 			continue
 		}
 		if e.Source != "" && inputDirs[path.Dir(e.Source)] && !sourceExists(p.dir, e.Source) {
 			// Its .esm file, beside one of p's inputs, was renamed or
 			// deleted: nothing generates it.
-			p.orphan(e)
+			esm := sourcePath(p.dir, e.Source)
+			log.Debug("generated from an .esm file that no longer exists", "esm", esm, "file", filepath.Join(p.dir, e.Name))
+			orphans[esm] = append(orphans[esm], e.Name)
 			continue
 		}
 		if strings.HasSuffix(e.Name, ".go") {
 			foreign = append(foreign, e)
 		}
 	}
+	// The files of .esm files that no longer exist go with the first of
+	// p's inputs.
+	first := p.inputs[0]
+	for _, esm := range slices.Sorted(maps.Keys(orphans)) {
+		for _, name := range orphans[esm] {
+			first.Outputs = append(first.Outputs, &Output{Dir: first.Dir, Name: name, Action: Remove, Orphan: esm})
+		}
+	}
 	return p.checkDir(foreign)
 }
 
 // sourceExists reports whether the .esm file a source comment names
-// (relative to dir, escaped as outname.Source escapes it) may still exist:
+// (relative to dir, escaped as marker.SourceText escapes it) may still exist:
 // false only when it surely does not, as written or unescaped.
 func sourceExists(dir, source string) bool {
-	for _, s := range outname.SourcePaths(source) {
+	for _, s := range marker.SourcePaths(source) {
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(s))); !errors.Is(err, fs.ErrNotExist) {
 			return true
 		}
@@ -196,20 +167,8 @@ func sourceExists(dir, source string) bool {
 // sourcePath is the path of the .esm file a source comment names,
 // unescaped, joined to dir: how messages name it.
 func sourcePath(dir, source string) string {
-	paths := outname.SourcePaths(source)
+	paths := marker.SourcePaths(source)
 	return filepath.Join(dir, filepath.FromSlash(paths[len(paths)-1]))
-}
-
-// orphan makes e, generated from an .esm file that no longer exists, a
-// file removed with the first of p's inputs, reported on a line of its
-// own (orphaned), whatever its format.
-func (p *goPackage) orphan(e outdir.Existing) {
-	u := p.units[0]
-	if u.orphaned == nil {
-		u.orphaned = map[string][]string{}
-	}
-	esm := sourcePath(p.dir, e.Source)
-	u.orphaned[esm] = append(u.orphaned[esm], e.Name)
 }
 
 // checkDir refuses to write p's files when a Go file esgen generated into
@@ -224,14 +183,14 @@ func (p *goPackage) checkDir(foreign []outdir.Existing) error {
 	}
 	type mine struct {
 		goDecls
-		u *unit
+		in *Input
 	}
 	var ms []mine
-	for _, u := range p.units {
-		for _, f := range u.files {
-			if strings.HasSuffix(f.Name, ".go") {
+	for _, in := range p.inputs {
+		for _, f := range in.Outputs {
+			if f.Action != Remove && strings.HasSuffix(f.Name, ".go") {
 				if d, ok := parseDecls(f.Name, f.Data); ok {
-					ms = append(ms, mine{d, u})
+					ms = append(ms, mine{d, in})
 				}
 			}
 		}
@@ -251,21 +210,23 @@ func (p *goPackage) checkDir(foreign []outdir.Existing) error {
 			esm := sourcePath(p.dir, e.Source)
 			from = " from " + esm
 			names := []string{esm}
-			for _, u := range p.units {
-				names = append(names, u.src.name)
+			for _, in := range p.inputs {
+				names = append(names, in.Name)
 			}
 			advice += ": esgen generate " + strings.Join(names, " ")
 		}
 		for _, m := range ms {
 			path := filepath.Join(p.dir, m.name)
 			if m.pkg != o.pkg {
-				return fmt.Errorf("%s: %s would be in package %s, but %s, generated by esgen%s, is in package %s: a directory holds one Go package",
-					m.u.src.name, path, m.pkg, other, from, o.pkg)
+				return &ConflictError{Input: m.in.Name, Dir: p.dir, Msg: fmt.Sprintf(
+					"%s: %s would be in package %s, but %s, generated by esgen%s, is in package %s: a directory holds one Go package",
+					m.in.Name, path, m.pkg, other, from, o.pkg)}
 			}
 			for _, n := range m.names {
 				if declared[n] {
-					return fmt.Errorf("%s: %s would declare %s, which %s, generated by esgen%s, declares: %s",
-						m.u.src.name, path, n, other, from, advice)
+					return &ConflictError{Input: m.in.Name, Dir: p.dir, Msg: fmt.Sprintf(
+						"%s: %s would declare %s, which %s, generated by esgen%s, declares: %s",
+						m.in.Name, path, n, other, from, advice)}
 				}
 			}
 		}

@@ -1,9 +1,10 @@
-package main
+package build
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,21 +17,24 @@ import (
 
 // growSkeletons makes the test skeletons of p that exist on disk follow
 // their machines (generator.GrowSkeleton): a skeleton that lacks the cases
-// of transitions added since becomes an ordinary output holding the user's
-// file with those cases appended, written by generate only over the bytes
-// read here (outdir.Set.Expect) and shown by diff; a skeleton with nothing
-// to add stays a Once file, kept as it is. Cases of transitions that are
-// gone, and skeletons that cannot be grown (which are kept as they are),
-// are reported as warnings on w.
-func (p *goPackage) growSkeletons(w *reporter) error {
-	var others []generator.SourceFile
-	loaded := false
-	for _, u := range p.units {
-		for i, f := range u.files {
-			if !f.Once {
+// of transitions added since becomes an Extend output holding the user's
+// file with those cases appended, written by Apply only over the bytes
+// read here and shown by Diff; a skeleton with nothing to add stays a
+// Create output, kept as it is. Cases of transitions that are gone, and
+// skeletons that cannot be grown (which are kept as they are), are
+// returned as warnings.
+func (p *goPackage) growSkeletons(log *slog.Logger) ([]Warning, error) {
+	var (
+		warnings []Warning
+		others   []generator.SourceFile
+		loaded   bool
+	)
+	for _, in := range p.inputs {
+		for _, f := range in.Outputs {
+			if f.Action != Create {
 				continue
 			}
-			a := skeletonOf(u.model, f.Name)
+			a := skeletonOf(in.Model, f.Name)
 			if a == nil {
 				continue
 			}
@@ -40,50 +44,48 @@ func (p *goPackage) growSkeletons(w *reporter) error {
 			case errors.Is(err, fs.ErrNotExist):
 				continue // written whole, as the first time
 			case err != nil:
-				return fmt.Errorf("%s: %w", u.src.name, err)
+				return warnings, fmt.Errorf("%s: %w", in.Name, err)
 			case info.IsDir():
 				continue // outdir refuses it
 			case !info.Mode().IsRegular():
-				w.goWarning(path, 0, 0, "is not a regular file: esgen adds no case to it, and leaves it as it is", nil)
+				warnings = append(warnings, Warning{Path: path, Message: "is not a regular file: esgen adds no case to it, and leaves it as it is"})
 				continue
 			}
 			data, err := os.ReadFile(path)
 			if err != nil {
-				return fmt.Errorf("%s: %w", u.src.name, err)
+				return warnings, fmt.Errorf("%s: %w", in.Name, err)
 			}
 			if !loaded {
 				if others, err = p.userGoFiles(); err != nil {
-					return fmt.Errorf("%s: %w", u.src.name, err)
+					return warnings, fmt.Errorf("%s: %w", in.Name, err)
 				}
 				loaded = true
 			}
 			rest := slices.DeleteFunc(slices.Clone(others), func(o generator.SourceFile) bool { return o.Name == path })
-			g, err := generator.GrowSkeleton(a.Name, f, generator.SourceFile{Name: path, Data: data}, rest)
+			g, err := generator.GrowSkeleton(a.Name, generator.File{Name: f.Name, Data: f.Data, Once: true}, generator.SourceFile{Name: path, Data: data}, rest)
 			var se *generator.SkeletonError
 			switch {
 			case errors.As(err, &se):
-				w.goWarning(path, se.Pos.Line, se.Pos.Column, se.Msg, data)
+				warnings = append(warnings, Warning{Path: path, Line: se.Pos.Line, Column: se.Pos.Column, Message: se.Msg, Src: data})
 			case err != nil:
-				return fmt.Errorf("%s: %w", u.src.name, err)
+				return warnings, fmt.Errorf("%s: %w", in.Name, err)
 			}
 			for _, s := range g.Stale {
-				w.goWarning(path, s.Pos.Line, s.Pos.Column, fmt.Sprintf(
+				warnings = append(warnings, Warning{Path: path, Line: s.Pos.Line, Column: s.Pos.Column, Src: data, Message: fmt.Sprintf(
 					"%s tests %s, a transition %s no longer has: esgen leaves the case to you; delete or rename it, or keep it with //%s %s",
-					s.Name, s.Transition, a.Name, generator.SkipDirective, s.Name), data)
+					s.Name, s.Transition, a.Name, generator.SkipDirective, s.Name)})
 			}
 			if err != nil || len(g.Added) == 0 {
 				continue
 			}
-			u.files[i] = generator.File{Name: f.Name, Data: g.Data}
-			if u.grown == nil {
-				u.grown = map[string][]string{}
-				u.expect = map[string][]byte{}
-			}
-			u.grown[f.Name] = g.Added
-			u.expect[f.Name] = data
+			log.Debug("test skeleton lacks cases", "file", path, "added", g.Added)
+			f.Data = g.Data
+			f.Action = Extend
+			f.Added = g.Added
+			f.expect = data
 		}
 	}
-	return nil
+	return warnings, nil
 }
 
 // skeletonOf is the aggregate of m whose test skeleton is named name.
@@ -103,9 +105,9 @@ func skeletonOf(m *dsl.File, name string) *dsl.Aggregate {
 // to p.dir.
 func (p *goPackage) userGoFiles() ([]generator.SourceFile, error) {
 	ours := map[string]bool{}
-	for _, u := range p.units {
-		for _, f := range u.files {
-			if !f.Once {
+	for _, in := range p.inputs {
+		for _, f := range in.Outputs {
+			if f.Action == Write {
 				ours[outname.Key(f.Name)] = true
 			}
 		}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/esgen/esgen/build"
+	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/generator/diagram"
+	"github.com/esgen/esgen/generator/diagram/svg"
+)
+
+// genFlags are shared by generate and diff, which must agree on what is
+// generated.
+type genFlags struct {
+	diagFlags
+	Out     string   `placeholder:"DIR" completion:"dir" help:"Write into DIR instead of the directory of each .esm file."`
+	Pkg     string   `placeholder:"NAME" help:"Go package name of the generated code, instead of the .esm package clause."`
+	Formats string   `default:"${default_formats}" placeholder:"LIST" completion:"formats" help:"Diagrams and pages to generate: a comma-separated list of svg, md, dot, mermaid, or none (default ${default_formats})."`
+	Files   []string `arg:"" name:"file" completion:"esm" help:"The .esm files."`
+}
+
+// load reads and loads the files, printing the diagnostics and warnings:
+// any error in any file stops before anything is generated, and an error
+// of the files generated into one directory checked together, or with
+// what other runs generated there, stops before anything is written.
+func (g genFlags) load(e env) (*build.Plan, error) {
+	formats, err := diagram.ParseFormats(g.Formats)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	for _, f := range g.Files {
+		if f == "-" {
+			return nil, usageErrorf("standard input (-) cannot be generated from: output goes beside the .esm file or into -out DIR")
+		}
+	}
+	srcs, err := readSources(e, g.Files)
+	if err != nil {
+		return nil, err
+	}
+	in := make([]dsl.Source, len(srcs))
+	for i, s := range srcs {
+		in[i] = dsl.Source{Name: s.name, Data: s.data}
+	}
+	plan, err := build.Load(e.ctx, in, build.Options{Out: g.Out, Package: g.Pkg, Formats: formats, RenderSVG: svg.Render})
+	if plan != nil {
+		rep := newReporter(e, g.diagFlags, srcs)
+		rep.print(plan.Diagnostics)
+		for _, w := range plan.Warnings {
+			rep.goWarning(w.Path, w.Line, w.Column, w.Message, w.Src)
+		}
+	}
+	if errors.Is(err, build.ErrDiagnostics) {
+		return nil, failed()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
