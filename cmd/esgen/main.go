@@ -36,6 +36,7 @@ type cli struct {
 	Generate generateCmd `cmd:"" help:"Generate Go code, diagrams and docs pages from .esm files."`
 	Diff     diffCmd     `cmd:"" help:"Show how generated files on disk differ from what esgen would generate."`
 	Diagram  diagramCmd  `cmd:"" help:"Draw the state machine of one aggregate as DOT, SVG or Mermaid."`
+	Lsp      lspCmd      `cmd:"" help:"Run the language server for editors on standard input and output."`
 	Version  versionCmd  `cmd:"" help:"Print the esgen version."`
 	Help     helpCmd     `cmd:"" help:"Show help for esgen or one of its commands."`
 }
