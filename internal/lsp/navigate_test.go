@@ -1,0 +1,120 @@
+package lsp
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// spot is a location as a test writes it: file:line:column, 1-based,
+// column in UTF-16 units, and the length of the range.
+func spot(loc protocol.Location) string {
+	path, _ := uriPath(loc.URI)
+	return fmt.Sprintf("%s:%d:%d+%d", filepath.Base(path), loc.Range.Start.Line+1, loc.Range.Start.Character+1,
+		loc.Range.End.Character-loc.Range.Start.Character)
+}
+
+// spots formats locations.
+func spots(locs []protocol.Location) string {
+	s := make([]string, len(locs))
+	for i, l := range locs {
+		s[i] = spot(l)
+	}
+	return strings.Join(s, " ")
+}
+
+// TestDefinition goes to the declarations of states, commands, events,
+// types, aggregates and process states, within a file and from a process
+// to the aggregate of another file.
+func TestDefinition(t *testing.T) {
+	dir := examples(t)
+	c := startServer(t)
+	c.initialize()
+	orders, _ := c.openFile(dir, "orders.esm")
+	fulfilment, _ := c.openFile(dir, "fulfilment.esm")
+	cases := []struct {
+		d    doc
+		line int
+		word string
+		n    int
+		want string
+	}{
+		{orders, 61, "Submitted", 1, "orders.esm:21:11+9"},                           // state, from a branch
+		{orders, 21, "Submitted", 1, "orders.esm:21:11+9"},                           // a declaration is its own
+		{orders, 61, "Submit", 1, "orders.esm:33:13+6"},                              // command, from on
+		{orders, 63, "PaymentValidated", 1, "orders.esm:53:11+16"},                   // event
+		{orders, 61, "OrderSubmitted", 1, "orders.esm:42:11+14 orders.esm:47:11+14"}, // every version
+		{orders, 22, "LineItem", 1, "orders.esm:7:6+8"},                              // type, from a field
+		{orders, 69, "Draft", 1, "orders.esm:19:11+5"},                               // state, from evolve
+		{fulfilment, 28, "Order", 1, "orders.esm:14:11+5"},                           // aggregate, from a process
+		{fulfilment, 28, "OrderSubmitted", 1, "orders.esm:42:11+14 orders.esm:47:11+14"},
+		{fulfilment, 48, "ValidatePayment", 1, "orders.esm:35:13+15"}, // command, on rejected
+		{fulfilment, 30, "Cancel", 1, "orders.esm:39:13+6"},           // command, sends
+		{fulfilment, 30, "RequestPayment", 1, "payments.esm:"},        // another file still
+		{fulfilment, 28, "Paying", 1, "fulfilment.esm:15:11+6"},       // process state
+		{fulfilment, 56, "Paying", 1, "fulfilment.esm:15:11+6"},       // from a timer
+	}
+	for _, tc := range cases {
+		var locs []protocol.Location
+		c.mustCall("textDocument/definition", protocol.DefinitionParams{TextDocumentPositionParams: tc.d.tdp(tc.d.at(t, tc.line, tc.word, tc.n, 1))}, &locs)
+		got := spots(locs)
+		if got != tc.want && !(strings.HasSuffix(tc.want, ":") && strings.HasPrefix(got, tc.want) && len(locs) == 1) {
+			t.Errorf("definition of %s at %s:%d: %s, want %s", tc.word, filepath.Base(tc.d.path), tc.line, got, tc.want)
+		}
+	}
+	// No definition on a keyword or a builtin type.
+	for _, p := range []protocol.Position{orders.at(t, 61, "emits", 1, 1), orders.at(t, 9, "int", 1, 1)} {
+		var locs []protocol.Location
+		c.mustCall("textDocument/definition", protocol.DefinitionParams{TextDocumentPositionParams: orders.tdp(p)}, &locs)
+		if locs != nil {
+			t.Errorf("definition at %v: %s, want none", p, spots(locs))
+		}
+	}
+}
+
+// TestReferences finds the uses of names in the package.
+func TestReferences(t *testing.T) {
+	dir := examples(t)
+	c := startServer(t)
+	c.initialize()
+	orders, _ := c.openFile(dir, "orders.esm")
+	fulfilment, _ := c.openFile(dir, "fulfilment.esm")
+	refs := func(d doc, line int, word string, decl bool) string {
+		t.Helper()
+		var locs []protocol.Location
+		c.mustCall("textDocument/references", protocol.ReferenceParams{
+			TextDocumentPositionParams: d.tdp(d.at(t, line, word, 1, 0)),
+			Context:                    protocol.ReferenceContext{IncludeDeclaration: decl},
+		}, &locs)
+		return spots(locs)
+	}
+	cases := []struct {
+		got, want string
+	}{
+		{refs(orders, 21, "Submitted", true), "orders.esm:21:11+9 orders.esm:61:25+9 orders.esm:63:25+9 orders.esm:64:25+9 orders.esm:66:23+9"},
+		{refs(orders, 21, "Submitted", false), "orders.esm:61:25+9 orders.esm:63:25+9 orders.esm:64:25+9 orders.esm:66:23+9"},
+		{refs(orders, 42, "OrderSubmitted", true), "orders.esm:42:11+14 orders.esm:47:11+14 orders.esm:61:41+14 orders.esm:69:21+14 fulfilment.esm:28:14+14"},
+		{refs(fulfilment, 28, "OrderSubmitted", false), "fulfilment.esm:28:14+14 orders.esm:61:41+14 orders.esm:69:21+14"},
+		{refs(orders, 7, "LineItem", false), "orders.esm:22:24+8 orders.esm:33:30+8 orders.esm:43:24+8 orders.esm:48:24+8"},
+	}
+	for _, tc := range cases {
+		if tc.got != tc.want {
+			t.Errorf("references:\n%s\nwant\n%s", tc.got, tc.want)
+		}
+	}
+	// The aggregate Order: its declaration and every process that names it.
+	got := strings.Fields(refs(orders, 14, "Order", true))
+	if got[0] != "orders.esm:14:11+5" || len(got) != 1+countWord(fulfilment.text, "Order.")+1 {
+		t.Errorf("references of Order: %v", got)
+	}
+	if !slices.Contains(got, "fulfilment.esm:8:15+5") {
+		t.Errorf("references of Order miss its correlation: %v", got)
+	}
+}
+
+// countWord counts the occurrences of s in text.
+func countWord(text, s string) int { return strings.Count(text, s) }
