@@ -29,8 +29,26 @@ type testClient struct {
 
 	mu      sync.Mutex
 	arrived chan struct{} // closed and replaced when a notification arrives
-	pub     []protocol.PublishDiagnosticsParams
+	pub     []published
 	shut    bool
+}
+
+// published is a publishDiagnostics notification. (The library's
+// protocol.Diagnostic cannot decode its code: IntegerOrString's
+// UnmarshalJSON has a value receiver.)
+type published struct {
+	URI         string
+	Version     *int
+	Diagnostics []diagnostic
+}
+
+// diagnostic is one diagnostic as the client receives it.
+type diagnostic struct {
+	Range    protocol.Range
+	Severity *protocol.DiagnosticSeverity
+	Code     string
+	Source   *string
+	Message  string
 }
 
 // startServer runs a server on a pipe and returns its client, not yet
@@ -67,7 +85,7 @@ func (c *testClient) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.R
 	if req.Method != "textDocument/publishDiagnostics" || req.Params == nil {
 		return nil, nil
 	}
-	var p protocol.PublishDiagnosticsParams
+	var p published
 	if err := json.Unmarshal(*req.Params, &p); err != nil {
 		c.t.Errorf("publishDiagnostics: %v", err)
 		return nil, nil
@@ -134,14 +152,14 @@ func (c *testClient) shutdown() error {
 // waitDiagnostics waits for the diagnostics of uri published for version
 // (any version when version < 0) after the first `after` notifications,
 // and returns them with the notification count.
-func (c *testClient) waitDiagnostics(uri string, version int, after int) (protocol.PublishDiagnosticsParams, int) {
+func (c *testClient) waitDiagnostics(uri string, version int, after int) (published, int) {
 	c.t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		c.mu.Lock()
 		for i := after; i < len(c.pub); i++ {
 			p := c.pub[i]
-			if string(p.URI) == uri && (version < 0 || p.Version != nil && int(*p.Version) == version) {
+			if p.URI == uri && (version < 0 || p.Version != nil && *p.Version == version) {
 				c.mu.Unlock()
 				return p, i + 1
 			}
@@ -164,7 +182,7 @@ func (c *testClient) published() int {
 }
 
 // open opens a document and returns the diagnostics published for it.
-func (c *testClient) open(uri, text string) []protocol.Diagnostic {
+func (c *testClient) open(uri, text string) []diagnostic {
 	c.t.Helper()
 	n := c.published()
 	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
@@ -176,7 +194,7 @@ func (c *testClient) open(uri, text string) []protocol.Diagnostic {
 
 // change sends one change of a range (the whole text when rng is nil)
 // as version and returns the diagnostics published for it.
-func (c *testClient) change(uri string, version int, rng *protocol.Range, text string) []protocol.Diagnostic {
+func (c *testClient) change(uri string, version int, rng *protocol.Range, text string) []diagnostic {
 	c.t.Helper()
 	n := c.published()
 	var change any = protocol.TextDocumentContentChangeEventWhole{Text: text}

@@ -21,8 +21,12 @@ func (s *server) formatting(_ *glsp.Context, params *protocol.DocumentFormatting
 	out, diags := dsl.Format(d.path, []byte(d.text.src))
 	if diags.HasErrors() {
 		first := diags[0]
-		return nil, fmt.Errorf("cannot format %s: it has syntax errors: %s:%d:%d: %s (and %d more)",
-			filepath.Base(d.path), filepath.Base(first.Pos.Filename), first.Pos.Line, first.Pos.Column, first.Message, len(diags)-1)
+		more := ""
+		if len(diags) > 1 {
+			more = fmt.Sprintf(" (and %d more)", len(diags)-1)
+		}
+		return nil, fmt.Errorf("cannot format %s: it has syntax errors: %s:%d:%d: %s%s",
+			filepath.Base(d.path), filepath.Base(first.Pos.Filename), first.Pos.Line, first.Pos.Column, first.Message, more)
 	}
 	if string(out) == d.text.src {
 		return []protocol.TextEdit{}, nil

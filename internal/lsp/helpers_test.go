@@ -17,7 +17,7 @@ type doc struct {
 }
 
 // openFile opens the file name of dir with its content on disk.
-func (c *testClient) openFile(dir, name string) (doc, []protocol.Diagnostic) {
+func (c *testClient) openFile(dir, name string) (doc, []diagnostic) {
 	c.t.Helper()
 	path := filepath.Join(dir, name)
 	b, err := os.ReadFile(path)

@@ -13,8 +13,11 @@ import (
 // spot is a location as a test writes it: file:line:column, 1-based,
 // column in UTF-16 units, and the length of the range.
 func spot(loc protocol.Location) string {
-	path, _ := uriPath(loc.URI)
-	return fmt.Sprintf("%s:%d:%d+%d", filepath.Base(path), loc.Range.Start.Line+1, loc.Range.Start.Character+1,
+	name := string(loc.URI)
+	if path, ok := uriPath(loc.URI); ok {
+		name = filepath.Base(path)
+	}
+	return fmt.Sprintf("%s:%d:%d+%d", name, loc.Range.Start.Line+1, loc.Range.Start.Character+1,
 		loc.Range.End.Character-loc.Range.Start.Character)
 }
 
