@@ -1,7 +1,9 @@
 package lsp
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -11,7 +13,7 @@ import (
 // package.
 func (s *server) didOpen(_ *glsp.Context, p *protocol.DidOpenTextDocumentParams) error {
 	d := s.ws.open(p.TextDocument.URI, p.TextDocument.Version, p.TextDocument.Text)
-	s.publish(s.ws.analyze(d.key))
+	s.publish(s.ws.analyze(d.key), d)
 	return nil
 }
 
@@ -40,7 +42,7 @@ func (s *server) didChange(_ *glsp.Context, p *protocol.DidChangeTextDocumentPar
 	}
 	d.text = cur
 	d.version = p.TextDocument.Version
-	s.publish(s.ws.analyze(d.key))
+	s.publish(s.ws.analyze(d.key), d)
 	return nil
 }
 
@@ -51,7 +53,7 @@ func (s *server) didSave(_ *glsp.Context, p *protocol.DidSaveTextDocumentParams)
 	if err != nil {
 		return err
 	}
-	s.publish(s.ws.analyze(d.key))
+	s.publish(s.ws.analyze(d.key), d)
 	return nil
 }
 
@@ -67,14 +69,19 @@ func (s *server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 		URI: d.uri, Diagnostics: []protocol.Diagnostic{},
 	})
 	if d.key != d.path {
-		s.publish(s.ws.analyze(d.key))
+		s.publish(s.ws.analyze(d.key), nil)
 	}
 	return nil
 }
 
-// publish sends the diagnostics of every open document of p.
-func (s *server) publish(p *pkg) {
-	for _, u := range p.units {
+// publish sends the diagnostics of every open document of p, those of
+// first (the document that changed) first.
+func (s *server) publish(p *pkg, first *document) {
+	units := slices.Clone(p.units)
+	slices.SortStableFunc(units, func(a, b *unit) int {
+		return cmp.Compare(boolInt(a.doc != first), boolInt(b.doc != first))
+	})
+	for _, u := range units {
 		if u.doc == nil {
 			continue
 		}
@@ -89,4 +96,12 @@ func (s *server) publish(p *pkg) {
 		}
 		s.notify(string(protocol.ServerTextDocumentPublishDiagnostics), params)
 	}
+}
+
+// boolInt is 1 for true.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -71,9 +71,10 @@ type diskFile struct {
 
 // parsed is the last parse of one file's text.
 type parsed struct {
-	text *text
-	ast  *ast.File
-	idx  *index
+	text  *text
+	ast   *ast.File // nil when the text does not parse
+	idx   *index
+	diags dsl.Diagnostics // of the parse
 }
 
 // workspace holds the open documents and the last analysis of each
@@ -212,29 +213,36 @@ func (w *workspace) analyze(key string) *pkg {
 		}
 		return p
 	}
-	in := make([]dsl.Source, len(srcs))
-	for i, s := range srcs {
-		in[i] = dsl.Source{Name: s.path, Data: []byte(s.src)}
-	}
-	_, diags := dsl.LoadPackage(in)
+	// Each file is parsed once per text; the package is checked again
+	// from the trees, as dsl.LoadPackage would check it.
 	p := &pkg{key: key}
-	for _, s := range srcs {
+	trees := make([]*ast.File, len(srcs))
+	var diags dsl.Diagnostics
+	for i, s := range srcs {
 		pr, ok := w.parsed[s.path]
 		if !ok || pr.text.src != s.src {
 			pr = parsed{text: newText(s.src)}
-			if f, ds := dsl.Parse(s.path, []byte(s.src)); !ds.HasErrors() && f != nil {
+			f, ds := dsl.Parse(s.path, []byte(s.src))
+			pr.diags = ds
+			if !ds.HasErrors() && f != nil {
 				pr.ast, pr.idx = f, buildIndex(s.path, f)
 				w.good[s.path] = f
 			}
 			w.parsed[s.path] = pr
 		}
-		u := &unit{path: s.path, uri: s.uri, doc: s.doc, text: pr.text, ast: pr.ast, idx: pr.idx}
+		trees[i] = pr.ast
+		diags = append(diags, pr.diags...)
+		p.units = append(p.units, &unit{path: s.path, uri: s.uri, doc: s.doc, text: pr.text, ast: pr.ast, idx: pr.idx})
+	}
+	_, cdiags := dsl.CheckParsed(trees)
+	diags = append(diags, cdiags...)
+	diags.Sort()
+	for _, u := range p.units {
 		for _, d := range diags {
-			if d.Pos.Filename == s.path {
+			if d.Pos.Filename == u.path {
 				u.diags = append(u.diags, d)
 			}
 		}
-		p.units = append(p.units, u)
 	}
 	w.pkgs[key] = p
 	return p
