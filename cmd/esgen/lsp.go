@@ -30,7 +30,7 @@ func (lspCmd) Run(e env) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	err := lsp.Serve(e.ctx, stdio{e.stdin, e.stdout}, lsp.Options{Log: log, Version: moduleVersion()})
 	if errors.Is(err, lsp.ErrNoShutdown) {
-		return exitError{code: exitFail, msg: "lsp: " + err.Error()}
+		return exitError{code: exitFail, msg: err.Error()}
 	}
 	return err
 }

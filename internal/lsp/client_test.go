@@ -40,6 +40,7 @@ type published struct {
 	URI         string
 	Version     *int
 	Diagnostics []diagnostic
+	arrived     time.Time
 }
 
 // diagnostic is one diagnostic as the client receives it.
@@ -85,7 +86,7 @@ func (c *testClient) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.R
 	if req.Method != "textDocument/publishDiagnostics" || req.Params == nil {
 		return nil, nil
 	}
-	var p published
+	p := published{arrived: time.Now()}
 	if err := json.Unmarshal(*req.Params, &p); err != nil {
 		c.t.Errorf("publishDiagnostics: %v", err)
 		return nil, nil
@@ -189,12 +190,32 @@ func (c *testClient) open(uri, text string) []diagnostic {
 		URI: uri, LanguageID: "esm", Version: 1, Text: text,
 	}})
 	p, _ := c.waitDiagnostics(uri, 1, n)
+	c.sync()
 	return p.Diagnostics
+}
+
+// sync returns once the server has handled every message sent before and
+// the client has received every notification the server sent before its
+// answer: the server handles messages in order, and the client reads
+// them in order.
+func (c *testClient) sync() {
+	c.t.Helper()
+	var res any
+	err := c.call("esgen/sync", nil, &res) // answered "method not found", in turn
+	if e := rpcError(c.t, err); e.Code != jsonrpc2.CodeMethodNotFound {
+		c.t.Fatalf("sync: %v", err)
+	}
 }
 
 // change sends one change of a range (the whole text when rng is nil)
 // as version and returns the diagnostics published for it.
 func (c *testClient) change(uri string, version int, rng *protocol.Range, text string) []diagnostic {
+	c.t.Helper()
+	return c.changeP(uri, version, rng, text).Diagnostics
+}
+
+// changeP is change returning the notification, with its arrival time.
+func (c *testClient) changeP(uri string, version int, rng *protocol.Range, text string) published {
 	c.t.Helper()
 	n := c.published()
 	var change any = protocol.TextDocumentContentChangeEventWhole{Text: text}
@@ -206,7 +227,8 @@ func (c *testClient) change(uri string, version int, rng *protocol.Range, text s
 		ContentChanges: []any{change},
 	})
 	p, _ := c.waitDiagnostics(uri, version, n)
-	return p.Diagnostics
+	c.sync()
+	return p
 }
 
 // rpcError returns the JSON-RPC error of err, failing when it is none.
