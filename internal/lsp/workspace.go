@@ -221,7 +221,12 @@ func (w *workspace) analyze(key string) *pkg {
 	for i, s := range srcs {
 		pr, ok := w.parsed[s.path]
 		if !ok || pr.text.src != s.src {
-			pr = parsed{text: newText(s.src)}
+			pr = parsed{}
+			if s.doc != nil {
+				pr.text = s.doc.text // indexed already
+			} else {
+				pr.text = newText(s.src)
+			}
 			f, ds := dsl.Parse(s.path, []byte(s.src))
 			pr.diags = ds
 			if !ds.HasErrors() && f != nil {
