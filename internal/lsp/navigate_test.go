@@ -121,3 +121,37 @@ func TestReferences(t *testing.T) {
 
 // countWord counts the occurrences of s in text.
 func countWord(text, s string) int { return strings.Count(text, s) }
+
+// TestAggregateElsewhere checks a process whose aggregate is in no file
+// of its package: the checker reports it, and the server answers what it
+// can without failing.
+func TestAggregateElsewhere(t *testing.T) {
+	c := startServer(t)
+	c.initialize()
+	d := doc{uri: "untitled:flow", text: "package p\n\nprocess Flow {\n    correlate Order by id\n    state Idle initial\n    state Done final\n    on Order.OrderSubmitted: Idle -> Done\n}\n"}
+	ds := c.open(d.uri, d.text)
+	if got := lspLines(t, d.text, ds); !strings.Contains(got, "4:15: error[E007]: undeclared aggregate Order") {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	ev := d.at(t, 7, "OrderSubmitted", 1, 1)
+	if h, _ := c.hover(d, ev); h != "" {
+		t.Errorf("hover of an event of an unknown aggregate: %q", h)
+	}
+	var locs []protocol.Location
+	c.mustCall("textDocument/definition", protocol.DefinitionParams{TextDocumentPositionParams: d.tdp(ev)}, &locs)
+	if locs != nil {
+		t.Errorf("definition: %v", locs)
+	}
+	c.mustCall("textDocument/references", protocol.ReferenceParams{TextDocumentPositionParams: d.tdp(ev)}, &locs)
+	if got := spots(locs); got != "untitled:flow:7:14+14" {
+		t.Errorf("references: %s", got)
+	}
+	_, err := c.renameAt(d, ev, "OrderPlaced")
+	if e := rpcError(t, err); e.Message != "cannot rename: event Order.OrderSubmitted is not declared in this package" {
+		t.Errorf("rename: %q", e.Message)
+	}
+	// The process's own names still work.
+	if h, _ := c.hover(d, d.at(t, 7, "Done", 1, 0)); !strings.Contains(h, "**Entered by**\n- `on Order.OrderSubmitted: Idle -> Done` (line 7)\n") {
+		t.Errorf("hover of a process state:\n%s", h)
+	}
+}
