@@ -173,6 +173,12 @@ func TestLSPStdio(t *testing.T) {
 		t.Errorf("esgen lsp:\n%s\nesgen check:\n%s", strings.Join(gotLines, "\n"), strings.Join(want, "\n"))
 	}
 
+	// Notifications the server does not handle are ignored quietly.
+	for _, m := range []string{"workspace/didChangeConfiguration", "$/cancelRequest"} {
+		if err := s.conn.Notify(context.Background(), m, map[string]any{"settings": map[string]any{}, "id": 99}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s.call(t, "shutdown", nil, nil)
 	if err := s.conn.Notify(context.Background(), "exit", nil); err != nil {
 		t.Fatal(err)

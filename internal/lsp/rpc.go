@@ -90,7 +90,14 @@ func (h *rpcHandler) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonr
 	}
 	result, err := h.call(req)
 	if req.Notif {
-		if err != nil && !strings.HasPrefix(req.Method, "$/") {
+		// A notification the server does not handle is ignored, as the
+		// protocol asks.
+		var rpcErr *jsonrpc2.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &rpcErr) && rpcErr.Code == jsonrpc2.CodeMethodNotFound:
+			s.log.Debug("lsp: notification ignored", "method", req.Method)
+		default:
 			s.log.Warn("lsp: notification failed", "method", req.Method, "err", err)
 		}
 		return
