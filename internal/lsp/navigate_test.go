@@ -155,3 +155,80 @@ func TestAggregateElsewhere(t *testing.T) {
 		t.Errorf("hover of a process state:\n%s", h)
 	}
 }
+
+// sameFile has an aggregate with a timer and a process reacting to it in
+// one file.
+const sameFile = `package shop
+
+aggregate Cart {
+    state Open initial
+    state Closed final
+    command Close { reason string }
+    event CartClosed { reason string }
+    on Close: Open -> Closed emits CartClosed
+    // An idle cart closes.
+    after 1h in Open: Close { reason = "idle" }
+}
+
+process Checkout {
+    correlate Cart by id
+    state Waiting initial
+    state Done final
+    on Cart.CartClosed: Waiting -> Done
+    on rejected Cart.Close: Waiting -> Done
+    after 2h in Waiting: Waiting -> Done sends Cart.Close
+}
+`
+
+// TestSameFileProcessAndTimer follows qualified names to an aggregate of
+// the same file, and the names of an aggregate's timer.
+func TestSameFileProcessAndTimer(t *testing.T) {
+	c := startServer(t)
+	c.initialize()
+	d := doc{uri: "untitled:shop", text: sameFile}
+	if ds := c.open(d.uri, d.text); len(ds) != 0 {
+		t.Fatalf("diagnostics: %s", lspLines(t, d.text, ds))
+	}
+	def := func(line int, word string, n int) string {
+		var locs []protocol.Location
+		c.mustCall("textDocument/definition", protocol.DefinitionParams{TextDocumentPositionParams: d.tdp(d.at(t, line, word, n, 1))}, &locs)
+		return spots(locs)
+	}
+	for _, tc := range []struct{ got, want string }{
+		{def(17, "CartClosed", 1), "untitled:shop:7:11+10"},
+		{def(17, "Cart", 1), "untitled:shop:3:11+4"},
+		{def(18, "Close", 1), "untitled:shop:6:13+5"},
+		{def(19, "Close", 1), "untitled:shop:6:13+5"},
+		{def(10, "Close", 1), "untitled:shop:6:13+5"}, // the timer's command
+		{def(10, "Open", 1), "untitled:shop:4:11+4"},  // the timer's state
+		{def(19, "Waiting", 2), "untitled:shop:15:11+7"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("definition: %s, want %s", tc.got, tc.want)
+		}
+	}
+	h, _ := c.hover(d, d.at(t, 4, "Open", 1, 0))
+	if !strings.Contains(h, "\n**Timers**\n- `after 1h in Open: Close` (line 10)\n") {
+		t.Errorf("hover of Open:\n%s", h)
+	}
+	h, _ = c.hover(d, d.at(t, 6, "Close", 1, 0))
+	for _, want := range []string{
+		"\n**Sent by timers**\n- `after 1h in Open: Close` (line 10)\n",
+		"\n**Sent by processes**\n- `after 2h in Waiting: Waiting -> Done sends Cart.Close` (line 19) in process Checkout\n",
+		"\n**Refusals handled by**\n- `on rejected Cart.Close` (line 18) in process Checkout\n",
+	} {
+		if !strings.Contains(h, want) {
+			t.Errorf("hover of Close lacks %q:\n%s", want, h)
+		}
+	}
+	edit, err := c.renameAt(d, d.at(t, 6, "Close", 1, 0), "Shut")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := applyEdits(t, d.text, edit.Changes[protocol.DocumentUri(d.uri)])
+	want := strings.NewReplacer("command Close", "command Shut", "on Close:", "on Shut:", "Open: Close {", "Open: Shut {",
+		"Cart.Close:", "Cart.Shut:", "sends Cart.Close", "sends Cart.Shut").Replace(d.text)
+	if got != want {
+		t.Errorf("renamed:\n%s\nwant\n%s", got, want)
+	}
+}
