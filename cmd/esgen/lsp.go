@@ -36,11 +36,17 @@ func (lspCmd) Run(e env) error {
 }
 
 // stdio is standard input and output as one stream. Closing it closes
-// neither: the process ends when Run returns.
+// the input, which ends a read under way; the output stays open for the
+// command's last words.
 type stdio struct {
 	io.Reader
 	io.Writer
 }
 
-// Close does nothing.
-func (stdio) Close() error { return nil }
+// Close closes the input when it can be closed.
+func (s stdio) Close() error {
+	if c, ok := s.Reader.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}

@@ -94,3 +94,50 @@ func TestOpenExample(t *testing.T) {
 		t.Errorf("diagnostics of orders.esm: %+v", ds)
 	}
 }
+
+// neovimInit is the kind of initialize request an editor sends: many
+// capabilities, some of the protocol's later versions, unions of bool
+// and object.
+const neovimInit = `{
+  "processId": 4242, "clientInfo": {"name": "Neovim", "version": "0.11.0"},
+  "rootUri": "file:///tmp/x", "rootPath": "/tmp/x", "trace": "off", "locale": "en",
+  "workspaceFolders": [{"uri": "file:///tmp/x", "name": "x"}],
+  "initializationOptions": {},
+  "capabilities": {
+    "general": {"positionEncodings": ["utf-8", "utf-16", "utf-32"]},
+    "window": {"workDoneProgress": true, "showMessage": {"messageActionItem": {"additionalPropertiesSupport": true}}, "showDocument": {"support": true}},
+    "workspace": {"applyEdit": true, "configuration": true, "workspaceFolders": true,
+      "workspaceEdit": {"resourceOperations": ["rename", "create", "delete"], "documentChanges": true},
+      "didChangeWatchedFiles": {"dynamicRegistration": true, "relativePatternSupport": true},
+      "semanticTokens": {"refreshSupport": true}, "inlayHint": {"refreshSupport": true},
+      "symbol": {"dynamicRegistration": false, "symbolKind": {"valueSet": [1, 2, 3, 4, 5]}}},
+    "textDocument": {
+      "synchronization": {"didSave": true, "willSave": true, "willSaveWaitUntil": true, "dynamicRegistration": false},
+      "completion": {"contextSupport": true, "completionItemKind": {"valueSet": [1, 2, 3]},
+        "completionItem": {"snippetSupport": true, "commitCharactersSupport": false, "preselectSupport": false,
+          "deprecatedSupport": true, "documentationFormat": ["markdown", "plaintext"],
+          "tagSupport": {"valueSet": [1]}, "resolveSupport": {"properties": ["additionalTextEdits"]}}},
+      "hover": {"contentFormat": ["markdown", "plaintext"], "dynamicRegistration": true},
+      "definition": {"linkSupport": true, "dynamicRegistration": true},
+      "rename": {"prepareSupport": true, "dynamicRegistration": true},
+      "codeAction": {"isPreferredSupport": true, "dataSupport": true, "resolveSupport": {"properties": ["edit"]},
+        "codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["", "quickfix", "refactor", "source"]}}},
+      "publishDiagnostics": {"relatedInformation": true, "tagSupport": {"valueSet": [1, 2]}, "dataSupport": true},
+      "semanticTokens": {"requests": {"range": false, "full": {"delta": true}}, "tokenTypes": ["namespace"],
+        "tokenModifiers": ["declaration"], "formats": ["relative"], "multilineTokenSupport": false, "overlappingTokenSupport": true},
+      "diagnostic": {"dynamicRegistration": false},
+      "inlayHint": {"dynamicRegistration": true, "resolveSupport": {"properties": []}}
+    }
+  }
+}`
+
+// TestEditorInitialize checks that an editor's full initialize request is
+// accepted.
+func TestEditorInitialize(t *testing.T) {
+	c := startServer(t)
+	var res struct{ Capabilities map[string]any }
+	c.mustCall("initialize", json.RawMessage(neovimInit), &res)
+	if res.Capabilities["hoverProvider"] != true {
+		t.Errorf("capabilities %v", res.Capabilities)
+	}
+}
