@@ -66,15 +66,3 @@ func wordEnd(src string, off int) int {
 	}
 	return off
 }
-
-// wordStart returns the start of the word ending at off (off when none).
-func wordStart(src string, off int) int {
-	for off > 0 {
-		r, n := utf8.DecodeLastRuneInString(src[:off])
-		if !isWordRune(r) {
-			break
-		}
-		off -= n
-	}
-	return off
-}

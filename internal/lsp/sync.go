@@ -46,8 +46,9 @@ func (s *server) didChange(_ *glsp.Context, p *protocol.DidChangeTextDocumentPar
 	return nil
 }
 
-// didSave checks the package again: a saved document may be read from
-// disk by the other packages' files once closed.
+// didSave checks the package again, reading again the files of the
+// directory that changed on disk meanwhile (saved from another editor,
+// checked out).
 func (s *server) didSave(_ *glsp.Context, p *protocol.DidSaveTextDocumentParams) error {
 	d, err := s.ws.doc(p.TextDocument.URI)
 	if err != nil {
