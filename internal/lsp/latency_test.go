@@ -116,11 +116,15 @@ func latency(tb testing.TB, c *testClient, uri string, edit protocol.Position, v
 }
 
 // TestDiagnosticsLatency measures, through the protocol, the time from a
-// change of a 1,000-line file to its diagnostics, and requires 18 of 20
-// changes in a row to be answered within 100 ms. The machines that run
-// the tests are shared: a round spoilt by other processes is measured
-// again, up to five rounds. A server that needs more than 100 ms of work
-// per change fails every round.
+// change of a 1,000-line file to its diagnostics: in rounds of 20
+// changes, 18 must be answered within 100 ms. The machines that run the
+// tests are shared, and a wall-clock time says little of the server when
+// other processes take the cores; so a round counts only when the
+// process had the CPU it asked for (its CPU time at least 80% of the
+// round's wall time), and up to six rounds are measured until one
+// counts. Whatever the load, the CPU time a change costs must stay
+// within 50 ms, so that diagnostics arrive within 100 ms whenever the
+// server has half a core.
 func TestDiagnosticsLatency(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector slows the server several times")
@@ -131,23 +135,50 @@ func TestDiagnosticsLatency(t *testing.T) {
 	const uri = "untitled:big.esm"
 	c.open(uri, src)
 	v := 2
-	for round := 1; ; round++ {
+	minCPU := time.Duration(-1)
+	passed, counted := false, 0 // counted: failed rounds that had the CPU
+	var failed []time.Duration
+	for round := 1; round <= 6; round++ {
 		var times []time.Duration
+		cpu0, wall0 := cpuSeconds(), time.Now()
 		for range 20 {
 			d, _ := latency(t, c, uri, edit, v)
 			v++
 			times = append(times, d)
 		}
+		wall, cpuUsed := time.Since(wall0), -1.0
+		if cpu0 >= 0 {
+			cpuUsed = cpuSeconds() - cpu0
+			perChange := time.Duration(cpuUsed / 20 * float64(time.Second))
+			if minCPU < 0 || perChange < minCPU {
+				minCPU = perChange
+			}
+		}
 		slices.Sort(times)
 		p90 := times[17]
-		t.Logf("round %d: diagnostics of a 1,000-line file after a change: median %v, 90th percentile %v, max %v (20 changes)",
-			round, times[len(times)/2], p90, times[len(times)-1])
+		share := cpuUsed / wall.Seconds()
+		t.Logf("round %d: median %v, 90th percentile %v, max %v; CPU %.0f%% of the wall time (20 changes)",
+			round, times[len(times)/2], p90, times[len(times)-1], 100*share)
 		if p90 <= 100*time.Millisecond {
-			return
+			passed = true
+			break
 		}
-		if round == 5 {
-			t.Fatalf("the 90th percentile of the diagnostics' latency is %v, more than 100 ms, in 5 rounds (last: %v)", p90, times)
+		if cpuUsed < 0 || share >= 0.8 {
+			counted++
+			failed = times
+		} // else other processes had the CPU: measure again
+	}
+	if !passed && counted > 0 {
+		t.Errorf("the 90th percentile of the diagnostics' latency is more than 100 ms in %d rounds that had the CPU (the last: %v)", counted, failed)
+	}
+	if minCPU >= 0 {
+		t.Logf("CPU time per change: %v", minCPU)
+		if minCPU > 50*time.Millisecond {
+			t.Errorf("a change costs %v of CPU time, more than 50 ms", minCPU)
 		}
+	}
+	if !passed && counted == 0 {
+		t.Log("every round shared the CPU with other processes: the wall-clock latency was not checked")
 	}
 }
 
