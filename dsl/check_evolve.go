@@ -32,21 +32,13 @@ func (c *checker) evolveDecls(s *aggScope, decls []*ast.Evolve) map[evolveKey]*e
 		ed := c.evolveDecl(d)
 		ev := s.events[d.Event.Name]
 		if ev == nil {
-			sugg := c.suggest(d.Event.Name, s.eventNames)
-			if sugg == "" {
-				sugg = s.kindHint(d.Event.Name, "event")
-			}
-			c.report(d.Event.Pos, codeUndeclared, sugg, "undeclared event %s", d.Event.Name)
+			c.reportName(d.Event, codeUndeclared, s.eventNames, s.kindHint(d.Event.Name, "event"), "undeclared event %s", d.Event.Name)
 		}
 		seen := map[*State]bool{}
 		for _, id := range d.States {
 			st := s.states[id.Name]
 			if st == nil {
-				sugg := c.suggest(id.Name, s.stateNames)
-				if sugg == "" {
-					sugg = s.kindHint(id.Name, "state")
-				}
-				c.report(id.Pos, codeUndeclared, sugg, "undeclared state %s", id.Name)
+				c.reportName(id, codeUndeclared, s.stateNames, s.kindHint(id.Name, "state"), "undeclared state %s", id.Name)
 				continue
 			}
 			if seen[st] {
@@ -236,7 +228,7 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 				case "drop":
 					f := fieldNamed(evFields, id.Name)
 					if f == nil {
-						c.report(id.Pos, codeUndeclared, c.suggest(id.Name, fieldNames(evFields)),
+						c.reportName(id, codeUndeclared, fieldNames(evFields), "",
 							"event %s has no field %s%s", e.Event.Name, id.Name, versionNote(e.Event))
 						continue
 					}
@@ -244,7 +236,7 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 				case "zero":
 					f := fieldNamed(e.To.Fields, id.Name)
 					if f == nil {
-						c.report(id.Pos, codeUndeclared, c.suggest(id.Name, fieldNames(e.To.Fields)),
+						c.reportName(id, codeUndeclared, fieldNames(e.To.Fields), "",
 							"state %s, which event %s leads %s to, has no field %s", e.To.Name, e.Event.Name, e.From.Name, id.Name)
 						continue
 					}
@@ -257,7 +249,7 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 				case "set":
 					g := fieldNamed(evFields, id.Name)
 					if g == nil {
-						c.report(id.Pos, codeUndeclared, c.suggest(id.Name, fieldNames(evFields)),
+						c.reportName(id, codeUndeclared, fieldNames(evFields), "",
 							"event %s has no field %s%s", e.Event.Name, id.Name, versionNote(e.Event))
 						continue
 					}

@@ -17,11 +17,7 @@ type transitionInfo struct {
 func (c *checker) transition(s *aggScope, t *ast.Transition) *Transition {
 	cmd := s.commands[t.Command.Name]
 	if cmd == nil {
-		sugg := c.suggest(t.Command.Name, s.commandNames)
-		if sugg == "" {
-			sugg = s.kindHint(t.Command.Name, "command")
-		}
-		c.report(t.Command.Pos, codeUndeclared, sugg, "undeclared command %s", t.Command.Name)
+		c.reportName(t.Command, codeUndeclared, s.commandNames, s.kindHint(t.Command.Name, "command"), "undeclared command %s", t.Command.Name)
 	}
 	tr := &Transition{Command: cmd, Doc: t.Doc.Text(), Pos: fromLexer(t.Pos)}
 	sources := map[*State]bool{}
@@ -140,11 +136,7 @@ func (c *checker) branch(s *aggScope, b *ast.Branch) *Branch {
 	for _, id := range b.Emits {
 		ev := s.events[id.Name]
 		if ev == nil {
-			sugg := c.suggest(id.Name, s.eventNames)
-			if sugg == "" {
-				sugg = s.kindHint(id.Name, "event")
-			}
-			c.report(id.Pos, codeUndeclared, sugg, "undeclared event %s", id.Name)
+			c.reportName(id, codeUndeclared, s.eventNames, s.kindHint(id.Name, "event"), "undeclared event %s", id.Name)
 			ok = false
 			continue
 		}
@@ -177,11 +169,7 @@ func (c *checker) lookupState(s *aggScope, id *ast.Ident) *State {
 	if st := s.states[id.Name]; st != nil {
 		return st
 	}
-	sugg := c.suggest(id.Name, s.stateNames)
-	if sugg == "" {
-		sugg = s.kindHint(id.Name, "state")
-	}
-	c.report(id.Pos, codeUndeclared, sugg, "undeclared state %s", id.Name)
+	c.reportName(id, codeUndeclared, s.stateNames, s.kindHint(id.Name, "state"), "undeclared state %s", id.Name)
 	s.incomplete = true
 	return nil
 }

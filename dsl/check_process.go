@@ -172,11 +172,9 @@ func (c *checker) lookupAggregate(s *procScope, id *ast.Ident) *Aggregate {
 		return nil // reported once, at its first use
 	}
 	s.unknown[id.Name] = true
-	sugg := c.suggest(id.Name, s.aggNames)
-	if sugg == "" {
-		sugg = "a process names the aggregates of its file, or of its package when its files are checked together"
-	}
-	c.report(id.Pos, codeUndeclared, sugg, "undeclared aggregate %s", id.Name)
+	c.reportName(id, codeUndeclared, s.aggNames,
+		"a process names the aggregates of its file, or of its package when its files are checked together",
+		"undeclared aggregate %s", id.Name)
 	return nil
 }
 
@@ -185,7 +183,7 @@ func (c *checker) lookupProcessState(s *procScope, id *ast.Ident) *State {
 	if st := s.states[id.Name]; st != nil {
 		return st
 	}
-	c.report(id.Pos, codeUndeclared, c.suggest(id.Name, s.stateNames), "undeclared state %s", id.Name)
+	c.reportName(id, codeUndeclared, s.stateNames, "", "undeclared state %s", id.Name)
 	s.incomplete = true
 	return nil
 }
@@ -222,7 +220,7 @@ func (c *checker) reaction(s *procScope, m *ast.Reaction) *Reaction {
 			in.Kind = InputRejection
 			in.Command = lookupCommand(a, m.Input.Name.Name)
 			if in.Command == nil {
-				c.report(m.Input.Name.Pos, codeUndeclared, c.suggest(m.Input.Name.Name, aggregateCommandNames(a)),
+				c.reportName(m.Input.Name, codeUndeclared, aggregateCommandNames(a), "",
 					"aggregate %s has no command %s", a.Name, m.Input.Name.Name)
 				ok = false
 			} else {
@@ -232,7 +230,7 @@ func (c *checker) reaction(s *procScope, m *ast.Reaction) *Reaction {
 			in.Kind = InputEvent
 			in.Event = lookupEvent(a, m.Input.Name.Name)
 			if in.Event == nil {
-				c.report(m.Input.Name.Pos, codeUndeclared, c.suggest(m.Input.Name.Name, aggregateEventNames(a)),
+				c.reportName(m.Input.Name, codeUndeclared, aggregateEventNames(a), "",
 					"aggregate %s has no event %s", a.Name, m.Input.Name.Name)
 				ok = false
 			} else {
@@ -358,7 +356,7 @@ func (c *checker) processBranch(s *procScope, b *ast.ProcessBranch, timerState *
 		}
 		cmd := lookupCommand(a, q.Name.Name)
 		if cmd == nil {
-			c.report(q.Name.Pos, codeUndeclared, c.suggest(q.Name.Name, aggregateCommandNames(a)), "aggregate %s has no command %s", a.Name, q.Name.Name)
+			c.reportName(q.Name, codeUndeclared, aggregateCommandNames(a), "", "aggregate %s has no command %s", a.Name, q.Name.Name)
 			ok = false
 			continue
 		}

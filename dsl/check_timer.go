@@ -34,11 +34,7 @@ func (c *checker) timers(s *aggScope, decls []*ast.Timer) {
 		tm.State = c.lookupState(s, d.State)
 		tm.Command = s.commands[d.Command.Name]
 		if tm.Command == nil {
-			sugg := c.suggest(d.Command.Name, s.commandNames)
-			if sugg == "" {
-				sugg = s.kindHint(d.Command.Name, "command")
-			}
-			c.report(d.Command.Pos, codeUndeclared, sugg, "undeclared command %s", d.Command.Name)
+			c.reportName(d.Command, codeUndeclared, s.commandNames, s.kindHint(d.Command.Name, "command"), "undeclared command %s", d.Command.Name)
 		}
 		if tm.State != nil && tm.State.Final {
 			c.report(d.State.Pos, codeTimerOnFinal, "", "state %s is final: an aggregate in it never leaves it, and no command is accepted there", tm.State.Name)
@@ -73,7 +69,7 @@ func (c *checker) timerValues(cmd *Command, vs *ast.Values) []*FieldValue {
 	for _, fv := range vs.Fields {
 		f := fieldNamed(cmd.Fields, fv.Name.Name)
 		if f == nil {
-			c.report(fv.Name.Pos, codeUndeclared, c.suggest(fv.Name.Name, fieldNames(cmd.Fields)),
+			c.reportName(fv.Name, codeUndeclared, fieldNames(cmd.Fields), "",
 				"command %s has no field %s", cmd.Name, fv.Name.Name)
 			continue
 		}

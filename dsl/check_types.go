@@ -178,13 +178,11 @@ func (c *checker) resolveName(n *ast.TypeName) *TypeExpr {
 		q := n.First.Name
 		im := c.imports[q]
 		if im == nil {
-			sugg := c.suggest(q, mapKeys(c.imports))
-			if sugg == "" {
-				if path, ok := wellKnownImports[q]; ok {
-					sugg = `add import "` + path + `"`
-				}
+			other := ""
+			if path, ok := wellKnownImports[q]; ok {
+				other = `add import "` + path + `"`
 			}
-			c.report(n.First.Pos, codeUndeclared, sugg, "undeclared package %s in type %s", q, n)
+			c.reportName(n.First, codeUndeclared, mapKeys(c.imports), other, "undeclared package %s in type %s", q, n)
 			return nil
 		}
 		c.used[im] = true
@@ -210,11 +208,11 @@ func (c *checker) resolveName(n *ast.TypeName) *TypeExpr {
 		c.report(n.Pos, codeUnsupportedType, "", "type %s cannot be a field type: esgen encodes every field as JSON and decodes it back", name)
 		return nil
 	}
-	sugg := c.suggest(name, append(append([]string(nil), c.typeNames...), fieldTypes...))
-	if sugg == "" && c.agg != nil {
-		sugg = c.agg.kindOf(name)
+	other := ""
+	if c.agg != nil {
+		other = c.agg.kindOf(name)
 	}
-	c.report(n.Pos, codeUndeclared, sugg, "undeclared type %s", name)
+	c.reportName(n.First, codeUndeclared, append(append([]string(nil), c.typeNames...), fieldTypes...), other, "undeclared type %s", name)
 	return nil
 }
 

@@ -43,6 +43,25 @@ type Diagnostic struct {
 	// Suggestion is a did-you-mean or a fix, shown after the message; empty
 	// when there is none.
 	Suggestion string
+	// Fix is the edit that applies a did-you-mean Suggestion naming a
+	// replacement: nil when the suggestion names none (or there is none).
+	Fix *Fix
+}
+
+// Fix is a machine-applicable edit of the source: the bytes from Pos up
+// to End (exclusive, on the same line) are replaced by Text. Editors offer
+// it as a quick fix.
+type Fix struct {
+	Pos, End Position
+	Text     string
+}
+
+// replaceFix returns the fix that replaces old, written at pos, by text.
+func replaceFix(pos Position, old, text string) *Fix {
+	end := pos
+	end.Offset += len(old)
+	end.Column += len(old)
+	return &Fix{Pos: pos, End: end, Text: text}
 }
 
 // String formats the diagnostic on one line as compilers do:

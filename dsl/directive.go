@@ -319,11 +319,12 @@ func parseDirective(d *ast.Directive, byStart map[int]*declSpan) ([]*silencer, D
 	nameEnd := nameStart + strings.IndexFunc(c.Text[nameStart:]+" ", isBlank)
 	name := c.Text[nameStart:nameEnd]
 	if name != directiveIgnore {
-		sugg := "the only directive is esgen:ignore"
+		d := newDiag(at(i), codeInvalidDirective, "unknown directive esgen:"+name, "the only directive is esgen:ignore")
 		if editDistance(name, directiveIgnore) <= 2 {
-			sugg = "did you mean esgen:ignore?"
+			d.Suggestion = didYouMean(ast.DirectivePrefix + directiveIgnore)
+			d.Fix = replaceFix(d.Pos, c.Text[i:nameEnd], ast.DirectivePrefix+directiveIgnore)
 		}
-		return nil, Diagnostics{newDiag(at(i), codeInvalidDirective, "unknown directive esgen:"+name, sugg)}
+		return nil, Diagnostics{d}
 	}
 	// The codes: comma-separated, blanks allowed around commas; the first
 	// word that is not a code starts the reason.
@@ -368,11 +369,12 @@ func parseDirective(d *ast.Directive, byStart map[int]*declSpan) ([]*silencer, D
 		info, known := codeInfo(w.text)
 		switch {
 		case !known:
-			sugg := "docs/language.md lists the codes"
+			d := newDiag(at(w.off), codeInvalidDirective, "esgen:ignore names unknown code "+w.text, "docs/language.md lists the codes")
 			if _, ok := codeInfo(strings.ToUpper(w.text)); ok {
-				sugg = "did you mean " + strings.ToUpper(w.text) + "?"
+				d.Suggestion = didYouMean(strings.ToUpper(w.text))
+				d.Fix = replaceFix(d.Pos, w.text, strings.ToUpper(w.text))
 			}
-			diags = append(diags, newDiag(at(w.off), codeInvalidDirective, "esgen:ignore names unknown code "+w.text, sugg))
+			diags = append(diags, d)
 		case info.Severity != SeverityWarning:
 			diags = append(diags, newDiag(at(w.off), codeInvalidDirective,
 				fmt.Sprintf("esgen:ignore cannot silence %s (%s): only warnings can be silenced", w.text, info.Name), ""))

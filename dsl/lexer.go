@@ -41,6 +41,15 @@ func Keywords() []string {
 		"final", "import", "initial", "map", "on", "package", "state", "true", "type", "upcast"}
 }
 
+// IsName reports whether s can be written where the grammar expects a
+// name: one identifier (letters, digits and underscores, starting with a
+// letter or an underscore) or a word such as v2, and not a keyword.
+// Contextual keywords (id, process, sends...) are names.
+func IsName(s string) bool {
+	toks, err := lexBytes("", []byte(s))
+	return err == nil && len(toks) == 2 && (toks[0].Type == tokIdent || toks[0].Type == tokVersion) && toks[0].Value == s
+}
+
 // lexDef is the participle lexer definition. Parse does not call Lex: it
 // lexes with lexBytes, which keeps the comments aside, and hands participle
 // the tokens. lexDef tells participle the token names used in the grammar.

@@ -1,6 +1,10 @@
 package dsl
 
-import "github.com/esgen/esgen/dsl/ast"
+import (
+	"slices"
+
+	"github.com/esgen/esgen/dsl/ast"
+)
 
 // Load parses and checks a .esm file. The File is nil when any diagnostic
 // is an error; the diagnostics are sorted by position.
@@ -35,31 +39,56 @@ func LoadPackage(srcs []Source) ([]*File, Diagnostics) {
 			parsed[i] = f
 		}
 	}
-	// First the aggregates of every file, which processes may name.
+	files, cdiags := CheckParsed(parsed)
+	diags = append(diags, cdiags...)
+	diags.Sort()
+	if diags.HasErrors() {
+		clear(files)
+	}
+	return files, diags
+}
+
+// CheckParsed checks parsed files of one Go package together, as
+// LoadPackage does once it has parsed them: a nil file (one that did not
+// parse) is left out, and its File is nil. It returns one File per file,
+// all nil when any has errors, and the diagnostics of the check, sorted.
+// The syntax trees are only read: a tool that keeps them (an editor's
+// language server) can check them again when another file changes.
+func CheckParsed(parsed []*ast.File) ([]*File, Diagnostics) {
+	var diags Diagnostics
+	// First the aggregates of every file, which the processes of other
+	// files may name: a file is checked twice only when another file has
+	// processes.
+	procs := 0
+	for _, f := range parsed {
+		if hasProcess(f) {
+			procs++
+		}
+	}
 	first := map[string]*Aggregate{}
-	byFile := make([]map[string]*Aggregate, len(srcs))
-	for i, f := range parsed {
-		if f == nil {
+	for _, f := range parsed {
+		if f == nil || procs == 0 || procs == 1 && hasProcess(f) {
 			continue
 		}
 		m, _ := check(f, nil, false)
-		byFile[i] = map[string]*Aggregate{}
 		for _, a := range m.Aggregates {
-			byFile[i][a.Name] = a
 			if first[a.Name] == nil {
 				first[a.Name] = a
 			}
 		}
 	}
-	files := make([]*File, len(srcs))
+	files := make([]*File, len(parsed))
 	for i, f := range parsed {
 		if f == nil {
 			continue
 		}
 		external := map[string]*Aggregate{}
-		for name, a := range first {
-			if byFile[i][name] == nil {
-				external[name] = a
+		if hasProcess(f) {
+			own := aggregateNames(f)
+			for name, a := range first {
+				if !own[name] {
+					external[name] = a
+				}
 			}
 		}
 		m, ds := check(f, external, true)
@@ -78,10 +107,32 @@ func LoadPackage(srcs []Source) ([]*File, Diagnostics) {
 	return files, diags
 }
 
+// hasProcess reports whether a parsed file declares a process.
+func hasProcess(f *ast.File) bool {
+	if f == nil {
+		return false
+	}
+	return slices.ContainsFunc(f.Decls, func(d ast.Decl) bool { _, ok := d.(*ast.Process); return ok })
+}
+
+// aggregateNames returns the names of the aggregates a parsed file
+// declares.
+func aggregateNames(f *ast.File) map[string]bool {
+	names := map[string]bool{}
+	for _, d := range f.Decls {
+		if a, ok := d.(*ast.Aggregate); ok {
+			names[a.Name.Name] = true
+		}
+	}
+	return names
+}
+
 // relink points the processes of files at the aggregates of the final
 // models: a process of one file was checked against the aggregates of
-// another file's first check.
+// another file's first check. Nil files (that did not parse) are left
+// out.
 func relink(files []*File) {
+	files = slices.DeleteFunc(slices.Clone(files), func(f *File) bool { return f == nil })
 	aggs := map[string]*Aggregate{}
 	for _, f := range files {
 		for _, a := range f.Aggregates {

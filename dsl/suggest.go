@@ -1,10 +1,13 @@
 package dsl
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/esgen/esgen/dsl/ast"
 )
 
 // suggestBudget bounds the edit-distance work of one Check (in compared
@@ -12,13 +15,29 @@ import (
 // diagnostics come without suggestions.
 const suggestBudget = 20_000_000
 
-// suggest returns "did you mean X?" for the candidate closest to name, or
-// "" when none is close. Close means equal ignoring case, or within an edit
+// reportName reports code at the name id with a did-you-mean of the
+// candidate closest to id's name, and the fix that replaces the name by
+// it; when no candidate is close, the suggestion is other (maybe empty)
+// and there is no fix.
+func (c *checker) reportName(id *ast.Ident, code string, candidates []string, other, format string, args ...any) {
+	d := newDiag(fromLexer(id.Pos), code, fmt.Sprintf(format, args...), other)
+	if best := c.closest(id.Name, candidates); best != "" {
+		d.Suggestion = didYouMean(best)
+		d.Fix = replaceFix(d.Pos, id.Name, best)
+	}
+	c.diags = append(c.diags, d)
+}
+
+// didYouMean spells the suggestion of name.
+func didYouMean(name string) string { return "did you mean " + name + "?" }
+
+// closest returns the candidate closest to name, or "" when none is
+// close. Close means equal ignoring case, or within an edit
 // distance (Damerau-Levenshtein, ignoring case) of a third of the name's length, at
 // least 1, counting a swap of two adjacent letters as one edit. Ties go to
 // a candidate with the same letters (int46: int64 rather than int16), then
 // to the candidate listed first.
-func (c *checker) suggest(name string, candidates []string) string {
+func (c *checker) closest(name string, candidates []string) string {
 	best, bestDist := "", -1
 	n := utf8.RuneCountInString(name)
 	limit := max(1, n/3)
@@ -35,10 +54,7 @@ func (c *checker) suggest(name string, candidates []string) string {
 			best, bestDist = cand, d
 		}
 	}
-	if bestDist < 0 {
-		return ""
-	}
-	return "did you mean " + best + "?"
+	return best
 }
 
 // editDistance returns the optimal string alignment distance between a

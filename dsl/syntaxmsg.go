@@ -91,12 +91,13 @@ func missingPackage(code []lexer.Token) (Diagnostic, bool) {
 	if isKeyword(t, "package") {
 		return Diagnostic{}, false
 	}
-	sugg := ""
+	d := newDiag(fromLexer(t.Pos), codeSyntax, fmt.Sprintf(
+		"expected \"package NAME\" before %s: a .esm file starts with its package clause", describeToken(t)), "")
 	if t.Type == tokIdent && editDistance(t.Value, "package") <= 2 {
-		sugg = "did you mean package?"
+		d.Suggestion = didYouMean("package")
+		d.Fix = replaceFix(d.Pos, t.Value, "package")
 	}
-	return newDiag(fromLexer(t.Pos), codeSyntax, fmt.Sprintf(
-		"expected \"package NAME\" before %s: a .esm file starts with its package clause", describeToken(t)), sugg), true
+	return d, true
 }
 
 // unclosedBlock reports a brace or parenthesis that is not closed, found
