@@ -19,22 +19,33 @@ func Check(f *ast.File) (*File, Diagnostics) {
 	if f == nil || f.Package == nil {
 		return nil, nil
 	}
+	m, diags := check(f, nil, true)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return m, diags
+}
+
+// check checks f, its processes naming its aggregates or external ones
+// (other files of its package); processes are left out when withProcesses
+// is not set. It returns the model even with errors, for LoadPackage's
+// first pass.
+func check(f *ast.File, external map[string]*Aggregate, withProcesses bool) (*File, Diagnostics) {
 	c := &checker{
-		ast:         f,
-		imports:     map[string]*Import{},
-		types:       map[string]*ValueType{},
-		externs:     map[string]*Extern{},
-		used:        map[any]bool{},
-		typeDecls:   map[*ValueType]*ast.TypeDecl{},
-		fieldDecls:  map[*Field]*ast.Field{},
-		externDecls: map[*Extern]*ast.Extern{},
+		external:      external,
+		skipProcesses: !withProcesses,
+		ast:           f,
+		imports:       map[string]*Import{},
+		types:         map[string]*ValueType{},
+		externs:       map[string]*Extern{},
+		used:          map[any]bool{},
+		typeDecls:     map[*ValueType]*ast.TypeDecl{},
+		fieldDecls:    map[*Field]*ast.Field{},
+		externDecls:   map[*Extern]*ast.Extern{},
 	}
 	m := c.run()
 	c.diags = applyDirectives(f, c.diags)
 	c.diags.Sort()
-	if c.diags.HasErrors() {
-		return nil, c.diags
-	}
 	return m, c.diags
 }
 
@@ -53,12 +64,22 @@ type checker struct {
 	fieldDecls  map[*Field]*ast.Field
 	externDecls map[*Extern]*ast.Extern
 	agg         *aggScope // the aggregate being checked, nil outside aggregates
-	suggestWork int       // edit-distance work spent on suggestions
+	// external are aggregates of other files of the package, which the
+	// processes of this file may name (CheckPackage's second pass).
+	external map[string]*Aggregate
+	// skipProcesses leaves processes out (LoadPackage's first pass).
+	skipProcesses bool
+	suggestWork   int // edit-distance work spent on suggestions
 }
 
 // report adds a diagnostic of code at pos; the code fixes its severity.
 func (c *checker) report(pos ast.Position, code, suggestion, format string, args ...any) {
 	c.diags = append(c.diags, newDiag(fromLexer(pos), code, fmt.Sprintf(format, args...), suggestion))
+}
+
+// reportAt is report at a model position.
+func (c *checker) reportAt(pos Position, code, suggestion, format string, args ...any) {
+	c.diags = append(c.diags, newDiag(pos, code, fmt.Sprintf(format, args...), suggestion))
 }
 
 func (c *checker) run() *File {
@@ -73,6 +94,7 @@ func (c *checker) run() *File {
 	}
 	var typeDecls []*ast.TypeDecl
 	var aggs []*ast.Aggregate
+	var procs []*ast.Process
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.Extern:
@@ -83,6 +105,8 @@ func (c *checker) run() *File {
 			}
 		case *ast.Aggregate:
 			aggs = append(aggs, d)
+		case *ast.Process:
+			procs = append(procs, d)
 		}
 	}
 	for _, d := range typeDecls {
@@ -98,6 +122,30 @@ func (c *checker) run() *File {
 		}
 		aggNames[d.Name.Name] = d
 		m.Aggregates = append(m.Aggregates, c.aggregate(d))
+	}
+	byName := map[string]*Aggregate{}
+	for name, a := range c.external {
+		byName[name] = a
+	}
+	for _, a := range m.Aggregates {
+		byName[a.Name] = a
+	}
+	procNames := map[string]ast.Position{}
+	if c.skipProcesses {
+		procs = nil
+	}
+	for _, d := range procs {
+		name := d.Name.Name
+		if prev := aggNames[name]; prev != nil {
+			c.report(d.Name.Pos, codeDuplicate, "", "aggregate %s is already declared at line %d", name, prev.Name.Pos.Line)
+			continue
+		}
+		if prev, ok := procNames[name]; ok {
+			c.report(d.Name.Pos, codeDuplicate, "", "process %s is already declared at line %d", name, prev.Line)
+			continue
+		}
+		procNames[name] = d.Name.Pos
+		m.Processes = append(m.Processes, c.process(d, byName))
 	}
 	c.checkGoIdents(m)
 	c.checkFileNames(m)

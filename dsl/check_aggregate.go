@@ -74,6 +74,7 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 
 	var transitions []*ast.Transition
 	var evolves []*ast.Evolve
+	var timers []*ast.Timer
 	opts := map[string]ast.Position{}
 	for _, m := range d.Members {
 		switch m := m.(type) {
@@ -97,6 +98,12 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 				continue
 			}
 			evolves = append(evolves, m)
+		case *ast.Timer:
+			if a.Eventual {
+				c.report(m.Pos, codeEventualMachine, "", "eventual aggregate %s cannot have timers: it has no state", a.Name)
+				continue
+			}
+			timers = append(timers, m)
 		}
 	}
 	if a.IDType == nil {
@@ -126,6 +133,7 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 	}
 	c.evolutions(s)
 	c.planEvolutions(s, evolves)
+	c.timers(s, timers)
 	c.reachability(s)
 	c.checkNaming(s)
 	return a

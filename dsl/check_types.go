@@ -65,7 +65,7 @@ func (c *checker) fields(b *ast.Body, owner string, event bool) []*Field {
 			if !event {
 				c.report(af.Default.Pos, codeInvalidDefault, "", "field %s of %s has a default, but only event fields can: defaults fill fields when an older event version is upcast", name, owner)
 			} else if f.Type != nil {
-				f.Default = c.literal(af.Default, f, owner)
+				f.Default = c.literal(af.Default, f, owner, "default")
 			}
 		}
 		out = append(out, f)
@@ -73,8 +73,10 @@ func (c *checker) fields(b *ast.Body, owner string, event bool) []*Field {
 	return out
 }
 
-// literal checks a default value against its field's type.
-func (c *checker) literal(l *ast.Literal, f *Field, owner string) *Literal {
+// literal checks a literal against its field's type: a default of an
+// event field, or a value a timer gives a command's field (what names
+// which).
+func (c *checker) literal(l *ast.Literal, f *Field, owner, what string) *Literal {
 	lit := &Literal{Text: l.Text, Pos: fromLexer(l.Pos)}
 	switch {
 	case strings.HasPrefix(l.Text, `"`):
@@ -88,8 +90,8 @@ func (c *checker) literal(l *ast.Literal, f *Field, owner string) *Literal {
 	}
 	t := f.Type
 	if t.Kind != TypeBuiltin {
-		c.report(l.Pos, codeInvalidDefault, "", "field %s of %s has type %s, which cannot have a default: only string, bool and number fields can",
-			f.Name, owner, t)
+		c.report(l.Pos, codeInvalidDefault, "", "field %s of %s has type %s, which cannot have a %s: only string, bool and number fields can",
+			f.Name, owner, t, what)
 		return nil
 	}
 	fits := false
@@ -119,7 +121,7 @@ func (c *checker) literal(l *ast.Literal, f *Field, owner string) *Literal {
 		}
 	}
 	if !fits {
-		c.report(l.Pos, codeInvalidDefault, "", "default %s does not fit field %s of type %s", l.Text, f.Name, t)
+		c.report(l.Pos, codeInvalidDefault, "", "%s %s does not fit field %s of type %s", what, l.Text, f.Name, t)
 		return nil
 	}
 	return lit

@@ -42,6 +42,12 @@ const (
 	codeFileName           = "E036"
 	codeEvolveNoTransition = "E037"
 	codeInvalidEvolve      = "E038"
+	codeInvalidDuration    = "E039"
+	codeTimerOnFinal       = "E040"
+	codeNotAccepted        = "E041"
+	codeCorrelation        = "E042"
+	codeTimerBranch        = "E043"
+	codeNeverEnds          = "E044"
 
 	codeUnusedCommand  = "W001"
 	codeUnusedEvent    = "W002"
@@ -56,6 +62,8 @@ const (
 	codeInvalidDirective = "W010"
 	codeUnusedDirective  = "W011"
 	codeNeverSet         = "W012"
+	codeUnhandledReject  = "W013"
+	codeUnusedInProcess  = "W014"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -108,6 +116,12 @@ var codeTable = []CodeInfo{
 
 	{codeEvolveNoTransition, "evolve-without-transition", SeverityError, "an evolve declaration naming a state and an event that no transition applies to it"},
 	{codeInvalidEvolve, "invalid-evolve", SeverityError, "an evolve declaration whose clauses contradict each other or the transition"},
+	{codeInvalidDuration, "invalid-duration", SeverityError, "a duration that is not a positive number with a unit (ns, us, ms, s, m, h)"},
+	{codeTimerOnFinal, "timer-on-final-state", SeverityError, "a timer on a final state, which is never left and never waits for anything"},
+	{codeNotAccepted, "command-not-accepted", SeverityError, "a command a timer or a process sends that its aggregate never accepts where it is sent"},
+	{codeCorrelation, "missing-correlation", SeverityError, "a process reacting to an aggregate's event without saying how the event finds its process, or by a field the event lacks"},
+	{codeTimerBranch, "timer-branch-source", SeverityError, "a branch of a process timer that does not start in the timer's state"},
+	{codeNeverEnds, "process-never-ends", SeverityError, "a process with no final state its initial state can reach"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},
@@ -121,6 +135,8 @@ var codeTable = []CodeInfo{
 	{codeInvalidDirective, "invalid-directive", SeverityWarning, "an esgen: directive comment esgen cannot use: unknown, attached to no declaration, or naming no code, an unknown code or one that cannot be silenced"},
 	{codeUnusedDirective, "unused-directive", SeverityWarning, "an esgen:ignore directive naming a warning that is not reported on its declaration"},
 	{codeNeverSet, "state-field-never-set", SeverityWarning, "a state field that no event sets and no hook computes: it is always zero"},
+	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a command a process sends with no reaction to its refusal: a refusal stops the process"},
+	{codeUnusedInProcess, "unused-in-process", SeverityWarning, "a correlation or a reaction to a refusal that no input or branch of the process uses"},
 }
 
 // Codes returns every diagnostic code, in code order: errors first

@@ -184,6 +184,29 @@ func declSpans(f *ast.File) []*declSpan {
 					fields(ms, m.Body)
 				case *ast.Transition:
 					ms.what = "the on clause of " + m.Command.Name
+				case *ast.Timer:
+					ms.what = "the timer of " + m.Command.Name
+				}
+				s.children = append(s.children, ms)
+			}
+			closeSpans(s.children, d.Close.Pos.Offset)
+			top = append(top, s)
+		case *ast.Process:
+			s := span(d.Pos, "process "+d.Name.Name)
+			for _, m := range d.Members {
+				ms := span(m.Position(), fmt.Sprintf("the declaration at line %d", m.Position().Line))
+				switch m := m.(type) {
+				case *ast.IDOption:
+					ms.what = "option id"
+				case *ast.CorrelateOption:
+					ms.what = "the correlation of " + m.Aggregate.Name
+				case *ast.State:
+					ms.what = "state " + m.Name.Name
+					fields(ms, m.Body)
+				case *ast.Reaction:
+					ms.what = "the reaction to " + m.Input.String()
+				case *ast.ProcessTimer:
+					ms.what = "the timer in " + m.State.Name
 				}
 				s.children = append(s.children, ms)
 			}

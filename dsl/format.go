@@ -157,6 +157,8 @@ func (p *printer) file(f *ast.File) {
 			p.body(d.Body, true)
 		case *ast.Aggregate:
 			p.aggregate(d)
+		case *ast.Process:
+			p.process(d)
 		}
 	}
 }
@@ -181,6 +183,8 @@ func memberKind(m ast.Member) int {
 		return 4
 	case *ast.Evolve:
 		return 5
+	case *ast.Timer:
+		return 6
 	}
 	return 0 // options
 }
@@ -260,6 +264,16 @@ func (p *printer) member(m ast.Member) {
 			}
 			p.branch(b)
 		}
+	case *ast.Timer:
+		p.tok("after", m.Pos)
+		p.tok(m.After.Text, m.After.Pos)
+		p.tok("in", ast.Position{})
+		p.tok(m.State.Name, m.State.Pos)
+		p.glued(":", ast.Position{})
+		p.tok(m.Command.Name, m.Command.Pos)
+		if m.Values != nil {
+			p.values(m.Values)
+		}
 	case *ast.Evolve:
 		p.tok("evolve", m.Pos)
 		for i, id := range m.States {
@@ -284,6 +298,137 @@ func (p *printer) member(m ast.Member) {
 			}
 		}
 	}
+}
+
+// values prints a timer's command values on one line: { a = 1; b = "x" }.
+func (p *printer) values(v *ast.Values) {
+	if len(v.Fields) == 0 {
+		p.tok("{", v.Pos)
+		p.glued("}", v.Close.Pos)
+		return
+	}
+	p.tok("{", v.Pos)
+	for i, fv := range v.Fields {
+		if i > 0 {
+			p.glued(";", ast.Position{})
+		}
+		p.tok(fv.Name.Name, fv.Name.Pos)
+		p.tok("=", ast.Position{})
+		p.tok(fv.Value.Text, fv.Value.Pos)
+	}
+	p.tok("}", v.Close.Pos)
+}
+
+// processMemberKind groups process members for blank lines.
+func processMemberKind(m ast.ProcessMember) int {
+	switch m.(type) {
+	case *ast.State:
+		return 1
+	case *ast.Reaction:
+		return 2
+	case *ast.ProcessTimer:
+		return 3
+	}
+	return 0 // options and correlations
+}
+
+func (p *printer) process(d *ast.Process) {
+	p.tok("process", d.Pos)
+	p.tok(d.Name.Name, d.Name.Pos)
+	open := d.Name.Pos.Offset
+	p.tok("{", ast.Position{})
+	if len(d.Members) == 0 && !p.commentsWithin(open, d.Close.Pos.Offset) {
+		p.glued("}", d.Close.Pos)
+		return
+	}
+	p.cur.opener = true
+	p.indent++
+	for i, m := range d.Members {
+		p.line(i > 0 && processMemberKind(m) != processMemberKind(d.Members[i-1]))
+		p.processMember(m)
+	}
+	p.indent--
+	p.line(false)
+	p.cur.closer = true
+	p.tok("}", d.Close.Pos)
+}
+
+func (p *printer) processMember(m ast.ProcessMember) {
+	switch m := m.(type) {
+	case *ast.IDOption:
+		p.tok("id", m.Pos)
+		p.typ(m.Type, false)
+	case *ast.CorrelateOption:
+		p.tok("correlate", m.Pos)
+		p.tok(m.Aggregate.Name, m.Aggregate.Pos)
+		p.tok("by", ast.Position{})
+		p.tok(m.Field.Name, m.Field.Pos)
+	case *ast.State:
+		p.tok("state", m.Pos)
+		p.tok(m.Name.Name, m.Name.Pos)
+		for _, fl := range m.Flags {
+			p.tok(fl.Name, fl.Pos)
+		}
+		p.body(m.Body, false)
+	case *ast.Reaction:
+		p.tok("on", m.Pos)
+		head := "on "
+		if m.Rejected != nil {
+			p.tok("rejected", m.Rejected.Pos)
+			head += "rejected "
+		}
+		p.qualified(m.Input)
+		p.glued(":", ast.Position{})
+		p.processBranches(m.Branches, len(head)+utf8.RuneCountInString(m.Input.String()))
+	case *ast.ProcessTimer:
+		p.tok("after", m.Pos)
+		p.tok(m.After.Text, m.After.Pos)
+		p.tok("in", ast.Position{})
+		p.tok(m.State.Name, m.State.Pos)
+		head := "after " + m.After.Text + " in " + m.State.Name
+		if m.Name != nil {
+			p.tok("as", ast.Position{})
+			p.tok(m.Name.Name, m.Name.Pos)
+			head += " as " + m.Name.Name
+		}
+		p.glued(":", ast.Position{})
+		p.processBranches(m.Branches, utf8.RuneCountInString(head))
+	}
+}
+
+// processBranches prints branches as a transition's: further ones on their
+// own lines, their | under the : that ends head (extra runes long).
+func (p *printer) processBranches(bs []*ast.ProcessBranch, extra int) {
+	for i, b := range bs {
+		if i > 0 {
+			p.line(false)
+			p.cur.extra = extra
+			p.tok("|", ast.Position{})
+		}
+		for j, id := range b.From {
+			if j > 0 {
+				p.glued(",", ast.Position{})
+			}
+			p.tok(id.Name, id.Pos)
+		}
+		p.tok("->", b.Arrow.Pos)
+		p.tok(b.To.Name, b.To.Pos)
+		for j, q := range b.Sends {
+			if j == 0 {
+				p.tok("sends", ast.Position{})
+			} else {
+				p.glued(",", ast.Position{})
+			}
+			p.qualified(q)
+		}
+	}
+}
+
+// qualified prints Aggregate.Name.
+func (p *printer) qualified(q *ast.QualifiedName) {
+	p.tok(q.Aggregate.Name, q.Aggregate.Pos)
+	p.glued(".", ast.Position{})
+	p.glued(q.Name.Name, q.Name.Pos)
 }
 
 func (p *printer) branch(b *ast.Branch) {

@@ -14,10 +14,13 @@ var grammar = sync.OnceValue(func() *participle.Parser[ast.File] {
 	return participle.MustBuild[ast.File](
 		participle.Lexer(lexDef{}),
 		participle.UseLookahead(0),
-		participle.Union[ast.Decl](&ast.Extern{}, &ast.TypeDecl{}, &ast.Aggregate{}),
+		participle.Union[ast.Decl](&ast.Extern{}, &ast.TypeDecl{}, &ast.Aggregate{}, &ast.Process{}),
 		participle.Union[ast.Member](
 			&ast.IDOption{}, &ast.StreamOption{}, &ast.SubjectOption{}, &ast.SnapshotOption{},
-			&ast.State{}, &ast.Command{}, &ast.Event{}, &ast.Transition{}, &ast.Evolve{},
+			&ast.State{}, &ast.Command{}, &ast.Event{}, &ast.Transition{}, &ast.Evolve{}, &ast.Timer{},
+		),
+		participle.Union[ast.ProcessMember](
+			&ast.IDOption{}, &ast.CorrelateOption{}, &ast.State{}, &ast.Reaction{}, &ast.ProcessTimer{},
 		),
 	)
 })

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,6 +22,7 @@ const (
 	tokFloat
 	tokVersion
 	tokPunct
+	tokDuration
 )
 
 // keywords cannot be used as names anywhere in a .esm file. The aggregate
@@ -49,7 +51,7 @@ func (lexDef) Symbols() map[string]lexer.TokenType {
 	return map[string]lexer.TokenType{
 		"EOF": lexer.EOF, "Comment": tokComment, "Ident": tokIdent, "Keyword": tokKeyword,
 		"String": tokString, "Int": tokInt, "Float": tokFloat, "Version": tokVersion,
-		"Punct": tokPunct,
+		"Punct": tokPunct, "Duration": tokDuration,
 	}
 }
 
@@ -212,10 +214,20 @@ func lexBytes(filename string, src []byte) ([]lexer.Token, *lexError) {
 			}
 			if i < len(src) && (isIdentByte(src[i]) || src[i] >= utf8.RuneSelf) {
 				end := i + 1
-				for end < len(src) && isIdentByte(src[end]) {
+				for end < len(src) && (isIdentByte(src[end]) || src[end] == '.' || src[end] >= utf8.RuneSelf) {
 					end++
 				}
-				return nil, errAt(start, codeInvalidNumber, "invalid number %q", string(src[start:end]))
+				word := string(src[start:end])
+				// A number and a unit is a duration, such as 30m or 1h30m.
+				if d, err := time.ParseDuration(word); err == nil && d > 0 && src[start] != '-' {
+					i = end
+					emit(tokDuration, start)
+					continue
+				}
+				if n := len(toks); n > 0 && toks[n-1].Value == "after" {
+					return nil, errAt(start, codeInvalidDuration, "invalid duration %q: write a positive number and a unit, ns, us, ms, s, m or h, as in 30m or 1h30m", word)
+				}
+				return nil, errAt(start, codeInvalidNumber, "invalid number %q", word)
 			}
 			digits := src[start:i]
 			if digits[0] == '-' {

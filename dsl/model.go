@@ -1,5 +1,7 @@
 package dsl
 
+import "time"
+
 // This file holds the validated model: what Check produces from a parsed
 // file once every name is resolved and every rule holds. The generator and
 // the diagram renderers read only this model, never the syntax tree.
@@ -25,6 +27,7 @@ type File struct {
 	Types      []*ValueType // value types declared in the file
 	Externs    []*Extern    // types that live in the consumer's Go package
 	Aggregates []*Aggregate
+	Processes  []*Process
 	Pos        Position
 }
 
@@ -169,6 +172,32 @@ type Aggregate struct {
 	// Each (From, Event) pair appears once: when several branches produce
 	// it, the entry is the first one's.
 	Evolutions []*Evolution
+
+	// Timers send the aggregate a command when it has been in a state for
+	// a time, in declaration order.
+	Timers []*Timer
+}
+
+// Timer is `after 30m in Submitted: Cancel { reason = "too late" }`: the
+// command an aggregate is sent when it has been in State for After. It is
+// cancelled when the aggregate leaves State before; entering State again
+// starts it again.
+type Timer struct {
+	State   *State
+	After   time.Duration
+	Text    string // the duration as written, "30m"
+	Command *Command
+	// Values are the command's fields the timer sets, as written; the
+	// others are zero.
+	Values []*FieldValue
+	Doc    string
+	Pos    Position
+}
+
+// FieldValue is `field = literal` in a timer's command.
+type FieldValue struct {
+	Field *Field
+	Value *Literal
 }
 
 // State is a state of the machine, optionally carrying data.
@@ -317,4 +346,114 @@ type FieldSource struct {
 	Field  *Field // the field of the new state
 	Origin FieldOrigin
 	From   *Field // the event's or the source state's field; nil for ZeroValue
+}
+
+// Process is a process manager: a machine whose inputs are the events of
+// aggregates (found by a correlation), the refusals of the commands it
+// sent, and time; whose outputs are commands to aggregates. It is
+// event-sourced like an aggregate: each input it handles is stored with
+// the branch it took and the commands it sent, before they are sent.
+type Process struct {
+	Name string
+	Doc  string
+	Pos  Position
+	// IDType is the Go type of a process instance's id (string when not
+	// declared): the correlation every input carries.
+	IDType *TypeExpr
+	// Correlations say, for each aggregate the process reacts to, how an
+	// event of it names its process instance, in declaration order.
+	Correlations []*Correlation
+	States       []*State
+	Initial      *State
+	// Inputs are every input the process handles, in declaration order:
+	// events, refused commands and timers.
+	Inputs []*Input
+	// Reactions are what the process does with each input, one per input,
+	// in declaration order (timers included).
+	Reactions []*Reaction
+	// Evolutions is the Evolve table: for every branch, its sources to its
+	// target with the input. Unlike an aggregate's, a (From, Input) pair may
+	// lead to several targets: the stored step names the branch taken.
+	Evolutions []*ProcessEvolution
+}
+
+// Correlation is `correlate Order by id` or `correlate Payment by order_id`.
+type Correlation struct {
+	Aggregate *Aggregate
+	// Field is the events' field naming the process instance; nil for the
+	// aggregate's id (`by id`).
+	Field string
+	Pos   Position
+}
+
+// InputKind says what an input of a process is.
+type InputKind int
+
+const (
+	// InputEvent is an event of an aggregate.
+	InputEvent InputKind = iota + 1
+	// InputRejection is a command the process sent that its aggregate
+	// refused.
+	InputRejection
+	// InputTimer is a timer of the process firing.
+	InputTimer
+)
+
+// Input is one input of a process.
+type Input struct {
+	Kind InputKind
+	// Name is the input's Go type name: the event's name, <Command>Rejected
+	// or the timer's name.
+	Name      string
+	Aggregate *Aggregate // InputEvent, InputRejection
+	Event     *Event     // InputEvent
+	Command   *Command   // InputRejection
+	// Timer: the state it waits in and for how long.
+	State *State
+	After time.Duration
+	Text  string // the duration as written
+	Pos   Position
+}
+
+// Reaction is what a process does with one input: branches, of which its
+// decision picks one whose sources include the current state.
+type Reaction struct {
+	Input    *Input
+	Doc      string
+	Branches []*ProcessBranch
+	Pos      Position
+}
+
+// ProcessBranch goes from any of its sources to its target, sending the
+// commands in order.
+type ProcessBranch struct {
+	From  []*State
+	To    *State
+	Sends []*Send
+	Pos   Position
+}
+
+// Send is a command a branch sends to an aggregate.
+type Send struct {
+	Aggregate *Aggregate
+	Command   *Command
+	Pos       Position
+}
+
+// ProcessEvolution is one entry of a process's Evolve table: the state an
+// input leads From to by a branch, and how its fields are computed: from
+// the input's fields of the same name and type (an event's), carried over
+// from From, or by a user hook. An input's fields that the state does not
+// keep are not lost: the input is stored with the step.
+type ProcessEvolution struct {
+	From, To *State
+	Input    *Input
+	Branch   *ProcessBranch
+	// Hook is set when user code computes the new state; HookReasons say
+	// why.
+	Hook        bool
+	HookReasons []string
+	// Fields, when Hook is not set: every field of To and where it comes
+	// from (FromEvent: the input's field).
+	Fields []*FieldSource
 }

@@ -208,7 +208,8 @@ func blocks(code []lexer.Token) (depth, kind []int) {
 		switch t.Value {
 		case "{":
 			k := blockBody
-			if i >= 2 && code[i-2].Type == tokKeyword && code[i-2].Value == "aggregate" {
+			if i >= 2 && (code[i-2].Type == tokKeyword && code[i-2].Value == "aggregate" ||
+				code[i-2].Type == tokIdent && code[i-2].Value == "process" && len(stack) == 1) {
 				k = blockAggregate
 			}
 			stack = append(stack, k)
@@ -239,6 +240,8 @@ func describeToken(t lexer.Token) string {
 		return "number " + t.Value
 	case tokVersion:
 		return "version " + t.Value
+	case tokDuration:
+		return "duration " + t.Value
 	}
 	return fmt.Sprintf("%q", t.Value)
 }
@@ -367,6 +370,25 @@ func attachDocs(f *ast.File, code []lexer.Token) {
 				case *ast.Transition:
 					m.Doc = doc(m.Pos)
 				case *ast.Evolve:
+					m.Doc = doc(m.Pos)
+				case *ast.Timer:
+					m.Doc = doc(m.Pos)
+				}
+			}
+		case *ast.Process:
+			d.Doc = doc(d.Pos)
+			for _, m := range d.Members {
+				switch m := m.(type) {
+				case *ast.IDOption:
+					m.Doc = doc(m.Pos)
+				case *ast.CorrelateOption:
+					m.Doc = doc(m.Pos)
+				case *ast.State:
+					m.Doc = doc(m.Pos)
+					fields(m.Body)
+				case *ast.Reaction:
+					m.Doc = doc(m.Pos)
+				case *ast.ProcessTimer:
 					m.Doc = doc(m.Pos)
 				}
 			}

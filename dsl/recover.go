@@ -68,7 +68,7 @@ func errorOffset(err error) (int, bool) {
 // starts a line with one of memberStarts.
 var (
 	topStarts    = map[string]bool{"package": true, "import": true, "extern": true, "type": true, "aggregate": true, "eventual": true}
-	memberStarts = map[string]bool{"state": true, "command": true, "event": true, "on": true, "evolve": true, "id": true, "stream": true, "subject": true, "snapshot": true}
+	memberStarts = map[string]bool{"state": true, "command": true, "event": true, "on": true, "evolve": true, "after": true, "correlate": true, "id": true, "stream": true, "subject": true, "snapshot": true}
 	// namedBy are the keywords a name follows: a keyword right after one
 	// of them starts nothing.
 	namedBy = map[string]bool{"package": true, "extern": true, "type": true, "aggregate": true, "state": true, "command": true, "event": true, "on": true}
@@ -91,7 +91,7 @@ func brokenDecl(code []lexer.Token, off int) (s, e int, ok bool) {
 		case i > 0 && code[i-1].Type == tokKeyword && namedBy[code[i-1].Value]:
 			// A keyword where a name belongs ("aggregate type {") is the
 			// error, not the start of the next declaration.
-		case depth[i] == 0 && t.Type == tokKeyword && topStarts[t.Value]:
+		case depth[i] == 0 && (t.Type == tokKeyword && topStarts[t.Value] || t.Type == tokIdent && t.Value == "process" && firstOnLine):
 			// "eventual aggregate" starts at eventual.
 			start[i] = t.Value != "aggregate" || i == 0 || code[i-1].Value != "eventual"
 		case depth[i] == 1 && kind[i] == blockAggregate && firstOnLine &&

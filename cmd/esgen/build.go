@@ -72,14 +72,32 @@ func (g genFlags) build(e env) ([]unit, error) {
 		units []unit
 		all   dsl.Diagnostics
 	)
+	// The files generated into one directory are one Go package: loaded
+	// together, so that a process may name another file's aggregates.
+	byOut := map[string][]int{}
+	var dirs []string
 	for _, s := range srcs {
-		f, ds := dsl.Load(s.name, s.data)
-		all = append(all, ds...)
 		dir := g.Out
 		if dir == "" {
 			dir = filepath.Dir(s.name)
 		}
-		units = append(units, unit{src: s, model: f, dir: filepath.Clean(dir), source: relSource(dir, s.name)})
+		dir = filepath.Clean(dir)
+		if _, ok := byOut[dir]; !ok {
+			dirs = append(dirs, dir)
+		}
+		byOut[dir] = append(byOut[dir], len(units))
+		units = append(units, unit{src: s, dir: dir, source: relSource(dir, s.name)})
+	}
+	for _, dir := range dirs {
+		group := make([]dsl.Source, len(byOut[dir]))
+		for i, u := range byOut[dir] {
+			group[i] = dsl.Source{Name: units[u].src.name, Data: units[u].src.data}
+		}
+		models, ds := dsl.LoadPackage(group)
+		all = append(all, ds...)
+		for i, u := range byOut[dir] {
+			units[u].model = models[i]
+		}
 	}
 	rep := newReporter(e, g.diagFlags, srcs)
 	if all.HasErrors() {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"path/filepath"
+
 	"github.com/esgen/esgen/dsl"
 )
 
@@ -34,9 +36,11 @@ func (c checkCmd) Run(e env) error {
 	if err != nil {
 		return err
 	}
+	// The files of one directory are one Go package: checked together, so
+	// that a process may name the aggregates of another file.
 	var all dsl.Diagnostics
-	for _, s := range srcs {
-		_, ds := dsl.Load(s.name, s.data)
+	for _, group := range byDir(srcs) {
+		_, ds := dsl.LoadPackage(group)
 		all = append(all, ds...)
 	}
 	all.Sort()
@@ -55,4 +59,25 @@ func (c checkCmd) Run(e env) error {
 		return failed()
 	}
 	return nil
+}
+
+// byDir groups sources by directory, in the order of their first file;
+// standard input is a group of its own.
+func byDir(srcs []source) [][]dsl.Source {
+	var groups [][]dsl.Source
+	index := map[string]int{}
+	for _, s := range srcs {
+		dir := filepath.Dir(s.name)
+		if s.stdin {
+			dir = "\x00stdin" // no directory's name
+		}
+		i, ok := index[dir]
+		if !ok {
+			i = len(groups)
+			index[dir] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], dsl.Source{Name: s.name, Data: s.data})
+	}
+	return groups
 }

@@ -72,7 +72,8 @@ type ImportSpec struct {
 	Path  *String `parser:"@@"`
 }
 
-// Decl is a top-level declaration: *Extern, *TypeDecl or *Aggregate.
+// Decl is a top-level declaration: *Extern, *TypeDecl, *Aggregate or
+// *Process.
 type Decl interface {
 	decl()
 	// Position returns the position of the declaration's first token.
@@ -107,6 +108,7 @@ type Aggregate struct {
 func (*Extern) decl()    {}
 func (*TypeDecl) decl()  {}
 func (*Aggregate) decl() {}
+func (*Process) decl()   {}
 
 // Position returns the position of the first token.
 func (d *Extern) Position() Position { return d.Pos }
@@ -117,9 +119,102 @@ func (d *TypeDecl) Position() Position { return d.Pos }
 // Position returns the position of the first token.
 func (d *Aggregate) Position() Position { return d.Pos }
 
+// Position returns the position of the first token.
+func (d *Process) Position() Position { return d.Pos }
+
+// Process is `process Name { member... }`: a process manager, which reacts
+// to the events of aggregates and to time by sending them commands.
+type Process struct {
+	Pos     Position
+	Doc     *CommentGroup
+	Name    *Ident          `parser:"'process' @@ '{'"`
+	Members []ProcessMember `parser:"@@*"`
+	Close   *RBrace         `parser:"@@"`
+}
+
+// ProcessMember is a member of a process: *IDOption, *CorrelateOption,
+// *State, *Reaction or *ProcessTimer.
+type ProcessMember interface {
+	processMember()
+	// Position returns the position of the member's first token.
+	Position() Position
+}
+
+// CorrelateOption is `correlate Aggregate by field`: how an event of the
+// aggregate finds its process, by one of its fields or by the aggregate's
+// id (`by id`).
+type CorrelateOption struct {
+	Pos       Position
+	Doc       *CommentGroup
+	Aggregate *Ident `parser:"'correlate' @@"`
+	Field     *Ident `parser:"'by' @@"`
+}
+
+// Reaction is `on Aggregate.Event: branch | ...` or
+// `on rejected Aggregate.Command: branch | ...`: what a process does with
+// an event, or with a command of its that the aggregate refused.
+type Reaction struct {
+	Pos      Position
+	Doc      *CommentGroup
+	Rejected *RejectedMark    `parser:"'on' @@?"`
+	Input    *QualifiedName   `parser:"@@ ':'"`
+	Branches []*ProcessBranch `parser:"@@ ( '|' @@ )*"`
+}
+
+// RejectedMark is the `rejected` of a reaction to a refused command.
+type RejectedMark struct {
+	Pos  Position
+	Name string `parser:"@'rejected'"`
+}
+
+// QualifiedName is `Aggregate.Name`: an event or a command of an aggregate.
+type QualifiedName struct {
+	Pos       Position
+	Aggregate *Ident `parser:"@@ '.'"`
+	Name      *Ident `parser:"@@"`
+}
+
+// String returns the name as written.
+func (q *QualifiedName) String() string { return q.Aggregate.Name + "." + q.Name.Name }
+
+// ProcessBranch is `Source, Source -> Target [sends Aggregate.Command, ...]`.
+type ProcessBranch struct {
+	Pos   Position
+	From  []*Ident         `parser:"@@ ( ',' @@ )*"`
+	Arrow *Arrow           `parser:"@@"`
+	To    *Ident           `parser:"@@"`
+	Sends []*QualifiedName `parser:"( 'sends' @@ ( ',' @@ )* )?"`
+}
+
+// ProcessTimer is `after DURATION in State [as Name]: branch | ...`: what a
+// process does when it has been in State for DURATION.
+type ProcessTimer struct {
+	Pos      Position
+	Doc      *CommentGroup
+	After    *Duration        `parser:"'after' @@"`
+	State    *Ident           `parser:"'in' @@"`
+	Name     *Ident           `parser:"( 'as' @@ )? ':'"`
+	Branches []*ProcessBranch `parser:"@@ ( '|' @@ )*"`
+}
+
+func (*IDOption) processMember()        {}
+func (*CorrelateOption) processMember() {}
+func (*State) processMember()           {}
+func (*Reaction) processMember()        {}
+func (*ProcessTimer) processMember()    {}
+
+// Position returns the position of the first token.
+func (m *CorrelateOption) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *Reaction) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *ProcessTimer) Position() Position { return m.Pos }
+
 // Member is a member of an aggregate: an option (*IDOption, *StreamOption,
-// *SubjectOption, *SnapshotOption), a *State, *Command, *Event, *Transition
-// or *Evolve.
+// *SubjectOption, *SnapshotOption), a *State, *Command, *Event, *Transition,
+// *Evolve or *Timer.
 type Member interface {
 	member()
 	// Position returns the position of the member's first token.
@@ -246,6 +341,7 @@ func (*Command) member()        {}
 func (*Event) member()          {}
 func (*Transition) member()     {}
 func (*Evolve) member()         {}
+func (*Timer) member()          {}
 
 // Position returns the position of the first token.
 func (m *IDOption) Position() Position { return m.Pos }
@@ -273,6 +369,42 @@ func (m *Transition) Position() Position { return m.Pos }
 
 // Position returns the position of the first token.
 func (m *Evolve) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *Timer) Position() Position { return m.Pos }
+
+// Timer is `after DURATION in State: Command [{ field = literal ... }]`:
+// the command an aggregate is sent when it has been in State for
+// DURATION.
+type Timer struct {
+	Pos     Position
+	Doc     *CommentGroup
+	After   *Duration `parser:"'after' @@"`
+	State   *Ident    `parser:"'in' @@ ':'"`
+	Command *Ident    `parser:"@@"`
+	Values  *Values   `parser:"@@?"`
+}
+
+// Duration is a duration such as `30m` or `1h30m`, as Go writes them.
+type Duration struct {
+	Pos  Position
+	Text string `parser:"@Duration"`
+}
+
+// Values is `{ field = literal ... }`: the fields of a command a timer
+// sends.
+type Values struct {
+	Pos    Position
+	Fields []*FieldValue `parser:"'{' ( @@ ';'? )*"`
+	Close  *RBrace       `parser:"@@"`
+}
+
+// FieldValue is `field = literal`.
+type FieldValue struct {
+	Pos   Position
+	Name  *Ident   `parser:"@@ '='"`
+	Value *Literal `parser:"@@"`
+}
 
 // Body is `{ field... }`.
 type Body struct {
