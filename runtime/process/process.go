@@ -76,4 +76,10 @@ type Definition[S, I any] struct {
 	// application's repositories, with the handle options the runner gives
 	// it (a command id, the correlation and causation ids).
 	Dispatch func(ctx context.Context, s Send, opts ...es.HandleOption) error
+	// Sent reports whether the aggregate holds the command stored under
+	// commandID, at any age: before sending again the commands of a step
+	// that an earlier delivery stored (and may have sent), the runner asks,
+	// so that no command is applied twice, even past a store's dedupe
+	// window.
+	Sent func(ctx context.Context, s Send, commandID string) (bool, error)
 }
