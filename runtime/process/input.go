@@ -119,24 +119,37 @@ func (r *Runner[S, I]) refusedInput(ctx context.Context, e *instance, in input[I
 		slog.String("id", e.id), slog.String("input_id", in.id), slog.String("cause", in.cause), slog.Any("error", err))
 }
 
-// load reads every step of instance e from the store. What the runner
-// knew of sends already done survives.
+// load reads every step of instance e from the store, in the read that
+// gives its repository the instance's state: one read per instance the
+// runner did not know, whose state the repository then keeps. What the
+// runner knew of sends already done survives.
 func (r *Runner[S, I]) load(ctx context.Context, e *instance) error {
-	recs, steps, err := r.repo.History(ctx, e.id)
-	if err != nil {
+	c := &capture{}
+	r.repo.Forget(e.id)
+	_, err := r.repo.Load(context.WithValue(ctx, captureKey{}, c), e.id)
+	if err != nil && !errors.Is(err, es.ErrNotFound) {
 		e.reset()
 		return fmt.Errorf("process %s %q: read its steps: %w", r.name, e.id, err)
 	}
 	old := e.inputs
 	e.reset()
 	e.loaded = true
-	e.inputs = make(map[string]*stepRecord, len(recs))
-	for i := range recs {
-		s := newStepRecord(recs[i], steps[i])
+	e.inputs = make(map[string]*stepRecord, len(c.recs))
+	for _, rec := range c.recs {
+		step, err := r.def.Machine.Events.Decode(rec.EventType, rec.SchemaVersion, rec.Data)
+		if err != nil {
+			e.reset()
+			return fmt.Errorf("process %s %q version %d: %w", r.name, e.id, rec.Version, err)
+		}
+		s := newStepRecord(rec, step)
 		if o, ok := old[s.inputID]; ok && o.eventID == s.eventID {
 			s.settled = o.settled
 		}
 		e.add(s)
+	}
+	if n := e.version(); n > 0 && e.steps[n-1].version != n {
+		e.reset()
+		return fmt.Errorf("process %s %q: its steps end at version %d, read %d of them", r.name, e.id, e.steps[n-1].version, n)
 	}
 	return nil
 }

@@ -116,7 +116,7 @@ func NewRunner[S, I any](def Definition[S, I], store es.Store, tm timers.Timers,
 	log := o.logger.With(slog.String("process", name))
 	r := &Runner[S, I]{def: def, name: name, timers: tm, o: o, log: log, cache: newInstances(o.cacheSize), sources: sources, timerOf: timerOf}
 	m.Decide = r.decide(m.Decide)
-	r.repo = es.NewRepository(store, m, es.WithClock(o.clock), es.WithLogger(log), es.WithCacheSize(o.cacheSize))
+	r.repo = es.NewRepository(capturing(store), m, es.WithClock(o.clock), es.WithLogger(log), es.WithCacheSize(o.cacheSize))
 	return r, nil
 }
 
