@@ -101,8 +101,15 @@ func (r *Runner[S, I]) handleConcurrently(ctx context.Context, order []string, g
 			wg.Wait()
 			return errors.Join(append(errs, ctx.Err())...)
 		}
-		wg.Go(func() {
+		wg.Add(1)
+		r.workers.do(func() {
+			defer wg.Done()
 			defer func() { <-sem }()
+			// A context of its own: the store derives one with a timeout
+			// from it for each request, and contexts derived at once from
+			// one parent contend for its lock.
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
 			if err := r.handleInstance(ctx, id, groups[id]); err != nil {
 				mu.Lock()
 				errs = append(errs, err)

@@ -40,6 +40,7 @@ type Runner[S, I any] struct {
 	// timerOf holds each state's timers by name, with their durations
 	// (overrides applied).
 	timerOf map[string]map[string]armable[I]
+	workers *workers
 }
 
 // armable is a timer of a state, with the duration the runner waits.
@@ -114,7 +115,7 @@ func NewRunner[S, I any](def Definition[S, I], store es.Store, tm timers.Timers,
 		return nil, fmt.Errorf("%w: %s: the process has timers and the runner none", ErrInvalidDefinition, name)
 	}
 	log := o.logger.With(slog.String("process", name))
-	r := &Runner[S, I]{def: def, name: name, timers: tm, o: o, log: log, cache: newInstances(o.cacheSize), sources: sources, timerOf: timerOf}
+	r := &Runner[S, I]{def: def, name: name, timers: tm, o: o, log: log, cache: newInstances(o.cacheSize), sources: sources, timerOf: timerOf, workers: newWorkers()}
 	m.Decide = r.decide(m.Decide)
 	r.repo = es.NewRepository(capturing(store), m, es.WithClock(o.clock), es.WithLogger(log), es.WithCacheSize(o.cacheSize))
 	return r, nil
