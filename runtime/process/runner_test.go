@@ -3,6 +3,7 @@ package process_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +100,55 @@ func TestRunStops(t *testing.T) {
 	}
 	want(t, "name", r.Name(), "Fulfilment")
 	want(t, "consumer", process.ConsumerName(r.Name()), "process-Fulfilment")
+}
+
+// TestRefusalDepth: a reaction to a refusal whose command is refused in
+// turn, again and again, is handled up to WithMaxRefusalDepth refusals;
+// the next is logged at ERROR as a stuck process. Delivered again to a
+// new runner, the chain stores nothing more.
+func TestRefusalDepth(t *testing.T) {
+	store := memstore.New()
+	agg := newAggregates(store)
+	logs := newLogRecorder(t)
+	newRunner := func() *process.Runner[Fulfilment, FulfilmentInput] {
+		def := fulfilmentDefinition(agg, perOrder)
+		decide := def.Machine.Decide
+		// The reaction to a refused payment asks for it again.
+		def.Machine.Decide = func(ctx context.Context, f Fulfilment, in FulfilmentInput, steps []process.Step[FulfilmentInput]) ([]process.Step[FulfilmentInput], error) {
+			if _, ok := in.(PaymentRefused); ok && f.Status == "Paying" {
+				ref, _ := es.RefFromContext(ctx)
+				return append(steps, process.Step[FulfilmentInput]{Input: in, From: "Paying", To: "Paying",
+					Sends: []process.Send{send("Payment", ref.ID, RequestPayment{Order: ref.ID, Amount: f.Amount})}}), nil
+			}
+			return decide(ctx, f, in, steps)
+		}
+		def.Timers = nil
+		r, err := process.NewRunner(def, store, nil, process.WithMaxRefusalDepth(3), process.WithLogger(logs.logger()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := newRunner()
+	if _, err := agg.orders.Handle(t.Context(), "o1", Submit{Amount: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := process.NewFeed(store, r, r.Sources()...).Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	_, steps, err := r.History(t.Context(), "o1")
+	if err != nil || len(steps) != 4 {
+		t.Fatalf("%d steps (%v), want the first and three reactions", len(steps), err)
+	}
+	stuck := logs.lines("past the bound of refusals")
+	if len(stuck) != 1 || stuck[0].level != slog.LevelError || stuck[0].attrs["depth"] != "4" {
+		t.Fatalf("logged %+v, want one ERROR at depth 4", stuck)
+	}
+	again := newRunner()
+	if _, err := process.NewFeed(store, again, again.Sources()...).Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, steps, _ := again.History(t.Context(), "o1"); len(steps) != 4 {
+		t.Errorf("%d steps after a redelivery, want 4", len(steps))
+	}
 }
