@@ -287,4 +287,24 @@ func TestDeadlineOnJetStream(t *testing.T) {
 	if got := eventTypes(w.records(t, "Order", "late")); fmt.Sprint(got) != "[OrderSubmitted OrderCancelled]" {
 		t.Errorf("late after a redelivery: %v", got)
 	}
+
+	// The trail of late, read from the stream: the event, the step it
+	// caused, the command's event, the step of the timer the first step
+	// armed, the command's event.
+	trail, err := process.Trail(w.ctx, w.store, "submit-late")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range trail {
+		got = append(got, rec.AggregateType+"."+rec.EventType)
+	}
+	if want := "[Order.OrderSubmitted Fulfilment.Submitted Payment.PaymentRequested Fulfilment.PaymentOverdue Order.OrderCancelled]"; fmt.Sprint(got) != want {
+		t.Fatalf("trail %v, want %s", got, want)
+	}
+	for i, cause := range []int{-1, 0, 1, 1, 3} {
+		if cause >= 0 && trail[i].CausationID != trail[cause].EventID {
+			t.Errorf("%s: caused by %s, want %s", got[i], trail[i].CausationID, trail[cause].EventID)
+		}
+	}
 }
