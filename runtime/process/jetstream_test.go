@@ -217,7 +217,7 @@ func (w *jsWorld) redeliverAll(t *testing.T) {
 	if err := p.Rebuild(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(w.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(w.ctx, time.Minute)
 	defer cancel()
 	if err := p.CaughtUp(ctx); err != nil {
 		t.Fatal(err)
@@ -250,7 +250,7 @@ func TestDeadlineOnJetStream(t *testing.T) {
 		steps = w.records(t, "Fulfilment", "early")
 		return len(steps) == 1
 	})
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
 	if _, err := w.agg.payments.Handle(w.ctx, "early", Approve{}); err != nil {
 		t.Fatal(err)
 	}
