@@ -145,8 +145,9 @@ func (c *command[E]) room(n int) []RawEvent {
 // conflict with no retries left, or any other store error, after which
 // the append may have been stored all the same) drops the aggregate's
 // cached state, so that the next command reloads it. Errors
-// from the decision (including ErrInvalidTransition) are returned as they
-// are, and an event that Evolve rejects is an error matching
+// from the decision (including ErrInvalidTransition) are returned in a
+// *RefusalError, which keeps their message and unwraps to them (see
+// IsRefusal), and an event that Evolve rejects is an error matching
 // ErrInvalidEvolution; in both cases nothing is stored. Every error comes
 // with the zero Result.
 //
@@ -224,6 +225,9 @@ attempts:
 		// The decision learns which aggregate it decides for from its
 		// context.
 		events, err := r.def.Decide(&c.ctx, inst.State, cmd, c.events[:0:len(c.events)])
+		if err != nil {
+			err = &RefusalError{Ref: ref, Err: err} // see IsRefusal
+		}
 		if err != nil || len(events) == 0 {
 			if guess || retrying { // the aggregate may not be new, or moved: decide on its stored state
 				guess, retrying = false, false
@@ -331,6 +335,9 @@ attempts:
 func (r *Repository[S, C, E]) unappended(ctx context.Context, ref Ref, commandID string, inst Instance[S], res Result[S, E], err error) (Result[S, E], error) {
 	ar, ok, ferr := r.findCommand(ctx, ref, commandID)
 	if ferr != nil {
+		if refused, ok := err.(*RefusalError); ok {
+			err = refused.Err // maybe stored before: not known to be refused
+		}
 		// Whether the command stands is unknown: its empty result would not
 		// be the answer, and its error is not the only one. Both errors
 		// stay in the chain, so that a caller branching on the decision's

@@ -232,3 +232,11 @@ func TestStreamSettings(t *testing.T) {
 		t.Errorf("bucket %s: history %d, config %+v", snaps.Bucket(), status.History(), status.(*jetstream.KeyValueBucketStatus).StreamInfo().Config)
 	}
 }
+
+func TestScanConformance(t *testing.T) {
+	_, js := connect(t, server(t))
+	// A stream of its own: the shared one holds messages that are not
+	// envelopes, which a scan reports.
+	shared := newStore(t, js, jsstore.WithStream("SCAN"), jsstore.WithSubjectPrefix("scan"))
+	storetest.RunScan(t, func(*testing.T) es.Store { return shared })
+}

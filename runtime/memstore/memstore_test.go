@@ -233,3 +233,8 @@ func TestLongHistory(t *testing.T) {
 		}
 	}
 }
+
+func TestScanConformance(t *testing.T) {
+	shared := memstore.New(memstore.WithStartSequence(500))
+	storetest.RunScan(t, func(*testing.T) es.Store { return shared })
+}

@@ -11,6 +11,43 @@
 // dispatched to their aggregates with command ids derived from the step,
 // so that a step dispatched twice (after a crash, a redelivery) appends
 // nothing twice.
+//
+// # Running a process
+//
+// NewRunner binds a Definition to the event store and to durable timers.
+// The Runner handles stored events of the process's sources (Handle, fed
+// by the durable consumer Consumer returns, or in memory by a Feed), the
+// firings of its timers (HandleFiring) and the refusals of the commands
+// it sends; Run runs the consumer and the timers together. Trail reads
+// the records of one business transaction back, across every aggregate
+// and process.
+//
+// # Exactly once in effect
+//
+// Every step's command id is derived from its cause: "in:<type>.<id>.<event
+// id>" for an event, "rej:<step's event id>.<n>" for the refusal of the
+// step's command n, "tm:<timer>.<version>" for a timer's firing; every
+// command a step sends has the id "<process>.<id>.<step's event id>.<n>".
+// The runner knows the input ids of every step of the instances it
+// loaded (read whole, once per instance, when it first handles an input
+// of it; the read also gives the repository the instance's state), so an
+// input delivered again, at any age (a crash, a consumer reset long past
+// the store's dedupe window), is never decided twice: its stored step is
+// found, and each of its commands the runner does not know sent is sent
+// again only when Definition.Sent says its aggregate does not hold it.
+// An input only the initial state accepts (Definition.Machine.Creates),
+// of an instance the runner does not know, is decided without a read:
+// its append succeeds only if the instance has no step.
+//
+// A command the target refuses (es.IsRefusal: its decision's error, or an
+// invalid transition) becomes Definition.Rejected's input, handled like
+// any other; a refusal the process has no reaction to is logged at ERROR
+// (the process is stuck), never dropped silently. Any other failure is
+// retried with backoff, then fails the input, which its consumer (or its
+// timer) delivers again. A step that enters a state with timers arms them
+// (due the step's time plus the timer's duration, carrying the step's
+// version); a firing for a state the instance has left since does
+// nothing. See docs/processes.md.
 package process
 
 import (
