@@ -172,16 +172,20 @@ func (pg *procGen) definition(jf *jen.File) {
 	for _, a := range pg.aggs {
 		codec = append(codec, field(pg.repoParam(a), jen.Id(pg.repoParam(a)).Dot("Events").Call()))
 	}
+	machine := []jen.Code{
+		field("Type", jen.Lit(pg.p.Name)),
+		field("Initial", jen.Func().Params().Id(state).Add(oneLine(jen.Return(jen.Id(pg.stateType(pg.p.Initial)).Values())))),
+		field("Decide", jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("s").Id(state), jen.Id("in").Id(input), jen.Id("steps").Index().Add(pg.stepType())).
+			Params(jen.Index().Add(pg.stepType()), jen.Error()).Block(
+			jen.Return(jen.Id(pg.decideFunc()).Call(jen.Id("ctx"), jen.Id("d"), jen.Id("s"), jen.Id("in"), jen.Id("steps"))))),
+		field("Evolve", evolve),
+	}
+	if creates := pg.creates(); creates != nil {
+		machine = append(machine, field("Creates", creates))
+	}
+	machine = append(machine, field("Events", jen.Id("codec")))
 	fields := []jen.Code{
-		field("Machine", jen.Qual(pathES, "Definition").Types(jen.Id(state), jen.Id(input), pg.stepType()).Add(keyed(
-			field("Type", jen.Lit(pg.p.Name)),
-			field("Initial", jen.Func().Params().Id(state).Add(oneLine(jen.Return(jen.Id(pg.stateType(pg.p.Initial)).Values())))),
-			field("Decide", jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("s").Id(state), jen.Id("in").Id(input), jen.Id("steps").Index().Add(pg.stepType())).
-				Params(jen.Index().Add(pg.stepType()), jen.Error()).Block(
-				jen.Return(jen.Id(pg.decideFunc()).Call(jen.Id("ctx"), jen.Id("d"), jen.Id("s"), jen.Id("in"), jen.Id("steps"))))),
-			field("Evolve", evolve),
-			field("Events", jen.Id("codec")),
-		))),
+		field("Machine", jen.Qual(pathES, "Definition").Types(jen.Id(state), jen.Id(input), pg.stepType()).Add(keyed(machine...))),
 		field("Sources", jen.Index().String().Values(sources...)),
 		field("Input", jen.Id("codec").Dot("input")),
 		field("Rejected", jen.Id(unexported(pg.p.Name, "rejected"))),
@@ -354,4 +358,41 @@ func (pg *procGen) decideReaction(r *dsl.Reaction) []jen.Code {
 		types = append(types, jen.Id(pg.stateType(st)))
 	}
 	return []jen.Code{jen.Switch(jen.Id("s").Assert(jen.Type())).Block(jen.Case(types...).Block(stmts...))}
+}
+
+// creates is the machine's Creates function: whether an input is an event
+// that only the initial state accepts, so that the runner may decide it for
+// an instance it does not know without reading it first (its step is
+// stored only if the instance has none); nil when no input is. Refusals
+// and timers always follow a step, so they never create an instance.
+func (pg *procGen) creates() jen.Code {
+	var ins []jen.Code
+	for _, r := range pg.p.Reactions {
+		if r.Input.Kind != dsl.InputEvent {
+			continue
+		}
+		initialOnly := true
+		for _, b := range r.Branches {
+			for _, from := range b.From {
+				initialOnly = initialOnly && from == pg.p.Initial
+			}
+		}
+		if initialOnly {
+			ins = append(ins, jen.Id(pg.inputType(r.Input)))
+		}
+	}
+	in := pg.inputIface()
+	switch len(ins) {
+	case 0:
+		return nil
+	case 1:
+		return jen.Func().Params(jen.Id("in").Id(in)).Bool().Block(
+			jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("in").Assert(ins[0]),
+			jen.Return(jen.Id("ok")),
+		)
+	}
+	return jen.Func().Params(jen.Id("in").Id(in)).Bool().Block(
+		jen.Switch(jen.Id("in").Assert(jen.Type())).Block(jen.Case(ins...).Block(jen.Return(jen.True()))),
+		jen.Return(jen.False()),
+	)
 }

@@ -180,6 +180,10 @@ func NewFulfilmentDefinition(d FulfilmentDecider, orderRepo *OrderRepository, pa
 				return fulfilmentDecide(ctx, d, s, in, steps)
 			},
 			Evolve: fulfilmentEvolve,
+			Creates: func(in FulfilmentInput) bool {
+				_, ok := in.(OrderSubmitted)
+				return ok
+			},
 			Events: codec,
 		},
 		Sources:  []string{"Order", "Payment", "Shipment"},

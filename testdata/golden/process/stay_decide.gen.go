@@ -84,6 +84,10 @@ func NewStayDefinition(d StayDecider, roomRepo *RoomRepository, chargeRepo *Char
 				return stayDecide(ctx, d, s, in, steps)
 			},
 			Evolve: stayEvolve,
+			Creates: func(in StayInput) bool {
+				_, ok := in.(RoomHeld)
+				return ok
+			},
 			Events: codec,
 		},
 		Sources:  []string{"Room", "Charge"},
