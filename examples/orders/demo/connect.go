@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -19,7 +20,15 @@ type options struct {
 	NATSURL string // external server; "" for the embedded one
 	Creds   string // credentials file for NATSURL
 	Verbose bool   // log runtime and server messages
+	// PaymentTimeout is how long the Fulfilment process waits for a
+	// payment (30m in fulfilment.esm); 0 means DefaultPaymentTimeout.
+	PaymentTimeout time.Duration
 }
+
+// DefaultPaymentTimeout is the payment timeout the demo runs with: long
+// enough for a payment the demo captures at once, short enough to watch
+// one expire.
+const DefaultPaymentTimeout = 2 * time.Second
 
 // conn is the JetStream the demo runs on and what closes it.
 type conn struct {

@@ -67,6 +67,13 @@ func run(ctx context.Context, o options, w, logw io.Writer) (err error) {
 	if err := d.projection(ctx, c, logger); err != nil {
 		return err
 	}
+	timeout := o.PaymentTimeout
+	if timeout == 0 {
+		timeout = DefaultPaymentTimeout
+	}
+	if err := d.fulfil(ctx, c, timeout, logger); err != nil {
+		return err
+	}
 	d.p.printf("\ndone\n")
 	return d.p.err
 }

@@ -69,7 +69,15 @@ func TestDemoEmbedded(t *testing.T) {
 		`(?m)^   Submitted  1  order-5$`,
 		`(?m)^   Fulfilled  1  order-1$`,
 		`(?m)^   Cancelled  3  order-2 order-3 order-4$`,
-		`(?m)^done\n\z`,
+		// the process manager: a happy path, a timeout, a refund
+		`(?m)^     the process asked for the payment: Payment order-11 Pending \{"order_id":"order-11","amount_cents":2100\}$`,
+		`(?m)^     Order order-11: Fulfilled \(tracking 1Z999AA10123456785\)\n     Fulfilment order-11: Done$`,
+		`(?m)^     Payment order-12: Voided\n     Order order-12: Cancelled \(payment overdue\)\n     Fulfilment order-12: Abandoned$`,
+		`(?m)^     Payment order-13: Refunded \{"order_id":"order-13","amount_cents":2100,"reason":"order cancelled before its payment was recorded"\}$`,
+		// the trail, each record caused by the one before
+		`(?m)^     #1  Order      OrderSubmitted      by customer:dana      caused by command submit-order-11$`,
+		`(?m)^     #3  Payment    PaymentRequested    by Fulfilment         caused by #2$`,
+		`(?m)^     #11 Order      OrderFulfilled      by Fulfilment         caused by #10\n\ndone\n\z`,
 	} {
 		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("report lacks %s", want)
@@ -109,6 +117,9 @@ func TestDemoKeptData(t *testing.T) {
 		`(?m)^   run2-order-1 Submit .* -> v1 seq 12 +Submitted`,
 		`caught up: checkpoint at stream sequence 22, 10 orders`,
 		`(?m)^   Fulfilled  2  order-1 run2-order-1$`,
+		`(?m)^     Fulfilment run2-order-11: Done$`,
+		`(?m)^     Fulfilment run2-order-12: Abandoned$`,
+		`(?m)^     #11 Order      OrderFulfilled      by Fulfilment         caused by #10$`,
 	} {
 		if !regexp.MustCompile(want).MatchString(second) {
 			t.Errorf("second run lacks %s:\n%s", want, second)
@@ -148,7 +159,8 @@ func TestCommandLine(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{[]string{"-h"}, 0, "usage: demo [-data DIR | -nats URL [-creds FILE]] [-v]"},
+		{[]string{"-h"}, 0, "usage: demo [-data DIR | -nats URL [-creds FILE]] [-payment-timeout D] [-v]"},
+		{[]string{"-payment-timeout", "0s"}, 2, "demo: -payment-timeout 0s: a timeout must be positive\n"},
 		{[]string{"-data", "d", "-nats", "nats://localhost:4222"}, 2, "demo: -data is for the embedded server; it cannot be used with -nats\n"},
 		{[]string{"-creds", "app.creds"}, 2, "demo: -creds needs -nats\n"},
 		{[]string{"extra"}, 2, "demo: unexpected argument \"extra\"\n"},

@@ -3,6 +3,10 @@
 // prints the stored events with their metadata, a rejected invalid
 // transition, a concurrent writer's conflict and retry, an old event upcast
 // on load, time travel, and the orders-by-status projection catching up.
+// Then the Fulfilment process manager takes orders through their payments
+// and shipments: a happy path, a payment timeout that cancels the order, a
+// refusal compensated by a refund, and the correlated trail of one order
+// across the aggregates.
 //
 // By default it starts an embedded NATS server with JetStream in the process,
 // on a temporary directory removed at exit (nothing to install):
@@ -58,9 +62,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.DataDir, "data", "", "keep the embedded server's JetStream files in `DIR` (default: a temporary directory, removed at exit)")
 	fs.StringVar(&o.NATSURL, "nats", "", "use the NATS server at `URL` instead of an embedded one")
 	fs.StringVar(&o.Creds, "creds", "", "credentials `FILE` for -nats")
+	fs.DurationVar(&o.PaymentTimeout, "payment-timeout", DefaultPaymentTimeout, "how long the Fulfilment process waits for a payment (30m in fulfilment.esm)")
 	fs.BoolVar(&o.Verbose, "v", false, "log what the runtime and the server report (conflicts retried, projection progress) on stderr")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: demo [-data DIR | -nats URL [-creds FILE]] [-v]\n\n")
+		fmt.Fprintf(fs.Output(), "usage: demo [-data DIR | -nats URL [-creds FILE]] [-payment-timeout D] [-v]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -73,6 +78,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("-data is for the embedded server; it cannot be used with -nats")
 	case o.Creds != "" && o.NATSURL == "":
 		return o, errors.New("-creds needs -nats")
+	case o.PaymentTimeout <= 0:
+		return o, fmt.Errorf("-payment-timeout %s: a timeout must be positive", o.PaymentTimeout)
 	}
 	return o, nil
 }
