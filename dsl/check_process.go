@@ -44,8 +44,6 @@ func (c *checker) process(d *ast.Process, aggs map[string]*Aggregate) *Process {
 	slices.Sort(s.aggNames)
 	c.checkExportable(d.Name, "process")
 	var corrs []*ast.CorrelateOption
-	var reactions []*ast.Reaction
-	var timers []*ast.ProcessTimer
 	idSeen := false
 	for _, m := range d.Members {
 		switch m := m.(type) {
@@ -67,10 +65,6 @@ func (c *checker) process(d *ast.Process, aggs map[string]*Aggregate) *Process {
 			corrs = append(corrs, m)
 		case *ast.State:
 			c.declareProcessState(s, m)
-		case *ast.Reaction:
-			reactions = append(reactions, m)
-		case *ast.ProcessTimer:
-			timers = append(timers, m)
 		}
 	}
 	if p.IDType == nil {
