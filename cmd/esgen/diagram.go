@@ -17,6 +17,7 @@ type diagramCmd struct {
 	diagFlags
 	Format    string `enum:"dot,svg,mermaid" default:"dot" help:"Output format: dot (canonical Graphviz text), svg or mermaid (stateDiagram-v2)."`
 	Highlight string `placeholder:"STATE" help:"Fill STATE with a highlight colour, e.g. an instance's current state."`
+	Fields    bool   `help:"List each state's fields in its box (dot and svg)."`
 	Output    string `short:"o" placeholder:"FILE" completion:"file" help:"Write to FILE (only when its bytes change) instead of stdout."`
 	File      string `arg:"" completion:"esm" help:"The .esm file; - reads standard input."`
 	Aggregate string `arg:"" optional:"" help:"The aggregate to draw; required when the file has several with a state machine."`
@@ -24,14 +25,15 @@ type diagramCmd struct {
 
 // Help is the detailed help of the verb.
 func (diagramCmd) Help() string {
-	return `Diagram draws the state machine of one aggregate: states as nodes (the initial
-one entered by an arrow, final ones double-circled), transitions as edges
-labelled "Command / Event".
+	return `Diagram draws the state machine of one aggregate, with its timers: states as
+rounded boxes (the initial one entered from a dot, final ones double-bordered
+and leading to a bullseye), transitions as edges labelled "Command / Event".
 
 Examples:
 
 	esgen diagram orders.esm                          # DOT on stdout
 	esgen diagram -format svg -o order.svg orders.esm
+	esgen diagram -format svg -fields -o order.svg orders.esm
 	esgen diagram -format mermaid graph.esm Graph
 	esgen diagram -highlight Submitted orders.esm | dot -Tpng > now.png`
 }
@@ -51,11 +53,11 @@ func (c diagramCmd) Run(e env) error {
 	if err != nil {
 		return err
 	}
-	m := diagram.Machine(a)
+	m := diagram.Drawn(a)
 	if c.Highlight != "" && !m.HasState(c.Highlight) {
 		return usageErrorf("diagram: %s has no state %q; its states are %s", a.Name, c.Highlight, strings.Join(m.StateNames(), ", "))
 	}
-	opt := machine.Options{Highlight: c.Highlight}
+	opt := machine.Options{Highlight: c.Highlight, Fields: c.Fields}
 	var out []byte
 	switch c.Format {
 	case "svg":

@@ -16,6 +16,7 @@ type genFlags struct {
 	Out     string   `placeholder:"DIR" completion:"dir" help:"Write into DIR instead of the directory of each .esm file."`
 	Pkg     string   `placeholder:"NAME" help:"Go package name of the generated code, instead of the .esm package clause."`
 	Formats string   `default:"${default_formats}" placeholder:"LIST" completion:"formats" help:"Diagrams and pages to generate: a comma-separated list of svg, md, dot, mermaid, or none (default ${default_formats})."`
+	Fields  bool     `name:"diagram-fields" help:"List each state's fields in its box in the svg and dot diagrams."`
 	Files   []string `arg:"" name:"file" completion:"esm" help:"The .esm files."`
 }
 
@@ -41,7 +42,7 @@ func (g genFlags) load(e env) (*build.Plan, error) {
 	for i, s := range srcs {
 		in[i] = dsl.Source{Name: s.name, Data: s.data}
 	}
-	plan, err := build.Load(e.ctx, in, build.Options{Out: g.Out, Package: g.Pkg, Formats: formats, RenderSVG: svg.Render})
+	plan, err := build.Load(e.ctx, in, build.Options{Out: g.Out, Package: g.Pkg, Formats: formats, RenderSVG: svg.Render, DiagramFields: g.Fields})
 	if plan != nil {
 		rep := newReporter(e, g.diagFlags, srcs)
 		rep.print(plan.Diagnostics)
