@@ -48,6 +48,9 @@ const (
 	codeCorrelation        = "E042"
 	codeTimerBranch        = "E043"
 	codeNeverEnds          = "E044"
+	codeCycleNeverEnds     = "E045"
+	codeWaitsForever       = "E046"
+	codeAlwaysRefused      = "E047"
 
 	codeUnusedCommand  = "W001"
 	codeUnusedEvent    = "W002"
@@ -64,6 +67,9 @@ const (
 	codeNeverSet         = "W012"
 	codeUnhandledReject  = "W013"
 	codeUnusedInProcess  = "W014"
+	codeNeverArrives     = "W015"
+	codeTimerNeverFires  = "W016"
+	codeNeedlessForever  = "W017"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -122,6 +128,9 @@ var codeTable = []CodeInfo{
 	{codeCorrelation, "missing-correlation", SeverityError, "a process reacting to an aggregate's event without saying how the event finds its process, or by a field the event lacks"},
 	{codeTimerBranch, "timer-branch-source", SeverityError, "a branch of a process timer that does not start in the timer's state"},
 	{codeNeverEnds, "process-never-ends", SeverityError, "a process with no final state its initial state can reach"},
+	{codeCycleNeverEnds, "cycle-never-ends", SeverityError, "states the initial state reaches that lead only to each other, never to a final state, in a process or in an aggregate that does not say lives forever"},
+	{codeWaitsForever, "process-waits-forever", SeverityError, "a process that can come to wait, in a state that is not final, for inputs none of which can come any more"},
+	{codeAlwaysRefused, "command-always-refused", SeverityError, "a command a process sends to the aggregate it follows by id where that aggregate can no longer accept it"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},
@@ -137,6 +146,9 @@ var codeTable = []CodeInfo{
 	{codeNeverSet, "state-field-never-set", SeverityWarning, "a state field that no event sets and no hook computes: it is always zero"},
 	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a command a process sends with no reaction to its refusal: a refusal stops the process, or, for a command sent as it ends, is only logged"},
 	{codeUnusedInProcess, "unused-in-process", SeverityWarning, "a correlation or a reaction to a refusal that no input or branch of the process uses"},
+	{codeNeverArrives, "input-never-arrives", SeverityWarning, "a reaction of a process, in one of its source states, to an event that the aggregate it follows by id can no longer emit whenever the process is in that state"},
+	{codeTimerNeverFires, "timer-never-fires", SeverityWarning, "a timer of a process whose state no step enters, so that it is never armed"},
+	{codeNeedlessForever, "needless-lives-forever", SeverityWarning, "lives forever on an aggregate whose states all lead to a final state"},
 }
 
 // Codes returns every diagnostic code, in code order: errors first

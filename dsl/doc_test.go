@@ -81,6 +81,9 @@ func codesSection(t *testing.T) string {
 		fmt.Fprintf(&b, "\n\nExample: %s\n\n", strings.Join(notes, " "))
 		input := string(archiveFile(c.arc, "input.esm"))
 		fmt.Fprintf(&b, "```esm\n%s```\n\n```\n%s```\n", input, archiveFile(c.arc, "want"))
+		if explain := archiveFile(c.arc, "explain"); len(explain) > 0 {
+			fmt.Fprintf(&b, "\n`esgen check -explain %s input.esm` prints the counterexample as a test:\n\n```go\n%s```\n", info.Code, explain)
+		}
 	}
 	return b.String()
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/esgen/esgen/dsl"
 )
@@ -11,6 +15,7 @@ type checkCmd struct {
 	diagFlags
 	ErrorFormat string   `name:"error-format" enum:"text,json,github-actions" default:"text" help:"How to report diagnostics: text (on stderr), json (an array on stdout) or github-actions (workflow commands on stdout)."`
 	Strict      bool     `help:"Fail (exit 1) on warnings too."`
+	Explain     string   `name:"explain" placeholder:"CODE" help:"Print the counterexample of every finding with this code (E045, E046, E047, W015 or W016) on stdout, as a given-when-then Go test to paste into the package's tests."`
 	Files       []string `arg:"" name:"file" completion:"esm" help:"The .esm files to check; - reads standard input."`
 }
 
@@ -27,11 +32,19 @@ Examples:
 	esgen check --strict examples/*.esm
 	cat orders.esm | esgen check -
 	esgen check --error-format json orders.esm
-	esgen check --error-format github-actions *.esm   # in a GitHub workflow`
+	esgen check --error-format github-actions *.esm   # in a GitHub workflow
+	esgen check -explain E045 orders.esm               # a finding's counterexample as a test
+
+The liveness and protocol findings (E045 to E047, W015, W016) name the
+shortest run from the initial state that shows them; -explain CODE prints
+it as a given-when-then test in the style of the generated test skeletons.`
 }
 
 // Run checks every file.
 func (c checkCmd) Run(e env) error {
+	if c.Explain != "" && !slices.Contains(dsl.ExplainCodes, c.Explain) {
+		return usageErrorf("check: -explain %s: only the findings %s have a counterexample to explain", c.Explain, strings.Join(dsl.ExplainCodes, ", "))
+	}
 	srcs, err := readSources(e, c.Files)
 	if err != nil {
 		return err
@@ -54,6 +67,15 @@ func (c checkCmd) Run(e env) error {
 	}
 	if err != nil {
 		return err
+	}
+	if c.Explain != "" {
+		text := dsl.Explain(all, c.Explain)
+		if text == "" {
+			fmt.Fprintf(e.stderr, "esgen check: no %s finding to explain\n", c.Explain)
+		}
+		if _, err := io.WriteString(e.stdout, text); err != nil {
+			return err
+		}
 	}
 	if all.HasErrors() || c.Strict && len(all) > 0 {
 		return failed()
