@@ -36,7 +36,7 @@ const readBatch = 512
 // It reads through an ordered consumer, an ephemeral consumer held in the
 // server's memory that Read deletes when it ends: the stream itself is
 // never written to. A stream that does not exist fails with an error
-// matching jetstream.ErrStreamNotFound that names the streams there are.
+// *StreamNotFoundError.
 func Read(ctx context.Context, js jetstream.JetStream, o ReadOptions) iter.Seq2[Message, error] {
 	return func(yield func(Message, error) bool) {
 		if err := read(ctx, js, o, yield); err != nil {
@@ -48,7 +48,7 @@ func Read(ctx context.Context, js jetstream.JetStream, o ReadOptions) iter.Seq2[
 func read(ctx context.Context, js jetstream.JetStream, o ReadOptions, yield func(Message, error) bool) error {
 	stream, err := js.Stream(ctx, o.Stream)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return notFound(ctx, js, o.Stream, err)
+		return notFound(ctx, js, o.Stream)
 	}
 	if err != nil {
 		return fmt.Errorf("stream %s: %w", o.Stream, err)
@@ -117,16 +117,31 @@ func read(ctx context.Context, js jetstream.JetStream, o ReadOptions, yield func
 	}
 }
 
+// StreamNotFoundError reports a stream that is not on the server, and
+// names those that are. errors.Is(err, jetstream.ErrStreamNotFound) holds.
+type StreamNotFoundError struct {
+	Stream string
+	Have   []string // the server's streams, sorted
+}
+
+// Error names the stream and the server's streams.
+func (e *StreamNotFoundError) Error() string {
+	if len(e.Have) == 0 {
+		return fmt.Sprintf("stream %s not found: the server has no streams", e.Stream)
+	}
+	return fmt.Sprintf("stream %s not found: the server has %s", e.Stream, strings.Join(e.Have, ", "))
+}
+
+// Is makes errors.Is(err, jetstream.ErrStreamNotFound) true.
+func (e *StreamNotFoundError) Is(target error) bool { return target == jetstream.ErrStreamNotFound }
+
 // notFound is the error of a missing stream, naming those there are.
-func notFound(ctx context.Context, js jetstream.JetStream, stream string, err error) error {
+func notFound(ctx context.Context, js jetstream.JetStream, stream string) error {
 	var names []string
 	lister := js.StreamNames(ctx)
 	for n := range lister.Name() {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	if len(names) == 0 {
-		return fmt.Errorf("stream %s: %w (the server has no streams)", stream, err)
-	}
-	return fmt.Errorf("stream %s: %w (the server has %s)", stream, err, strings.Join(names, ", "))
+	return &StreamNotFoundError{Stream: stream, Have: names}
 }
