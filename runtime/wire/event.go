@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 
 	"github.com/esgen/esgen/runtime/es"
 )
@@ -16,8 +17,8 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 // Event is one stored event as a flat JSON object: the form `esgen
 // events` prints, one per line, and docs/wire-format.md specifies. Every
 // key is always present except that exactly one of payload and
-// payload_base64 is: payload when the stored payload is valid JSON (as
-// every payload esgen writes is), payload_base64 (standard base64 with
+// payload_base64 is: payload when the stored payload is valid JSON in
+// UTF-8 (as every payload esgen writes is), payload_base64 (standard base64 with
 // padding) otherwise, an empty payload included.
 type Event struct {
 	Subject       string          `json:"subject"`
@@ -70,9 +71,10 @@ func NewEvent(subject, commandID string, r es.Record) Event {
 	return e
 }
 
-// payload returns data as JSON when it is valid JSON, else its base64.
+// payload returns data as JSON when it is valid JSON in UTF-8, else its
+// base64.
 func payload(data []byte) (json.RawMessage, *string) {
-	if len(data) > 0 && json.Valid(data) {
+	if len(data) > 0 && utf8.Valid(data) && json.Valid(data) {
 		return json.RawMessage(data), nil
 	}
 	s := base64.StdEncoding.EncodeToString(data)
