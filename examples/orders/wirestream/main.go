@@ -5,11 +5,11 @@
 //
 //	wirestream -data DIR [-events 10000] [-listen 127.0.0.1:0]
 //
-// On a stream with no events it handles commands until the orders hold
-// exactly -events events: orders submitted, paid and shipped, refused by
-// their payment provider, cancelled by their customer, with actors,
-// correlation and causation ids, trace contexts and non-ASCII ids and
-// text. It prints the server's URL on a line once the events are stored,
+// On a stream with no events it writes exactly -events events: orders
+// submitted, paid and shipped, refused by their payment provider,
+// cancelled by their customer, with actors, correlation and causation ids,
+// trace contexts and non-ASCII ids and text; and, at the end, ten commands
+// of three events each appended to the store directly. It prints the server's URL on a line once the events are stored,
 // and serves until interrupted (SIGINT, SIGTERM).
 package main
 
@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if st.CachedInfo().State.Msgs == 0 {
-		if err := write(ctx, orders.NewOrderRepository(store, orders.Decider{}), *events); err != nil {
+		if err := write(ctx, store, *events); err != nil {
 			return err
 		}
 	}
@@ -90,8 +90,36 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// write handles commands until the orders hold exactly n events.
-func write(ctx context.Context, repo *orders.OrderRepository, n int) error {
+// write handles order commands, then appends a few commands of several
+// events (no example aggregate emits more than one), until the stream holds
+// exactly n events.
+func write(ctx context.Context, store *jsstore.Store, n int) error {
+	batches := min(n/100, 10) // commands of three events each, at the end
+	if err := writeOrders(ctx, orders.NewOrderRepository(store, orders.Decider{}), n-3*batches); err != nil {
+		return err
+	}
+	var seq uint64
+	for b := range batches {
+		res, err := store.Append(ctx, &es.AppendRequest{
+			Ref: es.Ref{Type: "Batch", ID: "b-1"}, ExpectedSequence: seq, ExpectedVersion: uint64(3 * b),
+			CommandID: fmt.Sprintf("batch-%d", b+1), CorrelationID: "nightly", CausationID: "schedule-ü", Actor: "job:batch",
+			Time: time.Now(),
+			Events: []es.RawEvent{
+				{Type: "LinesImported", SchemaVersion: 2, Data: fmt.Appendf(nil, `{"file":"lines-%d.csv","count":%d}`, b, 1000*b)},
+				{Type: "TotalsComputed", SchemaVersion: 1, Data: []byte(`{"cents":12345678901234567890}`)},
+				{Type: "BatchClosed", SchemaVersion: 1, Data: []byte(`{}`)},
+			},
+		})
+		if err != nil {
+			return err
+		}
+		seq = res.Sequence
+	}
+	return nil
+}
+
+// writeOrders handles commands until the orders hold exactly n events.
+func writeOrders(ctx context.Context, repo *orders.OrderRepository, n int) error {
 	written := 0
 	handle := func(id string, c orders.OrderCommand, opts ...es.HandleOption) (es.Metadata, error) {
 		res, err := repo.Handle(ctx, id, c, opts...)
