@@ -2,7 +2,7 @@
 // event of one command with their metadata, in one compact value. The
 // JetStream store publishes one envelope per command as a message payload;
 // the in-memory store keeps the same bytes. The format is documented in
-// docs/runtime.md; this package is the only code that reads or writes it.
+// docs/wire-format.md; this package is the only code that reads or writes it.
 package envelope
 
 import (
