@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/natsserver"
 	"github.com/esgen/esgen/runtime/wire"
 )
@@ -100,7 +101,7 @@ func (c eventsCmd) connect(e env) (jetstream.JetStream, func(), error) {
 		if c.Creds != "" {
 			opts = append(opts, nats.UserCredentials(c.Creds))
 		}
-		if nc, err = natsserver.Connect(c.NATS, log, opts...); err != nil {
+		if nc, err = natsconn.Connect(c.NATS, log, opts...); err != nil {
 			return nil, nil, err
 		}
 	} else {

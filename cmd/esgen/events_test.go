@@ -209,7 +209,7 @@ func TestEventsErrors(t *testing.T) {
 		{"two filters", []string{"-nats", url, "a", "b"}, exitUsage, `esgen: unexpected argument b`, ""},
 		{"no store in dir", []string{"-data", t.TempDir()}, exitFail, "esgen: events: -data ", ""},
 		{"unknown stream", []string{"-nats", url, "-stream", "NOPE"}, exitFail, "esgen: events: stream NOPE not found: the server has EVENTS\n", ""},
-		{"unreachable", []string{"-nats", "nats://127.0.0.1:1"}, exitFail, "esgen: events: natsserver: connect nats://127.0.0.1:1: ", ""},
+		{"unreachable", []string{"-nats", "nats://127.0.0.1:1"}, exitFail, "esgen: events: natsconn: connect nats://127.0.0.1:1: ", ""},
 		{"not an envelope", []string{"-nats", url}, exitFail, "esgen: events: jsstore: message 2 on events.Order.o-2: not an esgen event envelope\n",
 			strings.SplitAfter(eventsWant, "\n")[0]},
 	}
