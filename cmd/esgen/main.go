@@ -4,7 +4,7 @@
 // Usage:
 //
 //	esgen init [-pkg NAME] [DIR]
-//	esgen check [--error-format text|json|github-actions] [--strict] FILE...|-
+//	esgen check [--error-format text|json|github-actions] [--strict] [--against REF] FILE...|-
 //	esgen fmt [-w] [-l] [-d] FILE...|-
 //	esgen generate [-v] [-out DIR] [-pkg NAME] [-formats svg,md,dot,mermaid|none] FILE...
 //	esgen diff [-out DIR] [-pkg NAME] [-formats ...] FILE...
