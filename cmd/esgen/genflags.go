@@ -15,7 +15,7 @@ type genFlags struct {
 	diagFlags
 	Out     string   `placeholder:"DIR" completion:"dir" help:"Write into DIR instead of the directory of each .esm file."`
 	Pkg     string   `placeholder:"NAME" help:"Go package name of the generated code, instead of the .esm package clause."`
-	Formats string   `default:"${default_formats}" placeholder:"LIST" completion:"formats" help:"Diagrams and pages to generate: a comma-separated list of svg, md, dot, mermaid, or none (default ${default_formats})."`
+	Formats string   `default:"${default_formats}" placeholder:"LIST" completion:"formats" help:"Diagrams, pages and schemas to generate: a comma-separated list of svg, md, dot, mermaid, jsonschema, asyncapi, or none (default ${default_formats})."`
 	Files   []string `arg:"" name:"file" completion:"esm" help:"The .esm files."`
 }
 
