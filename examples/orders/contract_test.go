@@ -2,6 +2,7 @@ package orders
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -161,6 +162,27 @@ func validateStep[S, I any](def es.Definition[S, I, process.Step[I]], step proce
 		}
 	}
 	return nil
+}
+
+// checkStored validates every event stored in store, at the end of the
+// test.
+func checkStored(t *testing.T, store es.Scanner) {
+	t.Helper()
+	t.Cleanup(func() {
+		n := 0
+		for rec, err := range store.Scan(context.Background(), 0) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := validate(rec.AggregateType, fmt.Sprintf("%s.v%d", rec.EventType, rec.SchemaVersion), rec.Data); err != nil {
+				t.Errorf("stored event %d: %v", rec.Sequence, err)
+			}
+			n++
+		}
+		if n == 0 {
+			t.Error("no event stored")
+		}
+	})
 }
 
 // TestContractRejects: the schemas are not vacuous.

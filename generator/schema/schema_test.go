@@ -1,6 +1,8 @@
 package schema_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/generator/schema"
 	"github.com/rogpeppe/go-internal/diff"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -172,3 +175,61 @@ eventual aggregate Kinds {
 // compact removes the white space of JSON text outside strings without
 // spaces.
 func compact(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// TestMetaschema compiles every schema of the examples and of
+// testdata/contract with a JSON Schema 2020-12 validator, which checks each
+// document against the draft's metaschema.
+func TestMetaschema(t *testing.T) {
+	var srcs [][]dsl.Source
+	for _, group := range [][]string{
+		{"examples/fulfilment.esm", "examples/orders.esm", "examples/payments.esm", "examples/shipments.esm"},
+		{"examples/graph.esm"},
+		{"testdata/contract/parking.esm"},
+	} {
+		var g []dsl.Source
+		for _, name := range group {
+			data, err := os.ReadFile(filepath.Join("..", "..", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g = append(g, dsl.Source{Name: name, Data: data})
+		}
+		srcs = append(srcs, g)
+	}
+	n := 0
+	for _, g := range srcs {
+		files, ds := dsl.LoadPackage(g)
+		if ds.HasErrors() {
+			t.Fatal(ds)
+		}
+		for _, f := range files {
+			for _, doc := range schema.JSONSchemas(f, "") {
+				v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc.Data))
+				if err != nil {
+					t.Fatalf("%s: %v", doc.Name, err)
+				}
+				c := jsonschema.NewCompiler()
+				c.DefaultDraft(jsonschema.Draft2020)
+				url := "file:///" + doc.Name
+				if err := c.AddResource(url, v); err != nil {
+					t.Fatalf("%s: %v", doc.Name, err)
+				}
+				var parsed struct {
+					Defs map[string]any `json:"$defs"`
+				}
+				if err := json.Unmarshal(doc.Data, &parsed); err != nil {
+					t.Fatal(err)
+				}
+				for name := range parsed.Defs {
+					if _, err := c.Compile(url + "#/$defs/" + name); err != nil {
+						t.Errorf("%s: %s: %v", doc.Name, name, err)
+					}
+					n++
+				}
+			}
+		}
+	}
+	if n < 40 {
+		t.Errorf("compiled %d schemas, want every event version, command and value type of the examples", n)
+	}
+}
