@@ -187,19 +187,20 @@ func (a *Against) resolve(ctx context.Context) error {
 	}
 	msg := fmt.Sprintf("--against %s: git knows no %s %s (looked for %s)", a.spec, a.kind, a.name, strings.Join(candidates, ", "))
 	if out, err := a.run(ctx, "rev-parse", "--is-shallow-repository"); err == nil && strings.TrimSpace(string(out)) == "true" {
-		msg += "; this clone is shallow: fetch what to compare with, e.g. git fetch --depth=1 origin " + a.fetchHint() + ", or clone with fetch-depth: 0"
+		msg += "; this clone is shallow: " + a.fetchHint()
 	}
 	return errors.New(msg)
 }
 
+// fetchHint says how to fetch the revision into a shallow clone.
 func (a *Against) fetchHint() string {
 	switch a.kind {
 	case "branch":
-		return a.name + ":refs/remotes/origin/" + a.name
+		return "fetch the branch (git fetch --depth=1 origin " + a.name + ":refs/remotes/origin/" + a.name + ") or clone with its history"
 	case "tag":
-		return "tag " + a.name
+		return "fetch the tag (git fetch --depth=1 origin tag " + a.name + ") or clone with the tags"
 	}
-	return a.name
+	return "fetch the history (git fetch --unshallow), or the commit by its full hash (git fetch --depth=1 origin HASH)"
 }
 
 // gitError is a git command that exited with a code.

@@ -170,12 +170,18 @@ func TestAgainstErrors(t *testing.T) {
 	git(t, repo, "clone", "-q", "--depth=1", "file://"+repo, clone)
 	t.Chdir(clone)
 	_, err = breaking(t, ".git#ref=HEAD~1", "lib/shelf.esm")
-	want = "--against .git#ref=HEAD~1: git knows no ref HEAD~1 (looked for HEAD~1); this clone is shallow: fetch what to compare with, e.g. git fetch --depth=1 origin HEAD~1, or clone with fetch-depth: 0"
+	want = "--against .git#ref=HEAD~1: git knows no ref HEAD~1 (looked for HEAD~1); this clone is shallow: fetch the history (git fetch --unshallow), or the commit by its full hash (git fetch --depth=1 origin HASH)"
 	if err == nil || err.Error() != want {
 		t.Errorf("shallow: got %v, want %s", err, want)
 	}
 	if got, err := breaking(t, ".git#branch=main", "lib/shelf.esm"); err != nil || got != "" {
 		t.Errorf("shallow, origin/main: %q, %v", got, err)
+	}
+	_, err = breaking(t, ".git#branch=release", "lib/shelf.esm")
+	want = "--against .git#branch=release: git knows no branch release (looked for refs/heads/release, refs/remotes/origin/release); " +
+		"this clone is shallow: fetch the branch (git fetch --depth=1 origin release:refs/remotes/origin/release) or clone with its history"
+	if err == nil || err.Error() != want {
+		t.Errorf("shallow, another branch: got %v, want %s", err, want)
 	}
 
 	// Files that do not check at the reference cannot be compared with.
