@@ -18,7 +18,9 @@ import (
 // two files: input.esm and want, the exact diagnostics Load reports, one
 // per line as Diagnostic.String prints them; a case of a finding with a
 // counterexample (ExplainCodes) has a third, explain: what Explain
-// prints for its code, the test esgen check -explain shows. A line "grow: N" in the
+// prints for its code, the test esgen check -explain shows. A case of a
+// breaking change (B001...) has a third file, old.esm, the published
+// version input.esm is compared with (Breaking). A line "grow: N" in the
 // archive comment pads input.esm with spaces to N bytes.
 
 // diagCase is one parsed case.
@@ -26,6 +28,7 @@ type diagCase struct {
 	path  string
 	arc   *txtar.Archive
 	input []byte
+	old   []byte // old.esm, for a breaking change; nil when none
 }
 
 // readDiagCases reads every case of testdata/diag.
@@ -46,8 +49,11 @@ func readDiagCases(t testing.TB) []diagCase {
 		}
 		c := diagCase{path: p, arc: arc}
 		for _, f := range arc.Files {
-			if f.Name == "input.esm" {
+			switch f.Name {
+			case "input.esm":
 				c.input = f.Data
+			case "old.esm":
+				c.old = f.Data
 			}
 		}
 		if c.input == nil {
@@ -86,6 +92,14 @@ func TestDiagnostics(t *testing.T) {
 			m, ds := Load("input.esm", c.input)
 			if ds.HasErrors() != (m == nil) {
 				t.Errorf("Load returned model %v with errors=%v", m != nil, ds.HasErrors())
+			}
+			if c.old != nil {
+				old, ods := Load("input.esm", c.old)
+				if old == nil || m == nil {
+					t.Fatalf("old.esm and input.esm must load:\n%s%s", formatDiags(ods), formatDiags(ds))
+				}
+				ds = append(ds, Breaking([]*File{old}, []*File{m})...)
+				ds.Sort()
 			}
 			for i, d := range ds {
 				if info := lookupCode(d.Code); info.Name != d.Name || info.Severity != d.Severity {

@@ -277,50 +277,55 @@ func hasOld(st *upcastStep) bool {
 }
 
 // stateSchema names the encoding of the aggregate's states: a hash of
-// their canonical shapes (names, fields, types, value types expanded), so
-// that it changes whenever any state's shape changes.
+// their canonical shapes (names, fields, types) and of the shape of every
+// value type they hold, however deep, so that it changes whenever any
+// state's shape changes, and a snapshot is never read into another shape.
 func stateSchema(a *dsl.Aggregate) string {
 	var b strings.Builder
-	b.WriteString("esjson/1\n")
-	var typ func(t *dsl.TypeExpr, depth int)
-	typ = func(t *dsl.TypeExpr, depth int) {
+	b.WriteString("esjson/2\n")
+	var values []*dsl.ValueType // every value type reachable, in the order met
+	seen := map[*dsl.ValueType]bool{}
+	var typ func(t *dsl.TypeExpr)
+	typ = func(t *dsl.TypeExpr) {
 		switch t.Kind {
 		case dsl.TypeValue:
 			b.WriteString(t.Name)
-			if depth < 8 {
-				b.WriteString("{")
-				for _, f := range t.Value.Fields {
-					b.WriteString(f.Name + " ")
-					typ(f.Type, depth+1)
-					b.WriteString(";")
-				}
-				b.WriteString("}")
+			if !seen[t.Value] {
+				seen[t.Value] = true
+				values = append(values, t.Value)
 			}
 		case dsl.TypeSlice:
 			b.WriteString("[]")
-			typ(t.Elem, depth)
+			typ(t.Elem)
 		case dsl.TypeMap:
 			b.WriteString("map[")
-			typ(t.Key, depth)
+			typ(t.Key)
 			b.WriteString("]")
-			typ(t.Elem, depth)
+			typ(t.Elem)
 		case dsl.TypePointer:
 			b.WriteString("*")
-			typ(t.Elem, depth)
+			typ(t.Elem)
 		case dsl.TypeQualified:
 			b.WriteString(t.Import.Path + "." + t.Name)
 		default:
 			b.WriteString(t.Name)
 		}
 	}
-	for _, s := range a.States {
-		b.WriteString(s.Name + "{")
-		for _, f := range s.Fields {
+	fields := func(name string, fs []*dsl.Field) {
+		b.WriteString(name + "{")
+		for _, f := range fs {
 			b.WriteString(f.Name + " ")
-			typ(f.Type, 0)
+			typ(f.Type)
 			b.WriteString(";")
 		}
 		b.WriteString("}\n")
+	}
+	for _, s := range a.States {
+		fields(s.Name, s.Fields)
+	}
+	b.WriteString("types\n")
+	for i := 0; i < len(values); i++ { // values grows as types hold others
+		fields(values[i].Name, values[i].Fields)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return a.Name + "/" + hex.EncodeToString(sum[:6])

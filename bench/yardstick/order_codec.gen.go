@@ -104,7 +104,7 @@ type OrderStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in orders.esm, so that older snapshots are ignored.
 func (OrderStateCodec) StateSchema() string {
-	return "Order/423787b945d2"
+	return "Order/4589b2fa5d82"
 }
 
 // EncodeState returns the JSON of s.

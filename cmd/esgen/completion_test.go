@@ -66,7 +66,7 @@ var completionCases = []struct {
 	{"esgen check --st", []string{"--strict"}},
 	{"esgen generate ", []string{"a.esm", "sub/"}},
 	{"esgen generate -out dir ", []string{"a.esm", "sub/"}},
-	{"esgen generate --formats ", []string{"dot", "md", "mermaid", "none", "svg"}},
+	{"esgen generate --formats ", []string{"asyncapi", "dot", "jsonschema", "md", "mermaid", "none", "svg"}},
 	{"esgen generate --out ", []string{"sub/"}},
 	{"esgen diagram --format s", []string{"svg"}},
 	{"esgen help d", []string{"diagram", "diff"}},

@@ -4,10 +4,10 @@
 // Usage:
 //
 //	esgen init [-pkg NAME] [DIR]
-//	esgen check [--error-format text|json|github-actions] [--strict] FILE...|-
+//	esgen check [--error-format text|json|github-actions] [--strict] [--against REF] FILE...|-
 //	esgen fmt [-w] [-l] [-d] FILE...|-
-//	esgen generate [-v] [-out DIR] [-pkg NAME] [-formats svg,md,dot,mermaid|none] FILE...
-//	esgen diff [-out DIR] [-pkg NAME] [-formats ...] FILE...
+//	esgen generate [-v] [-out DIR] [-pkg NAME] [-formats svg,md,dot,mermaid,jsonschema,asyncapi|none] [--against REF] FILE...
+//	esgen diff [-out DIR] [-pkg NAME] [-formats ...] [--against REF] FILE...
 //	esgen diagram [-format dot|svg|mermaid] [-highlight STATE] [-o FILE] FILE [AGGREGATE]
 //	esgen events [-nats URL | -data DIR] [-stream S] [-follow] [-format json|cloudevents] [SUBJECT-FILTER]
 //	esgen lsp                      (the language server, on stdin and stdout)

@@ -128,7 +128,7 @@ type GraphStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in graph.esm, so that older snapshots are ignored.
 func (GraphStateCodec) StateSchema() string {
-	return "Graph/425e3ab841e1"
+	return "Graph/eedd1625a46a"
 }
 
 // EncodeState returns the JSON of s.

@@ -128,7 +128,7 @@ type OrderStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in orders.esm, so that older snapshots are ignored.
 func (OrderStateCodec) StateSchema() string {
-	return "Order/dfbbaafdb74c"
+	return "Order/60b756162bee"
 }
 
 // EncodeState returns the JSON of s.

@@ -115,7 +115,7 @@ type PaymentStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in payments.esm, so that older snapshots are ignored.
 func (PaymentStateCodec) StateSchema() string {
-	return "Payment/a566f232db51"
+	return "Payment/41cb09a58a57"
 }
 
 // EncodeState returns the JSON of s.

@@ -82,7 +82,7 @@ type ShipmentStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in shipments.esm, so that older snapshots are ignored.
 func (ShipmentStateCodec) StateSchema() string {
-	return "Shipment/d21ab48eaa3b"
+	return "Shipment/8008fb810401"
 }
 
 // EncodeState returns the JSON of s.

@@ -92,7 +92,7 @@ type OrderStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in orders.esm, so that older snapshots are ignored.
 func (OrderStateCodec) StateSchema() string {
-	return "Order/93ed4af45f2f"
+	return "Order/884f92a792a1"
 }
 
 // EncodeState returns the JSON of s.

@@ -130,7 +130,7 @@ type PaymentStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in payments.esm, so that older snapshots are ignored.
 func (PaymentStateCodec) StateSchema() string {
-	return "Payment/ee26dec7234c"
+	return "Payment/4d80cb4b3894"
 }
 
 // EncodeState returns the JSON of s.

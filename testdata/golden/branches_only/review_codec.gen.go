@@ -115,7 +115,7 @@ type ReviewStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in review.esm, so that older snapshots are ignored.
 func (ReviewStateCodec) StateSchema() string {
-	return "Review/f63c87bbd65e"
+	return "Review/49d3d67b7cd1"
 }
 
 // EncodeState returns the JSON of s.

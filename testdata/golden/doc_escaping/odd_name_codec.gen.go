@@ -85,7 +85,7 @@ type OddNameStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in escape.esm, so that older snapshots are ignored.
 func (OddNameStateCodec) StateSchema() string {
-	return "Odd_Name/1cf375ae0f44"
+	return "Odd_Name/c813ee81ba95"
 }
 
 // EncodeState returns the JSON of s.

@@ -71,7 +71,7 @@ type NodeStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in names.esm, so that older snapshots are ignored.
 func (NodeStateCodec) StateSchema() string {
-	return "Node/d42106c2f524"
+	return "Node/0a8895af0080"
 }
 
 // EncodeState returns the JSON of s.

@@ -114,7 +114,7 @@ type LoanStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in library.esm, so that older snapshots are ignored.
 func (LoanStateCodec) StateSchema() string {
-	return "Loan/03faad0dd02f"
+	return "Loan/832188491dc0"
 }
 
 // EncodeState returns the JSON of s.

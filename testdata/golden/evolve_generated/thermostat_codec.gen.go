@@ -106,7 +106,7 @@ type ThermostatStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in climate.esm, so that older snapshots are ignored.
 func (ThermostatStateCodec) StateSchema() string {
-	return "Thermostat/b26cabe22fe4"
+	return "Thermostat/4494e426d605"
 }
 
 // EncodeState returns the JSON of s.

@@ -93,7 +93,7 @@ type AccountStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in bank.esm, so that older snapshots are ignored.
 func (AccountStateCodec) StateSchema() string {
-	return "Account/d187715501f8"
+	return "Account/85021bf501bb"
 }
 
 // EncodeState returns the JSON of s.

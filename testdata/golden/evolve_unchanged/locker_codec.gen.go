@@ -94,7 +94,7 @@ type LockerStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in lockers.esm, so that older snapshots are ignored.
 func (LockerStateCodec) StateSchema() string {
-	return "Locker/7a165c52e602"
+	return "Locker/6eff25737fa4"
 }
 
 // EncodeState returns the JSON of s.

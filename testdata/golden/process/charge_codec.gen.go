@@ -93,7 +93,7 @@ type ChargeStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in booking.esm, so that older snapshots are ignored.
 func (ChargeStateCodec) StateSchema() string {
-	return "Charge/80d55ec9879e"
+	return "Charge/842e83d97958"
 }
 
 // EncodeState returns the JSON of s.

@@ -92,7 +92,7 @@ type RoomStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in booking.esm, so that older snapshots are ignored.
 func (RoomStateCodec) StateSchema() string {
-	return "Room/26503d8f9689"
+	return "Room/810d7b28ad91"
 }
 
 // EncodeState returns the JSON of s.

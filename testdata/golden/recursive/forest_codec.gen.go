@@ -71,7 +71,7 @@ type ForestStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in tree.esm, so that older snapshots are ignored.
 func (ForestStateCodec) StateSchema() string {
-	return "Forest/35985575584f"
+	return "Forest/51de63a6cc92"
 }
 
 // EncodeState returns the JSON of s.

@@ -104,7 +104,7 @@ type TicketStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in ticket.esm, so that older snapshots are ignored.
 func (TicketStateCodec) StateSchema() string {
-	return "Ticket/17ba120de588"
+	return "Ticket/85c4438cb877"
 }
 
 // EncodeState returns the JSON of s.

@@ -70,7 +70,7 @@ type LampStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in lamp.esm, so that older snapshots are ignored.
 func (LampStateCodec) StateSchema() string {
-	return "Lamp/b94c78f4dda3"
+	return "Lamp/309f6ad4a9e4"
 }
 
 // EncodeState returns the JSON of s.

@@ -118,7 +118,7 @@ type AccountStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in accounts.esm, so that older snapshots are ignored.
 func (AccountStateCodec) StateSchema() string {
-	return "Account/3a83c2259376"
+	return "Account/fcb379d42019"
 }
 
 // EncodeState returns the JSON of s.

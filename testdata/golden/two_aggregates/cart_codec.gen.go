@@ -81,7 +81,7 @@ type CartStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in shop.esm, so that older snapshots are ignored.
 func (CartStateCodec) StateSchema() string {
-	return "Cart/0a1a4bf6b46d"
+	return "Cart/43734ea50562"
 }
 
 // EncodeState returns the JSON of s.

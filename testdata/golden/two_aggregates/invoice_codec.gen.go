@@ -71,7 +71,7 @@ type InvoiceStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in shop.esm, so that older snapshots are ignored.
 func (InvoiceStateCodec) StateSchema() string {
-	return "Invoice/3d50a0438968"
+	return "Invoice/64dad5340f8f"
 }
 
 // EncodeState returns the JSON of s.
