@@ -1,6 +1,9 @@
 package es
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // Payload rooms: Handle allocates what one command needs at once (the
 // command struct) with room for the payload of its first event, so that a
@@ -10,39 +13,39 @@ import "sync/atomic"
 // several hundred are both common. So the room comes in a few sizes, and a
 // Repository gives each command the size its last command's first payload
 // asked for (payloadRoom): the commands of one aggregate type mostly repeat.
+// A payload that does not fit costs the allocation it cost without a room.
 
-// The sizes of payload room, in bytes; a payload beyond the largest is
-// allocated by the codec.
+// The sizes of payload room. Each fills, with the command of an event
+// interface (as esgen generates), an allocation size class of the Go
+// runtime: nothing is allocated beyond the room, and the smaller two fill
+// classes of at most 512 bytes, which the runtime allocates without a
+// header. A payload beyond the largest is allocated by the codec.
 const (
-	room64   = 64
-	room128  = 128
-	room256  = 256
-	room512  = 512
-	room1024 = 1024
+	commandSize = int(unsafe.Sizeof(command[any]{}))
+	roomSmall   = 384 - commandSize      // 88 bytes on 64-bit platforms
+	roomMedium  = 512 - commandSize      // 216
+	roomLarge   = 768 - 8 - commandSize  // 464; 8 bytes of header
+	roomLargest = 1024 - 8 - commandSize // 720
 )
 
-// commandIn is a command with n bytes of payload room after it, allocated
-// at once; its payload slice points into room.
+// commandIn is a command with payload room after it, allocated at once;
+// its payload slice points into room.
 type (
-	commandIn64[E any] struct {
+	commandInSmall[E any] struct {
 		command[E]
-		room [room64]byte
+		room [roomSmall]byte
 	}
-	commandIn128[E any] struct {
+	commandInMedium[E any] struct {
 		command[E]
-		room [room128]byte
+		room [roomMedium]byte
 	}
-	commandIn256[E any] struct {
+	commandInLarge[E any] struct {
 		command[E]
-		room [room256]byte
+		room [roomLarge]byte
 	}
-	commandIn512[E any] struct {
+	commandInLargest[E any] struct {
 		command[E]
-		room [room512]byte
-	}
-	commandIn1024[E any] struct {
-		command[E]
-		room [room1024]byte
+		room [roomLargest]byte
 	}
 )
 
@@ -50,24 +53,20 @@ type (
 // the largest room when size is larger.
 func newCommand[E any](size int) *command[E] {
 	switch {
-	case size <= room64:
-		c := new(commandIn64[E])
+	case size <= roomSmall:
+		c := new(commandInSmall[E])
 		c.payload = c.room[:0]
 		return &c.command
-	case size <= room128:
-		c := new(commandIn128[E])
+	case size <= roomMedium:
+		c := new(commandInMedium[E])
 		c.payload = c.room[:0]
 		return &c.command
-	case size <= room256:
-		c := new(commandIn256[E])
-		c.payload = c.room[:0]
-		return &c.command
-	case size <= room512:
-		c := new(commandIn512[E])
+	case size <= roomLarge:
+		c := new(commandInLarge[E])
 		c.payload = c.room[:0]
 		return &c.command
 	default:
-		c := new(commandIn1024[E])
+		c := new(commandInLargest[E])
 		c.payload = c.room[:0]
 		return &c.command
 	}
@@ -83,20 +82,21 @@ func (p *payloadRoom) get() int {
 	if n := p.size.Load(); n > 0 {
 		return int(n)
 	}
-	return room64
+	return roomSmall
 }
 
 // learn adjusts the room after a command whose room was room (a slice of
-// length 0) encoded its first event's payload as data: to the capacity the
-// codec asked for when the payload did not go in the room (the codec's
-// size estimate, or what the payload grew to), down to the payload's size
-// when it took at most a quarter of the room.
+// length 0) encoded its first event's payload as data: up to the capacity
+// the codec asked for when the payload did not go in the room (the codec's
+// size estimate, or what the payload grew to); down to the payload's size
+// when it took at most half of the room (a codec writes in a room of half
+// its estimate, see esjson.WriterOn).
 func (p *payloadRoom) learn(room, data []byte) {
 	switch {
 	case cap(data) > cap(room) || !sameArray(room, data):
-		p.size.Store(int32(min(cap(data), room1024)))
-	case 4*len(data) <= cap(room) && cap(room) > room64:
-		p.size.Store(int32(max(2*len(data), room64)))
+		p.size.Store(int32(min(cap(data), roomLargest)))
+	case 2*len(data) <= cap(room) && cap(room) > roomSmall:
+		p.size.Store(int32(len(data)))
 	}
 }
 
