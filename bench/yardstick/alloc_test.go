@@ -2,8 +2,10 @@ package yardstick
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
+	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/memstore"
 )
 
@@ -44,6 +46,10 @@ func TestMemoryHotCommandAllocations(t *testing.T) {
 	if _, err := repo.Handle(ctx, "hot", workSubmit); err != nil {
 		t.Fatal(err)
 	}
+	ids := make([]string, 2000)
+	for i := range ids {
+		ids[i] = "note-" + strconv.Itoa(i)
+	}
 	var cmd OrderCommand
 	n := testing.AllocsPerRun(1000, func() {
 		cmd = workNote
@@ -53,5 +59,17 @@ func TestMemoryHotCommandAllocations(t *testing.T) {
 	})
 	if n > 4 {
 		t.Errorf("Handle(AddNote) in memory: %v allocations, want at most 4", n)
+	}
+	// A caller-given command id costs no allocation of its own.
+	i := 0
+	n = testing.AllocsPerRun(1000, func() {
+		cmd = workNote
+		i++
+		if _, err := repo.Handle(ctx, "hot", cmd, es.WithCommandID(ids[i%len(ids)])); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n > 4 {
+		t.Errorf("Handle(AddNote, WithCommandID) in memory: %v allocations, want at most 4", n)
 	}
 }
