@@ -22,7 +22,7 @@ import (
 // header. A payload beyond the largest is allocated by the codec.
 const (
 	commandSize = int(unsafe.Sizeof(command[any]{}))
-	roomSmall   = 384 - commandSize      // 88 bytes on 64-bit platforms
+	roomSmall   = 352 - commandSize      // 56 bytes on 64-bit platforms
 	roomMedium  = 512 - commandSize      // 216
 	roomLarge   = 768 - 8 - commandSize  // 464; 8 bytes of header
 	roomLargest = 1024 - 8 - commandSize // 720
