@@ -26,11 +26,11 @@ func (ShipmentEventCodec) Encode(buf []byte, e ShipmentEvent) (es.RawEvent, erro
 	switch e := e.(type) {
 	case ShipmentRequested:
 		raw = es.RawEvent{Type: "ShipmentRequested", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 15+len(e.OrderID))
 		e.writeJSON(&w)
 	case ShipmentDispatched:
 		raw = es.RawEvent{Type: "ShipmentDispatched", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 29+len(e.OrderID)+len(e.Tracking))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Shipment event: nil event")

@@ -43,15 +43,15 @@ func (PaymentEventCodec) Encode(buf []byte, e PaymentEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case PaymentSettled:
 		raw = es.RawEvent{Type: "PaymentSettled", SchemaVersion: 3}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 60+len(e.Currency))
 		e.writeJSON(&w)
 	case PaymentFailed:
 		raw = es.RawEvent{Type: "PaymentFailed", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 21)
 		e.writeJSON(&w)
 	case RefundScheduled:
 		raw = es.RawEvent{Type: "RefundScheduled", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Payment event: nil event")

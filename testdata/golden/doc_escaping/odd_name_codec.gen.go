@@ -26,7 +26,7 @@ func (OddNameEventCodec) Encode(buf []byte, e OddNameEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case ItDone:
 		raw = es.RawEvent{Type: "It_Done", SchemaVersion: 2}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 23+len(e.Range)+len(e.Quote))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Odd_Name event: nil event")

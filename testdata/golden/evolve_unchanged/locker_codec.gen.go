@@ -27,15 +27,15 @@ func (LockerEventCodec) Encode(buf []byte, e LockerEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case LockerRented:
 		raw = es.RawEvent{Type: "LockerRented", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 12+len(e.Owner))
 		e.writeJSON(&w)
 	case Unlocked:
 		raw = es.RawEvent{Type: "Unlocked", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	case UnlockRefused:
 		raw = es.RawEvent{Type: "UnlockRefused", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 36+len(e.Reason))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Locker event: nil event")

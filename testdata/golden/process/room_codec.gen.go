@@ -25,15 +25,15 @@ func (RoomEventCodec) Encode(buf []byte, e RoomEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case RoomHeld:
 		raw = es.RawEvent{Type: "RoomHeld", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 12+len(e.Guest))
 		e.writeJSON(&w)
 	case RoomBooked:
 		raw = es.RawEvent{Type: "RoomBooked", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	case RoomReleased:
 		raw = es.RawEvent{Type: "RoomReleased", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Room event: nil event")

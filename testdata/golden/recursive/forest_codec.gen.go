@@ -26,7 +26,7 @@ func (ForestEventCodec) Encode(buf []byte, e ForestEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case Grew:
 		raw = es.RawEvent{Type: "Grew", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 832)
+		w = esjson.WriterOn(buf, 402)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Forest event: nil event")

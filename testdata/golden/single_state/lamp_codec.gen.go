@@ -25,7 +25,7 @@ func (LampEventCodec) Encode(buf []byte, e LampEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case Painted:
 		raw = es.RawEvent{Type: "Painted", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 12+len(e.Color))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Lamp event: nil event")

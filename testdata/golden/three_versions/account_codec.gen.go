@@ -42,11 +42,11 @@ func (AccountEventCodec) Encode(buf []byte, e AccountEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case OwnerRenamed:
 		raw = es.RawEvent{Type: "OwnerRenamed", SchemaVersion: 3}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 69+len(e.Owner)+len(e.Currency))
 		e.writeJSON(&w)
 	case AccountClosed:
 		raw = es.RawEvent{Type: "AccountClosed", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 19)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Account event: nil event")

@@ -25,11 +25,11 @@ func (CartEventCodec) Encode(buf []byte, e CartEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case ItemAdded:
 		raw = es.RawEvent{Type: "ItemAdded", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 69)
 		e.writeJSON(&w)
 	case CheckedOut:
 		raw = es.RawEvent{Type: "CheckedOut", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 69)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Cart event: nil event")

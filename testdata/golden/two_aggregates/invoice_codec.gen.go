@@ -26,7 +26,7 @@ func (InvoiceEventCodec) Encode(buf []byte, e InvoiceEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case InvoicePaid:
 		raw = es.RawEvent{Type: "InvoicePaid", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 70)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Invoice event: nil event")
