@@ -295,12 +295,12 @@ func (b *breaking) process(op, np *Process) {
 	}
 	for _, in := range op.Inputs {
 		if !inputs[in.Name] {
-			b.report(np.Pos, codeProcessInputRemoved, "", "process %s no longer handles %s: its stored steps of %s can no longer be loaded", np.Name, inputText(in), in.Name)
+			b.report(np.Pos, codeProcessInputRemoved, "", "process %s no longer handles %s: its stored steps of %s can no longer be loaded", np.Name, breakingInputText(in), in.Name)
 		}
 	}
 }
 
-func inputText(in *Input) string {
+func breakingInputText(in *Input) string {
 	switch in.Kind {
 	case InputEvent:
 		return in.Aggregate.Name + "." + in.Event.Name
