@@ -30,7 +30,7 @@ var breakingCases = []breakingCase{
 	{name: "id type to string", edits: [][2]string{{"id int64", "id string"}}},
 	{name: "import renamed", edits: [][2]string{{`import "time"`, `import t "time"`}, {"Out { due time.Time }", "Out { due t.Time }"}, {"due time.Time }\n    command Return", "due t.Time }\n    command Return"}, {"        due  time.Time\n    }", "        due  t.Time\n    }"}, {"        due    time.Time", "        due    t.Time"}, {"at time.Time", "at t.Time"}}},
 	{name: "snapshots asked for", edits: [][2]string{{`    subject "library.loans"`, "    subject \"library.loans\"\n    snapshot every 50"}}},
-	{name: "machine now eventual", edits: [][2]string{{"eventual aggregate Visits", "aggregate Visits"}, {"    event Visited { at time.Time }", "    state Open initial\n    command Visit { at time.Time }\n    event Visited { at time.Time }\n    on Visit: Open -> Open emits Visited\n    evolve Open on Visited: drop at"}},
+	{name: "machine now eventual", edits: [][2]string{{"eventual aggregate Visits", "aggregate Visits"}, {"    event Visited { at time.Time }", "    lives forever\n    state Open initial\n    command Visit { at time.Time }\n    event Visited { at time.Time }\n    on Visit: Open -> Open emits Visited\n    evolve Open on Visited: drop at"}},
 		want: "library.esm:45:1: error[B004]: aggregate Visits was eventual and is now a state machine: its stored events were appended without one, and may not follow its transitions\n"},
 
 	// Events edited in place.
