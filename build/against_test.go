@@ -16,6 +16,7 @@ import (
 const shelf = `package shelf
 
 aggregate Book {
+    lives forever
     state OnShelf initial
     state Out
     command Lend { member string }
@@ -70,7 +71,7 @@ func write(t *testing.T, path, text string) {
 	}
 }
 
-const retyped = "lib/shelf.esm:8:29: error[B011]: field member of BookLent v1 changed type from string to int: the stored BookLent v1 events hold a string (declare the change as BookLent v2)\n"
+const retyped = "lib/shelf.esm:9:29: error[B011]: field member of BookLent v1 changed type from string to int: the stored BookLent v1 events hold a string (declare the change as BookLent v2)\n"
 
 func breaking(t *testing.T, spec string, names ...string) (string, error) {
 	t.Helper()
