@@ -323,13 +323,19 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 		}
 	}
 	// W015 and E047, per reaction branch.
+	type stateInput struct {
+		from *State
+		in   *Input
+	}
+	warned := map[stateInput]bool{}
 	for _, r := range p.Reactions {
 		in := r.Input
 		for _, br := range r.Branches {
 			for _, from := range br.From {
 				fi := over.states[from]
 				if in.Kind == InputEvent && over.followOf != nil {
-					if k, ok := over.followOf[in.Aggregate]; ok && over.reached[fi] != nil && !over.taken[branchFrom{br, from}] {
+					if k, ok := over.followOf[in.Aggregate]; ok && over.reached[fi] != nil && !over.taken[branchFrom{br, from}] && !warned[stateInput{from, in}] {
+						warned[stateInput{from, in}] = true
 						n := over.reached[fi]
 						tr := &Trace{Process: p, Steps: n.trace(), Loop: -1}
 						f := over.follows[k]
