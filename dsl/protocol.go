@@ -316,7 +316,7 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 			tr := &Trace{Process: p, Steps: n.trace(), Loop: -1}
 			tr.End = under.waitingSentence(n.st)
 			d := newDiag(stateDecl(st), codeWaitsForever,
-				fmt.Sprintf("process %s can wait forever in state %s: %s, after %s", p.Name, st.Name, tr.End, tr),
+				fmt.Sprintf("process %s can wait forever in state %s: %s, %s", p.Name, st.Name, tr.End, tr.phrase()),
 				"react in "+st.Name+" to what can still come, or add a timer there")
 			d.Trace = tr
 			c.diags = append(c.diags, d)
@@ -341,7 +341,7 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 						f := over.follows[k]
 						tr.End = fmt.Sprintf("%s is past every state that emits %s whenever %s is in %s", f.a.Name, in.Event.Name, p.Name, from.Name)
 						d := newDiag(in.Pos, codeNeverArrives,
-							fmt.Sprintf("in state %s, process %s waits for %s.%s, which %s can no longer emit then, as after %s", from.Name, p.Name, in.Aggregate.Name, in.Event.Name, f.a.Name, tr),
+							fmt.Sprintf("in state %s, process %s waits for %s.%s, which %s can no longer emit then: %s is in %s %s", from.Name, p.Name, in.Aggregate.Name, in.Event.Name, f.a.Name, p.Name, from.Name, tr.phrase()),
 							"remove "+from.Name+" from the sources of this branch, or react to what comes instead")
 						d.Trace = tr
 						c.diags = append(c.diags, d)
@@ -357,7 +357,7 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 				tr := &Trace{Process: p, Steps: n.trace(), Loop: -1}
 				tr.End = fmt.Sprintf("%s is in no state that can accept %s", snd.Aggregate.Name, snd.Command.Name)
 				d := newDiag(snd.Pos, codeAlwaysRefused,
-					fmt.Sprintf("%s.%s is always refused here: %s can no longer accept it when %s takes this branch, as after %s", snd.Aggregate.Name, snd.Command.Name, snd.Aggregate.Name, p.Name, tr),
+					fmt.Sprintf("%s.%s is always refused here: %s can no longer accept it when %s takes this branch, as %s", snd.Aggregate.Name, snd.Command.Name, snd.Aggregate.Name, p.Name, tr.phrase()),
 					"send it where "+snd.Aggregate.Name+" can still accept it")
 				d.Trace = tr
 				c.diags = append(c.diags, d)
