@@ -263,8 +263,6 @@ type protocol struct {
 	followOf map[*Aggregate]int
 	timers   []*Input // timer inputs, at most 64
 	timerOf  map[*Input]int
-	// reactions by state: what the process does with each input there.
-	byInput map[*Input]*Reaction
 	// emittable: events of aggregates not followed that some branch emits.
 	emittable map[*Event]bool
 	// reactsTo[k][state]: events of followed aggregate k the process
@@ -333,7 +331,7 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 		for _, br := range r.Branches {
 			for _, from := range br.From {
 				fi := over.states[from]
-				if in.Kind == InputEvent && over.followOf != nil {
+				if in.Kind == InputEvent {
 					if k, ok := over.followOf[in.Aggregate]; ok && over.reached[fi] != nil && !over.taken[branchFrom{br, from}] && !warned[stateInput{from, in}] {
 						warned[stateInput{from, in}] = true
 						n := over.reached[fi]
@@ -390,7 +388,7 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 // timers).
 func newProtocol(p *Process, under bool) *protocol {
 	pr := &protocol{p: p, states: map[*State]int{}, followOf: map[*Aggregate]int{}, timerOf: map[*Input]int{},
-		byInput: map[*Input]*Reaction{}, emittable: map[*Event]bool{}, under: under,
+		emittable: map[*Event]bool{}, under: under,
 		taken: map[branchFrom]bool{}, sendSeen: map[sendAt]*pnode{}, sendOK: map[sendAt]bool{}}
 	for i, st := range p.States {
 		pr.states[st] = i
@@ -412,7 +410,6 @@ func newProtocol(p *Process, under bool) *protocol {
 	pr.stateTimers = make([]uint64, len(p.States))
 	for _, r := range p.Reactions {
 		in := r.Input
-		pr.byInput[in] = r
 		switch in.Kind {
 		case InputTimer:
 			if len(pr.timers) == 64 {
