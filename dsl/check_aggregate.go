@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/esgen/esgen/dsl/ast"
 )
@@ -78,7 +79,7 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 	opts := map[string]ast.Position{}
 	for _, m := range d.Members {
 		switch m := m.(type) {
-		case *ast.IDOption, *ast.StreamOption, *ast.SubjectOption, *ast.SnapshotOption, *ast.LivesOption:
+		case *ast.IDOption, *ast.StreamOption, *ast.SubjectOption, *ast.SnapshotOption, *ast.LivesOption, *ast.ArchiveOption:
 			c.option(a, m, opts)
 		case *ast.State:
 			c.declareState(s, m)
@@ -135,6 +136,7 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 	c.planEvolutions(s, evolves)
 	c.timers(s, timers)
 	c.reachability(s)
+	c.archivable(a)
 	if !s.incomplete {
 		c.aggregateLiveness(a, func(st *State) Position { return fromLexer(s.stateDecls[st].Name.Pos) })
 	}
@@ -156,6 +158,8 @@ func (c *checker) option(a *Aggregate, m ast.Member, seen map[string]ast.Positio
 		name = "snapshot"
 	case *ast.LivesOption:
 		name = "lives"
+	case *ast.ArchiveOption:
+		name = "archive"
 	}
 	if prev, ok := seen[name]; ok {
 		c.report(m.Position(), codeDuplicateOption, "", "option %s of aggregate %s is already set at line %d", name, a.Name, prev.Line)
@@ -212,7 +216,38 @@ func (c *checker) option(a *Aggregate, m ast.Member, seen map[string]ast.Positio
 		}
 		a.LivesForever = true
 		a.LivesPos = fromLexer(m.Pos)
+	case *ast.ArchiveOption:
+		if a.Eventual {
+			c.report(m.Pos, codeEventualMachine, "", "eventual aggregate %s has no final state: it is never archived", a.Name)
+			return
+		}
+		d, _ := time.ParseDuration(m.After.Text) // the lexer checked it
+		if d < minArchiveAfter {
+			c.report(m.After.Pos, codeArchiveTooSoon, "write at least 1h; retention periods are usually days, as in 2160h for 90 days",
+				"archive after %s: an aggregate archived less than an hour after it ends may be purged before its projections and processes read its last events", m.After.Text)
+			return
+		}
+		a.ArchiveAfter = d
+		a.archivePos = fromLexer(m.Pos)
 	}
+}
+
+// minArchiveAfter is the shortest retention period archive after accepts.
+const minArchiveAfter = time.Hour
+
+// archivable checks that an aggregate with a retention period can end:
+// without a final state, none of its instances would ever be archived.
+func (c *checker) archivable(a *Aggregate) {
+	if a.ArchiveAfter == 0 {
+		return
+	}
+	for _, st := range a.States {
+		if st.Final {
+			return
+		}
+	}
+	c.reportAt(a.archivePos, codeArchiveNeverFinal, "mark the state its instances end in final, or drop the option",
+		"aggregate %s is archived after it ends, but it has no final state: none of its instances would ever be archived", a.Name)
 }
 
 // streamNameProblem says why a JetStream stream name is unusable; "" when

@@ -51,6 +51,8 @@ const (
 	codeCycleNeverEnds     = "E045"
 	codeWaitsForever       = "E046"
 	codeAlwaysRefused      = "E047"
+	codeArchiveNeverFinal  = "E048"
+	codeArchiveTooSoon     = "E049"
 
 	codeUnusedCommand  = "W001"
 	codeUnusedEvent    = "W002"
@@ -149,6 +151,8 @@ var codeTable = []CodeInfo{
 	{codeCycleNeverEnds, "cycle-never-ends", SeverityError, "states the initial state reaches that lead only to each other, never to a final state, in a process or in an aggregate that does not say lives forever"},
 	{codeWaitsForever, "process-waits-forever", SeverityError, "a process that can come to wait, in a state that is not final, for inputs none of which can come any more"},
 	{codeAlwaysRefused, "command-always-refused", SeverityError, "a command a process sends to the aggregate it follows by id where that aggregate can no longer accept it"},
+	{codeArchiveNeverFinal, "archive-never-final", SeverityError, "an aggregate archived after it ends that has no final state, so none of its instances would ever be archived"},
+	{codeArchiveTooSoon, "archive-too-soon", SeverityError, "a retention period (archive after) shorter than an hour"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},

@@ -233,6 +233,10 @@ func (p *printer) member(m ast.Member) {
 	case *ast.LivesOption:
 		p.tok("lives", m.Pos)
 		p.tok(m.Forever.Name, m.Forever.Pos)
+	case *ast.ArchiveOption:
+		p.tok("archive", m.Pos)
+		p.tok("after", ast.Position{})
+		p.tok(m.After.Text, m.After.Pos)
 	case *ast.State:
 		p.tok("state", m.Pos)
 		p.tok(m.Name.Name, m.Name.Pos)

@@ -157,6 +157,10 @@ type Aggregate struct {
 	// SnapshotEvery is the snapshot policy: a snapshot after every N events;
 	// 0 means no snapshots.
 	SnapshotEvery int
+	// ArchiveAfter is the retention period: an aggregate that has been in
+	// a final state this long may be archived; 0 means never.
+	ArchiveAfter time.Duration
+	archivePos   Position // the archive option, for diagnostics
 	// LivesForever is set by `lives forever`: the aggregate is meant never
 	// to end, so its states need not lead to a final state (LivesPos is
 	// where the option is written).

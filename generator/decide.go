@@ -363,6 +363,9 @@ func (ag *aggGen) definition(jf *jen.File) {
 	if creates := ag.creatingCommands(); creates != "" {
 		text += fmt.Sprintf(" %s, which only %s accepts, is decided on a new aggregate without reading it first.", creates, goname.Exported(ag.a.Initial.Name))
 	}
+	if ag.a.ArchiveAfter > 0 {
+		text += fmt.Sprintf(" An instance %s after it reached a final state may be archived (see es.Repository.Archive).", strings.TrimSuffix(strings.TrimSuffix(ag.a.ArchiveAfter.String(), "0s"), "0m"))
+	}
 	jf.Add(comment(wrap(text)))
 	evolve := jen.Id(goname.Evolve(ag.a.Name))
 	if ag.p.needEvolver {
@@ -386,6 +389,19 @@ func (ag *aggGen) definition(jf *jen.File) {
 	)
 	if ag.a.SnapshotEvery > 0 {
 		fields = append(fields, field("SnapshotEvery", jen.Lit(ag.a.SnapshotEvery)))
+	}
+	if ag.a.ArchiveAfter > 0 {
+		var finals []jen.Code
+		for _, st := range ag.a.States {
+			if st.Final {
+				finals = append(finals, jen.Id(goname.Exported(st.Name)))
+			}
+		}
+		fields = append(fields,
+			field("Final", jen.Func().Params(jen.Id("s").Id(state)).Bool().Block(
+				jen.Switch(jen.Id("s").Assert(jen.Type())).Block(jen.Case(finals...).Block(jen.Return(jen.True()))),
+				jen.Return(jen.False()))),
+			field("ArchiveAfter", durationCode(ag.a.ArchiveAfter)))
 	}
 	jf.Func().Id(name).Params(ag.hookParams()...).Qual(pathES, "Definition").Types(ag.generics()...).Block(
 		jen.Return(jen.Qual(pathES, "Definition").Types(ag.generics()...).Add(keyed(fields...))),

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"time"
 	"fmt"
 	"strings"
 
@@ -246,8 +247,11 @@ func (pg *procGen) timers() jen.Code {
 
 // durationExpr is a timer's duration as a Go expression: its nanoseconds
 // written in the largest whole unit.
-func durationExpr(in *dsl.Input) jen.Code {
-	d := in.After
+func durationExpr(in *dsl.Input) jen.Code { return durationCode(in.After) }
+
+// durationCode is a duration as a Go expression: its nanoseconds written
+// in the largest whole unit.
+func durationCode(d time.Duration) jen.Code {
 	for _, u := range []struct {
 		unit string
 		ns   int64

@@ -213,7 +213,7 @@ func (m *Reaction) Position() Position { return m.Pos }
 func (m *ProcessTimer) Position() Position { return m.Pos }
 
 // Member is a member of an aggregate: an option (*IDOption, *StreamOption,
-// *SubjectOption, *SnapshotOption, *LivesOption), a *State, *Command,
+// *SubjectOption, *SnapshotOption, *LivesOption, *ArchiveOption), a *State, *Command,
 // *Event, *Transition, *Evolve or *Timer.
 type Member interface {
 	member()
@@ -247,6 +247,14 @@ type SnapshotOption struct {
 	Pos   Position
 	Doc   *CommentGroup
 	Every *Int `parser:"'snapshot' 'every' @@"`
+}
+
+// ArchiveOption is `archive after DURATION`: aggregates that have been
+// in a final state that long are moved out of the stream into an archive.
+type ArchiveOption struct {
+	Pos   Position
+	Doc   *CommentGroup
+	After *Duration `parser:"'archive' 'after' @@"`
 }
 
 // State is `state Name [initial] [final] [{ fields }]`.
@@ -345,6 +353,7 @@ func (*LivesOption) member()    {}
 func (*StreamOption) member()   {}
 func (*SubjectOption) member()  {}
 func (*SnapshotOption) member() {}
+func (*ArchiveOption) member()  {}
 func (*State) member()          {}
 func (*Command) member()        {}
 func (*Event) member()          {}
@@ -366,6 +375,9 @@ func (m *SnapshotOption) Position() Position { return m.Pos }
 
 // Position returns the position of the first token.
 func (m *LivesOption) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *ArchiveOption) Position() Position { return m.Pos }
 
 // Position returns the position of the first token.
 func (m *State) Position() Position { return m.Pos }

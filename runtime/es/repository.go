@@ -41,6 +41,13 @@ type Definition[S, C, E any] struct {
 	// SnapshotEvery saves a snapshot each time the version crosses a
 	// multiple of it; 0 disables snapshots.
 	SnapshotEvery uint64
+	// Final reports whether a state is final: an aggregate in it never
+	// changes again. Nil: no state is (the aggregate is never archived).
+	Final func(S) bool
+	// ArchiveAfter is the retention period the .esm declares (archive
+	// after): an aggregate whose last event, the one that made it final,
+	// is older than it may be archived. 0: never.
+	ArchiveAfter time.Duration
 }
 
 // Instance is an aggregate instance at a point of its history.
