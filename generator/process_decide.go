@@ -1,9 +1,9 @@
 package generator
 
 import (
-	"time"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dave/jennifer/jen"
 
