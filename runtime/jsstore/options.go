@@ -21,6 +21,7 @@ type config struct {
 	update     bool // change the settings an existing one lacks
 	slowSnap   time.Duration
 	log        *slog.Logger
+	archive    Archive // nil: no archival
 }
 
 func newConfig(opts []Option) config {
@@ -102,3 +103,9 @@ func WithSlowSnapshot(d time.Duration) Option { return func(c *config) { c.slowS
 // WithLogger sets the logger for conflicts, duplicates, and slow or failed
 // snapshots. The default discards.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+
+// WithArchive gives the store an archive (NewObjectArchive, or your own):
+// ArchiveAggregate moves aggregates there, and Read reads archived ones
+// from it. A store with an archive looks for a tombstone before the first
+// append of an aggregate, so that an archived id is never started again.
+func WithArchive(a Archive) Option { return func(c *config) { c.archive = a } }

@@ -106,6 +106,8 @@ func (s *Store) Read(ctx context.Context, ref es.Ref, from es.Position) iter.Seq
 		}
 		if err != nil && !stopped {
 			yield(es.Record{}, fmt.Errorf("jsstore: read %s %q: %w", ref.Type, ref.ID, err))
+		} else if err == nil && !stopped && !read && s.cfg.archive != nil && s.readArchived(ctx, ref, from, yield) {
+			// Archived: its events come from the archive.
 		} else if err == nil && !stopped && !read && from.Sequence > 0 {
 			yield(es.Record{}, positionGone(ref, from, 0)) // the subject holds nothing from there
 		}

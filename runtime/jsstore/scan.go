@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -89,6 +90,13 @@ func (s *Store) scanAll(ctx context.Context, after uint64, yield func(es.Record,
 				return ctx.Err()
 			}
 			return err
+		}
+		if strings.HasPrefix(msg.Subject(), s.cfg.prefix+".archived.") {
+			// A tombstone holds no events (see ArchiveAggregate).
+			if meta, err := msg.Metadata(); err == nil && meta.Sequence.Stream >= last {
+				return nil
+			}
+			continue
 		}
 		recs, err := DecodeMsg(msg)
 		if err != nil {

@@ -166,6 +166,15 @@ func (s *Store) Append(ctx context.Context, req *es.AppendRequest) (es.AppendRes
 	if err := s.checkVersion(ctx, req); err != nil {
 		return es.AppendResult{}, err
 	}
+	if req.ExpectedSequence == 0 && s.cfg.archive != nil {
+		// An archived aggregate's subject is empty: its tombstone says it
+		// is not new.
+		if _, archived, err := s.tombstone(ctx, req.Ref); err != nil {
+			return es.AppendResult{}, fmt.Errorf("jsstore: append to %s %q: tombstone: %w", req.Ref.Type, req.Ref.ID, err)
+		} else if archived {
+			return es.AppendResult{}, &es.ConflictError{Ref: req.Ref, ExpectedSequence: 0, Err: errors.New("the aggregate is archived")}
+		}
+	}
 	data := envelope.Append(make([]byte, 0, envelope.Size(req)), req)
 	if max := s.nc.MaxPayload(); int64(len(data)) > max {
 		return es.AppendResult{}, fmt.Errorf("%w: %s %q: %d events take %d bytes, the server accepts %d per command",

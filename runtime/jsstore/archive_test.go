@@ -1,0 +1,217 @@
+package jsstore_test
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/jsstore"
+	"github.com/esgen/esgen/runtime/storetest"
+)
+
+// archivedTally is the Tally with a retention period: closed is final.
+func archivedTally() es.Definition[storetest.Tally, storetest.TallyCommand, storetest.TallyEvent] {
+	def := storetest.TallyDefinition(0)
+	def.Final = func(s storetest.Tally) bool { return s.Closed }
+	def.ArchiveAfter = time.Hour
+	return def
+}
+
+func archiveStore(t testing.TB, js jetstream.JetStream) *jsstore.Store {
+	t.Helper()
+	a, err := jsstore.NewObjectArchive(t.Context(), js, "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newStore(t, js, jsstore.WithArchive(a))
+}
+
+func streamBytes(t testing.TB, js jetstream.JetStream, s *jsstore.Store) uint64 {
+	t.Helper()
+	st, err := js.Stream(t.Context(), s.Stream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.State.Bytes
+}
+
+// parallel runs fn for 0..n-1 on 4 goroutines and fails on the first error.
+func parallel(t testing.TB, n int, fn func(i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 4 {
+				if err := fn(i); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+// TestArchive is the acceptance of archival: orders (tallies of two
+// commands of 20 lines each), half of them closed for longer than the retention period. After
+// archival the stream holds at most 55% of its bytes, every archived
+// order loads with the same state and history (Load, LoadAt, History),
+// a second run changes nothing, and an archived order can be neither
+// added to nor started again.
+func TestArchive(t *testing.T) {
+	n := 10000
+	if testing.Short() {
+		n = 1000
+	}
+	_, js := connect(t, server(t))
+	s := archiveStore(t, js)
+	r := es.NewRepository(s, archivedTally())
+	ctx := t.Context()
+	lines := make([]int64, 20)
+	for i := range lines {
+		lines[i] = int64(i + 1)
+	}
+	start := time.Now()
+	parallel(t, n, func(i int) error {
+		id := fmt.Sprintf("o%d", i)
+		for range 2 {
+			if _, err := r.Handle(ctx, id, storetest.AddAll{Ns: lines}); err != nil {
+				return err
+			}
+		}
+		if i%2 == 0 {
+			_, err := r.Handle(ctx, id, storetest.Close{})
+			return err
+		}
+		return nil
+	})
+	t.Logf("%d orders stored in %v", n, time.Since(start))
+	before := streamBytes(t, js, s)
+
+	type loaded struct {
+		inst   es.Instance[storetest.Tally]
+		at     es.Instance[storetest.Tally]
+		recs   []es.Record
+		events []storetest.TallyEvent
+	}
+	load := func(id string) (loaded, error) {
+		var l loaded
+		var err error
+		if l.inst, err = r.Load(ctx, id); err != nil {
+			return l, err
+		}
+		if l.at, err = r.LoadAt(ctx, id, 20); err != nil {
+			return l, err
+		}
+		l.recs, l.events, err = r.History(ctx, id)
+		return l, err
+	}
+	want := make([]loaded, n)
+	parallel(t, n, func(i int) (err error) {
+		want[i], err = load(fmt.Sprintf("o%d", i))
+		return err
+	})
+
+	// Not yet old enough: nothing moves.
+	if ok, err := r.Archive(ctx, "o0", time.Now().Add(30*time.Minute)); ok || err != nil {
+		t.Fatalf("Archive of an order closed 0s ago, period 1h = %v, %v; want false, nil", ok, err)
+	}
+	later := time.Now().Add(2 * time.Hour)
+	start = time.Now()
+	var mu sync.Mutex
+	archived := 0
+	parallel(t, n, func(i int) error {
+		ok, err := r.Archive(ctx, fmt.Sprintf("o%d", i), later)
+		if ok != (i%2 == 0) {
+			return fmt.Errorf("Archive(o%d) = %v, want %v", i, ok, i%2 == 0)
+		}
+		mu.Lock()
+		if ok {
+			archived++
+		}
+		mu.Unlock()
+		return err
+	})
+	t.Logf("%d orders archived in %v", archived, time.Since(start))
+	after := streamBytes(t, js, s)
+	t.Logf("stream bytes: %d before, %d after archival (%.1f%%)", before, after, 100*float64(after)/float64(before))
+	if after*100 > before*55 {
+		t.Errorf("after archival the stream holds %d of %d bytes, more than 55%%", after, before)
+	}
+
+	fresh := es.NewRepository(s, archivedTally()) // no cached state
+	for _, repo := range []*es.Repository[storetest.Tally, storetest.TallyCommand, storetest.TallyEvent]{r, fresh} {
+		parallel(t, n, func(i int) error {
+			got, err := func() (loaded, error) {
+				l := loaded{}
+				var err error
+				if l.inst, err = repo.Load(ctx, fmt.Sprintf("o%d", i)); err != nil {
+					return l, err
+				}
+				if l.at, err = repo.LoadAt(ctx, fmt.Sprintf("o%d", i), 20); err != nil {
+					return l, err
+				}
+				l.recs, l.events, err = repo.History(ctx, fmt.Sprintf("o%d", i))
+				return l, err
+			}()
+			if err != nil {
+				return fmt.Errorf("o%d: %w", i, err)
+			}
+			if !reflect.DeepEqual(got, want[i]) {
+				return fmt.Errorf("o%d loads differently after archival:\n got %+v\nwant %+v", i, got.inst, want[i].inst)
+			}
+			return nil
+		})
+	}
+
+	// Idempotent: a second run archives the same, and the stream does not change.
+	if ok, err := r.Archive(ctx, "o0", later); !ok || err != nil {
+		t.Errorf("Archive of an archived order = %v, %v; want true, nil", ok, err)
+	}
+	if b := streamBytes(t, js, s); b != after {
+		t.Errorf("a second archival changed the stream: %d bytes, was %d", b, after)
+	}
+	// Closed for good: neither a command nor a new start.
+	if _, err := fresh.Handle(ctx, "o0", storetest.Add{N: 1}); !es.IsRefusal(err) {
+		t.Errorf("Handle(Add) on an archived order = %v; want a refusal", err)
+	}
+	inst, err := fresh.Load(ctx, "o0")
+	if err != nil || inst.Version != 41 || !inst.State.Closed || inst.State.Total != 420 {
+		t.Errorf("Load(o0) after a refused command = %+v, %v", inst, err)
+	}
+}
+
+// TestArchiveNotArchivable: a store without an archive, and an order that
+// is not closed, are not archived.
+func TestArchiveNotArchivable(t *testing.T) {
+	_, js := connect(t, server(t))
+	plain := es.NewRepository(newStore(t, js), archivedTally())
+	mustHandle(t, plain, "a", storetest.Close{})
+	if _, err := plain.Archive(t.Context(), "a", time.Now().Add(2*time.Hour)); err == nil {
+		t.Error("Archive on a store without an archive succeeded")
+	}
+	r := es.NewRepository(archiveStore(t, js), archivedTally())
+	mustHandle(t, r, "b", storetest.Add{N: 1})
+	if ok, err := r.Archive(t.Context(), "b", time.Now().Add(2*time.Hour)); ok || err != nil {
+		t.Errorf("Archive of an open order = %v, %v; want false, nil", ok, err)
+	}
+	if _, err := r.Archive(t.Context(), "nobody", time.Now()); err == nil {
+		t.Error("Archive of an order with no events succeeded")
+	}
+}
