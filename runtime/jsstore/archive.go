@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -247,4 +248,29 @@ func (s *Store) readArchived(ctx context.Context, ref es.Ref, from es.Position, 
 		}
 	}
 	return true
+}
+
+// Aggregates returns the ids of the aggregates of type aggregateType
+// that have events in the stream, in no particular order: archived ones,
+// whose subjects are purged, are not among them. An archiver passes them
+// to es.Repository.Archive. It asks the server for the stream's subjects
+// under TypeSubject, one entry per aggregate: its cost grows with the
+// number of aggregates.
+func (s *Store) Aggregates(ctx context.Context, aggregateType string) ([]string, error) {
+	wait, cancel := s.bound(ctx)
+	defer cancel()
+	stream, err := s.js.Stream(wait, s.cfg.stream)
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: aggregates of %s: %w", aggregateType, err)
+	}
+	info, err := stream.Info(wait, jetstream.WithSubjectFilter(s.TypeSubject(aggregateType)))
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: aggregates of %s: %w", aggregateType, err)
+	}
+	head := s.cfg.prefix + "." + aggregateType + "."
+	ids := make([]string, 0, len(info.State.Subjects))
+	for subj := range info.State.Subjects {
+		ids = append(ids, strings.TrimPrefix(subj, head))
+	}
+	return ids, nil
 }

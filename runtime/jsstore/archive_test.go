@@ -134,12 +134,20 @@ func TestArchive(t *testing.T) {
 	}
 	later := time.Now().Add(2 * time.Hour)
 	start = time.Now()
+	ids, err := s.Aggregates(ctx, "Tally")
+	if err != nil || len(ids) != n {
+		t.Fatalf("Aggregates before archival: %d ids, %v; want %d", len(ids), err, n)
+	}
 	var mu sync.Mutex
 	archived := 0
 	parallel(t, n, func(i int) error {
-		ok, err := r.Archive(ctx, fmt.Sprintf("o%d", i), later)
-		if ok != (i%2 == 0) {
-			return fmt.Errorf("Archive(o%d) = %v, want %v", i, ok, i%2 == 0)
+		var num int
+		if _, err := fmt.Sscanf(ids[i], "o%d", &num); err != nil {
+			return err
+		}
+		ok, err := r.Archive(ctx, ids[i], later)
+		if ok != (num%2 == 0) {
+			return fmt.Errorf("Archive(%s) = %v, want %v", ids[i], ok, num%2 == 0)
 		}
 		mu.Lock()
 		if ok {
@@ -150,6 +158,9 @@ func TestArchive(t *testing.T) {
 	})
 	t.Logf("%d orders archived in %v", archived, time.Since(start))
 	after := streamBytes(t, js, s)
+	if ids, err := s.Aggregates(ctx, "Tally"); err != nil || len(ids) != n/2 {
+		t.Errorf("Aggregates after archival: %d ids, %v; want the %d open orders", len(ids), err, n/2)
+	}
 	t.Logf("stream bytes: %d before, %d after archival (%.1f%%)", before, after, 100*float64(after)/float64(before))
 	if after*100 > before*55 {
 		t.Errorf("after archival the stream holds %d of %d bytes, more than 55%%", after, before)
