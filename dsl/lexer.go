@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -234,6 +235,9 @@ func lexBytes(filename string, src []byte) ([]lexer.Token, *lexError) {
 					continue
 				}
 				if n := len(toks); n > 0 && toks[n-1].Value == "after" {
+					if days, err := strconv.ParseUint(strings.TrimSuffix(word, "d"), 10, 32); err == nil && strings.HasSuffix(word, "d") && days > 0 {
+						return nil, errAt(start, codeInvalidDuration, "invalid duration %q: durations have no day unit: write %dh", word, days*24)
+					}
 					return nil, errAt(start, codeInvalidDuration, "invalid duration %q: write a positive number and a unit, ns, us, ms, s, m or h, as in 30m or 1h30m", word)
 				}
 				return nil, errAt(start, codeInvalidNumber, "invalid number %q", word)
