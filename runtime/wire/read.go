@@ -104,6 +104,12 @@ func read(ctx context.Context, js jetstream.JetStream, o ReadOptions, yield func
 		if err != nil {
 			return fmt.Errorf("stream %s: message on %s: %w", o.Stream, msg.Subject(), err)
 		}
+		if isTombstone(msg.Subject(), msg.Data()) {
+			if !o.Follow && meta.Sequence.Stream >= last {
+				return nil
+			}
+			continue
+		}
 		m, err := Decode(msg.Subject(), meta.Sequence.Stream, msg.Data())
 		if err != nil {
 			return err
@@ -144,4 +150,13 @@ func notFound(ctx context.Context, js jetstream.JetStream, stream string) error 
 	}
 	slices.Sort(names)
 	return &StreamNotFoundError{Stream: stream, Have: names}
+}
+
+// isTombstone reports whether a message is the tombstone of an archived
+// aggregate ("<prefix>.archived.<type>.<id>", a JSON object; see
+// jsstore.Tombstone), which holds no events: an envelope starts with
+// the byte 0xE5, never with '{'.
+func isTombstone(subject string, data []byte) bool {
+	toks := strings.Split(subject, ".")
+	return len(toks) >= 4 && toks[len(toks)-3] == "archived" && len(data) > 0 && data[0] == '{'
 }
