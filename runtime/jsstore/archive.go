@@ -98,9 +98,9 @@ func digest(data []byte) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:16])
 }
 
-// TombstoneSubject returns the subject of ref's tombstone. Its four
-// tokens after the prefix keep it out of TypeSubject's filter, so
-// projections and processes never receive it.
+// TombstoneSubject returns the subject of ref's tombstone. It has one
+// token more than an aggregate's subject, so TypeSubject's filter never
+// matches it and projections and processes never receive it.
 func TombstoneSubject(prefix string, ref es.Ref) string {
 	return prefix + ".archived." + ref.Type + "." + ref.ID
 }
@@ -134,8 +134,8 @@ func (s *Store) tombstone(ctx context.Context, ref es.Ref) (t Tombstone, ok bool
 // ArchiveAggregate moves the events of ref into the store's archive
 // (WithArchive), in an order that loses and duplicates nothing whenever
 // it stops: it writes the archive object, reads it back and checks it,
-// publishes the tombstone holding snap (once: its message id dedupes a
-// retry), and purges ref's subject. An aggregate with a tombstone already
+// publishes the tombstone holding snap (once: it must be the first
+// message on its subject), and purges ref's subject. An aggregate with a tombstone already
 // only has its subject purged. See es.Archiver.
 func (s *Store) ArchiveAggregate(ctx context.Context, ref es.Ref, snap es.Snapshot) error {
 	if s.cfg.archive == nil {
