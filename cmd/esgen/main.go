@@ -9,6 +9,7 @@
 //	esgen generate [-v] [-out DIR] [-pkg NAME] [-formats svg,md,dot,mermaid|none] FILE...
 //	esgen diff [-out DIR] [-pkg NAME] [-formats ...] FILE...
 //	esgen diagram [-format dot|svg|mermaid] [-highlight STATE] [-o FILE] FILE [AGGREGATE]
+//	esgen inspect [-nats URL | -data DIR] [-stream S] [-addr HOST:PORT] FILE...
 //	esgen lsp                      (the language server, on stdin and stdout)
 //	esgen version                  (or esgen --version)
 //	esgen completion bash|zsh|fish
@@ -42,6 +43,7 @@ type cli struct {
 	Generate   generateCmd   `cmd:"" help:"Generate Go code, diagrams and docs pages from .esm files."`
 	Diff       diffCmd       `cmd:"" help:"Show how generated files on disk differ from what esgen would generate."`
 	Diagram    diagramCmd    `cmd:"" help:"Draw the state machine of one aggregate as DOT, SVG or Mermaid."`
+	Inspect    inspectCmd    `cmd:"" help:"Serve a web page of a stream's aggregates: instances, histories on their diagrams, time travel, live."`
 	Lsp        lspCmd        `cmd:"" help:"Run the language server for editors on standard input and output."`
 	Version    versionCmd    `cmd:"" help:"Print the esgen version."`
 	Completion completionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
