@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,17 +22,50 @@ import (
 
 var screenshots = flag.Bool("screenshots", false, "write the screenshots of docs/inspect.md (docs/inspect-*.png)")
 
-// chromium returns the path of a Chromium or Chrome binary, or skips the
-// test when there is none.
-func chromium(t *testing.T) string {
-	t.Helper()
+// noChromium is why a browser test is skipped.
+const noChromium = "no Chromium on PATH: install Debian's chromium (bash .ci/run does) to run the browser tests of the inspector"
+
+// findChromium returns the path of a Chromium or Chrome binary, "" when
+// there is none.
+func findChromium() string {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
-	t.Skip("no Chromium on PATH: install Debian's chromium (bash .ci/run does) to run the browser tests of the inspector")
 	return ""
+}
+
+// chromium returns the path of a Chromium or Chrome binary, or skips the
+// test when there is none.
+func chromium(t *testing.T) string {
+	t.Helper()
+	p := findChromium()
+	if p == "" {
+		t.Skip(noChromium)
+	}
+	return p
+}
+
+// loadTime loads the page at srv+hash three times and returns the median
+// time from the request of the page to the end of its drawing, as the
+// page measures it: the page, its script and style, its API requests and
+// its drawing, without the browser's own start of a new page.
+func (b *browser) loadTime(t *testing.T, srv, hash string) time.Duration {
+	t.Helper()
+	var ms []float64
+	for i := range 3 {
+		url := fmt.Sprintf("%s/?load=%d%s", srv, i, hash)
+		b.do(t, "open "+url, chromedp.Navigate(url))
+		b.do(t, "wait for "+url, chromedp.WaitVisible(chromedp.CSS(`body[data-ready]`)))
+		if msg := eval[string](t, b, `document.getElementById("error")?.textContent || ""`); msg != "" {
+			t.Fatalf("%s: the page says %s", url, msg)
+		}
+		ms = append(ms, eval[float64](t, b, `parseFloat(document.body.dataset.drawnAt) - performance.getEntriesByType("navigation")[0].requestStart`))
+	}
+	t.Logf("%s: %s", hash, eval[string](t, b, `JSON.stringify([...performance.getEntries()].map(e => [e.name.replace(/^.*\//, ""), Math.round(e.startTime), Math.round(e.responseEnd || e.startTime + e.duration)]))`))
+	slices.Sort(ms)
+	return time.Duration(ms[1] * float64(time.Millisecond))
 }
 
 // browser is a headless Chromium tab that records console errors,

@@ -323,11 +323,12 @@ func (ins *Inspector) trailOf(r *http.Request) (any, error) {
 	}{id, recs}, nil
 }
 
-// diagram serves the SVG of a type: ?type=Order.
+// diagram serves the SVG of a type: ?type=Order; No Content when the
+// type has none.
 func (ins *Inspector) diagram(w http.ResponseWriter, r *http.Request) {
 	t, ok := ins.x.known[r.URL.Query().Get("type")]
 	if !ok || len(t.SVG) == 0 {
-		http.Error(w, "no diagram", http.StatusNotFound)
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")

@@ -19,6 +19,11 @@ function title(g) {
 }
 const startNode = "[*]"; // the entry point's name in the drawing
 
+// fill replaces the children of el, skipping the absent ones.
+function fill(el, ...kids) {
+  el.replaceChildren(...kids.flat().filter(k => k !== undefined && k !== null && k !== false));
+}
+
 // h makes an element: h("a", {href: "#"}, "text", child...).
 function h(tag, attrs, ...kids) {
   const el = document.createElement(tag);
@@ -92,7 +97,7 @@ function drawNav() {
     }
   }
   if (!out.length) out.push(h("div", { class: "kind" }, "no events yet"));
-  nav.replaceChildren(...out);
+  fill(nav, ...out);
 }
 
 // ---- the instances of one type ----
@@ -132,7 +137,7 @@ async function showType(type, params) {
     h("td", { class: "muted" }, fmtTime(i.time)),
   ));
   const kind = t.process ? "process" : t.stateless ? (t.known ? "eventual aggregate" : "not in the .esm files") : "aggregate";
-  main().replaceChildren(
+  fill(main(), 
     h("h1", {}, type, h("span", { class: "sub" }, kind + " · " + total + " instances · " + t.events + " events")),
     t.stateless ? null : h("div", { class: "chips", id: "counts" }, chips),
     h("p", {}, input, " ", h("span", { class: "muted", id: "matched" },
@@ -161,13 +166,13 @@ let svgCache = {};
 async function diagramSVG(type) {
   if (!(type in svgCache)) {
     const r = await fetch("api/diagram?type=" + q(type));
-    svgCache[type] = r.ok ? await r.text() : null;
+    svgCache[type] = r.status === 200 ? await r.text() : null; // 204: none
   }
   return svgCache[type];
 }
 
 async function showInstance(type, id, params, previous) {
-  const data = await api("api/instance?type=" + q(type) + "&id=" + q(id));
+  const [data, svgText] = await Promise.all([api("api/instance?type=" + q(type) + "&id=" + q(id)), diagramSVG(type)]);
   const evs = data.events;
   const last = evs.length;
   let v = parseInt(params.get("v") || "", 10);
@@ -175,7 +180,6 @@ async function showInstance(type, id, params, previous) {
   const atLatest = !params.has("v") || (previous && previous.version === previous.last);
   if (!(v >= 1 && v <= last) || (previous && atLatest)) v = last;
   const t = data.type;
-  const svgText = t.diagram ? await diagramSVG(type) : null;
 
   const diagram = h("div", { class: "diagram", id: "diagram" });
   if (svgText) {
@@ -203,7 +207,7 @@ async function showInstance(type, id, params, previous) {
   const detail = h("div", { id: "detail" });
   const now = h("span", { class: "state now", id: "current" });
 
-  main().replaceChildren(
+  fill(main(), 
     h("h1", {}, h("a", { href: "#/t/" + q(type) }, type), " ", id,
       h("span", { class: "sub" }, last + " events · "), t.stateless ? null : now),
     travel,
@@ -259,7 +263,7 @@ function svgHasLoop(svg, s) { return !!drawing.edge(svg, s, s); }
 
 function drawDetail(el, type, t, e, n) {
   if (!e) {
-    el.replaceChildren(h("h2", {}, "Version 0"), h("p", { class: "muted" }, "Before the first event: the initial state."));
+    fill(el, h("h2", {}, "Version 0"), h("p", { class: "muted" }, "Before the first event: the initial state."));
     return;
   }
   const cause = e.cause
@@ -267,7 +271,7 @@ function drawDetail(el, type, t, e, n) {
       e.cause.type + " " + e.cause.id + " v" + e.cause.version + " " + e.cause.event_type)
     : h("span", { class: "muted" }, e.causation_id === e.command_id ? "its own command" : "not in this stream");
   const row = (k, ...v) => h("tr", {}, h("th", {}, k), h("td", { class: "mono" }, ...v));
-  el.replaceChildren(
+  fill(el, 
     h("h2", {}, "v" + n + " " + e.event_type),
     h("table", { class: "meta", id: "metadata" }, h("tbody", {},
       row("event id", e.event_id),
@@ -307,7 +311,7 @@ async function showTrail(corr) {
       h("td", { class: "muted" }, fmtTime(r.time)));
   });
   void ids;
-  main().replaceChildren(
+  fill(main(), 
     h("h1", {}, "Correlation ", h("span", { class: "mono" }, corr), h("span", { class: "sub" }, data.records.length + " records, in the order stored")),
     h("table", { id: "trail-records" }, h("thead", {}, h("tr", {}, h("th", {}, "seq"), h("th", {}, "instance"), h("th", {}, "event"), h("th", {}, "caused by"), h("th", {}, "time"))),
       h("tbody", {}, rows)));
@@ -318,7 +322,7 @@ async function showTrail(corr) {
 
 function showHome() {
   const ts = meta.types;
-  main().replaceChildren(
+  fill(main(), 
     h("h1", {}, "Stream " + meta.stream),
     ts.length ? h("table", { id: "overview" },
       h("thead", {}, h("tr", {}, h("th", {}, "type"), h("th", {}, "instances"), h("th", {}, "events"), h("th", {}, "current states"))),
@@ -335,7 +339,8 @@ function showHome() {
 let rendering = Promise.resolve();
 function render(update) {
   rendering = rendering.then(() => draw(update)).catch(err => {
-    main().replaceChildren(h("p", { class: "error", id: "error" }, String(err.message || err)));
+    fill(main(), h("p", { class: "error", id: "error" }, String(err.message || err)));
+    document.body.dataset.ready = "1";
   });
   return rendering;
 }
@@ -343,7 +348,9 @@ function render(update) {
 async function draw(update) {
   const r = route();
   const previous = update ? view : null;
-  if (!meta || update) await loadMeta();
+  // The list and the instance pages need no meta data to draw their part.
+  const metaLoaded = !meta || update || !["t", "i"].includes(r.kind) ? loadMeta() : Promise.resolve();
+  if (!["t", "i"].includes(r.kind)) await metaLoaded;
   let next;
   switch (r.kind) {
     case "t": next = await showType(r.parts[0], r.params); break;
@@ -356,7 +363,10 @@ async function draw(update) {
     default: next = showHome();
   }
   view = next;
+  await metaLoaded;
   drawNav();
+  // For tests: when the page last finished drawing, in ms since it loaded.
+  document.body.dataset.drawnAt = String(performance.now());
   document.body.dataset.ready = "1";
 }
 
@@ -374,15 +384,28 @@ function onChange(c) {
   }, 100);
 }
 
+// source is the live connection. It is closed when the page is hidden (a
+// page kept in the back-forward cache would hold one of the browser's few
+// connections to the server) and opened again when it shows.
+let source = null;
 function connect() {
+  if (source) return;
   const dot = document.getElementById("live");
   const es = new EventSource("api/live");
+  source = es;
   es.addEventListener("open", () => dot.classList.add("on"));
   es.addEventListener("error", () => dot.classList.remove("on"));
   es.addEventListener("change", ev => onChange(JSON.parse(ev.data)));
   es.addEventListener("reload", () => render(true));
 }
 
+window.addEventListener("pagehide", () => {
+  if (source) { source.close(); source = null; }
+  document.getElementById("live").classList.remove("on");
+});
+window.addEventListener("pageshow", ev => {
+  if (ev.persisted) { connect(); render(true); }
+});
 window.addEventListener("hashchange", () => render(false));
 render(false);
 connect();
