@@ -60,6 +60,11 @@ func (c inspectCmd) Run(e env) error {
 	case c.Creds != "" && c.NATS == "":
 		return usageErrorf("inspect: -creds needs -nats")
 	}
+	if c.Data != "" {
+		if info, err := os.Stat(c.Data); err != nil || !info.IsDir() {
+			return usageErrorf("inspect: -data %s: not a directory", c.Data)
+		}
+	}
 	types, err := c.types(e)
 	if err != nil {
 		return err
@@ -176,9 +181,6 @@ func (c inspectCmd) connect(ctx context.Context) (jetstream.JetStream, func(), e
 			return nil, nil, fmt.Errorf("inspect: %w", err)
 		}
 		return js, nc.Close, nil
-	}
-	if info, err := os.Stat(c.Data); err != nil || !info.IsDir() {
-		return nil, nil, usageErrorf("inspect: -data %s: not a directory", c.Data)
 	}
 	srv, err := natsserver.Start(ctx, natsserver.Options{DataDir: c.Data, Logger: log})
 	if err != nil {
