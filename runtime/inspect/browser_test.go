@@ -285,6 +285,7 @@ func TestBrowser(t *testing.T) {
 	if want := "submit-order-1-1 pay-order-1-1 ship-order-1-1"; strings.Join(trail, " ") != want {
 		t.Errorf("trail %q, want %q", strings.Join(trail, " "), want)
 	}
+	b.shot(t, "inspect-trail.png")
 
 	// Live: an event stored while order-3's page is open appears within a
 	// second, and the page moves to it.
