@@ -139,7 +139,7 @@ func (ins *Inspector) typeJSON(ti *typeIndex) typeJSON {
 		t.States = append(t.States, stateJSON{Name: s.Name, Initial: s.Initial, Final: s.Final})
 	}
 	for s, n := range ti.counts {
-		if n > 0 {
+		if n > 0 && s != "" {
 			t.Counts[s] = n
 		}
 	}
