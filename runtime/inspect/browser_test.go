@@ -47,14 +47,17 @@ func chromium(t *testing.T) string {
 	return p
 }
 
-// loadTime loads the page at srv+hash three times and returns the median
+// loadTime loads the page at srv+hash five times and returns the fastest
 // time from the request of the page to the end of its drawing, as the
 // page measures it: the page, its script and style, its API requests and
-// its drawing, without the browser's own start of a new page.
+// its drawing, without the browser's own start of a new page. The fastest
+// load is the one least slowed by the other processes of a shared machine
+// (go test runs packages in parallel, and Chromium competes with the
+// server for the same cores).
 func (b *browser) loadTime(t *testing.T, srv, hash string) time.Duration {
 	t.Helper()
 	var ms []float64
-	for i := range 3 {
+	for i := range 5 {
 		url := fmt.Sprintf("%s/?load=%d%s", srv, i, hash)
 		b.do(t, "open "+url, chromedp.Navigate(url))
 		b.do(t, "wait for "+url, chromedp.WaitVisible(chromedp.CSS(`body[data-ready]`)))
@@ -63,9 +66,10 @@ func (b *browser) loadTime(t *testing.T, srv, hash string) time.Duration {
 		}
 		ms = append(ms, eval[float64](t, b, `parseFloat(document.body.dataset.drawnAt) - performance.getEntriesByType("navigation")[0].requestStart`))
 	}
-	t.Logf("%s: %s", hash, eval[string](t, b, `JSON.stringify([...performance.getEntries()].map(e => [e.name.replace(/^.*\//, ""), Math.round(e.startTime), Math.round(e.responseEnd || e.startTime + e.duration)]))`))
+	t.Logf("%s, the last load's timeline (name, start, end in ms): %s", hash, eval[string](t, b, `JSON.stringify([...performance.getEntries()].map(e => [e.name.replace(/^.*\//, ""), Math.round(e.startTime), Math.round(e.responseEnd || e.startTime + e.duration)]))`))
 	slices.Sort(ms)
-	return time.Duration(ms[1] * float64(time.Millisecond))
+	t.Logf("%s: loads in %.0f ms", hash, ms)
+	return time.Duration(ms[0] * float64(time.Millisecond))
 }
 
 // browser is a headless Chromium tab that records console errors,

@@ -126,7 +126,8 @@ func timeGet(t testing.TB, url string) time.Duration {
 // TestLargeStream serves a stream of 100,000 events across 10,000
 // instances: the requests of the instance list's page and of one
 // instance's page must answer in less than 300 ms (the median of five
-// loads of each).
+// loads of each), and, when Chromium is there, the pages must load and
+// draw in less than 300 ms (the fastest of five loads).
 func TestLargeStream(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a stream of 100,000 events")
@@ -181,7 +182,7 @@ func TestLargeStream(t *testing.T) {
 			{"one instance", "#/i/Lamp/lamp-04321"},
 		} {
 			d := b.loadTime(t, srv.URL, p.hash)
-			t.Logf("%s in Chromium: median %v", p.name, d)
+			t.Logf("%s in Chromium: fastest %v", p.name, d)
 			if d >= 300*time.Millisecond {
 				t.Errorf("%s: the page loads in %v in Chromium, want less than 300ms", p.name, d)
 			}
