@@ -18,6 +18,7 @@ import (
 	"github.com/esgen/esgen/generator/diagram/svg"
 	"github.com/esgen/esgen/runtime/inspect"
 	"github.com/esgen/esgen/runtime/machine"
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/natsserver"
 )
 
@@ -171,7 +172,7 @@ func (c inspectCmd) connect(ctx context.Context) (jetstream.JetStream, func(), e
 		if c.Creds != "" {
 			opts = append(opts, nats.UserCredentials(c.Creds))
 		}
-		nc, err := natsserver.Connect(c.NATS, log, opts...)
+		nc, err := natsconn.Connect(c.NATS, log, opts...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("inspect: connect to %s: %w", c.NATS, err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/jsstore"
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/natsserver"
 	"github.com/esgen/esgen/runtime/storetest"
 )
@@ -93,7 +94,7 @@ func TestClusterNodeLoss(t *testing.T) {
 	for _, n := range nodes {
 		urls = append(urls, n.ClientURL())
 	}
-	nc, err := natsserver.Connect(strings.Join(urls, ","), nil)
+	nc, err := natsconn.Connect(strings.Join(urls, ","), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestClusterReplicasUpdate(t *testing.T) {
 		t.Skip("a cluster takes a second to elect its meta leader")
 	}
 	nodes := startCluster(t, 3)
-	nc, err := natsserver.Connect(nodes[0].ClientURL(), nil)
+	nc, err := natsconn.Connect(nodes[0].ClientURL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

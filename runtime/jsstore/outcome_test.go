@@ -14,6 +14,7 @@ import (
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/jsstore"
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/natsserver"
 	"github.com/esgen/esgen/runtime/storetest"
 )
@@ -40,7 +41,7 @@ func newOutage(t *testing.T) *outage {
 		t.Fatal(err)
 	}
 	o.host = u.Host
-	if o.nc, err = natsserver.Connect(o.srv.ClientURL(), nil, nats.ReconnectWait(20*time.Millisecond)); err != nil {
+	if o.nc, err = natsconn.Connect(o.srv.ClientURL(), nil, nats.ReconnectWait(20*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(o.nc.Close)
@@ -205,7 +206,7 @@ func TestOutageWithoutBuffer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nc, err := natsserver.Connect(srv.ClientURL(), nil, nats.ReconnectWait(20*time.Millisecond), nats.ReconnectBufSize(-1))
+	nc, err := natsconn.Connect(srv.ClientURL(), nil, nats.ReconnectWait(20*time.Millisecond), nats.ReconnectBufSize(-1))
 	if err != nil {
 		t.Fatal(err)
 	}

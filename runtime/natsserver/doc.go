@@ -3,6 +3,7 @@
 // data directory the user chooses, and either no network listener at all
 // (clients connect in-process) or a listener on a loopback address only.
 //
-// The same application code reaches a real NATS deployment through Connect,
-// which takes any server URL and nats.Options (credentials, TLS, ...).
+// The same application code reaches a real NATS deployment through
+// runtime/natsconn, which takes any server URL and nats.Options
+// (credentials, TLS, ...) and does not link nats-server.
 package natsserver

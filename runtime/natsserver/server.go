@@ -11,6 +11,8 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+
+	"github.com/esgen/esgen/runtime/natsconn"
 )
 
 // Options configure an embedded server.
@@ -174,7 +176,7 @@ func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
 	if s.ns.ClusterAddr() == nil {
 		opts = append([]nats.Option{nats.InProcessServer(s.ns)}, opts...)
 	}
-	return Connect(url, s.log, opts...)
+	return natsconn.Connect(url, s.log, opts...)
 }
 
 // ClientURL is the URL of the client listener (meaningless when the server
@@ -210,37 +212,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("natsserver: shutdown: %w", ctx.Err())
 	}
-}
-
-// Connect connects to the NATS server at url (a real deployment, with
-// credentials or TLS passed as opts, e.g. nats.UserCredentials,
-// nats.RootCAs). Disconnects, reconnects and asynchronous errors are logged
-// to log (nil discards). Reconnection is unlimited by default.
-func Connect(url string, log *slog.Logger, opts ...nats.Option) (*nats.Conn, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	base := []nats.Option{
-		nats.MaxReconnects(-1),
-		nats.DisconnectErrHandler(func(nc *nats.Conn, err error) {
-			log.LogAttrs(context.Background(), slog.LevelWarn, "nats disconnected", slog.Any("error", err))
-		}),
-		nats.ReconnectHandler(func(nc *nats.Conn) {
-			log.LogAttrs(context.Background(), slog.LevelInfo, "nats reconnected", slog.String("url", nc.ConnectedUrlRedacted()))
-		}),
-		nats.ErrorHandler(func(nc *nats.Conn, sub *nats.Subscription, err error) {
-			attrs := []slog.Attr{slog.Any("error", err)}
-			if sub != nil {
-				attrs = append(attrs, slog.String("subject", sub.Subject))
-			}
-			log.LogAttrs(context.Background(), slog.LevelError, "nats async error", attrs...)
-		}),
-	}
-	nc, err := nats.Connect(url, append(base, opts...)...)
-	if err != nil {
-		return nil, fmt.Errorf("natsserver: connect %s: %w", url, err)
-	}
-	return nc, nil
 }
 
 // waitReady waits until ns accepts connections, reports a fatal error, ctx

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/natsserver"
 )
 
@@ -103,7 +104,7 @@ func TestLoopbackListener(t *testing.T) {
 	if !strings.HasPrefix(srv.ClientURL(), "nats://127.0.0.1:") {
 		t.Fatalf("client URL %q, want loopback", srv.ClientURL())
 	}
-	nc, err := natsserver.Connect(srv.ClientURL(), nil, nats.Name("test"))
+	nc, err := natsconn.Connect(srv.ClientURL(), nil, nats.Name("test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,12 +117,5 @@ func TestLoopbackListener(t *testing.T) {
 	}
 	if cfg := srv.NATS().JetStreamConfig(); cfg == nil || !cfg.SyncAlways {
 		t.Errorf("JetStream config %+v, want SyncAlways", cfg)
-	}
-}
-
-func TestConnectFailure(t *testing.T) {
-	_, err := natsserver.Connect("nats://127.0.0.1:1", nil, nats.Timeout(200*time.Millisecond), nats.MaxReconnects(0))
-	if err == nil || !strings.HasPrefix(err.Error(), "natsserver: connect nats://127.0.0.1:1: ") || !errors.Is(err, nats.ErrNoServers) {
-		t.Errorf("Connect to a closed port = %v, want a wrapped nats.ErrNoServers", err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/esgen/esgen/runtime/natsserver"
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/timers"
 )
 
@@ -56,7 +56,7 @@ func runChild(v string) int {
 	if os.Getenv("ESGEN_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
-	nc, err := natsserver.Connect(c.URL, log)
+	nc, err := natsconn.Connect(c.URL, log)
 	if err != nil {
 		return fail(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/jsstore"
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/natsserver"
 	"github.com/esgen/esgen/runtime/projection"
 )
@@ -33,7 +34,7 @@ func TestServerRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nc, err := natsserver.Connect(srv.ClientURL(), nil, nats.ReconnectWait(50*time.Millisecond))
+	nc, err := natsconn.Connect(srv.ClientURL(), nil, nats.ReconnectWait(50*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/esgen/esgen/runtime/natsserver"
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/timers"
 )
 
@@ -118,7 +118,7 @@ func crashChild(v string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	nc, err := natsserver.Connect(url, nil)
+	nc, err := natsconn.Connect(url, nil)
 	if err != nil {
 		fail(err)
 	}

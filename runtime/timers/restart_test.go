@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/natsserver"
 	"github.com/esgen/esgen/runtime/timers"
 )
@@ -29,7 +30,7 @@ func TestServerRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nc, err := natsserver.Connect(srv.ClientURL(), testLogger(t), nats.ReconnectWait(50*time.Millisecond))
+	nc, err := natsconn.Connect(srv.ClientURL(), testLogger(t), nats.ReconnectWait(50*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/esgen/esgen/runtime/natsconn"
 	"github.com/esgen/esgen/runtime/natsserver"
 )
 
@@ -45,7 +46,7 @@ func connect(ctx context.Context, o options, log *slog.Logger) (*conn, error) {
 		if o.Creds != "" {
 			opts = append(opts, nats.UserCredentials(o.Creds))
 		}
-		nc, err := natsserver.Connect(o.NATSURL, log, opts...)
+		nc, err := natsconn.Connect(o.NATSURL, log, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("connect to %s: %w", o.NATSURL, err)
 		}
