@@ -250,7 +250,7 @@ func TestBrowser(t *testing.T) {
 	if got := b.text(t, "#diagram svg .esgen-current > title"); got != "Fulfilled" {
 		t.Errorf("highlighted state %q, want Fulfilled", got)
 	}
-	taken := eval[[]string](t, b, `[...document.querySelectorAll("#diagram svg .esgen-taken > title")].map(e => e.textContent)`)
+	taken := eval[[]string](t, b, `[...new Set([...document.querySelectorAll("#diagram svg .esgen-taken")].map(e => e.dataset.esgenEdge))]`)
 	if want := "[*]->Draft Draft->Submitted Submitted->Validated Validated->Fulfilled"; strings.Join(taken, " ") != want {
 		t.Errorf("path drawn %q, want %q", strings.Join(taken, " "), want)
 	}

@@ -1,21 +1,37 @@
 // esgen inspect: the page of runtime/inspect. Plain JavaScript, no build.
 "use strict";
 
-// How the diagram's SVG names its parts: Graphviz draws each state as a
-// <g class="node"> and each edge as a <g class="edge">, whose <title> is
-// the state's name, or "From->To". Everything that finds a state or an
-// edge in the drawing goes through these two functions.
+// How the diagram's SVG names its parts. Everything that finds a state or
+// an edge in the drawing goes through this object. esgen's diagrams give
+// each state the id "state-NAME", the entry arrow the id "entry-NAME", and
+// every piece of the edge between two states (its segments and its label)
+// the class "edge-FROM-TO"; a plain Graphviz drawing has a <g class="node">
+// per state and a <g class="edge"> per edge whose <title> is the state's
+// name or "FROM->TO". Both are understood.
 const drawing = {
+  // state returns the element of a state, or null.
   state(svg, name) {
-    return [...svg.querySelectorAll("g.node")].find(g => title(g) === name) || null;
+    return svg.querySelector("#" + CSS.escape("state-" + name)) || byTitle(svg, "g.node", name);
   },
+  // edge returns the elements that draw the edge from one state to
+  // another (from is startNode for the entry arrow), none when it is not
+  // drawn.
   edge(svg, from, to) {
-    return [...svg.querySelectorAll("g.edge")].find(g => title(g) === from + "->" + to) || null;
+    if (from === startNode) {
+      const e = svg.querySelector("#" + CSS.escape("entry-" + to));
+      if (e) return [e];
+    }
+    const parts = svg.querySelectorAll("." + CSS.escape("edge-" + from + "-" + to));
+    if (parts.length) return [...parts];
+    const g = byTitle(svg, "g.edge", from + "->" + to);
+    return g ? [g] : [];
   },
 };
-function title(g) {
-  const t = g.querySelector(":scope > title");
-  return t ? t.textContent.trim() : "";
+function byTitle(svg, sel, text) {
+  return [...svg.querySelectorAll(sel)].find(g => {
+    const t = g.querySelector(":scope > title");
+    return t && t.textContent.trim() === text;
+  }) || null;
 }
 const startNode = "[*]"; // the entry point's name in the drawing
 
@@ -244,22 +260,29 @@ async function showInstance(type, id, params, previous) {
   return { kind: "instance", type, id, version: cur, last, refresh: c => c.type === type && c.id === id };
 }
 
-// highlight marks the state after the events and the edges they took.
+// highlight marks the state after the events (classes esgen-current and
+// current) and the edges they took (esgen-taken, the last one esgen-last;
+// each piece also says which edge it draws in data-esgen-edge).
 function highlight(svg, initial, evs, state) {
   if (!svg) return;
-  svg.querySelectorAll(".esgen-current, .esgen-taken, .esgen-last").forEach(g => g.classList.remove("esgen-current", "esgen-taken", "esgen-last"));
+  svg.querySelectorAll(".esgen-current, .esgen-taken, .esgen-last").forEach(g => g.classList.remove("esgen-current", "current", "esgen-taken", "esgen-last"));
   const cur = state && drawing.state(svg, state);
-  if (cur) cur.classList.add("esgen-current");
-  let lastEdge = initial ? drawing.edge(svg, startNode, initial) : null;
-  if (lastEdge) lastEdge.classList.add("esgen-taken");
+  if (cur) cur.classList.add("esgen-current", "current");
+  const take = (from, to) => {
+    const parts = drawing.edge(svg, from, to);
+    for (const p of parts) {
+      p.classList.add("esgen-taken");
+      p.dataset.esgenEdge = from + "->" + to;
+    }
+    return parts.length ? parts : null;
+  };
+  let last = initial ? take(startNode, initial) : null;
   for (const e of evs) {
-    if (e.odd || (e.from === e.state && !svgHasLoop(svg, e.from))) continue;
-    const g = drawing.edge(svg, e.from, e.state);
-    if (g) { g.classList.add("esgen-taken"); lastEdge = g; }
+    if (e.odd || (e.from === e.state && drawing.edge(svg, e.from, e.from).length === 0)) continue;
+    last = take(e.from, e.state) || last;
   }
-  if (lastEdge && evs.length) lastEdge.classList.add("esgen-last");
+  if (last && evs.length) last.forEach(p => p.classList.add("esgen-last"));
 }
-function svgHasLoop(svg, s) { return !!drawing.edge(svg, s, s); }
 
 function drawDetail(el, type, t, e, n) {
   if (!e) {
