@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/esgen/esgen/examples/orders"
 	"github.com/esgen/esgen/runtime/es"
@@ -278,6 +279,16 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("metadata at v1:\n%s\nwant the actor and the event id", got)
 	}
 	b.shot(t, "inspect-travel.png")
+
+	// The arrow keys travel too.
+	b.do(t, "press the left arrow", chromedp.KeyEvent(kb.ArrowLeft))
+	if got := b.text(t, "#version"); got != "version 0 of 3" {
+		t.Errorf("after the left arrow the slider says %q, want version 0 of 3", got)
+	}
+	if got := b.text(t, "#diagram svg .esgen-current > title"); got != "Draft" {
+		t.Errorf("highlighted state at version 0 %q, want Draft", got)
+	}
+	b.do(t, "press the right arrow", chromedp.KeyEvent(kb.ArrowRight))
 
 	// The causation link of v2 leads to the event that caused it.
 	b.do(t, "step forward", chromedp.Click(chromedp.CSS(`[data-step="forward"]`)), chromedp.WaitVisible(chromedp.CSS(`#cause`)))

@@ -123,6 +123,8 @@ type change struct {
 	EventType string    `json:"event_type"`
 	State     string    `json:"state"`
 	Time      time.Time `json:"time"`
+	// Correlation is the correlation id of the event.
+	Correlation string `json:"correlation_id"`
 }
 
 // apply adds the records of one stored message (one command) to the index
@@ -157,7 +159,7 @@ func (x *index) apply(recs []es.Record) []change {
 			Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence,
 			EventID: r.EventID, EventType: r.EventType, Causation: r.CausationID, Time: r.Time,
 		})
-		out = append(out, change{Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence, EventType: r.EventType, State: in.state, Time: r.Time})
+		out = append(out, change{Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence, EventType: r.EventType, State: in.state, Time: r.Time, Correlation: r.CorrelationID})
 	}
 	if n := len(recs); n > 0 && recs[n-1].Sequence > x.last {
 		x.last = recs[n-1].Sequence

@@ -108,7 +108,7 @@ function drawNav() {
     if (!ts.length) continue;
     out.push(h("div", { class: "kind" }, label));
     for (const t of ts) {
-      out.push(h("a", { href: "#/t/" + q(t.name), class: t.name === sel ? "sel" : "", "data-type": t.name },
+      out.push(h("a", { href: "#/t/" + q(t.name), class: (t.name === sel ? "sel" : "") + (t.instances ? "" : " none"), "data-type": t.name },
         h("span", {}, t.name), h("span", { class: "n" }, t.instances)));
     }
   }
@@ -177,6 +177,11 @@ function go(type, search, state, keepFocus) {
 }
 
 // ---- one instance ----
+
+// keys handles the arrow keys on an instance's page: back and forward
+// through its versions (Home and End: first and newest).
+let keys = null;
+document.addEventListener("keydown", ev => { if (keys) keys(ev); });
 
 let svgCache = {};
 async function diagramSVG(type) {
@@ -257,6 +262,15 @@ async function showInstance(type, id, params, previous) {
     drawDetail(detail, type, t, n === 0 ? null : evs[n - 1], n);
   }
   setV(v);
+  keys = ev => {
+    if (ev.target.closest("input, textarea, select")) return;
+    if (ev.key === "ArrowLeft") setV(cur - 1);
+    else if (ev.key === "ArrowRight") setV(cur + 1);
+    else if (ev.key === "Home") setV(0);
+    else if (ev.key === "End") setV(last);
+    else return;
+    ev.preventDefault();
+  };
   return { kind: "instance", type, id, version: cur, last, refresh: c => c.type === type && c.id === id };
 }
 
@@ -338,7 +352,7 @@ async function showTrail(corr) {
     h("h1", {}, "Correlation ", h("span", { class: "mono" }, corr), h("span", { class: "sub" }, data.records.length + " records, in the order stored")),
     h("table", { id: "trail-records" }, h("thead", {}, h("tr", {}, h("th", {}, "seq"), h("th", {}, "instance"), h("th", {}, "event"), h("th", {}, "caused by"), h("th", {}, "time"))),
       h("tbody", {}, rows)));
-  return { kind: "trail", corr, refresh: () => false };
+  return { kind: "trail", corr, refresh: c => c.correlation_id === corr };
 }
 
 // ---- the overview ----
@@ -371,6 +385,7 @@ function render(update) {
 async function draw(update) {
   const r = route();
   const previous = update ? view : null;
+  keys = null;
   // The list and the instance pages need no meta data to draw their part.
   const metaLoaded = !meta || update || !["t", "i"].includes(r.kind) ? loadMeta() : Promise.resolve();
   if (!["t", "i"].includes(r.kind)) await metaLoaded;
