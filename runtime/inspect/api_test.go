@@ -309,3 +309,14 @@ func TestLive(t *testing.T) {
 		}
 	}
 }
+
+// TestNoStream checks the error for a stream the server does not have:
+// it names the streams it has.
+func TestNoStream(t *testing.T) {
+	js := startJetStream(t)
+	newStore(t, js)
+	_, err := inspect.New(t.Context(), js, inspect.Config{Stream: "ORDERS"})
+	if err == nil || err.Error() != "inspect: no stream ORDERS: the server has EVENTS: nats: API error: code=404 err_code=10059 description=stream not found" {
+		t.Errorf("error %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -64,6 +65,9 @@ func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Inspector, e
 		log = slog.New(slog.DiscardHandler)
 	}
 	st, err := js.Stream(ctx, cfg.Stream)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil, fmt.Errorf("inspect: %w", noStream(ctx, js, cfg.Stream, err))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("inspect: stream %s: %w", cfg.Stream, err)
 	}
@@ -148,6 +152,23 @@ func (ins *Inspector) follow(ctx context.Context, msgs jetstream.MessagesContext
 			close(ins.ready)
 		}
 	}
+}
+
+// noStream is the error for a stream the server does not have: it names
+// the streams it has, the system's own (KV_, OBJ_) aside.
+func noStream(ctx context.Context, js jetstream.JetStream, name string, err error) error {
+	var names []string
+	lister := js.StreamNames(ctx)
+	for n := range lister.Name() {
+		if !strings.HasPrefix(n, "KV_") && !strings.HasPrefix(n, "OBJ_") {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	if len(names) == 0 {
+		return fmt.Errorf("no stream %s: the server has none: %w", name, err)
+	}
+	return fmt.Errorf("no stream %s: the server has %s: %w", name, strings.Join(names, ", "), err)
 }
 
 // wait blocks until the index holds every message the stream held when
