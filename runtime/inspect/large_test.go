@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -141,9 +142,18 @@ func TestLargeStream(t *testing.T) {
 	publishLarge(t, js, store)
 	t.Logf("published %d events in %v", largeInstances*largeVersions, time.Since(start).Round(time.Millisecond))
 
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	start = time.Now()
 	_, srv := serve(t, js, inspect.Type{Name: "Lamp", Machine: lamp})
 	t.Logf("the inspector read the stream in %v", time.Since(start).Round(time.Millisecond))
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	// The embedded server shares the heap: this is an upper bound of the
+	// index's size.
+	t.Logf("heap grew by %.1f MB while the inspector read the stream (%d bytes per event)",
+		float64(after.HeapAlloc-before.HeapAlloc)/1e6, (after.HeapAlloc-before.HeapAlloc)/uint64(largeInstances*largeVersions))
 
 	pages := []struct {
 		name string
