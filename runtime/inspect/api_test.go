@@ -82,10 +82,13 @@ func TestAPI(t *testing.T) {
 	a.add(d3, "open-3", "flow-3", "open-3", `Opened:{}`)
 	a.add(d3, "open-3b", "flow-3", "open-3b", `Opened:{"again":true}`) // no transition takes Opened from Open
 	a.add(es.Ref{Type: "Widget", ID: "w-1"}, "w", "flow-4", "w", `Made:{}`)
+	// A process described without its machine.
+	a.add(es.Ref{Type: "Porter", ID: "p-1"}, "porter-1", "flow-5", "porter-1", `Opened:{"from":"Idle","to":"Busy","input":{}}`)
 	_, srv := serve(t, js,
 		inspect.Type{Name: "Door", Machine: door, SVG: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g class="node"><title>Closed</title></g></svg>`)},
 		inspect.Type{Name: "Keeper", Machine: keeper, Process: true},
-		inspect.Type{Name: "Gate", Machine: door})
+		inspect.Type{Name: "Gate", Machine: door},
+		inspect.Type{Name: "Porter", Process: true})
 	ctx := t.Context()
 
 	var meta struct {
@@ -111,9 +114,10 @@ func TestAPI(t *testing.T) {
 		"Door known=true process=false stateless=false 3/6 map[Broken:1 Closed:1 Open:1]",
 		"Gate known=true process=false stateless=false 0/0 map[]",
 		"Keeper known=true process=true stateless=false 1/2 map[Done:1]",
+		"Porter known=true process=true stateless=false 1/1 map[Busy:1]",
 		"Widget known=false process=false stateless=true 1/1 map[]",
 	}
-	if meta.Stream != "EVENTS" || meta.Prefix != "events" || meta.Events != 9 || strings.Join(types, "\n") != strings.Join(want, "\n") {
+	if meta.Stream != "EVENTS" || meta.Prefix != "events" || meta.Events != 10 || strings.Join(types, "\n") != strings.Join(want, "\n") {
 		t.Errorf("meta: stream %s prefix %s, %d events, types:\n%s\nwant EVENTS events 9 and\n%s", meta.Stream, meta.Prefix, meta.Events, strings.Join(types, "\n"), strings.Join(want, "\n"))
 	}
 
@@ -195,6 +199,8 @@ v1 Opened Closed->Open odd=false trail=2 {}
 v2 Opened Open->Open odd=true trail=2 {"again":true}`},
 		{"Widget", "w-1", `initial 
 v1 Made -> odd=false trail=1 {}`},
+		{"Porter", "p-1", `initial 
+v1 Opened Idle->Busy odd=false trail=1 {"from":"Idle","to":"Busy","input":{}}`},
 	} {
 		if got := history(c.typ, c.id); got != c.want {
 			t.Errorf("%s %s:\n%s\nwant\n%s", c.typ, c.id, got, c.want)

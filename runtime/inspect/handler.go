@@ -263,6 +263,14 @@ func (ins *Inspector) instance(r *http.Request) (any, error) {
 	state := info.initial
 	for i := range recs {
 		rec := &recs[i]
+		if info.Process && state == "" {
+			// A process described without its machine: its step says
+			// where it was.
+			var st step
+			if json.Unmarshal(rec.Data, &st) == nil {
+				state = st.From
+			}
+		}
 		to, ok := info.after(state, rec)
 		payload := json.RawMessage(rec.Data)
 		if !json.Valid(payload) {

@@ -21,17 +21,21 @@ type typeInfo struct {
 // stateless reports whether the type has no states to track.
 func (t *typeInfo) stateless() bool { return len(t.Machine.States) == 0 && !t.Process }
 
+// step is what the inspector reads of a process's step.
+type step struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
 // after returns the state after record r in state from, and whether
 // the machine (or the process step) gives one.
 func (t *typeInfo) after(from string, r *es.Record) (string, bool) {
 	if t.Process {
-		var step struct {
-			To string `json:"to"`
-		}
-		if json.Unmarshal(r.Data, &step) != nil || step.To == "" {
+		var st step
+		if json.Unmarshal(r.Data, &st) != nil || st.To == "" {
 			return from, false
 		}
-		return step.To, true
+		return st.To, true
 	}
 	if t.stateless() {
 		return "", true

@@ -20,7 +20,10 @@ type Type struct {
 	// shown without states.
 	Machine machine.Machine
 	// Process says that the type is a process manager, whose steps store
-	// their target state in the payload's "to" field.
+	// their source and target states in the payload's "from" and "to"
+	// fields: its states follow from them, and Machine may be left empty
+	// (esgen generates no Machine for processes; `esgen inspect` fills it
+	// from the .esm for the state chips and the diagram's initial arrow).
 	Process bool
 	// SVG is the diagram of Machine (esgen writes it beside the generated
 	// code as <name>.svg), drawn by Graphviz: each state a <g class="node">
