@@ -58,6 +58,12 @@ func (ins *Inspector) api(fn func(*http.Request) (any, error)) http.HandlerFunc 
 		ctx, cancel := context.WithTimeout(r.Context(), readyWait)
 		err := ins.wait(ctx)
 		cancel()
+		if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil {
+			ins.x.mu.RLock()
+			n := ins.x.events
+			ins.x.mu.RUnlock()
+			err = &httpError{http.StatusServiceUnavailable, "still reading the stream (" + strconv.Itoa(n) + " events so far): reload in a moment"}
+		}
 		var v any
 		if err == nil {
 			v, err = fn(r)
