@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/esgen/esgen/internal/browsertest"
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/inspect"
 	"github.com/esgen/esgen/runtime/internal/envelope"
@@ -183,21 +184,21 @@ func TestLargeStream(t *testing.T) {
 
 	// In a browser, from the start of the page's load to the end of its
 	// drawing.
-	if findChromium() == "" {
-		t.Log(noChromium)
+	if browsertest.Find() == "" {
+		t.Log(browsertest.NoChromium)
 	} else {
-		b := newBrowser(t)
+		b := browsertest.New(t)
 		for _, p := range []struct{ name, hash string }{
 			{"instance list", "#/t/Lamp"},
 			{"one instance", "#/i/Lamp/lamp-04321"},
 		} {
-			d := b.loadTime(t, srv.URL, p.hash)
+			d := b.LoadTime(t, srv.URL, p.hash)
 			t.Logf("%s in Chromium: fastest %v", p.name, d)
 			if d >= 300*time.Millisecond {
 				t.Errorf("%s: the page loads in %v in Chromium, want less than 300ms", p.name, d)
 			}
 		}
-		if errs := b.consoleErrors(); len(errs) > 0 {
+		if errs := b.ConsoleErrors(); len(errs) > 0 {
 			t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 		}
 	}

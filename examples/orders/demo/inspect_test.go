@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,12 +13,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/esgen/esgen/examples/orders"
+	"github.com/esgen/esgen/internal/browsertest"
 	"github.com/esgen/esgen/runtime/inspect"
 	"github.com/esgen/esgen/runtime/natsserver"
 )
+
+var screenshots = flag.Bool("screenshots", false, "write the screenshots of the Fulfilment process in docs/inspect.md")
 
 // svg reads a diagram esgen generated beside the example's code.
 func svg(t *testing.T, name string) []byte {
@@ -67,9 +72,11 @@ func TestInspectDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ins.Close()
 	hs := httptest.NewServer(ins)
-	defer hs.Close()
+	defer func() {
+		ins.Close() // ends the live streams of open pages, which Close waits for
+		hs.Close()
+	}()
 	get := func(path string, v any) {
 		t.Helper()
 		resp, err := http.Get(hs.URL + path)
@@ -126,5 +133,32 @@ func TestInspectDemo(t *testing.T) {
 	}
 	if got := strings.Join(chain, "\n"); got != strings.Join(want, "\n") {
 		t.Errorf("the trail of order-12:\n%s\nwant\n%s", got, strings.Join(want, "\n"))
+	}
+
+	// In a browser: the process on its diagram, and the trail.
+	if browsertest.Find() == "" {
+		t.Log(browsertest.NoChromium)
+		return
+	}
+	b := browsertest.New(t)
+	b.Do(t, "open Fulfilment order-12", chromedp.Navigate(hs.URL+"/#/i/Fulfilment/order-12"), chromedp.WaitVisible(chromedp.CSS(`#diagram svg .esgen-current`)))
+	if got := b.Text(t, "#current"); got != "Abandoned" {
+		t.Errorf("Fulfilment order-12 is %q, want Abandoned", got)
+	}
+	if got := b.Text(t, "#cause"); got != "Payment order-12 v2 PaymentVoided" {
+		t.Errorf("the cause of its last step is %q", got)
+	}
+	if *screenshots {
+		b.Screenshot(t, filepath.Join("..", "..", "..", "docs", "inspect-process.png"))
+	}
+	b.Do(t, "open the trail", chromedp.Click(chromedp.CSS("#trail")), chromedp.WaitVisible(chromedp.CSS("#trail-records")))
+	if n := browsertest.Eval[int](t, b, `document.querySelectorAll("#trail-records tbody tr").length`); n != 7 {
+		t.Errorf("the trail page lists %d records, want 7", n)
+	}
+	if *screenshots {
+		b.Screenshot(t, filepath.Join("..", "..", "..", "docs", "inspect-trail.png"))
+	}
+	if errs := b.ConsoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 	}
 }
