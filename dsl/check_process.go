@@ -196,8 +196,8 @@ func (c *checker) correlate(s *procScope, m *ast.CorrelateOption) {
 	if m.Field.Name != "id" {
 		co.Field = m.Field.Name
 	} else if a.IDType.String() != s.p.IDType.String() {
-		c.report(m.Field.Pos, codeCorrelation, "declare the process's id type: id "+a.IDType.String(),
-			"the id of aggregate %s is a %s, the id of process %s a %s", a.Name, a.IDType, s.p.Name, s.p.IDType)
+		c.report(m.Field.Pos, codeCorrelation, "correlate "+a.Name+" by a string field of its events instead",
+			"the id of aggregate %s is of type %s, the id of process %s of type %s", a.Name, a.IDType, s.p.Name, s.p.IDType)
 	}
 	s.corr[a] = co
 	s.p.Correlations = append(s.p.Correlations, co)
@@ -459,6 +459,14 @@ func (c *checker) processReachability(s *procScope) {
 	if !ends {
 		c.reportAt(p.Pos, codeNeverEnds, "mark the state a process ends in final, and reach it",
 			"process %s never ends: no final state is reachable from %s", p.Name, p.Initial.Name)
+		return
+	}
+	decl := func(st *State) Position { return fromLexer(s.stateDecls[st].Name.Pos) }
+	c.processLiveness(p, decl)
+	if !c.diags.HasErrors() {
+		// The protocol analysis needs a sound model of the process and of
+		// the aggregates it names.
+		c.analyseProtocol(p, decl)
 	}
 }
 

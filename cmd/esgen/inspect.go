@@ -141,7 +141,7 @@ func (c inspectCmd) types(e env) ([]inspect.Type, error) {
 		for _, a := range f.Aggregates {
 			t := inspect.Type{Name: a.Name, Machine: diagram.Machine(a)}
 			if diagram.HasMachine(a) {
-				if t.SVG, err = svg.Render(e.ctx, diagram.DOT(a)); err != nil {
+				if t.SVG, err = svg.Render(e.ctx, diagram.DOT(a, false)); err != nil {
 					return nil, fmt.Errorf("inspect: draw %s: %w", a.Name, err)
 				}
 			}

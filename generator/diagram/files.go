@@ -24,11 +24,17 @@ const (
 	FormatMarkdown Format = "md"      // <aggregate>.md, the aggregate's page
 	FormatDOT      Format = "dot"     // <aggregate>.dot, canonical Graphviz text
 	FormatMermaid  Format = "mermaid" // <aggregate>.mmd, Mermaid stateDiagram-v2
+	// FormatJSONSchema and FormatAsyncAPI are not diagrams: Files writes
+	// none of them, package generator/schema does (build asks it).
+	FormatJSONSchema Format = "jsonschema" // <aggregate>.schema.json
+	FormatAsyncAPI   Format = "asyncapi"   // <file>.asyncapi.yaml
 )
 
 // AllFormats returns every format, in the order ParseFormats returns them
 // and its errors name them.
-func AllFormats() []Format { return []Format{FormatSVG, FormatMarkdown, FormatDOT, FormatMermaid} }
+func AllFormats() []Format {
+	return []Format{FormatSVG, FormatMarkdown, FormatDOT, FormatMermaid, FormatJSONSchema, FormatAsyncAPI}
+}
 
 // DefaultFormats are the formats esgen generate writes unless told
 // otherwise: the SVG picture and the Markdown page that shows it.
@@ -89,6 +95,9 @@ type Options struct {
 	// generator/diagram/svg) is the implementation esgen uses, kept out
 	// of this package so that drawing text does not link Graphviz.
 	RenderSVG func(ctx context.Context, dot []byte) ([]byte, error)
+	// Fields lists each state's fields in its box in the SVG and DOT
+	// diagrams (machine.Options.Fields); off, states show their names only.
+	Fields bool
 	// Source is the path of the .esm file relative to the output
 	// directory, slash-separated, that a comment after the
 	// generated-file comment names ("source: orders.esm"); by default the
@@ -117,7 +126,7 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 		}
 		svgName := ""
 		if HasMachine(a) {
-			dot := DOT(a)
+			dot := DOT(a, opt.Fields)
 			if has(FormatSVG) {
 				doc, err := opt.RenderSVG(ctx, dot)
 				if err != nil {
@@ -146,7 +155,7 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 			return nil, fmt.Errorf("diagram: %w", err)
 		}
 		m := ProcessMachine(p)
-		dot := m.DOT(machine.Options{})
+		dot := m.DOT(machine.Options{Fields: opt.Fields})
 		svgName := ""
 		if has(FormatSVG) {
 			doc, err := opt.RenderSVG(ctx, dot)
