@@ -60,7 +60,7 @@ func BenchmarkCompression(b *testing.B) {
 			if err := srv.Shutdown(ctx); err != nil {
 				b.Fatal(err)
 			}
-			srv, js = compressionServer(b, dir)
+			_, js = compressionServer(b, dir)
 			disk := dirBytes(b, filepath.Join(dir, "jetstream"), jsstore.DefaultStream)
 			store, err = jsstore.New(ctx, js, tc.opts...)
 			if err != nil {
@@ -80,7 +80,6 @@ func BenchmarkCompression(b *testing.B) {
 			}
 			b.ReportMetric(float64(disk), "disk-bytes")
 			b.ReportMetric(appendNs, "append-ns/cmd")
-			_ = srv
 		})
 	}
 }
