@@ -20,6 +20,7 @@ import (
 const door = `package door
 
 aggregate Door {
+    lives forever
     state Closed initial
     state Open
     command Push {}
@@ -213,8 +214,8 @@ func TestLoadErrorsWriteNothing(t *testing.T) {
 		t.Fatalf("plan %v: want the diagnostics", p)
 	}
 	d := p.Diagnostics[0]
-	if d.Pos.Filename != filepath.Join(root, "bad/door.esm") || d.Pos.Line != 10 || d.Code != "E007" {
-		t.Errorf("diagnostic = %v, want E007 at bad/door.esm:10", d)
+	if d.Pos.Filename != filepath.Join(root, "bad/door.esm") || d.Pos.Line != 11 || d.Code != "E007" {
+		t.Errorf("diagnostic = %v, want E007 at bad/door.esm:11", d)
 	}
 	for _, in := range p.Inputs {
 		if len(in.Outputs) != 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/esgen/esgen/dsl"
 	"github.com/esgen/esgen/generator"
 	"github.com/esgen/esgen/generator/diagram"
+	"github.com/esgen/esgen/generator/schema"
 	"github.com/esgen/esgen/internal/outname"
 )
 
@@ -131,6 +132,16 @@ func (in *Input) generate(ctx context.Context, opt Options) error {
 	}
 	for _, f := range pics {
 		in.Outputs = append(in.Outputs, &Output{Dir: in.Dir, Name: f.Name, Data: f.Data, Action: Write})
+	}
+	if slices.Contains(opt.Formats, diagram.FormatJSONSchema) {
+		for _, f := range schema.JSONSchemas(in.Model, in.Source) {
+			in.Outputs = append(in.Outputs, &Output{Dir: in.Dir, Name: f.Name, Data: f.Data, Action: Write})
+		}
+	}
+	if slices.Contains(opt.Formats, diagram.FormatAsyncAPI) {
+		if f := schema.AsyncAPI(in.Model, in.Source); f != nil {
+			in.Outputs = append(in.Outputs, &Output{Dir: in.Dir, Name: f.Name, Data: f.Data, Action: Write})
+		}
 	}
 	in.assignOwners()
 	return nil

@@ -112,7 +112,8 @@ func (p *goPackage) scanDir(formats []diagram.Format, log *slog.Logger) error {
 	}
 	kinds := map[string]bool{".go": true}
 	for _, f := range formats {
-		kinds[map[diagram.Format]string{diagram.FormatSVG: ".svg", diagram.FormatMarkdown: ".md", diagram.FormatDOT: ".dot", diagram.FormatMermaid: ".mmd"}[f]] = true
+		kinds[map[diagram.Format]string{diagram.FormatSVG: ".svg", diagram.FormatMarkdown: ".md", diagram.FormatDOT: ".dot", diagram.FormatMermaid: ".mmd",
+			diagram.FormatJSONSchema: ".json", diagram.FormatAsyncAPI: ".yaml"}[f]] = true
 	}
 	p.generated = map[string]bool{}
 	var foreign []outdir.Existing

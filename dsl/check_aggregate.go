@@ -78,7 +78,7 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 	opts := map[string]ast.Position{}
 	for _, m := range d.Members {
 		switch m := m.(type) {
-		case *ast.IDOption, *ast.StreamOption, *ast.SubjectOption, *ast.SnapshotOption:
+		case *ast.IDOption, *ast.StreamOption, *ast.SubjectOption, *ast.SnapshotOption, *ast.LivesOption:
 			c.option(a, m, opts)
 		case *ast.State:
 			c.declareState(s, m)
@@ -135,6 +135,9 @@ func (c *checker) aggregate(d *ast.Aggregate) *Aggregate {
 	c.planEvolutions(s, evolves)
 	c.timers(s, timers)
 	c.reachability(s)
+	if !s.incomplete {
+		c.aggregateLiveness(a, func(st *State) Position { return fromLexer(s.stateDecls[st].Name.Pos) })
+	}
 	c.checkNaming(s)
 	return a
 }
@@ -151,6 +154,8 @@ func (c *checker) option(a *Aggregate, m ast.Member, seen map[string]ast.Positio
 		name = "subject"
 	case *ast.SnapshotOption:
 		name = "snapshot"
+	case *ast.LivesOption:
+		name = "lives"
 	}
 	if prev, ok := seen[name]; ok {
 		c.report(m.Position(), codeDuplicateOption, "", "option %s of aggregate %s is already set at line %d", name, a.Name, prev.Line)
@@ -195,6 +200,18 @@ func (c *checker) option(a *Aggregate, m ast.Member, seen map[string]ast.Positio
 			return
 		}
 		a.SnapshotEvery = int(n)
+	case *ast.LivesOption:
+		if m.Forever.Name != "forever" {
+			c.report(m.Forever.Pos, codeInvalidOption, "write lives forever", "lives %s: an aggregate that does not end lives forever", m.Forever.Name)
+			a.LivesForever = true // what it means: its states are not checked to end
+			return
+		}
+		if a.Eventual {
+			c.report(m.Pos, codeEventualMachine, "", "eventual aggregate %s has no states: it never ends anyway", a.Name)
+			return
+		}
+		a.LivesForever = true
+		a.LivesPos = fromLexer(m.Pos)
 	}
 }
 

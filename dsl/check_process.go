@@ -459,6 +459,14 @@ func (c *checker) processReachability(s *procScope) {
 	if !ends {
 		c.reportAt(p.Pos, codeNeverEnds, "mark the state a process ends in final, and reach it",
 			"process %s never ends: no final state is reachable from %s", p.Name, p.Initial.Name)
+		return
+	}
+	decl := func(st *State) Position { return fromLexer(s.stateDecls[st].Name.Pos) }
+	c.processLiveness(p, decl)
+	if !c.diags.HasErrors() {
+		// The protocol analysis needs a sound model of the process and of
+		// the aggregates it names.
+		c.analyseProtocol(p, decl)
 	}
 }
 

@@ -48,6 +48,9 @@ const (
 	codeCorrelation        = "E042"
 	codeTimerBranch        = "E043"
 	codeNeverEnds          = "E044"
+	codeCycleNeverEnds     = "E045"
+	codeWaitsForever       = "E046"
+	codeAlwaysRefused      = "E047"
 
 	codeUnusedCommand  = "W001"
 	codeUnusedEvent    = "W002"
@@ -64,6 +67,27 @@ const (
 	codeNeverSet         = "W012"
 	codeUnhandledReject  = "W013"
 	codeUnusedInProcess  = "W014"
+	codeNeverArrives     = "W015"
+	codeTimerNeverFires  = "W016"
+	codeNeedlessForever  = "W017"
+
+	// Breaking changes: Breaking reports them, comparing a package with
+	// its published version (esgen check --against).
+	codeAggregateRemoved    = "B001"
+	codeSubjectChanged      = "B002"
+	codeStreamChanged       = "B003"
+	codeKindChanged         = "B004"
+	codeIDTypeChanged       = "B005"
+	codeEventRemoved        = "B006"
+	codeVersionRemoved      = "B007"
+	codeFieldAdded          = "B008"
+	codeFieldRemoved        = "B009"
+	codeFieldRenamed        = "B010"
+	codeFieldRetyped        = "B011"
+	codeDefaultChanged      = "B012"
+	codeProcessRemoved      = "B013"
+	codeProcessStateRemoved = "B014"
+	codeProcessInputRemoved = "B015"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -122,6 +146,9 @@ var codeTable = []CodeInfo{
 	{codeCorrelation, "missing-correlation", SeverityError, "a process reacting to an aggregate's event without saying how the event finds its process, or by a field the event lacks"},
 	{codeTimerBranch, "timer-branch-source", SeverityError, "a branch of a process timer that does not start in the timer's state"},
 	{codeNeverEnds, "process-never-ends", SeverityError, "a process with no final state its initial state can reach"},
+	{codeCycleNeverEnds, "cycle-never-ends", SeverityError, "states the initial state reaches that lead only to each other, never to a final state, in a process or in an aggregate that does not say lives forever"},
+	{codeWaitsForever, "process-waits-forever", SeverityError, "a process that can come to wait, in a state that is not final, for inputs none of which can come any more"},
+	{codeAlwaysRefused, "command-always-refused", SeverityError, "a command a process sends to the aggregate it follows by id where that aggregate can no longer accept it"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},
@@ -137,10 +164,30 @@ var codeTable = []CodeInfo{
 	{codeNeverSet, "state-field-never-set", SeverityWarning, "a state field that no event sets and no hook computes: it is always zero"},
 	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a command a process sends with no reaction to its refusal: a refusal stops the process, or, for a command sent as it ends, is only logged"},
 	{codeUnusedInProcess, "unused-in-process", SeverityWarning, "a correlation or a reaction to a refusal that no input or branch of the process uses"},
+	{codeNeverArrives, "input-never-arrives", SeverityWarning, "a reaction of a process, in one of its source states, to an event that the aggregate it follows by id can no longer emit whenever the process is in that state"},
+	{codeTimerNeverFires, "timer-never-fires", SeverityWarning, "a timer of a process whose state no step enters, so that it is never armed"},
+	{codeNeedlessForever, "needless-lives-forever", SeverityWarning, "lives forever on an aggregate whose states all lead to a final state"},
+
+	{codeAggregateRemoved, "aggregate-removed", SeverityError, "an aggregate of the published files that is gone (removed or renamed): its stored events are on subjects of its name"},
+	{codeSubjectChanged, "subject-changed", SeverityError, "an aggregate whose subject prefix changed: its stored events stay on the old subjects"},
+	{codeStreamChanged, "stream-changed", SeverityError, "an aggregate whose stream changed: its stored events stay in the old stream"},
+	{codeKindChanged, "eventual-now-machine", SeverityError, "an eventual aggregate turned into a state machine: its stored events were appended without one"},
+	{codeIDTypeChanged, "id-type-changed", SeverityError, "an aggregate whose id type changed to one that the stored ids may not parse as"},
+	{codeEventRemoved, "event-removed", SeverityError, "a published event that is gone (removed or renamed): its stored events can no longer be decoded"},
+	{codeVersionRemoved, "event-version-removed", SeverityError, "a published event version that is gone: its stored events can no longer be decoded"},
+	{codeFieldAdded, "event-field-added", SeverityError, "a field added to a published event version in place, instead of in a new version"},
+	{codeFieldRemoved, "event-field-removed", SeverityError, "a field removed from a published event version in place, instead of in a new version"},
+	{codeFieldRenamed, "event-field-renamed", SeverityError, "a field of a published event version renamed in place, instead of in a new version"},
+	{codeFieldRetyped, "event-field-retyped", SeverityError, "a field of a published event version whose type changed in place (a value type it holds included), instead of in a new version"},
+	{codeDefaultChanged, "event-default-changed", SeverityError, "a default of a published event version changed: the events stored in the version before would upcast to other values"},
+	{codeProcessRemoved, "process-removed", SeverityError, "a published process that is gone (removed or renamed): its stored steps can no longer be loaded"},
+	{codeProcessStateRemoved, "process-state-removed", SeverityError, "a state of a published process that is gone: its stored steps name it"},
+	{codeProcessInputRemoved, "process-input-removed", SeverityError, "an input of a published process (an event, a refusal, a timer) that it no longer handles: its stored steps of it can no longer be loaded"},
 }
 
 // Codes returns every diagnostic code, in code order: errors first
-// (E001...), then warnings (W001...).
+// (E001...), then warnings (W001...), then the breaking changes that
+// Breaking reports (B001...).
 func Codes() []CodeInfo { return append([]CodeInfo(nil), codeTable...) }
 
 // lookupCode returns the table entry of code. It panics on an unknown

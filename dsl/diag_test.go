@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +16,11 @@ import (
 // A diagnostic case is a txtar archive in testdata/diag named after the
 // code it is about (E012-unreachable-state.txtar, E012-...-2.txtar) with
 // two files: input.esm and want, the exact diagnostics Load reports, one
-// per line as Diagnostic.String prints them. A line "grow: N" in the
+// per line as Diagnostic.String prints them; a case of a finding with a
+// counterexample (ExplainCodes) has a third, explain: what Explain
+// prints for its code, the test esgen check -explain shows. A case of a
+// breaking change (B001...) has a third file, old.esm, the published
+// version input.esm is compared with (Breaking). A line "grow: N" in the
 // archive comment pads input.esm with spaces to N bytes.
 
 // diagCase is one parsed case.
@@ -23,6 +28,7 @@ type diagCase struct {
 	path  string
 	arc   *txtar.Archive
 	input []byte
+	old   []byte // old.esm, for a breaking change; nil when none
 }
 
 // readDiagCases reads every case of testdata/diag.
@@ -43,8 +49,11 @@ func readDiagCases(t testing.TB) []diagCase {
 		}
 		c := diagCase{path: p, arc: arc}
 		for _, f := range arc.Files {
-			if f.Name == "input.esm" {
+			switch f.Name {
+			case "input.esm":
 				c.input = f.Data
+			case "old.esm":
+				c.old = f.Data
 			}
 		}
 		if c.input == nil {
@@ -84,6 +93,14 @@ func TestDiagnostics(t *testing.T) {
 			if ds.HasErrors() != (m == nil) {
 				t.Errorf("Load returned model %v with errors=%v", m != nil, ds.HasErrors())
 			}
+			if c.old != nil {
+				old, ods := Load("input.esm", c.old)
+				if old == nil || m == nil {
+					t.Fatalf("old.esm and input.esm must load:\n%s%s", formatDiags(ods), formatDiags(ds))
+				}
+				ds = append(ds, Breaking([]*File{old}, []*File{m})...)
+				ds.Sort()
+			}
 			for i, d := range ds {
 				if info := lookupCode(d.Code); info.Name != d.Name || info.Severity != d.Severity {
 					t.Errorf("diagnostic %d has name %s and severity %v, code table says %s and %v", i, d.Name, d.Severity, info.Name, info.Severity)
@@ -98,30 +115,44 @@ func TestDiagnostics(t *testing.T) {
 			if !strings.Contains(got, "["+code+"]") {
 				t.Errorf("case is named for %s but reports no %s:\n%s", code, code, got)
 			}
+			// A finding with a counterexample has its -explain test in
+			// the file explain.
+			files := map[string]string{"want": got}
+			if slices.Contains(ExplainCodes, code) {
+				files["explain"] = Explain(ds, code)
+			}
 			if *update {
-				for i, f := range c.arc.Files {
-					if f.Name == "want" {
-						c.arc.Files[i].Data = []byte(got)
-						if err := os.WriteFile(c.path, txtar.Format(c.arc), 0o644); err != nil {
-							t.Fatal(err)
-						}
-						return
+				for _, name := range []string{"want", "explain"} {
+					data, ok := files[name]
+					if !ok {
+						continue
 					}
+					i := slices.IndexFunc(c.arc.Files, func(f txtar.File) bool { return f.Name == name })
+					if i < 0 {
+						c.arc.Files = append(c.arc.Files, txtar.File{Name: name})
+						i = len(c.arc.Files) - 1
+					}
+					c.arc.Files[i].Data = []byte(data)
 				}
-				c.arc.Files = append(c.arc.Files, txtar.File{Name: "want", Data: []byte(got)})
 				if err := os.WriteFile(c.path, txtar.Format(c.arc), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			var want []byte
-			for _, f := range c.arc.Files {
-				if f.Name == "want" {
-					want = f.Data
+			for _, name := range []string{"want", "explain"} {
+				gotFile, ok := files[name]
+				if !ok {
+					continue
 				}
-			}
-			if got != string(want) {
-				t.Errorf("diagnostics differ (go test ./dsl -run TestDiagnostics -update rewrites them):\n%s", diff.Diff("want", want, "got", []byte(got)))
+				var want []byte
+				for _, f := range c.arc.Files {
+					if f.Name == name {
+						want = f.Data
+					}
+				}
+				if gotFile != string(want) {
+					t.Errorf("%s differs (go test ./dsl -run TestDiagnostics -update rewrites it):\n%s", name, diff.Diff("want", want, "got", []byte(gotFile)))
+				}
 			}
 		})
 	}

@@ -46,6 +46,10 @@ type Diagnostic struct {
 	// Fix is the edit that applies a did-you-mean Suggestion naming a
 	// replacement: nil when the suggestion names none (or there is none).
 	Fix *Fix
+	// Trace is the counterexample of a finding of the liveness and
+	// protocol analysis (E045 to E047, W015, W016): the shortest run from
+	// the initial state that shows it; nil for other diagnostics.
+	Trace *Trace
 }
 
 // Fix is a machine-applicable edit of the source: the bytes from Pos up

@@ -170,6 +170,8 @@ func declSpans(f *ast.File) []*declSpan {
 					ms.what = "option subject"
 				case *ast.SnapshotOption:
 					ms.what = "option snapshot"
+				case *ast.LivesOption:
+					ms.what = "option lives"
 				case *ast.State:
 					ms.what = "state " + m.Name.Name
 					fields(ms, m.Body)

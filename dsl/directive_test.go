@@ -117,7 +117,7 @@ func TestDirectiveUnusedWithErrors(t *testing.T) {
 // aggregate does not silence the warnings of its members, nor one on a
 // state the warnings of its fields.
 func TestDirectiveSilencesOnlyItsDeclaration(t *testing.T) {
-	src := "package p\n\n// esgen:ignore W001, W003\naggregate A {\n    state S initial\n    command Go\n    command Stop\n    event Went\n    event Halt\n    on Go: S -> S emits Went, Halt\n}\n"
+	src := "package p\n\n// esgen:ignore W001, W003\naggregate A { lives forever\n    state S initial\n    command Go\n    command Stop\n    event Went\n    event Halt\n    on Go: S -> S emits Went, Halt\n}\n"
 	_, diags := Load("p.esm", []byte(src))
 	want := "p.esm:3:17: warning[W011]: esgen:ignore W001 silences nothing: aggregate A has no W001 warning (remove it)\n" +
 		"p.esm:3:23: warning[W011]: esgen:ignore W003 silences nothing: aggregate A has no W003 warning (remove it)\n" +
@@ -132,7 +132,7 @@ func TestDirectiveSilencesOnlyItsDeclaration(t *testing.T) {
 // attached when several declarations share the line, and that formatting
 // does not change it (TestFormatProperties compares the diagnostics).
 func TestDirectiveLayouts(t *testing.T) {
-	head := "package p\n\naggregate A {\n    state S initial\n    command Go\n    on Go: S -> S emits "
+	head := "package p\n\naggregate A { lives forever\n    state S initial\n    command Go\n    on Go: S -> S emits "
 	for _, c := range []struct {
 		name, src, want string
 	}{

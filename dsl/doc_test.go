@@ -80,7 +80,13 @@ func codesSection(t *testing.T) string {
 		notes = append(notes, grow...)
 		fmt.Fprintf(&b, "\n\nExample: %s\n\n", strings.Join(notes, " "))
 		input := string(archiveFile(c.arc, "input.esm"))
+		if old := archiveFile(c.arc, "old.esm"); old != nil {
+			fmt.Fprintf(&b, "Published (`esgen check --against` reads it at the reference):\n\n```esm\n%s```\n\nNow:\n\n", old)
+		}
 		fmt.Fprintf(&b, "```esm\n%s```\n\n```\n%s```\n", input, archiveFile(c.arc, "want"))
+		if explain := archiveFile(c.arc, "explain"); len(explain) > 0 {
+			fmt.Fprintf(&b, "\n`esgen check -explain %s input.esm` prints the counterexample as a test:\n\n```go\n%s```\n", info.Code, explain)
+		}
 	}
 	return b.String()
 }

@@ -230,6 +230,9 @@ func (p *printer) member(m ast.Member) {
 		p.tok("snapshot", m.Pos)
 		p.tok("every", ast.Position{})
 		p.tok(m.Every.Text, m.Every.Pos)
+	case *ast.LivesOption:
+		p.tok("lives", m.Pos)
+		p.tok(m.Forever.Name, m.Forever.Pos)
 	case *ast.State:
 		p.tok("state", m.Pos)
 		p.tok(m.Name.Name, m.Name.Pos)

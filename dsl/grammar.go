@@ -16,7 +16,7 @@ var grammar = sync.OnceValue(func() *participle.Parser[ast.File] {
 		participle.UseLookahead(0),
 		participle.Union[ast.Decl](&ast.Extern{}, &ast.TypeDecl{}, &ast.Aggregate{}, &ast.Process{}),
 		participle.Union[ast.Member](
-			&ast.IDOption{}, &ast.StreamOption{}, &ast.SubjectOption{}, &ast.SnapshotOption{},
+			&ast.IDOption{}, &ast.StreamOption{}, &ast.SubjectOption{}, &ast.SnapshotOption{}, &ast.LivesOption{},
 			&ast.State{}, &ast.Command{}, &ast.Event{}, &ast.Transition{}, &ast.Evolve{}, &ast.Timer{},
 		),
 		participle.Union[ast.ProcessMember](

@@ -26,7 +26,7 @@ const (
 )
 
 // keywords cannot be used as names anywhere in a .esm file. The aggregate
-// options id, stream, subject, snapshot and every are contextual: they are
+// options id, stream, subject, snapshot, every and lives are contextual: they are
 // keywords only at the start of an aggregate member, and fine as names.
 var keywords = map[string]bool{
 	"package": true, "import": true, "extern": true, "type": true,

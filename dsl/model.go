@@ -157,6 +157,11 @@ type Aggregate struct {
 	// SnapshotEvery is the snapshot policy: a snapshot after every N events;
 	// 0 means no snapshots.
 	SnapshotEvery int
+	// LivesForever is set by `lives forever`: the aggregate is meant never
+	// to end, so its states need not lead to a final state (LivesPos is
+	// where the option is written).
+	LivesForever bool
+	LivesPos     Position
 
 	States      []*State
 	Initial     *State // exactly one; nil only for eventual aggregates

@@ -149,7 +149,7 @@ func syntaxDiag(filename string, src []byte, code []lexer.Token, err error) Diag
 	case "RBrace":
 		switch block {
 		case blockAggregate:
-			want = `id, stream, subject, snapshot, state, command, event, on, evolve or "}"`
+			want = `id, stream, subject, snapshot, lives, state, command, event, on, evolve or "}"`
 		case blockBody:
 			want = `field name or "}"`
 		default:
@@ -357,6 +357,8 @@ func attachDocs(f *ast.File, code []lexer.Token) {
 				case *ast.SubjectOption:
 					m.Doc = doc(m.Pos)
 				case *ast.SnapshotOption:
+					m.Doc = doc(m.Pos)
+				case *ast.LivesOption:
 					m.Doc = doc(m.Pos)
 				case *ast.State:
 					m.Doc = doc(m.Pos)

@@ -68,7 +68,7 @@ func errorOffset(err error) (int, bool) {
 // starts a line with one of memberStarts.
 var (
 	topStarts    = map[string]bool{"package": true, "import": true, "extern": true, "type": true, "aggregate": true, "eventual": true}
-	memberStarts = map[string]bool{"state": true, "command": true, "event": true, "on": true, "evolve": true, "after": true, "correlate": true, "id": true, "stream": true, "subject": true, "snapshot": true}
+	memberStarts = map[string]bool{"state": true, "command": true, "event": true, "on": true, "evolve": true, "after": true, "correlate": true, "id": true, "stream": true, "subject": true, "snapshot": true, "lives": true}
 	// namedBy are the keywords a name follows: a keyword right after one
 	// of them starts nothing.
 	namedBy = map[string]bool{"package": true, "extern": true, "type": true, "aggregate": true, "state": true, "command": true, "event": true, "on": true}

@@ -124,6 +124,46 @@ func bufferSize(fields []*dsl.Field) int {
 	return min((structHint(fields, 0)+63)/64*64, 4096)
 }
 
+// payloadSize is the expression Encode sizes the payload of the event x
+// with (fields its newest version's): its keys and punctuation, the length
+// of its strings and byte slices (JSON text without characters to escape
+// is exact), the number of elements of its slices and maps times an
+// estimate of one, and an estimate of every other field (a time at its
+// longest). A payload should fit the room it is sized with at once: the
+// estimate of a 193-byte payload was 128 when it knew no lengths.
+func payloadSize(fields []*dsl.Field, x func(f *dsl.Field) *jen.Statement) jen.Code {
+	n := 2 // {}
+	var terms []jen.Code
+	for i, f := range fields {
+		if i > 0 {
+			n++ // ,
+		}
+		n += len(jsonKey(f.Name)) + 1
+		t := f.Type
+		switch {
+		case t.Kind == dsl.TypeBuiltin && t.Name == "string":
+			n += 2
+			terms = append(terms, jen.Len(x(f)))
+		case isBytes(t): // base64
+			n += 2 + 4
+			terms = append(terms, jen.Len(x(f)).Op("*").Lit(4).Op("/").Lit(3))
+		case t.Kind == dsl.TypeSlice:
+			n += 2
+			terms = append(terms, jen.Len(x(f)).Op("*").Lit(sizeHint(t.Elem, 1)+1))
+		case t.Kind == dsl.TypeMap:
+			n += 2
+			terms = append(terms, jen.Len(x(f)).Op("*").Lit(sizeHint(t.Key, 1)+2+sizeHint(t.Elem, 1)))
+		default:
+			n += sizeHint(t, 1)
+		}
+	}
+	size := jen.Lit(n)
+	for _, t := range terms {
+		size = size.Op("+").Add(t)
+	}
+	return size
+}
+
 func (ag *aggGen) eventCodec(jf *jen.File) {
 	name := goname.EventCodec(ag.a.Name)
 	event := goname.EventInterface(ag.a.Name)
@@ -149,7 +189,9 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 		latest := e.Latest()
 		cases = append(cases, jen.Case(jen.Id(goname.Exported(e.Name))).Block(
 			jen.Id("raw").Op("=").Qual(pathES, "RawEvent").Values(field("Type", jen.Lit(e.Name)), field("SchemaVersion", jen.Lit(latest.Number))),
-			jen.Id("w").Op("=").Qual(pathESJSON, "WriterOn").Call(jen.Id("buf"), jen.Lit(bufferSize(latest.Fields))),
+			jen.Id("w").Op("=").Qual(pathESJSON, "WriterOn").Call(jen.Id("buf"), payloadSize(latest.Fields, func(f *dsl.Field) *jen.Statement {
+				return jen.Id("e").Dot(goname.Exported(f.Name))
+			})),
 			jen.Id("e").Dot("writeJSON").Call(jen.Op("&").Id("w")),
 		))
 	}
@@ -277,50 +319,55 @@ func hasOld(st *upcastStep) bool {
 }
 
 // stateSchema names the encoding of the aggregate's states: a hash of
-// their canonical shapes (names, fields, types, value types expanded), so
-// that it changes whenever any state's shape changes.
+// their canonical shapes (names, fields, types) and of the shape of every
+// value type they hold, however deep, so that it changes whenever any
+// state's shape changes, and a snapshot is never read into another shape.
 func stateSchema(a *dsl.Aggregate) string {
 	var b strings.Builder
-	b.WriteString("esjson/1\n")
-	var typ func(t *dsl.TypeExpr, depth int)
-	typ = func(t *dsl.TypeExpr, depth int) {
+	b.WriteString("esjson/2\n")
+	var values []*dsl.ValueType // every value type reachable, in the order met
+	seen := map[*dsl.ValueType]bool{}
+	var typ func(t *dsl.TypeExpr)
+	typ = func(t *dsl.TypeExpr) {
 		switch t.Kind {
 		case dsl.TypeValue:
 			b.WriteString(t.Name)
-			if depth < 8 {
-				b.WriteString("{")
-				for _, f := range t.Value.Fields {
-					b.WriteString(f.Name + " ")
-					typ(f.Type, depth+1)
-					b.WriteString(";")
-				}
-				b.WriteString("}")
+			if !seen[t.Value] {
+				seen[t.Value] = true
+				values = append(values, t.Value)
 			}
 		case dsl.TypeSlice:
 			b.WriteString("[]")
-			typ(t.Elem, depth)
+			typ(t.Elem)
 		case dsl.TypeMap:
 			b.WriteString("map[")
-			typ(t.Key, depth)
+			typ(t.Key)
 			b.WriteString("]")
-			typ(t.Elem, depth)
+			typ(t.Elem)
 		case dsl.TypePointer:
 			b.WriteString("*")
-			typ(t.Elem, depth)
+			typ(t.Elem)
 		case dsl.TypeQualified:
 			b.WriteString(t.Import.Path + "." + t.Name)
 		default:
 			b.WriteString(t.Name)
 		}
 	}
-	for _, s := range a.States {
-		b.WriteString(s.Name + "{")
-		for _, f := range s.Fields {
+	fields := func(name string, fs []*dsl.Field) {
+		b.WriteString(name + "{")
+		for _, f := range fs {
 			b.WriteString(f.Name + " ")
-			typ(f.Type, 0)
+			typ(f.Type)
 			b.WriteString(";")
 		}
 		b.WriteString("}\n")
+	}
+	for _, s := range a.States {
+		fields(s.Name, s.Fields)
+	}
+	b.WriteString("types\n")
+	for i := 0; i < len(values); i++ { // values grows as types hold others
+		fields(values[i].Name, values[i].Fields)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return a.Name + "/" + hex.EncodeToString(sum[:6])

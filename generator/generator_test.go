@@ -254,6 +254,7 @@ type slice_of_item { n int }
 type decide { n int }
 
 aggregate Write_Slice_Of {
+    lives forever
     state S initial {
         a []item
         b []slice_of_item

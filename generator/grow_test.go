@@ -21,6 +21,7 @@ import (
 const doorESM = `package door
 
 aggregate Door {
+    lives forever
     state Closed initial
     state Open
     command Push {}

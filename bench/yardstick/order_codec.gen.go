@@ -26,19 +26,19 @@ func (OrderEventCodec) Encode(buf []byte, e OrderEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case OrderSubmitted:
 		raw = es.RawEvent{Type: "OrderSubmitted", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 256)
+		w = esjson.WriterOn(buf, 92+len(e.Items)*80)
 		e.writeJSON(&w)
 	case PaymentValidated:
 		raw = es.RawEvent{Type: "PaymentValidated", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 17+len(e.PaymentID))
 		e.writeJSON(&w)
 	case OrderFulfilled:
 		raw = es.RawEvent{Type: "OrderFulfilled", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 15+len(e.Tracking))
 		e.writeJSON(&w)
 	case NoteAdded:
 		raw = es.RawEvent{Type: "NoteAdded", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 66+len(e.Author)+len(e.Text))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Order event: nil event")
@@ -104,7 +104,7 @@ type OrderStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in orders.esm, so that older snapshots are ignored.
 func (OrderStateCodec) StateSchema() string {
-	return "Order/423787b945d2"
+	return "Order/4589b2fa5d82"
 }
 
 // EncodeState returns the JSON of s.

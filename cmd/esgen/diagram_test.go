@@ -22,6 +22,7 @@ func mustLoad(t *testing.T, name, src string) *dsl.File {
 // prefixed with the aggregate's so that several fit in one file.
 func machineText(name string) string {
 	return strings.ReplaceAll(`aggregate X {
+    lives forever
     state XClosed initial
     state XOpen
     command XPush

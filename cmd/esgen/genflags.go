@@ -15,7 +15,8 @@ type genFlags struct {
 	diagFlags
 	Out     string   `placeholder:"DIR" completion:"dir" help:"Write into DIR instead of the directory of each .esm file."`
 	Pkg     string   `placeholder:"NAME" help:"Go package name of the generated code, instead of the .esm package clause."`
-	Formats string   `default:"${default_formats}" placeholder:"LIST" completion:"formats" help:"Diagrams and pages to generate: a comma-separated list of svg, md, dot, mermaid, or none (default ${default_formats})."`
+	Formats string   `default:"${default_formats}" placeholder:"LIST" completion:"formats" help:"Diagrams, pages and schemas to generate: a comma-separated list of svg, md, dot, mermaid, jsonschema, asyncapi, or none (default ${default_formats})."`
+	Against string   `placeholder:"REF" help:"Fail, writing nothing, on a change that breaks the events stored under the files at REF: a git reference (.git#branch=main) or a directory (see esgen check --against)."`
 	Files   []string `arg:"" name:"file" completion:"esm" help:"The .esm files."`
 }
 
@@ -27,6 +28,12 @@ func (g genFlags) load(e env) (*build.Plan, error) {
 	formats, err := diagram.ParseFormats(g.Formats)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
+	}
+	var against *build.Against
+	if g.Against != "" {
+		if against, err = build.ParseAgainst(g.Against); err != nil {
+			return nil, usageErrorf("%v", err)
+		}
 	}
 	for _, f := range g.Files {
 		if f == "-" {
@@ -54,6 +61,16 @@ func (g genFlags) load(e env) (*build.Plan, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if against != nil {
+		bs, err := build.Breaking(e.ctx, in, against)
+		if err != nil {
+			return nil, err
+		}
+		if len(bs) > 0 {
+			newReporter(e, g.diagFlags, srcs).print(bs)
+			return nil, failed()
+		}
 	}
 	return plan, nil
 }

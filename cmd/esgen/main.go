@@ -4,11 +4,12 @@
 // Usage:
 //
 //	esgen init [-pkg NAME] [DIR]
-//	esgen check [--error-format text|json|github-actions] [--strict] FILE...|-
+//	esgen check [--error-format text|json|github-actions] [--strict] [--against REF] FILE...|-
 //	esgen fmt [-w] [-l] [-d] FILE...|-
-//	esgen generate [-v] [-out DIR] [-pkg NAME] [-formats svg,md,dot,mermaid|none] FILE...
-//	esgen diff [-out DIR] [-pkg NAME] [-formats ...] FILE...
+//	esgen generate [-v] [-out DIR] [-pkg NAME] [-formats svg,md,dot,mermaid,jsonschema,asyncapi|none] [--against REF] FILE...
+//	esgen diff [-out DIR] [-pkg NAME] [-formats ...] [--against REF] FILE...
 //	esgen diagram [-format dot|svg|mermaid] [-highlight STATE] [-o FILE] FILE [AGGREGATE]
+//	esgen events [-nats URL | -data DIR] [-stream S] [-follow] [-format json|cloudevents] [SUBJECT-FILTER]
 //	esgen lsp                      (the language server, on stdin and stdout)
 //	esgen version                  (or esgen --version)
 //	esgen completion bash|zsh|fish
@@ -42,6 +43,7 @@ type cli struct {
 	Generate   generateCmd   `cmd:"" help:"Generate Go code, diagrams and docs pages from .esm files."`
 	Diff       diffCmd       `cmd:"" help:"Show how generated files on disk differ from what esgen would generate."`
 	Diagram    diagramCmd    `cmd:"" help:"Draw the state machine of one aggregate as DOT, SVG or Mermaid."`
+	Events     eventsCmd     `cmd:"" help:"Print the events stored in a JetStream stream as JSON lines or CloudEvents."`
 	Lsp        lspCmd        `cmd:"" help:"Run the language server for editors on standard input and output."`
 	Version    versionCmd    `cmd:"" help:"Print the esgen version."`
 	Completion completionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`

@@ -213,8 +213,8 @@ func (m *Reaction) Position() Position { return m.Pos }
 func (m *ProcessTimer) Position() Position { return m.Pos }
 
 // Member is a member of an aggregate: an option (*IDOption, *StreamOption,
-// *SubjectOption, *SnapshotOption), a *State, *Command, *Event, *Transition,
-// *Evolve or *Timer.
+// *SubjectOption, *SnapshotOption, *LivesOption), a *State, *Command,
+// *Event, *Transition, *Evolve or *Timer.
 type Member interface {
 	member()
 	// Position returns the position of the member's first token.
@@ -332,7 +332,16 @@ func (c *EvolveClause) Word() string {
 	return c.Mark
 }
 
+// LivesOption is `lives forever`: the aggregate is meant never to end, so
+// that its states need not lead to a final state.
+type LivesOption struct {
+	Pos     Position
+	Doc     *CommentGroup
+	Forever *Ident `parser:"'lives' @@"`
+}
+
 func (*IDOption) member()       {}
+func (*LivesOption) member()    {}
 func (*StreamOption) member()   {}
 func (*SubjectOption) member()  {}
 func (*SnapshotOption) member() {}
@@ -354,6 +363,9 @@ func (m *SubjectOption) Position() Position { return m.Pos }
 
 // Position returns the position of the first token.
 func (m *SnapshotOption) Position() Position { return m.Pos }
+
+// Position returns the position of the first token.
+func (m *LivesOption) Position() Position { return m.Pos }
 
 // Position returns the position of the first token.
 func (m *State) Position() Position { return m.Pos }

@@ -1,3 +1,3 @@
 package graph
 
-//go:generate go tool esgen generate -out . ../graph.esm
+//go:generate go tool esgen generate -out . -formats svg,md,jsonschema,asyncapi ../graph.esm

@@ -25,23 +25,23 @@ func (GraphEventCodec) Encode(buf []byte, e GraphEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case GraphCreated:
 		raw = es.RawEvent{Type: "GraphCreated", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 62+len(e.Name))
 		e.writeJSON(&w)
 	case NodeAdded:
 		raw = es.RawEvent{Type: "NodeAdded", SchemaVersion: 2}
-		w = esjson.WriterOn(buf, 256)
+		w = esjson.WriterOn(buf, 53+len(e.GraphID)+len(e.NodeID)+len(e.Label)+len(e.Metadata)*50)
 		e.writeJSON(&w)
 	case EdgeConnected:
 		raw = es.RawEvent{Type: "EdgeConnected", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 33+len(e.From)+len(e.To)+len(e.Relation))
 		e.writeJSON(&w)
 	case ConceptualPointMapped:
 		raw = es.RawEvent{Type: "ConceptualPointMapped", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 27+len(e.NodeID)+len(e.Concept))
 		e.writeJSON(&w)
 	case GraphArchived:
 		raw = es.RawEvent{Type: "GraphArchived", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 53)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Graph event: nil event")
@@ -128,7 +128,7 @@ type GraphStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in graph.esm, so that older snapshots are ignored.
 func (GraphStateCodec) StateSchema() string {
-	return "Graph/425e3ab841e1"
+	return "Graph/eedd1625a46a"
 }
 
 // EncodeState returns the JSON of s.

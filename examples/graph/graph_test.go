@@ -14,7 +14,7 @@ var clock = time.Date(2026, time.April, 7, 14, 5, 0, 0, time.UTC)
 // graphUnderTest returns the definition the cases below exercise. Pass your
 // GraphDecider (and your Evolver) to NewGraphDefinition.
 func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
-	return NewGraphDefinition(Decider{Now: func() time.Time { return clock }}, Evolver{})
+	return schemaChecked(NewGraphDefinition(Decider{Now: func() time.Time { return clock }}, Evolver{}))
 }
 
 // TestGraphEvolveHooks checks your GraphEvolver (estest.CheckEvolutions):

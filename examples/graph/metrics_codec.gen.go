@@ -26,11 +26,11 @@ func (MetricsEventCodec) Encode(buf []byte, e MetricsEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case MetricRecorded:
 		raw = es.RawEvent{Type: "MetricRecorded", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 75+len(e.Name))
 		e.writeJSON(&w)
 	case MetricsReset:
 		raw = es.RawEvent{Type: "MetricsReset", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Metrics event: nil event")

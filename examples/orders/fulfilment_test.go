@@ -13,7 +13,7 @@ import (
 // cases below exercise. Pass your FulfilmentDecider to NewFulfilmentDefinition
 // (the repositories only lend their codecs here).
 func fulfilmentUnderTest() es.Definition[FulfilmentState, FulfilmentInput, process.Step[FulfilmentInput]] {
-	return NewFulfilmentDefinition(FulfilmentRules{}, NewOrderRepository(nil, nil), NewPaymentRepository(nil, nil), NewShipmentRepository(nil, nil)).Machine
+	return validatedSteps(NewFulfilmentDefinition(FulfilmentRules{}, NewOrderRepository(nil, nil), NewPaymentRepository(nil, nil), NewShipmentRepository(nil, nil)).Machine)
 }
 
 // The process of order o-1, whose lines (items, in order_test.go) come to

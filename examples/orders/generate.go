@@ -1,3 +1,3 @@
 package orders
 
-//go:generate go tool esgen generate -out . ../orders.esm ../payments.esm ../shipments.esm ../fulfilment.esm
+//go:generate go tool esgen generate -out . -formats svg,md,jsonschema,asyncapi ../orders.esm ../payments.esm ../shipments.esm ../fulfilment.esm

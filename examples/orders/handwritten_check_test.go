@@ -19,7 +19,9 @@ import (
 func TestHandWrittenMatchesGenerated(t *testing.T) {
 	ctx := t.Context()
 	fixed := func() time.Time { return clock }
-	gen := NewOrderRepository(memstore.New(), Decider{Now: fixed}, es.WithClock(fixed))
+	stored := memstore.New()
+	checkStored(t, stored)
+	gen := NewOrderRepository(stored, Decider{Now: fixed}, es.WithClock(fixed))
 	store := newHWStore()
 	hw := newHWHandler(store)
 	hw.now = fixed

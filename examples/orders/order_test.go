@@ -20,7 +20,7 @@ var items = []LineItem{
 // orderUnderTest returns the definition the cases below exercise. Pass your
 // OrderDecider to NewOrderDefinition.
 func orderUnderTest() es.Definition[OrderState, OrderCommand, OrderEvent] {
-	return NewOrderDefinition(Decider{Now: func() time.Time { return clock }, Channel: "phone"})
+	return schemaChecked(NewOrderDefinition(Decider{Now: func() time.Time { return clock }, Channel: "phone"}))
 }
 
 // submitted is the event of a valid Submit decided at clock.

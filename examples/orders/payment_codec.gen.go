@@ -26,23 +26,23 @@ func (PaymentEventCodec) Encode(buf []byte, e PaymentEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case PaymentRequested:
 		raw = es.RawEvent{Type: "PaymentRequested", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 43+len(e.OrderID))
 		e.writeJSON(&w)
 	case PaymentCaptured:
 		raw = es.RawEvent{Type: "PaymentCaptured", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 61+len(e.OrderID)+len(e.ProviderRef))
 		e.writeJSON(&w)
 	case PaymentDeclined:
 		raw = es.RawEvent{Type: "PaymentDeclined", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 27+len(e.OrderID)+len(e.Reason))
 		e.writeJSON(&w)
 	case PaymentVoided:
 		raw = es.RawEvent{Type: "PaymentVoided", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 27+len(e.OrderID)+len(e.Reason))
 		e.writeJSON(&w)
 	case PaymentRefunded:
 		raw = es.RawEvent{Type: "PaymentRefunded", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 55+len(e.OrderID)+len(e.Reason))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Payment event: nil event")
@@ -115,7 +115,7 @@ type PaymentStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in payments.esm, so that older snapshots are ignored.
 func (PaymentStateCodec) StateSchema() string {
-	return "Payment/a566f232db51"
+	return "Payment/41cb09a58a57"
 }
 
 // EncodeState returns the JSON of s.

@@ -10,7 +10,7 @@ import (
 // paymentUnderTest returns the definition the cases below exercise. Pass your
 // PaymentDecider to NewPaymentDefinition.
 func paymentUnderTest() es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
-	return NewPaymentDefinition(PaymentRules{})
+	return schemaChecked(NewPaymentDefinition(PaymentRules{}))
 }
 
 // requested is the event of a payment of 2,100 cents asked for order o-1.

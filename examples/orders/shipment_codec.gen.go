@@ -26,11 +26,11 @@ func (ShipmentEventCodec) Encode(buf []byte, e ShipmentEvent) (es.RawEvent, erro
 	switch e := e.(type) {
 	case ShipmentRequested:
 		raw = es.RawEvent{Type: "ShipmentRequested", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 15+len(e.OrderID))
 		e.writeJSON(&w)
 	case ShipmentDispatched:
 		raw = es.RawEvent{Type: "ShipmentDispatched", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 29+len(e.OrderID)+len(e.Tracking))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Shipment event: nil event")
@@ -82,7 +82,7 @@ type ShipmentStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in shipments.esm, so that older snapshots are ignored.
 func (ShipmentStateCodec) StateSchema() string {
-	return "Shipment/d21ab48eaa3b"
+	return "Shipment/8008fb810401"
 }
 
 // EncodeState returns the JSON of s.

@@ -10,7 +10,7 @@ import (
 // shipmentUnderTest returns the definition the cases below exercise. Pass your
 // ShipmentDecider to NewShipmentDefinition.
 func shipmentUnderTest() es.Definition[ShipmentState, ShipmentCommand, ShipmentEvent] {
-	return NewShipmentDefinition(ShipmentRules{})
+	return schemaChecked(NewShipmentDefinition(ShipmentRules{}))
 }
 
 // RequestShipment in Unplanned moves the Shipment to Packing, recording

@@ -24,11 +24,17 @@ const (
 	FormatMarkdown Format = "md"      // <aggregate>.md, the aggregate's page
 	FormatDOT      Format = "dot"     // <aggregate>.dot, canonical Graphviz text
 	FormatMermaid  Format = "mermaid" // <aggregate>.mmd, Mermaid stateDiagram-v2
+	// FormatJSONSchema and FormatAsyncAPI are not diagrams: Files writes
+	// none of them, package generator/schema does (build asks it).
+	FormatJSONSchema Format = "jsonschema" // <aggregate>.schema.json
+	FormatAsyncAPI   Format = "asyncapi"   // <file>.asyncapi.yaml
 )
 
 // AllFormats returns every format, in the order ParseFormats returns them
 // and its errors name them.
-func AllFormats() []Format { return []Format{FormatSVG, FormatMarkdown, FormatDOT, FormatMermaid} }
+func AllFormats() []Format {
+	return []Format{FormatSVG, FormatMarkdown, FormatDOT, FormatMermaid, FormatJSONSchema, FormatAsyncAPI}
+}
 
 // DefaultFormats are the formats esgen generate writes unless told
 // otherwise: the SVG picture and the Markdown page that shows it.

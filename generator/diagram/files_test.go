@@ -20,8 +20,8 @@ func TestParseFormats(t *testing.T) {
 		{in: "mermaid,dot,md,svg", want: []Format{FormatSVG, FormatMarkdown, FormatDOT, FormatMermaid}},
 		{in: "none"},
 		{in: ""},
-		{in: "png", wantErr: `unknown diagram format "png": want a comma-separated list of svg, md, dot, mermaid, or none`},
-		{in: "svg,,md", wantErr: `unknown diagram format "": want a comma-separated list of svg, md, dot, mermaid, or none`},
+		{in: "png", wantErr: `unknown diagram format "png": want a comma-separated list of svg, md, dot, mermaid, jsonschema, asyncapi, or none`},
+		{in: "svg,,md", wantErr: `unknown diagram format "": want a comma-separated list of svg, md, dot, mermaid, jsonschema, asyncapi, or none`},
 		{in: "none,svg", wantErr: `unknown diagram format "none"`},
 	}
 	for _, tt := range tests {

@@ -67,13 +67,21 @@ func FileTypes(esm string) string { return FileBase(esm) + "_types.gen.go" }
 // diagrams; it has a log.
 func AggregateFiles(agg string, eventual bool) []string {
 	if eventual {
-		return []string{Types(agg), Codec(agg), Log(agg), GenTest(agg), Diagram(agg, "md")}
+		return []string{Types(agg), Codec(agg), Log(agg), GenTest(agg), Diagram(agg, "md"), Schema(agg)}
 	}
 	return []string{
 		Types(agg), Decide(agg), Codec(agg), Repository(agg), Timers(agg), GenTest(agg), Skeleton(agg),
-		Diagram(agg, "svg"), Diagram(agg, "dot"), Diagram(agg, "mmd"), Diagram(agg, "md"),
+		Diagram(agg, "svg"), Diagram(agg, "dot"), Diagram(agg, "mmd"), Diagram(agg, "md"), Schema(agg),
 	}
 }
+
+// Schema is the JSON Schema document of an aggregate's events and
+// commands ("Order" -> "order.schema.json").
+func Schema(agg string) string { return Base(agg) + ".schema.json" }
+
+// AsyncAPI is the AsyncAPI document of an .esm file's aggregates
+// ("orders.esm" -> "orders.asyncapi.yaml").
+func AsyncAPI(esm string) string { return FileBase(esm) + ".asyncapi.yaml" }
 
 // ProcessFiles returns every file that may be generated for process p,
 // whatever the options, in a stable order.

@@ -5,8 +5,27 @@ import (
 	"time"
 )
 
-// HandleOption sets metadata or behaviour of one Handle call.
-type HandleOption func(*handleOptions)
+// HandleOption sets metadata or behaviour of one Handle call: make one
+// with WithCommandID, WithCorrelationID, WithCausationID, WithActor,
+// WithTraceparent or CausedBy. The zero HandleOption sets nothing. It is a
+// value, not a function, so that Handle applies options without
+// allocating.
+type HandleOption struct {
+	set   optionFields
+	value handleOptions
+}
+
+// optionFields are the fields a HandleOption sets.
+type optionFields uint8
+
+const (
+	setCommandID optionFields = 1 << iota
+	setCorrelationID
+	setCausationID
+	setActor
+	setTraceparent
+	setTraceparentIfNone // CausedBy's: unless another option set one
+)
 
 type handleOptions struct {
 	commandID     string
@@ -17,6 +36,26 @@ type handleOptions struct {
 	// number is the command id's counter, reserved when no id was given:
 	// identify spells the id.
 	number uint64
+}
+
+// apply sets the fields of o that opt sets.
+func (opt *HandleOption) apply(o *handleOptions) {
+	v := &opt.value
+	if opt.set&setCommandID != 0 {
+		o.commandID = v.commandID
+	}
+	if opt.set&setCorrelationID != 0 {
+		o.correlationID = v.correlationID
+	}
+	if opt.set&setCausationID != 0 {
+		o.causationID = v.causationID
+	}
+	if opt.set&setActor != 0 {
+		o.actor = v.actor
+	}
+	if opt.set&setTraceparent != 0 || opt.set&setTraceparentIfNone != 0 && o.traceparent == "" {
+		o.traceparent = v.traceparent
+	}
 }
 
 // resolveHandleOptions applies opts. Without a command id, it reserves the
@@ -55,14 +94,13 @@ func (o *handleOptions) identify(ids *commandIDs) {
 	}
 }
 
-// applyHandleOptions applies opts to options of their own, so that a call
-// without options allocates none.
+// applyHandleOptions applies opts in order.
 func applyHandleOptions(opts []HandleOption) handleOptions {
-	o := new(handleOptions)
-	for _, opt := range opts {
-		opt(o)
+	var o handleOptions
+	for i := range opts {
+		opts[i].apply(&o)
 	}
-	return *o
+	return o
 }
 
 // WithCommandID sets the command's id. Event ids and the store's dedupe key
@@ -79,34 +117,37 @@ func applyHandleOptions(opts []HandleOption) handleOptions {
 // messages within the duplicate window; behind a store that is not a
 // CommandFinder (a wrapper that embeds Store hides FindCommand) it is a
 // read of the aggregate's whole history.
-func WithCommandID(id string) HandleOption { return func(o *handleOptions) { o.commandID = id } }
+func WithCommandID(id string) HandleOption {
+	return HandleOption{set: setCommandID, value: handleOptions{commandID: id}}
+}
 
 // WithCorrelationID sets the correlation id stored on every event. By
 // default it is the command id, so a command starts a new flow.
 func WithCorrelationID(id string) HandleOption {
-	return func(o *handleOptions) { o.correlationID = id }
+	return HandleOption{set: setCorrelationID, value: handleOptions{correlationID: id}}
 }
 
 // WithCausationID sets the id of the command or event that caused this
 // command. By default it is the command id.
-func WithCausationID(id string) HandleOption { return func(o *handleOptions) { o.causationID = id } }
+func WithCausationID(id string) HandleOption {
+	return HandleOption{set: setCausationID, value: handleOptions{causationID: id}}
+}
 
 // WithActor records who issued the command.
-func WithActor(actor string) HandleOption { return func(o *handleOptions) { o.actor = actor } }
+func WithActor(actor string) HandleOption {
+	return HandleOption{set: setActor, value: handleOptions{actor: actor}}
+}
 
 // WithTraceparent carries a W3C traceparent header value into the events.
-func WithTraceparent(tp string) HandleOption { return func(o *handleOptions) { o.traceparent = tp } }
+func WithTraceparent(tp string) HandleOption {
+	return HandleOption{set: setTraceparent, value: handleOptions{traceparent: tp}}
+}
 
 // CausedBy sets correlation and causation from a stored event, so that the
 // command's events chain to the event that triggered them.
 func CausedBy(m Metadata) HandleOption {
-	return func(o *handleOptions) {
-		o.correlationID = m.CorrelationID
-		o.causationID = m.EventID
-		if o.traceparent == "" {
-			o.traceparent = m.Traceparent
-		}
-	}
+	return HandleOption{set: setCorrelationID | setCausationID | setTraceparentIfNone,
+		value: handleOptions{correlationID: m.CorrelationID, causationID: m.EventID, traceparent: m.Traceparent}}
 }
 
 // RepositoryOption configures a Repository.

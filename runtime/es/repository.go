@@ -93,6 +93,8 @@ type Repository[S, C, E any] struct {
 	cache *stateCache[S]
 	ids   *commandIDs
 	lanes *lanes
+	// room is the payload room of the next command (see newCommand).
+	room payloadRoom
 	// unknown holds the states the commands whose outcome is unknown
 	// were decided on, for their retries.
 	unknown unknownOutcomes[S]
@@ -108,13 +110,13 @@ func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...Re
 // and its Result, allocated at once: the decision's context (whose Ref is
 // the request's), the append request (which the Result keeps, to build
 // its records when asked) and room for a command's usual single event,
-// encoded and not, and its payload when small.
+// encoded and not, and its payload (see newCommand).
 type command[E any] struct {
 	ctx     refContext
 	req     AppendRequest
 	events  [1]E
 	raw     [1]RawEvent
-	payload [64]byte // the first event's payload, when it is small
+	payload []byte // room for the first event's payload, of length 0
 }
 
 // room returns c's room for n encoded events: its own for one, else a new
@@ -195,7 +197,8 @@ func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts
 	}
 	defer r.lanes.release(lane)
 	ref := Ref{Type: r.def.Type, ID: id}
-	c := &command[E]{req: AppendRequest{Ref: ref}}
+	c := newCommand[E](r.room.get())
+	c.req.Ref = ref
 	c.ctx = refContext{Context: ctx, ref: &c.req.Ref}
 	// A retry of a command whose append had an unknown outcome is decided
 	// on the state the command was decided on, and appended after it:
@@ -273,12 +276,13 @@ attempts:
 		for i, e := range events {
 			var buf []byte
 			if i == 0 {
-				buf = c.payload[:0]
+				buf = c.payload
 			}
 			if req.Events[i], err = r.def.Events.Encode(buf, e); err != nil {
 				return res, fmt.Errorf("%s %q: encode event: %w", ref.Type, id, err)
 			}
 		}
+		r.room.learn(c.payload, req.Events[0].Data)
 		ar, err := r.store.Append(ctx, req)
 		sent = true
 		if err != nil {

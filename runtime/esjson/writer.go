@@ -24,9 +24,17 @@ type Writer struct {
 func NewWriter(buf []byte) Writer { return Writer{buf: buf} }
 
 // WriterOn returns a Writer appending to buf[:0], with room made for size
-// bytes: buf's own array when it has that much capacity, else a new one.
-// Generated codecs use it with the size they expect to write.
-func WriterOn(buf []byte, size int) Writer { return Writer{buf: slices.Grow(buf[:0], size)} }
+// bytes, an estimate of what will be written: buf's own array when it has
+// at least half that much capacity (what is written often fits; when it
+// does not, the array grows once, as a new one would have been made), else
+// a new array of size bytes. Generated codecs use it with the size they
+// expect to write, from the lengths of the value's strings and slices.
+func WriterOn(buf []byte, size int) Writer {
+	if 2*cap(buf) >= size && cap(buf) > 0 {
+		return Writer{buf: buf[:0]}
+	}
+	return Writer{buf: slices.Grow(buf[:0], size)}
+}
 
 // Bytes returns the JSON written so far.
 func (w *Writer) Bytes() []byte { return w.buf }

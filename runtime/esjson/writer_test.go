@@ -240,3 +240,32 @@ func TestWriterEncodesWithoutAllocating(t *testing.T) {
 		t.Fatalf("writing into a large enough buffer allocated %v times, want 0", allocs)
 	}
 }
+
+// TestWriterOn: the writer writes in the buffer given when it has at least
+// half the room asked for, else in a new array of the size asked for.
+func TestWriterOn(t *testing.T) {
+	for _, tc := range []struct {
+		capacity, size int
+		own            bool
+	}{
+		{0, 10, false}, {100, 200, true}, {99, 200, false}, {300, 200, true},
+	} {
+		buf := make([]byte, 3, max(tc.capacity, 3))[:tc.capacity:tc.capacity]
+		if tc.capacity == 0 {
+			buf = nil
+		}
+		w := WriterOn(buf, tc.size)
+		w.Raw("{}")
+		got := w.Bytes()
+		if string(got) != "{}" {
+			t.Fatalf("WriterOn(cap %d, %d) wrote %q", tc.capacity, tc.size, got)
+		}
+		own := tc.capacity > 0 && &got[0] == &buf[:1][0]
+		if own != tc.own {
+			t.Errorf("WriterOn(cap %d, %d): wrote in the buffer given: %v, want %v", tc.capacity, tc.size, own, tc.own)
+		}
+		if !own && cap(got) < tc.size {
+			t.Errorf("WriterOn(cap %d, %d): a new array of %d bytes, want at least %d", tc.capacity, tc.size, cap(got), tc.size)
+		}
+	}
+}

@@ -238,3 +238,47 @@ func TestScanConformance(t *testing.T) {
 	shared := memstore.New(memstore.WithStartSequence(500))
 	storetest.RunScan(t, func(*testing.T) es.Store { return shared })
 }
+
+// TestDedupeWindowLookedUpAsItGrows: looked up between appends, from the
+// first append on, past the window, and after a stretch without lookups
+// longer than the window, the index finds exactly the newest 1024 appends.
+func TestDedupeWindowLookedUpAsItGrows(t *testing.T) {
+	s := memstore.New()
+	ref := es.Ref{Type: "T", ID: "x"}
+	var at es.Position
+	find := func(i int) bool {
+		t.Helper()
+		_, ok, err := s.FindCommand(t.Context(), ref, "c"+strconv.Itoa(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for i := range 4000 {
+		res, err := s.Append(t.Context(), &es.AppendRequest{Ref: ref, CommandID: "c" + strconv.Itoa(i), NewCommandID: true,
+			ExpectedVersion: at.Version, ExpectedSequence: at.Sequence,
+			Events: []es.RawEvent{{Type: "E", SchemaVersion: 1, Data: []byte(`{}`)}}})
+		if err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+		at = es.Position{Version: res.Version, Sequence: res.Sequence}
+		if i >= 1500 && i < 2600 { // no lookups for longer than the window
+			continue
+		}
+		if i%7 != 0 && i != 2600 {
+			continue
+		}
+		oldest := max(0, i-es.DedupeAppends+1)
+		for _, j := range []int{i, (oldest + i) / 2, oldest} {
+			if !find(j) {
+				t.Fatalf("after append %d: c%d not found", i, j)
+			}
+		}
+		if oldest > 0 && find(oldest-1) {
+			t.Fatalf("after append %d: c%d found, out of the window", i, oldest-1)
+		}
+		if find(i + 1) {
+			t.Fatalf("after append %d: c%d found, never appended", i, i+1)
+		}
+	}
+}

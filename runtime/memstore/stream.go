@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"time"
 
@@ -23,7 +24,8 @@ type stream struct {
 	history
 	used int // bytes written in the last chunk
 	// index finds the newest appends by command id once the stream has
-	// more than indexFrom of them; shorter streams are scanned.
+	// more than indexFrom of them; shorter streams are scanned. Nil until
+	// a command id is looked up in a longer stream.
 	index *dedupeIndex
 }
 
@@ -75,13 +77,20 @@ const (
 	maxEntry = 1 << 30
 )
 
-// dedupeIndex maps the command ids of a stream's newest dedupeWindow
-// appends to their number.
+// dedupeIndex finds the appends of a stream's newest dedupeWindow by
+// command id. It is brought up to date when a command id is looked up
+// (catchUp), not at each append: the commands whose id Handle made up are
+// never looked up, and cost it nothing. It maps a hash of each id to the
+// number of the newest append with that hash, so that it keeps no string
+// of its own: a lookup compares the id with the append's in the log, and
+// scans the window in the rare case of two ids of one hash.
 type dedupeIndex struct {
-	byCommand map[string]int
-	// ring holds the command id of append n at n%dedupeWindow, so that
-	// the one leaving the window can be dropped from byCommand.
-	ring []string
+	seed   maphash.Seed
+	byHash map[uint64]int
+	// ring holds the hash of append n at n%dedupeWindow, so that the one
+	// leaving the window can be dropped from byHash.
+	ring []uint64
+	upto int // appends indexed: those before upto
 }
 
 // newStream returns an empty stream with room for a few appends like the
@@ -249,14 +258,26 @@ func (h *history) commandID(i int) []byte {
 // recent returns the number of the append of command cmd among the newest
 // dedupeWindow appends, or -1.
 func (st *stream) recent(cmd string) int {
-	if st.index != nil {
-		if i, ok := st.index.byCommand[cmd]; ok {
-			return i
-		}
+	if st.n <= indexFrom { // all of them in the window
+		return st.scan(cmd, 0)
+	}
+	st.catchUp()
+	ix := st.index
+	i, ok := ix.byHash[maphash.String(ix.seed, cmd)]
+	if !ok {
 		return -1
 	}
-	// At most indexFrom appends, all of them in the window.
-	for i := st.n - 1; i >= 0; i-- {
+	if string(st.commandID(i)) == cmd {
+		return i
+	}
+	// Another id of the same hash is newer.
+	return st.scan(cmd, max(0, st.n-dedupeWindow))
+}
+
+// scan returns the number of the newest append from append from on whose
+// command id is cmd, or -1.
+func (st *stream) scan(cmd string, from int) int {
+	for i := st.n - 1; i >= from; i-- {
 		if string(st.commandID(i)) == cmd {
 			return i
 		}
@@ -319,43 +340,38 @@ func (st *stream) add(req *es.AppendRequest, seq uint64, size int) {
 	}
 	*st.pos(st.n) = appendPos{seq: seq, last: req.ExpectedVersion + uint64(len(req.Events)), chunk: k, end: uint32(st.used)}
 	st.n++
-	st.indexed(req.CommandID)
 }
 
-// indexed keeps the dedupe index, built once the stream grows long, to the
-// newest dedupeWindow appends after the append of command cmd.
-func (st *stream) indexed(cmd string) {
-	n := st.n - 1 // the new append's number
-	if st.index == nil {
-		if n >= indexFrom {
-			st.buildIndex()
-		}
-		return
-	}
+// catchUp brings the dedupe index up to the stream's newest append,
+// building it on first use.
+func (st *stream) catchUp() {
 	ix := st.index
-	if n < dedupeWindow {
-		ix.ring = append(ix.ring, cmd)
-	} else {
-		// Append n-dedupeWindow leaves the window.
-		slot := &ix.ring[n%dedupeWindow]
-		if ix.byCommand[*slot] == n-dedupeWindow {
-			delete(ix.byCommand, *slot)
+	if ix == nil {
+		ix = &dedupeIndex{seed: maphash.MakeSeed(), byHash: make(map[uint64]int, 2*indexFrom), ring: make([]uint64, 0, 2*indexFrom)}
+		st.index = ix
+	}
+	if ix.upto < st.n-dedupeWindow { // nothing indexed is in the window
+		clear(ix.byHash)
+		ix.upto = st.n - dedupeWindow
+		if len(ix.ring) < dedupeWindow {
+			ix.ring = make([]uint64, dedupeWindow)
 		}
-		*slot = cmd
 	}
-	ix.byCommand[cmd] = n
-}
-
-// buildIndex indexes every append of the stream (there are fewer than
-// dedupeWindow of them).
-func (st *stream) buildIndex() {
-	ix := &dedupeIndex{byCommand: make(map[string]int, 2*indexFrom), ring: make([]string, 0, 2*indexFrom)}
-	for i := range st.n {
-		cmd := string(st.commandID(i))
-		ix.byCommand[cmd] = i
-		ix.ring = append(ix.ring, cmd)
+	for ; ix.upto < st.n; ix.upto++ {
+		n := ix.upto
+		h := maphash.Bytes(ix.seed, st.commandID(n))
+		slot := n % dedupeWindow
+		if slot == len(ix.ring) { // the first dedupeWindow appends
+			ix.ring = append(ix.ring, h)
+		} else {
+			// Append n-dedupeWindow leaves the window.
+			if old := ix.ring[slot]; n >= dedupeWindow && ix.byHash[old] == n-dedupeWindow {
+				delete(ix.byHash, old)
+			}
+			ix.ring[slot] = h
+		}
+		ix.byHash[h] = n
 	}
-	st.index = ix
 }
 
 // decoder turns the entries of one stream into records. It remembers the

@@ -2,13 +2,14 @@
 // event of one command with their metadata, in one compact value. The
 // JetStream store publishes one envelope per command as a message payload;
 // the in-memory store keeps the same bytes. The format is documented in
-// docs/runtime.md; this package is the only code that reads or writes it.
+// docs/wire-format.md; this package is the only code that reads or writes it.
 package envelope
 
 import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/esgen/esgen/runtime/es"
@@ -270,19 +271,19 @@ func Decode(data []byte, sc *Scratch) (Envelope, error) {
 	nsec := d.uvarint()
 	flags := d.byte()
 	var m es.Metadata
-	cmd := d.string()
+	cmdBytes := d.bytes()
 	local := sc
 	if local == nil {
 		local = new(Scratch)
 	}
 	m.AggregateType = d.reuse(&local.typ)
 	m.AggregateID = d.reuse(&local.id)
-	m.CorrelationID, m.CausationID = cmd, cmd
+	var corr, cause string
 	if flags&flagCorrelationIsCommand == 0 {
-		m.CorrelationID = d.reuse(&local.corr)
+		corr = d.reuse(&local.corr)
 	}
 	if flags&flagCausationIsCommand == 0 {
-		m.CausationID = d.reuse(&local.cause)
+		cause = d.reuse(&local.cause)
 	}
 	m.Actor = d.reuse(&local.actor)
 	m.Traceparent = d.reuse(&local.tp)
@@ -297,7 +298,7 @@ func Decode(data []byte, sc *Scratch) (Envelope, error) {
 		return Envelope{}, fmt.Errorf("nanoseconds %d out of range", nsec)
 	case first == 0:
 		return Envelope{}, errors.New("first event version 0")
-	case cmd == "":
+	case len(cmdBytes) == 0:
 		return Envelope{}, errors.New("empty command id")
 	case n == 0:
 		return Envelope{}, errors.New("no events")
@@ -305,10 +306,20 @@ func Decode(data []byte, sc *Scratch) (Envelope, error) {
 		// Each event takes at least three bytes: a bound before allocating.
 		return Envelope{}, fmt.Errorf("%d events cannot fit in %d bytes", n, len(d.b))
 	}
+	// The command id is the start of its events' ids: one string for all.
+	ids := eventIDs(cmdBytes, int(n))
+	cmd := ids[:len(cmdBytes)]
+	m.CorrelationID, m.CausationID = cmd, cmd
+	if flags&flagCorrelationIsCommand == 0 {
+		m.CorrelationID = corr
+	}
+	if flags&flagCausationIsCommand == 0 {
+		m.CausationID = cause
+	}
 	m.Time = time.Unix(sec, int64(nsec)).UTC()
 	recs := sc.records(int(n))
 	for i := range recs {
-		m.EventID = es.EventID(cmd, i)
+		m.EventID, ids = ids[:eventIDLen(len(cmd), i)], ids[eventIDLen(len(cmd), i):]
 		m.Version = first + uint64(i)
 		m.EventType = d.eventType(sc)
 		sv := d.uvarint()
@@ -329,6 +340,31 @@ func Decode(data []byte, sc *Scratch) (Envelope, error) {
 		return Envelope{}, fmt.Errorf("%d bytes after the last event", len(d.b))
 	}
 	return Envelope{Prev: prev, CommandID: cmd, Records: recs}, nil
+}
+
+// eventIDs returns the ids of the n events of command cmd, es.EventID(cmd,
+// 0) to es.EventID(cmd, n-1), concatenated into one string: one allocation
+// for all of them and the command id, their common start. Event i's id is
+// eventIDLen(len(cmd), i) bytes long.
+func eventIDs(cmd []byte, n int) string {
+	var stack [128]byte
+	b := stack[:0]
+	for i := range n {
+		b = append(b, cmd...)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(i+1), 10)
+	}
+	return string(b)
+}
+
+// eventIDLen is the length of es.EventID(cmd, i) for a command id of
+// length cmd: the command id, a dash and i+1 in decimal.
+func eventIDLen(cmd, i int) int {
+	d := 1
+	for n := i + 1; n >= 10; n /= 10 {
+		d++
+	}
+	return cmd + 1 + d
 }
 
 // The snapshot value format, version 1: the two bytes snapshotMagic,

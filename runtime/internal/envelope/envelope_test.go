@@ -90,3 +90,34 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+// TestEventIDs: the records of an append of many events carry es.EventID
+// of their command id and number, the metadata the command id where the
+// flags say so, and the command id is shared with the events' ids.
+func TestEventIDs(t *testing.T) {
+	evs := make([]es.RawEvent, 12)
+	for i := range evs {
+		evs[i] = es.RawEvent{Type: "E", SchemaVersion: 1, Data: []byte(`{}`)}
+	}
+	for _, req := range []*es.AppendRequest{
+		{Ref: es.Ref{Type: "T", ID: "x"}, CommandID: "cmd-7", CorrelationID: "cmd-7", CausationID: "cmd-7", ExpectedVersion: 3, Events: evs},
+		{Ref: es.Ref{Type: "T", ID: "x"}, CommandID: "c", CorrelationID: "flow", CausationID: "ev-1", Events: evs[:1]},
+	} {
+		env, err := envelope.Decode(envelope.Append(nil, req), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if env.CommandID != req.CommandID || len(env.Records) != len(req.Events) {
+			t.Fatalf("command %q with %d records, want %q with %d", env.CommandID, len(env.Records), req.CommandID, len(req.Events))
+		}
+		for i, rec := range env.Records {
+			if rec.EventID != es.EventID(req.CommandID, i) || rec.Version != req.ExpectedVersion+uint64(i)+1 ||
+				rec.CorrelationID != req.CorrelationID || rec.CausationID != req.CausationID {
+				t.Errorf("record %d: %+v", i, rec.Metadata)
+			}
+		}
+		if unsafe.StringData(env.CommandID) != unsafe.StringData(env.Records[0].EventID) {
+			t.Errorf("the command id is a string of its own")
+		}
+	}
+}

@@ -25,15 +25,15 @@ func (OrderEventCodec) Encode(buf []byte, e OrderEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case OrderSubmitted:
 		raw = es.RawEvent{Type: "OrderSubmitted", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 28)
 		e.writeJSON(&w)
 	case OrderPaid:
 		raw = es.RawEvent{Type: "OrderPaid", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	case OrderCancelled:
 		raw = es.RawEvent{Type: "OrderCancelled", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 13+len(e.Reason))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Order event: nil event")
@@ -92,7 +92,7 @@ type OrderStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in orders.esm, so that older snapshots are ignored.
 func (OrderStateCodec) StateSchema() string {
-	return "Order/93ed4af45f2f"
+	return "Order/884f92a792a1"
 }
 
 // EncodeState returns the JSON of s.

@@ -43,15 +43,15 @@ func (PaymentEventCodec) Encode(buf []byte, e PaymentEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case PaymentSettled:
 		raw = es.RawEvent{Type: "PaymentSettled", SchemaVersion: 3}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 60+len(e.Currency))
 		e.writeJSON(&w)
 	case PaymentFailed:
 		raw = es.RawEvent{Type: "PaymentFailed", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 21)
 		e.writeJSON(&w)
 	case RefundScheduled:
 		raw = es.RawEvent{Type: "RefundScheduled", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Payment event: nil event")
@@ -130,7 +130,7 @@ type PaymentStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in payments.esm, so that older snapshots are ignored.
 func (PaymentStateCodec) StateSchema() string {
-	return "Payment/ee26dec7234c"
+	return "Payment/4d80cb4b3894"
 }
 
 // EncodeState returns the JSON of s.

@@ -26,23 +26,23 @@ func (ReviewEventCodec) Encode(buf []byte, e ReviewEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case SentForReview:
 		raw = es.RawEvent{Type: "SentForReview", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 15+len(e.Reviewer))
 		e.writeJSON(&w)
 	case Approved:
 		raw = es.RawEvent{Type: "Approved", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 15+len(e.Reviewer))
 		e.writeJSON(&w)
 	case Rejected:
 		raw = es.RawEvent{Type: "Rejected", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 13+len(e.Reason))
 		e.writeJSON(&w)
 	case AuthorNotified:
 		raw = es.RawEvent{Type: "AuthorNotified", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 13+len(e.Reason))
 		e.writeJSON(&w)
 	case Withdrawn:
 		raw = es.RawEvent{Type: "Withdrawn", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 13+len(e.Reason))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Review event: nil event")
@@ -115,7 +115,7 @@ type ReviewStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in review.esm, so that older snapshots are ignored.
 func (ReviewStateCodec) StateSchema() string {
-	return "Review/f63c87bbd65e"
+	return "Review/49d3d67b7cd1"
 }
 
 // EncodeState returns the JSON of s.

@@ -26,7 +26,7 @@ func (OddNameEventCodec) Encode(buf []byte, e OddNameEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case ItDone:
 		raw = es.RawEvent{Type: "It_Done", SchemaVersion: 2}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 23+len(e.Range)+len(e.Quote))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Odd_Name event: nil event")
@@ -85,7 +85,7 @@ type OddNameStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in escape.esm, so that older snapshots are ignored.
 func (OddNameStateCodec) StateSchema() string {
-	return "Odd_Name/1cf375ae0f44"
+	return "Odd_Name/c813ee81ba95"
 }
 
 // EncodeState returns the JSON of s.

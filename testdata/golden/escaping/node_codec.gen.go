@@ -26,7 +26,7 @@ func (NodeEventCodec) Encode(buf []byte, e NodeEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case Started:
 		raw = es.RawEvent{Type: "started", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 832)
+		w = esjson.WriterOn(buf, 386+len(e.Func)+len(e.NodeID)+len(e.HTTPURL)+len(e.Chan)*19+len(e.Raw)*4/3+len(e.Points)*37+len(e.Counts)*40+len(e.Nested)*51)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Node event: nil event")
@@ -71,7 +71,7 @@ type NodeStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in names.esm, so that older snapshots are ignored.
 func (NodeStateCodec) StateSchema() string {
-	return "Node/d42106c2f524"
+	return "Node/0a8895af0080"
 }
 
 // EncodeState returns the JSON of s.

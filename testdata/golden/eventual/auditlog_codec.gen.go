@@ -42,11 +42,11 @@ func (AuditLogEventCodec) Encode(buf []byte, e AuditLogEvent) (es.RawEvent, erro
 	switch e := e.(type) {
 	case ActionLogged:
 		raw = es.RawEvent{Type: "ActionLogged", SchemaVersion: 2}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 21+len(e.User)+len(e.Role))
 		e.writeJSON(&w)
 	case LoginFailed:
 		raw = es.RawEvent{Type: "LoginFailed", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 35+len(e.User))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode AuditLog event: nil event")

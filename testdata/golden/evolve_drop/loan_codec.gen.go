@@ -25,23 +25,23 @@ func (LoanEventCodec) Encode(buf []byte, e LoanEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case BookRequested:
 		raw = es.RawEvent{Type: "BookRequested", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 11+len(e.Book))
 		e.writeJSON(&w)
 	case BookLent:
 		raw = es.RawEvent{Type: "BookLent", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 20+len(e.Due)+len(e.Desk))
 		e.writeJSON(&w)
 	case ReminderSent:
 		raw = es.RawEvent{Type: "ReminderSent", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 20+len(e.LastReminder))
 		e.writeJSON(&w)
 	case BookReturned:
 		raw = es.RawEvent{Type: "BookReturned", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 26+len(e.Condition)+len(e.Desk))
 		e.writeJSON(&w)
 	case LoanWithdrawn:
 		raw = es.RawEvent{Type: "LoanWithdrawn", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 11+len(e.Desk))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Loan event: nil event")
@@ -114,7 +114,7 @@ type LoanStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in library.esm, so that older snapshots are ignored.
 func (LoanStateCodec) StateSchema() string {
-	return "Loan/03faad0dd02f"
+	return "Loan/832188491dc0"
 }
 
 // EncodeState returns the JSON of s.

@@ -27,19 +27,19 @@ func (ThermostatEventCodec) Encode(buf []byte, e ThermostatEvent) (es.RawEvent, 
 	switch e := e.(type) {
 	case ThermostatInstalled:
 		raw = es.RawEvent{Type: "ThermostatInstalled", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 11+len(e.Room))
 		e.writeJSON(&w)
 	case HeatingStarted:
 		raw = es.RawEvent{Type: "HeatingStarted", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 25)
 		e.writeJSON(&w)
 	case TargetChanged:
 		raw = es.RawEvent{Type: "TargetChanged", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 25)
 		e.writeJSON(&w)
 	case ThermostatRemoved:
 		raw = es.RawEvent{Type: "ThermostatRemoved", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Thermostat event: nil event")
@@ -106,7 +106,7 @@ type ThermostatStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in climate.esm, so that older snapshots are ignored.
 func (ThermostatStateCodec) StateSchema() string {
-	return "Thermostat/b26cabe22fe4"
+	return "Thermostat/4494e426d605"
 }
 
 // EncodeState returns the JSON of s.

@@ -26,15 +26,15 @@ func (AccountEventCodec) Encode(buf []byte, e AccountEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case MoneyDeposited:
 		raw = es.RawEvent{Type: "MoneyDeposited", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 44+len(e.Reference))
 		e.writeJSON(&w)
 	case BalanceCorrected:
 		raw = es.RawEvent{Type: "BalanceCorrected", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 30)
 		e.writeJSON(&w)
 	case AccountClosed:
 		raw = es.RawEvent{Type: "AccountClosed", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Account event: nil event")
@@ -93,7 +93,7 @@ type AccountStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in bank.esm, so that older snapshots are ignored.
 func (AccountStateCodec) StateSchema() string {
-	return "Account/d187715501f8"
+	return "Account/85021bf501bb"
 }
 
 // EncodeState returns the JSON of s.

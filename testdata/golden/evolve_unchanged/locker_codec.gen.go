@@ -27,15 +27,15 @@ func (LockerEventCodec) Encode(buf []byte, e LockerEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case LockerRented:
 		raw = es.RawEvent{Type: "LockerRented", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 12+len(e.Owner))
 		e.writeJSON(&w)
 	case Unlocked:
 		raw = es.RawEvent{Type: "Unlocked", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	case UnlockRefused:
 		raw = es.RawEvent{Type: "UnlockRefused", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 36+len(e.Reason))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Locker event: nil event")
@@ -94,7 +94,7 @@ type LockerStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in lockers.esm, so that older snapshots are ignored.
 func (LockerStateCodec) StateSchema() string {
-	return "Locker/7a165c52e602"
+	return "Locker/6eff25737fa4"
 }
 
 // EncodeState returns the JSON of s.

@@ -41,7 +41,7 @@ type SwitchStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in switch.esm, so that older snapshots are ignored.
 func (SwitchStateCodec) StateSchema() string {
-	return "Switch/42b151c8ac4f"
+	return "Switch/6b145853b943"
 }
 
 // EncodeState returns the JSON of s.

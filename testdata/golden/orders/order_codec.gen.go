@@ -25,23 +25,23 @@ func (OrderEventCodec) Encode(buf []byte, e OrderEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case OrderSubmitted:
 		raw = es.RawEvent{Type: "OrderSubmitted", SchemaVersion: 2}
-		w = esjson.WriterOn(buf, 320)
+		w = esjson.WriterOn(buf, 78+len(e.Items)*80+len(e.Channel))
 		e.writeJSON(&w)
 	case PaymentValidated:
 		raw = es.RawEvent{Type: "PaymentValidated", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 17+len(e.PaymentID))
 		e.writeJSON(&w)
 	case PaymentRejected:
 		raw = es.RawEvent{Type: "PaymentRejected", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 13+len(e.Reason))
 		e.writeJSON(&w)
 	case OrderFulfilled:
 		raw = es.RawEvent{Type: "OrderFulfilled", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 15+len(e.Tracking))
 		e.writeJSON(&w)
 	case OrderCancelled:
 		raw = es.RawEvent{Type: "OrderCancelled", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 13+len(e.Reason))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Order event: nil event")
@@ -128,7 +128,7 @@ type OrderStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in orders.esm, so that older snapshots are ignored.
 func (OrderStateCodec) StateSchema() string {
-	return "Order/dfbbaafdb74c"
+	return "Order/60b756162bee"
 }
 
 // EncodeState returns the JSON of s.

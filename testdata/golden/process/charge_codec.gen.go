@@ -26,15 +26,15 @@ func (ChargeEventCodec) Encode(buf []byte, e ChargeEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case ChargeRequested:
 		raw = es.RawEvent{Type: "ChargeRequested", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 45+len(e.BookingID))
 		e.writeJSON(&w)
 	case ChargeSettled:
 		raw = es.RawEvent{Type: "ChargeSettled", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 17+len(e.BookingID))
 		e.writeJSON(&w)
 	case ChargeFailed:
 		raw = es.RawEvent{Type: "ChargeFailed", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 29+len(e.BookingID)+len(e.Reason))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Charge event: nil event")
@@ -93,7 +93,7 @@ type ChargeStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in booking.esm, so that older snapshots are ignored.
 func (ChargeStateCodec) StateSchema() string {
-	return "Charge/80d55ec9879e"
+	return "Charge/842e83d97958"
 }
 
 // EncodeState returns the JSON of s.

@@ -25,15 +25,15 @@ func (RoomEventCodec) Encode(buf []byte, e RoomEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case RoomHeld:
 		raw = es.RawEvent{Type: "RoomHeld", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 12+len(e.Guest))
 		e.writeJSON(&w)
 	case RoomBooked:
 		raw = es.RawEvent{Type: "RoomBooked", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	case RoomReleased:
 		raw = es.RawEvent{Type: "RoomReleased", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 2)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Room event: nil event")
@@ -92,7 +92,7 @@ type RoomStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in booking.esm, so that older snapshots are ignored.
 func (RoomStateCodec) StateSchema() string {
-	return "Room/26503d8f9689"
+	return "Room/810d7b28ad91"
 }
 
 // EncodeState returns the JSON of s.

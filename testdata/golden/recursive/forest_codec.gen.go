@@ -26,7 +26,7 @@ func (ForestEventCodec) Encode(buf []byte, e ForestEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case Grew:
 		raw = es.RawEvent{Type: "Grew", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 832)
+		w = esjson.WriterOn(buf, 402)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Forest event: nil event")
@@ -71,7 +71,7 @@ type ForestStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in tree.esm, so that older snapshots are ignored.
 func (ForestStateCodec) StateSchema() string {
-	return "Forest/35985575584f"
+	return "Forest/51de63a6cc92"
 }
 
 // EncodeState returns the JSON of s.

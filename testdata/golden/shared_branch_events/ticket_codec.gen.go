@@ -26,19 +26,19 @@ func (TicketEventCodec) Encode(buf []byte, e TicketEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case Routed:
 		raw = es.RawEvent{Type: "Routed", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 11+len(e.Team))
 		e.writeJSON(&w)
 	case Paged:
 		raw = es.RawEvent{Type: "Paged", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 11+len(e.Team))
 		e.writeJSON(&w)
 	case Target:
 		raw = es.RawEvent{Type: "Target", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 11+len(e.Note))
 		e.writeJSON(&w)
 	case Branch:
 		raw = es.RawEvent{Type: "Branch", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 11+len(e.Note))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Ticket event: nil event")
@@ -104,7 +104,7 @@ type TicketStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in ticket.esm, so that older snapshots are ignored.
 func (TicketStateCodec) StateSchema() string {
-	return "Ticket/17ba120de588"
+	return "Ticket/85c4438cb877"
 }
 
 // EncodeState returns the JSON of s.

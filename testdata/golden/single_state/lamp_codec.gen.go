@@ -25,7 +25,7 @@ func (LampEventCodec) Encode(buf []byte, e LampEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case Painted:
 		raw = es.RawEvent{Type: "Painted", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 12+len(e.Color))
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Lamp event: nil event")
@@ -70,7 +70,7 @@ type LampStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in lamp.esm, so that older snapshots are ignored.
 func (LampStateCodec) StateSchema() string {
-	return "Lamp/b94c78f4dda3"
+	return "Lamp/309f6ad4a9e4"
 }
 
 // EncodeState returns the JSON of s.

@@ -42,11 +42,11 @@ func (AccountEventCodec) Encode(buf []byte, e AccountEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case OwnerRenamed:
 		raw = es.RawEvent{Type: "OwnerRenamed", SchemaVersion: 3}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 69+len(e.Owner)+len(e.Currency))
 		e.writeJSON(&w)
 	case AccountClosed:
 		raw = es.RawEvent{Type: "AccountClosed", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 64)
+		w = esjson.WriterOn(buf, 19)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Account event: nil event")
@@ -118,7 +118,7 @@ type AccountStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in accounts.esm, so that older snapshots are ignored.
 func (AccountStateCodec) StateSchema() string {
-	return "Account/3a83c2259376"
+	return "Account/fcb379d42019"
 }
 
 // EncodeState returns the JSON of s.

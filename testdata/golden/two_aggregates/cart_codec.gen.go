@@ -25,11 +25,11 @@ func (CartEventCodec) Encode(buf []byte, e CartEvent) (es.RawEvent, error) {
 	switch e := e.(type) {
 	case ItemAdded:
 		raw = es.RawEvent{Type: "ItemAdded", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 69)
 		e.writeJSON(&w)
 	case CheckedOut:
 		raw = es.RawEvent{Type: "CheckedOut", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 69)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Cart event: nil event")
@@ -81,7 +81,7 @@ type CartStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in shop.esm, so that older snapshots are ignored.
 func (CartStateCodec) StateSchema() string {
-	return "Cart/0a1a4bf6b46d"
+	return "Cart/43734ea50562"
 }
 
 // EncodeState returns the JSON of s.

@@ -26,7 +26,7 @@ func (InvoiceEventCodec) Encode(buf []byte, e InvoiceEvent) (es.RawEvent, error)
 	switch e := e.(type) {
 	case InvoicePaid:
 		raw = es.RawEvent{Type: "InvoicePaid", SchemaVersion: 1}
-		w = esjson.WriterOn(buf, 128)
+		w = esjson.WriterOn(buf, 70)
 		e.writeJSON(&w)
 	default:
 		return es.RawEvent{}, errors.New("encode Invoice event: nil event")
@@ -71,7 +71,7 @@ type InvoiceStateCodec struct{}
 // StateSchema names the shape of the states: it changes whenever a state or a
 // type it holds changes in shop.esm, so that older snapshots are ignored.
 func (InvoiceStateCodec) StateSchema() string {
-	return "Invoice/3d50a0438968"
+	return "Invoice/64dad5340f8f"
 }
 
 // EncodeState returns the JSON of s.

@@ -182,6 +182,7 @@ func (w *walker) member(m ast.Member) {
 		w.add(m.Prefix.Pos, len(m.Prefix.Text), "string")
 	case *ast.SnapshotOption:
 		w.add(m.Every.Pos, len(m.Every.Text), "int")
+	case *ast.LivesOption:
 	case *ast.State:
 		w.state(m)
 	case *ast.Command:
