@@ -126,7 +126,7 @@ func (in *Input) generate(ctx context.Context, opt Options) error {
 		}
 		in.Outputs = append(in.Outputs, &Output{Dir: in.Dir, Name: f.Name, Data: f.Data, Action: a})
 	}
-	pics, err := diagram.Files(ctx, in.Model, diagram.Options{Formats: opt.Formats, RenderSVG: opt.RenderSVG, Source: in.Source})
+	pics, err := diagram.Files(ctx, in.Model, diagram.Options{Formats: opt.Formats, RenderSVG: opt.RenderSVG, Fields: opt.DiagramFields, Source: in.Source})
 	if err != nil {
 		return err
 	}

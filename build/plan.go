@@ -24,6 +24,9 @@ type Options struct {
 	// (generator/diagram/svg.Render). It is an option so that a program
 	// that draws no SVG does not link Graphviz.
 	RenderSVG func(ctx context.Context, dot []byte) ([]byte, error)
+	// DiagramFields lists each state's fields in its box in the SVG and
+	// DOT diagrams (diagram.Options.Fields).
+	DiagramFields bool
 	// Logger receives debug records of what Load finds on disk; nil
 	// discards them.
 	Logger *slog.Logger

@@ -196,8 +196,8 @@ func (c *checker) correlate(s *procScope, m *ast.CorrelateOption) {
 	if m.Field.Name != "id" {
 		co.Field = m.Field.Name
 	} else if a.IDType.String() != s.p.IDType.String() {
-		c.report(m.Field.Pos, codeCorrelation, "declare the process's id type: id "+a.IDType.String(),
-			"the id of aggregate %s is a %s, the id of process %s a %s", a.Name, a.IDType, s.p.Name, s.p.IDType)
+		c.report(m.Field.Pos, codeCorrelation, "correlate "+a.Name+" by a string field of its events instead",
+			"the id of aggregate %s is of type %s, the id of process %s of type %s", a.Name, a.IDType, s.p.Name, s.p.IDType)
 	}
 	s.corr[a] = co
 	s.p.Correlations = append(s.p.Correlations, co)

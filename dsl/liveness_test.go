@@ -319,3 +319,16 @@ func BenchmarkLoadBigMachine(b *testing.B) {
 		Load("big.esm", src)
 	}
 }
+
+// BenchmarkCheckBigMachine measures Check, every check with the liveness
+// analysis, of that machine once parsed: what TestLivenessBigMachine
+// bounds.
+func BenchmarkCheckBigMachine(b *testing.B) {
+	f, ds := Parse("big.esm", []byte(bigMachine(1000, 5000)))
+	if ds.HasErrors() {
+		b.Fatal(ds[:1])
+	}
+	for b.Loop() {
+		Check(f)
+	}
+}

@@ -263,8 +263,6 @@ type protocol struct {
 	followOf map[*Aggregate]int
 	timers   []*Input // timer inputs, at most 64
 	timerOf  map[*Input]int
-	// reactions by state: what the process does with each input there.
-	byInput map[*Input]*Reaction
 	// emittable: events of aggregates not followed that some branch emits.
 	emittable map[*Event]bool
 	// reactsTo[k][state]: events of followed aggregate k the process
@@ -316,26 +314,32 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 			tr := &Trace{Process: p, Steps: n.trace(), Loop: -1}
 			tr.End = under.waitingSentence(n.st)
 			d := newDiag(stateDecl(st), codeWaitsForever,
-				fmt.Sprintf("process %s can wait forever in state %s: %s, after %s", p.Name, st.Name, tr.End, tr),
+				fmt.Sprintf("process %s can wait forever in state %s: %s, %s", p.Name, st.Name, tr.End, tr.phrase()),
 				"react in "+st.Name+" to what can still come, or add a timer there")
 			d.Trace = tr
 			c.diags = append(c.diags, d)
 		}
 	}
 	// W015 and E047, per reaction branch.
+	type stateInput struct {
+		from *State
+		in   *Input
+	}
+	warned := map[stateInput]bool{}
 	for _, r := range p.Reactions {
 		in := r.Input
 		for _, br := range r.Branches {
 			for _, from := range br.From {
 				fi := over.states[from]
-				if in.Kind == InputEvent && over.followOf != nil {
-					if k, ok := over.followOf[in.Aggregate]; ok && over.reached[fi] != nil && !over.taken[branchFrom{br, from}] {
+				if in.Kind == InputEvent {
+					if k, ok := over.followOf[in.Aggregate]; ok && over.reached[fi] != nil && !over.taken[branchFrom{br, from}] && !warned[stateInput{from, in}] {
+						warned[stateInput{from, in}] = true
 						n := over.reached[fi]
 						tr := &Trace{Process: p, Steps: n.trace(), Loop: -1}
 						f := over.follows[k]
 						tr.End = fmt.Sprintf("%s is past every state that emits %s whenever %s is in %s", f.a.Name, in.Event.Name, p.Name, from.Name)
 						d := newDiag(in.Pos, codeNeverArrives,
-							fmt.Sprintf("in state %s, process %s waits for %s.%s, which %s can no longer emit then, as after %s", from.Name, p.Name, in.Aggregate.Name, in.Event.Name, f.a.Name, tr),
+							fmt.Sprintf("in state %s, process %s waits for %s.%s, which %s can no longer emit then: %s is in %s %s", from.Name, p.Name, in.Aggregate.Name, in.Event.Name, f.a.Name, p.Name, from.Name, tr.phrase()),
 							"remove "+from.Name+" from the sources of this branch, or react to what comes instead")
 						d.Trace = tr
 						c.diags = append(c.diags, d)
@@ -351,7 +355,7 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 				tr := &Trace{Process: p, Steps: n.trace(), Loop: -1}
 				tr.End = fmt.Sprintf("%s is in no state that can accept %s", snd.Aggregate.Name, snd.Command.Name)
 				d := newDiag(snd.Pos, codeAlwaysRefused,
-					fmt.Sprintf("%s.%s is always refused here: %s can no longer accept it when %s takes this branch, as after %s", snd.Aggregate.Name, snd.Command.Name, snd.Aggregate.Name, p.Name, tr),
+					fmt.Sprintf("%s.%s is always refused here: %s can no longer accept it when %s takes this branch, as %s", snd.Aggregate.Name, snd.Command.Name, snd.Aggregate.Name, p.Name, tr.phrase()),
 					"send it where "+snd.Aggregate.Name+" can still accept it")
 				d.Trace = tr
 				c.diags = append(c.diags, d)
@@ -384,7 +388,7 @@ func (c *checker) analyseProtocol(p *Process, stateDecl func(*State) Position) {
 // timers).
 func newProtocol(p *Process, under bool) *protocol {
 	pr := &protocol{p: p, states: map[*State]int{}, followOf: map[*Aggregate]int{}, timerOf: map[*Input]int{},
-		byInput: map[*Input]*Reaction{}, emittable: map[*Event]bool{}, under: under,
+		emittable: map[*Event]bool{}, under: under,
 		taken: map[branchFrom]bool{}, sendSeen: map[sendAt]*pnode{}, sendOK: map[sendAt]bool{}}
 	for i, st := range p.States {
 		pr.states[st] = i
@@ -406,7 +410,6 @@ func newProtocol(p *Process, under bool) *protocol {
 	pr.stateTimers = make([]uint64, len(p.States))
 	for _, r := range p.Reactions {
 		in := r.Input
-		pr.byInput[in] = r
 		switch in.Kind {
 		case InputTimer:
 			if len(pr.timers) == 64 {

@@ -121,3 +121,12 @@ func (t *Trace) String() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// phrase spells the run after the word "as" or a comma of a message:
+// "after" and its steps, or "from the start" when it has none.
+func (t *Trace) phrase() string {
+	if len(t.Steps) == 0 {
+		return "from the start"
+	}
+	return "after " + t.String()
+}

@@ -105,6 +105,13 @@ func (ag *aggGen) machineFunc(jf *jen.File) {
 		if s.Final {
 			fs = append(fs, field("Final", jen.True()))
 		}
+		if len(s.Fields) > 0 {
+			names := make([]jen.Code, len(s.Fields))
+			for i, f := range s.Fields {
+				names[i] = jen.Lit(f)
+			}
+			fs = append(fs, field("Fields", jen.Index().String().Values(names...)))
+		}
 		states = append(states, jen.Values(fs...))
 	}
 	for _, t := range m.Transitions {

@@ -153,9 +153,9 @@ func OrderMachine() machine.Machine {
 		Name: "Order",
 		States: []machine.State{
 			{Name: "Draft", Initial: true},
-			{Name: "Submitted"},
-			{Name: "Validated"},
-			{Name: "Fulfilled", Final: true},
+			{Name: "Submitted", Fields: []string{"items []LineItem", "total_cents int64", "notes int", "submitted_at time.Time"}},
+			{Name: "Validated", Fields: []string{"items []LineItem", "total_cents int64", "notes int", "submitted_at time.Time", "payment_id string"}},
+			{Name: "Fulfilled", Final: true, Fields: []string{"tracking string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Draft", To: "Submitted", Command: "Submit", Events: []string{"OrderSubmitted"}},

@@ -17,21 +17,24 @@ type diagramCmd struct {
 	diagFlags
 	Format    string `enum:"dot,svg,mermaid" default:"dot" help:"Output format: dot (canonical Graphviz text), svg or mermaid (stateDiagram-v2)."`
 	Highlight string `placeholder:"STATE" help:"Fill STATE with a highlight colour, e.g. an instance's current state."`
+	Fields    bool   `help:"List each state's fields in its box (dot and svg)."`
 	Output    string `short:"o" placeholder:"FILE" completion:"file" help:"Write to FILE (only when its bytes change) instead of stdout."`
 	File      string `arg:"" completion:"esm" help:"The .esm file; - reads standard input."`
-	Aggregate string `arg:"" optional:"" help:"The aggregate to draw; required when the file has several with a state machine."`
+	Aggregate string `arg:"" optional:"" help:"The aggregate or process to draw; required when the file has several with a state machine."`
 }
 
 // Help is the detailed help of the verb.
 func (diagramCmd) Help() string {
-	return `Diagram draws the state machine of one aggregate: states as nodes (the initial
-one entered by an arrow, final ones double-circled), transitions as edges
-labelled "Command / Event".
+	return `Diagram draws the state machine of one aggregate, with its timers, or of one
+process manager: states as
+rounded boxes (the initial one entered from a dot, final ones double-bordered
+and leading to a bullseye), transitions as edges labelled "Command / Event".
 
 Examples:
 
 	esgen diagram orders.esm                          # DOT on stdout
 	esgen diagram -format svg -o order.svg orders.esm
+	esgen diagram -format svg -fields -o order.svg orders.esm
 	esgen diagram -format mermaid graph.esm Graph
 	esgen diagram -highlight Submitted orders.esm | dot -Tpng > now.png`
 }
@@ -47,15 +50,14 @@ func (c diagramCmd) Run(e env) error {
 	if f == nil || ds.HasErrors() {
 		return failed()
 	}
-	a, err := c.pick(f, srcs[0].name)
+	m, err := c.pick(f, srcs[0].name)
 	if err != nil {
 		return err
 	}
-	m := diagram.Machine(a)
 	if c.Highlight != "" && !m.HasState(c.Highlight) {
-		return usageErrorf("diagram: %s has no state %q; its states are %s", a.Name, c.Highlight, strings.Join(m.StateNames(), ", "))
+		return usageErrorf("diagram: %s has no state %q; its states are %s", m.Name, c.Highlight, strings.Join(m.StateNames(), ", "))
 	}
-	opt := machine.Options{Highlight: c.Highlight}
+	opt := machine.Options{Highlight: c.Highlight, Fields: c.Fields}
 	var out []byte
 	switch c.Format {
 	case "svg":
@@ -80,39 +82,46 @@ func (c diagramCmd) Run(e env) error {
 	return err
 }
 
-// pick returns the aggregate to draw: the named one, or the only one with
-// a state machine.
-func (c diagramCmd) pick(f *dsl.File, name string) (*dsl.Aggregate, error) {
+// pick returns the machine to draw: of the named aggregate or process, or
+// of the only one with a state machine. Processes count as machines; the
+// messages name them among the aggregates with a state machine.
+func (c diagramCmd) pick(f *dsl.File, name string) (machine.Machine, error) {
 	var machines []string
 	for _, a := range f.Aggregates {
 		if diagram.HasMachine(a) {
 			machines = append(machines, a.Name)
 		}
 	}
+	for _, p := range f.Processes {
+		machines = append(machines, p.Name)
+	}
 	list := strings.Join(machines, ", ")
-	if c.Aggregate != "" {
-		for _, a := range f.Aggregates {
-			if a.Name != c.Aggregate {
-				continue
-			}
-			if !diagram.HasMachine(a) {
-				return nil, usageErrorf("diagram: %s is an eventual aggregate: it has no state machine to draw%s", a.Name, choose(list))
-			}
-			return a, nil
-		}
-		return nil, usageErrorf("diagram: %s has no aggregate %s%s", name, c.Aggregate, choose(list))
-	}
-	switch len(machines) {
-	case 0:
-		return nil, fmt.Errorf("diagram: %s has no aggregate with a state machine", name)
-	case 1:
-		for _, a := range f.Aggregates {
-			if diagram.HasMachine(a) {
-				return a, nil
-			}
+	want := c.Aggregate
+	if want == "" {
+		switch len(machines) {
+		case 0:
+			return machine.Machine{}, fmt.Errorf("diagram: %s has no aggregate with a state machine", name)
+		case 1:
+			want = machines[0]
+		default:
+			return machine.Machine{}, usageErrorf("diagram: %s has several aggregates with a state machine; name one of %s", name, list)
 		}
 	}
-	return nil, usageErrorf("diagram: %s has several aggregates with a state machine; name one of %s", name, list)
+	for _, a := range f.Aggregates {
+		if a.Name != want {
+			continue
+		}
+		if !diagram.HasMachine(a) {
+			return machine.Machine{}, usageErrorf("diagram: %s is an eventual aggregate: it has no state machine to draw%s", a.Name, choose(list))
+		}
+		return diagram.Drawn(a), nil
+	}
+	for _, p := range f.Processes {
+		if p.Name == want {
+			return diagram.ProcessMachine(p), nil
+		}
+	}
+	return machine.Machine{}, usageErrorf("diagram: %s has no aggregate %s%s", name, want, choose(list))
 }
 
 // choose is "; aggregates with a state machine: A, B", or empty.

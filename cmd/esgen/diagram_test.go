@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -46,6 +47,11 @@ func TestDiagramPick(t *testing.T) {
 	graph := mustLoad(t, "graph.esm", "package p\n"+machineText("Graph")+eventualText)
 	two := mustLoad(t, "two.esm", "package p\n"+machineText("Order")+machineText("Counter"))
 	eventual := mustLoad(t, "metrics.esm", "package p\n"+eventualText)
+	src, err := os.ReadFile("../../testdata/golden/process/booking.esm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	booking := mustLoad(t, "booking.esm", string(src))
 
 	tests := []struct {
 		name    string
@@ -68,10 +74,14 @@ func TestDiagramPick(t *testing.T) {
 			wantErr: "diagram: x.esm has no aggregate with a state machine"},
 		{name: "unknown in a file without machines", f: eventual, agg: "X", usage: true,
 			wantErr: "diagram: x.esm has no aggregate X; the file has no aggregate with a state machine"},
+		{name: "a process named", f: booking, agg: "Stay", want: "Stay"},
+		{name: "an aggregate beside a process", f: booking, agg: "Room", want: "Room"},
+		{name: "processes are listed", f: booking, usage: true,
+			wantErr: "diagram: x.esm has several aggregates with a state machine; name one of Room, Charge, Stay"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := diagramCmd{Aggregate: tt.agg}.pick(tt.f, "x.esm")
+			m, err := diagramCmd{Aggregate: tt.agg}.pick(tt.f, "x.esm")
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Fatalf("err = %v, want %s", err, tt.wantErr)
@@ -82,8 +92,8 @@ func TestDiagramPick(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || a.Name != tt.want {
-				t.Fatalf("pick = %v, %v; want %s", a, err, tt.want)
+			if err != nil || m.Name != tt.want || len(m.States) == 0 {
+				t.Fatalf("pick = %v, %v; want %s", m, err, tt.want)
 			}
 		})
 	}

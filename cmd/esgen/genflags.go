@@ -16,6 +16,7 @@ type genFlags struct {
 	Out     string   `placeholder:"DIR" completion:"dir" help:"Write into DIR instead of the directory of each .esm file."`
 	Pkg     string   `placeholder:"NAME" help:"Go package name of the generated code, instead of the .esm package clause."`
 	Formats string   `default:"${default_formats}" placeholder:"LIST" completion:"formats" help:"Diagrams, pages and schemas to generate: a comma-separated list of svg, md, dot, mermaid, jsonschema, asyncapi, or none (default ${default_formats})."`
+	Fields  bool     `name:"diagram-fields" help:"List each state's fields in its box in the svg and dot diagrams."`
 	Against string   `placeholder:"REF" help:"Fail, writing nothing, on a change that breaks the events stored under the files at REF: a git reference (.git#branch=main) or a directory (see esgen check --against)."`
 	Files   []string `arg:"" name:"file" completion:"esm" help:"The .esm files."`
 }
@@ -48,7 +49,7 @@ func (g genFlags) load(e env) (*build.Plan, error) {
 	for i, s := range srcs {
 		in[i] = dsl.Source{Name: s.name, Data: s.data}
 	}
-	plan, err := build.Load(e.ctx, in, build.Options{Out: g.Out, Package: g.Pkg, Formats: formats, RenderSVG: svg.Render})
+	plan, err := build.Load(e.ctx, in, build.Options{Out: g.Out, Package: g.Pkg, Formats: formats, RenderSVG: svg.Render, DiagramFields: g.Fields})
 	if plan != nil {
 		rep := newReporter(e, g.diagFlags, srcs)
 		rep.print(plan.Diagnostics)

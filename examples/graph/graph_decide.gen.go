@@ -179,8 +179,8 @@ func GraphMachine() machine.Machine {
 		Name: "Graph",
 		States: []machine.State{
 			{Name: "Nonexistent", Initial: true},
-			{Name: "Active"},
-			{Name: "Archived", Final: true},
+			{Name: "Active", Fields: []string{"name string", "nodes map[string]Node", "edges []Edge", "points map[string]string"}},
+			{Name: "Archived", Final: true, Fields: []string{"name string", "archived_at time.Time"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Nonexistent", To: "Active", Command: "CreateGraph", Events: []string{"GraphCreated"}},

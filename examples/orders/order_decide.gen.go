@@ -192,10 +192,10 @@ func OrderMachine() machine.Machine {
 		Name: "Order",
 		States: []machine.State{
 			{Name: "Draft", Initial: true},
-			{Name: "Submitted"},
-			{Name: "Validated"},
-			{Name: "Fulfilled", Final: true},
-			{Name: "Cancelled", Final: true},
+			{Name: "Submitted", Fields: []string{"items []LineItem", "submitted_at time.Time"}},
+			{Name: "Validated", Fields: []string{"payment_id string"}},
+			{Name: "Fulfilled", Final: true, Fields: []string{"tracking string"}},
+			{Name: "Cancelled", Final: true, Fields: []string{"reason string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Draft", To: "Submitted", Command: "Submit", Events: []string{"OrderSubmitted"}},

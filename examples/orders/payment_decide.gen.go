@@ -150,11 +150,11 @@ func PaymentMachine() machine.Machine {
 		Name: "Payment",
 		States: []machine.State{
 			{Name: "Unrequested", Initial: true},
-			{Name: "Pending"},
-			{Name: "Captured"},
-			{Name: "Declined", Final: true},
-			{Name: "Voided", Final: true},
-			{Name: "Refunded", Final: true},
+			{Name: "Pending", Fields: []string{"order_id string", "amount_cents int64"}},
+			{Name: "Captured", Fields: []string{"order_id string", "amount_cents int64", "provider_ref string"}},
+			{Name: "Declined", Final: true, Fields: []string{"order_id string", "reason string"}},
+			{Name: "Voided", Final: true, Fields: []string{"order_id string", "reason string"}},
+			{Name: "Refunded", Final: true, Fields: []string{"order_id string", "amount_cents int64", "reason string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Unrequested", To: "Pending", Command: "RequestPayment", Events: []string{"PaymentRequested"}},

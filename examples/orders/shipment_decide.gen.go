@@ -108,8 +108,8 @@ func ShipmentMachine() machine.Machine {
 		Name: "Shipment",
 		States: []machine.State{
 			{Name: "Unplanned", Initial: true},
-			{Name: "Packing"},
-			{Name: "Dispatched", Final: true},
+			{Name: "Packing", Fields: []string{"order_id string"}},
+			{Name: "Dispatched", Final: true, Fields: []string{"order_id string", "tracking string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Unplanned", To: "Packing", Command: "RequestShipment", Events: []string{"ShipmentRequested"}},

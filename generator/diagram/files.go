@@ -95,6 +95,9 @@ type Options struct {
 	// generator/diagram/svg) is the implementation esgen uses, kept out
 	// of this package so that drawing text does not link Graphviz.
 	RenderSVG func(ctx context.Context, dot []byte) ([]byte, error)
+	// Fields lists each state's fields in its box in the SVG and DOT
+	// diagrams (machine.Options.Fields); off, states show their names only.
+	Fields bool
 	// Source is the path of the .esm file relative to the output
 	// directory, slash-separated, that a comment after the
 	// generated-file comment names ("source: orders.esm"); by default the
@@ -123,7 +126,7 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 		}
 		svgName := ""
 		if HasMachine(a) {
-			dot := DOT(a)
+			dot := DOT(a, opt.Fields)
 			if has(FormatSVG) {
 				doc, err := opt.RenderSVG(ctx, dot)
 				if err != nil {
@@ -152,7 +155,7 @@ func Files(ctx context.Context, f *dsl.File, opt Options) ([]File, error) {
 			return nil, fmt.Errorf("diagram: %w", err)
 		}
 		m := ProcessMachine(p)
-		dot := m.DOT(machine.Options{})
+		dot := m.DOT(machine.Options{Fields: opt.Fields})
 		svgName := ""
 		if has(FormatSVG) {
 			doc, err := opt.RenderSVG(ctx, dot)

@@ -13,7 +13,7 @@ import (
 func HasMachine(a *dsl.Aggregate) bool { return a != nil && !a.Eventual }
 
 // Machine returns the plain-data state machine of the aggregate: its states
-// in declaration order and one Transition per source state of every branch,
+// in declaration order (with their fields) and one Transition per source state of every branch,
 // in declaration order (transition, then branch, then source state).
 //
 // A nil aggregate gives the zero Machine; an eventual aggregate gives a
@@ -28,7 +28,7 @@ func Machine(a *dsl.Aggregate) machine.Machine {
 	}
 	m.States = make([]machine.State, len(a.States))
 	for i, s := range a.States {
-		m.States[i] = machine.State{Name: s.Name, Initial: s.Initial, Final: s.Final}
+		m.States[i] = machine.State{Name: s.Name, Initial: s.Initial, Final: s.Final, Fields: fieldNames(s.Fields)}
 	}
 	for _, t := range a.Transitions {
 		for _, br := range t.Branches {
@@ -52,6 +52,19 @@ func Machine(a *dsl.Aggregate) machine.Machine {
 	return m
 }
 
+// fieldNames spells fields as machine.State.Fields lists them: "name
+// type", in declaration order; nil for none.
+func fieldNames(fs []*dsl.Field) []string {
+	if len(fs) == 0 {
+		return nil
+	}
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name + " " + f.Type.String()
+	}
+	return out
+}
+
 // Drawn returns the machine as the diagrams draw it: Machine, and an edge
 // per timer from its state to where its command leads from there,
 // labelled "after 30m / Cancel".
@@ -73,8 +86,11 @@ func Drawn(a *dsl.Aggregate) machine.Machine {
 }
 
 // DOT returns the canonical Graphviz DOT text of the aggregate's machine
-// with its timers, as machine.Machine.DOT draws it with no highlight.
-func DOT(a *dsl.Aggregate) []byte { return Drawn(a).DOT(machine.Options{}) }
+// with its timers, as machine.Machine.DOT draws it with no highlight; with
+// fields, each state lists its fields (machine.Options.Fields).
+func DOT(a *dsl.Aggregate, fields bool) []byte {
+	return Drawn(a).DOT(machine.Options{Fields: fields})
+}
 
 // Mermaid returns the Mermaid stateDiagram-v2 text of the aggregate's
 // machine with its timers, as machine.Machine.Mermaid draws it with no

@@ -12,14 +12,15 @@ import (
 	"github.com/esgen/esgen/templates"
 )
 
-// ProcessMachine returns the plain-data machine of a process: its states,
+// ProcessMachine returns the plain-data machine of a process: its states
+// (with their fields),
 // and one transition per source state of every branch, labelled with the
 // input (Aggregate.Event, "refused Aggregate.Command", or "after 30m" for a
 // timer) and the commands the branch sends.
 func ProcessMachine(p *dsl.Process) machine.Machine {
 	m := machine.Machine{Name: p.Name}
 	for _, s := range p.States {
-		m.States = append(m.States, machine.State{Name: s.Name, Initial: s.Initial, Final: s.Final})
+		m.States = append(m.States, machine.State{Name: s.Name, Initial: s.Initial, Final: s.Final, Fields: fieldNames(s.Fields)})
 	}
 	for _, r := range p.Reactions {
 		label := InputLabel(r.Input)

@@ -18,6 +18,9 @@ type State struct {
 	Name    string
 	Initial bool
 	Final   bool
+	// Fields are the state's data, one "name type" each in declaration
+	// order (e.g. "items []LineItem"), drawn with Options.Fields.
+	Fields []string
 }
 
 // Transition is one edge: in state From, Command leads to To and emits

@@ -23,22 +23,35 @@ var door = Machine{
 }
 
 func TestDOT(t *testing.T) {
-	header := "\tgraph [rankdir=LR, nodesep=0.5, ranksep=0.7, fontname=\"Helvetica\"];\n" +
-		"\tnode [shape=circle, fontname=\"Helvetica\", fontsize=12, margin=0.05];\n" +
-		"\tedge [fontname=\"Helvetica\", fontsize=10];\n"
+	header := "\tgraph [rankdir=LR, bgcolor=\"transparent\", pad=0.1, nodesep=0.35, ranksep=0.5, fontname=\"Helvetica\", class=\"esgen\"];\n" +
+		"\tnode [shape=box, style=\"rounded,filled\", height=0.4, margin=\"0.16,0.06\", fillcolor=\"#f3f4f6\", color=\"#6b7280\", fontcolor=\"#111827\", fontname=\"Helvetica\", fontsize=12];\n" +
+		"\tedge [color=\"#808080\", fontcolor=\"#767676\", fontname=\"Helvetica\", fontsize=10, arrowsize=0.7];\n"
 	doorBody := func(open string) string {
 		return "\n" +
-			"\t\"[*]\" [shape=point, width=0.15, label=\"\"];\n" +
+			"\t\"[*]\" [id=\"start\", class=\"start\", shape=point, width=0.14, height=0.14, color=\"#808080\", fillcolor=\"#808080\"];\n" +
 			"\n" +
-			"\t\"Closed\";\n" +
-			"\t\"Open\"" + open + ";\n" +
-			"\t\"Broken\" [shape=doublecircle];\n" +
+			"\t\"Closed\" [id=\"state-Closed\", class=\"state initial\"];\n" +
+			"\t\"Open\" [id=\"state-Open\", class=\"state" + open + "];\n" +
+			"\t\"Broken\" [id=\"state-Broken\", class=\"state final\", peripheries=2];\n" +
+			"\t\"Broken [*]\" [id=\"end-Broken\", class=\"end\", shape=point, peripheries=2, width=0.1, height=0.1, color=\"#808080\", fillcolor=\"#808080\"];\n" +
 			"\n" +
-			"\t\"[*]\" -> \"Closed\";\n" +
-			"\t\"Closed\" -> \"Open\" [label=\"Push / Opened\"];\n" +
-			"\t\"Closed\" -> \"Broken\" [label=\"Push / Jammed, AlarmRaised\"];\n" +
-			"\t\"Open\" -> \"Open\" [label=\"Wave / Waved\"];\n" +
-			"\t\"Open\" -> \"Closed\" [label=\"Pull\"];\n" +
+			"\t\"[*]\" -> \"Closed\" [id=\"entry-Closed\", class=\"entry\"];\n" +
+			"\tnode [shape=plaintext, style=\"\", width=0, height=0, margin=\"0.14,0.03\", fontcolor=\"#767676\", fontsize=10];\n" +
+			"\t\"Closed -> Open\" [id=\"label-Closed-Open\", class=\"label edge-Closed-Open\", label=\"Push / Opened\"];\n" +
+			"\t\"Closed\" -> \"Closed -> Open\" [id=\"edge-Closed-Open\", class=\"transition edge-Closed-Open\", headport=w, arrowhead=none];\n" +
+			"\t\"Closed -> Open\" -> \"Open\" [id=\"head-Closed-Open\", class=\"transition edge-Closed-Open\", tailport=e];\n" +
+			"\t\"Closed -> Broken\" [id=\"label-Closed-Broken\", class=\"label edge-Closed-Broken\", label=\"Push / Jammed, AlarmRaised\"];\n" +
+			"\t\"Closed\" -> \"Closed -> Broken\" [id=\"edge-Closed-Broken\", class=\"transition edge-Closed-Broken\", headport=w, arrowhead=none];\n" +
+			"\t\"Closed -> Broken\" -> \"Broken\" [id=\"head-Closed-Broken\", class=\"transition edge-Closed-Broken\", tailport=e];\n" +
+			"\t\"Open -> Open\" [id=\"label-Open-Open\", class=\"label edge-Open-Open\", label=\"Wave / Waved\"];\n" +
+			"\t\"Open\" -> \"Open -> Open\" [id=\"edge-Open-Open\", class=\"transition edge-Open-Open\", headport=w, arrowhead=none];\n" +
+			"\t\"Open -> Open\" -> \"Open\" [id=\"head-Open-Open\", class=\"transition edge-Open-Open\", tailport=e];\n" +
+			// Pull leads back to Closed: drawn target first, the arrow
+			// at its tail, so that its label lies between the states.
+			"\t\"Open -> Closed\" [id=\"label-Open-Closed\", class=\"label edge-Open-Closed\", label=\"Pull\"];\n" +
+			"\t\"Closed\" -> \"Open -> Closed\" [id=\"head-Open-Closed\", class=\"transition edge-Open-Closed\", headport=w, dir=back];\n" +
+			"\t\"Open -> Closed\" -> \"Open\" [id=\"edge-Open-Closed\", class=\"transition edge-Open-Closed\", tailport=e, dir=none];\n" +
+			"\t\"Broken\" -> \"Broken [*]\" [id=\"exit-Broken\", class=\"exit\"];\n" +
 			"}\n"
 	}
 	tests := []struct {
@@ -55,19 +68,25 @@ func TestDOT(t *testing.T) {
 		{
 			name: "door",
 			m:    door,
-			want: "digraph \"Door\" {\n" + header + doorBody(""),
+			want: "digraph \"Door\" {\n" + header + doorBody("\""),
 		},
 		{
 			name: "highlight",
 			m:    door,
 			opt:  Options{Highlight: "Open"},
-			want: "digraph \"Door\" {\n" + header + doorBody(" [style=filled, fillcolor=\"#ffe08a\", penwidth=2]"),
+			want: "digraph \"Door\" {\n" + header + doorBody(" current\", fillcolor=\"#ffe08a\", penwidth=2"),
 		},
 		{
 			name: "unknown highlight draws nothing highlighted",
 			m:    door,
 			opt:  Options{Highlight: "Ajar"},
-			want: "digraph \"Door\" {\n" + header + doorBody(""),
+			want: "digraph \"Door\" {\n" + header + doorBody("\""),
+		},
+		{
+			name: "fields without any field draw as without the option",
+			m:    door,
+			opt:  Options{Fields: true},
+			want: "digraph \"Door\" {\n" + header + doorBody("\""),
 		},
 		{
 			name: "final highlighted and quoting",
@@ -77,7 +96,34 @@ func TestDOT(t *testing.T) {
 			},
 			opt: Options{Highlight: "Done"},
 			want: "digraph \"a\\\"b\\\\c\" {\n" + header + "\n" +
-				"\t\"Done\" [shape=doublecircle, style=filled, fillcolor=\"#ffe08a\", penwidth=2];\n" +
+				"\t\"Done\" [id=\"state-Done\", class=\"state final current\", peripheries=2, fillcolor=\"#ffe08a\", penwidth=2];\n" +
+				"\t\"Done [*]\" [id=\"end-Done\", class=\"end\", shape=point, peripheries=2, width=0.1, height=0.1, color=\"#808080\", fillcolor=\"#808080\"];\n" +
+				"\n" +
+				"\t\"Done\" -> \"Done [*]\" [id=\"exit-Done\", class=\"exit\"];\n" +
+				"}\n",
+		},
+		{
+			name: "fields, escaped for the HTML-like label",
+			m: Machine{
+				Name: "Box",
+				States: []State{
+					{Name: "Empty", Initial: true, Fields: []string{"items []Item", "tags map[string]bool", "a<b> bool & c"}},
+					{Name: "Full"},
+				},
+			},
+			opt: Options{Fields: true},
+			want: "digraph \"Box\" {\n" + header + "\n" +
+				"\t\"[*]\" [id=\"start\", class=\"start\", shape=point, width=0.14, height=0.14, color=\"#808080\", fillcolor=\"#808080\"];\n" +
+				"\n" +
+				"\t\"Empty\" [id=\"state-Empty\", class=\"state initial\", margin=\"0.14,0.04\", label=<<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\">" +
+				"<tr><td>Empty</td></tr><hr/>" +
+				"<tr><td align=\"left\"><font face=\"Courier\" point-size=\"10\">items []Item</font></td></tr>" +
+				"<tr><td align=\"left\"><font face=\"Courier\" point-size=\"10\">tags map[string]bool</font></td></tr>" +
+				"<tr><td align=\"left\"><font face=\"Courier\" point-size=\"10\">a&lt;b&gt; bool &amp; c</font></td></tr>" +
+				"</table>>];\n" +
+				"\t\"Full\" [id=\"state-Full\", class=\"state\"];\n" +
+				"\n" +
+				"\t\"[*]\" -> \"Empty\" [id=\"entry-Empty\", class=\"entry\"];\n" +
 				"}\n",
 		},
 	}
@@ -106,12 +152,45 @@ func TestDOTParallelEdges(t *testing.T) {
 		},
 	}
 	got := string(m.DOT(Options{}))
-	want := "\t\"[*]\" -> \"Active\";\n" +
-		"\t\"Active\" -> \"Active\" [label=\"AddNode / NodeAdded\\nConnect / Connected\"];\n" +
-		"\t\"Active\" -> \"Archived\" [label=\"Archive / Archived\\nExpire\"];\n" +
+	want := "\t\"Active -> Active\" [id=\"label-Active-Active\", class=\"label edge-Active-Active\", label=\"AddNode / NodeAdded\\nConnect / Connected\"];\n" +
+		"\t\"Active\" -> \"Active -> Active\" [id=\"edge-Active-Active\", class=\"transition edge-Active-Active\", headport=w, arrowhead=none];\n" +
+		"\t\"Active -> Active\" -> \"Active\" [id=\"head-Active-Active\", class=\"transition edge-Active-Active\", tailport=e];\n" +
+		"\t\"Active -> Archived\" [id=\"label-Active-Archived\", class=\"label edge-Active-Archived\", label=\"Archive / Archived\\nExpire\"];\n" +
+		"\t\"Active\" -> \"Active -> Archived\" [id=\"edge-Active-Archived\", class=\"transition edge-Active-Archived\", headport=w, arrowhead=none];\n" +
+		"\t\"Active -> Archived\" -> \"Archived\" [id=\"head-Active-Archived\", class=\"transition edge-Active-Archived\", tailport=e];\n" +
+		"\t\"Archived\" -> \"Archived [*]\" [id=\"exit-Archived\", class=\"exit\"];\n" +
 		"}\n"
 	if !strings.HasSuffix(got, want) {
 		t.Errorf("DOT() =\n%s\nwant it to end with\n%s", got, want)
+	}
+}
+
+// TestBackEdges checks which edges are drawn against the flow: those that
+// close a cycle in a walk from the initial state, states and edges in
+// declaration order; self-loops and edges into a state already left
+// behind on another branch (cross edges) are not.
+func TestBackEdges(t *testing.T) {
+	m := Machine{
+		States: []State{{Name: "A"}, {Name: "B", Initial: true}, {Name: "C"}, {Name: "D"}, {Name: "E"}},
+		Transitions: []Transition{
+			{From: "B", To: "C", Command: "x"},
+			{From: "C", To: "B", Command: "x"}, // back to B, on the path
+			{From: "C", To: "C", Command: "x"}, // self-loop
+			{From: "B", To: "D", Command: "x"},
+			{From: "D", To: "C", Command: "x"}, // cross: C is done
+			{From: "A", To: "B", Command: "x"}, // A is walked last: B is done
+			{From: "E", To: "E", Command: "x"},
+			{From: "D", To: "B", Command: "x"}, // back to B
+		},
+	}
+	var got []string
+	for _, e := range edges(m) {
+		if e.back {
+			got = append(got, e.from+"-"+e.to)
+		}
+	}
+	if strings.Join(got, " ") != "C-B D-B" {
+		t.Errorf("back edges = %v, want [C-B D-B]", got)
 	}
 }
 

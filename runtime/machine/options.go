@@ -8,6 +8,10 @@ type Options struct {
 	// that is not a state of the machine highlights nothing (use
 	// Machine.HasState to check first).
 	Highlight string
+	// Fields lists, in DOT, each state's fields (State.Fields) under its
+	// name, UML-style, in a compartment of the state's box. States without
+	// fields are drawn as without the option. Mermaid ignores it.
+	Fields bool
 }
 
 // HighlightColor is the fill colour of a highlighted state in DOT and

@@ -13,7 +13,7 @@ func BenchmarkRenderOrders(b *testing.B) {
 	if f == nil {
 		b.Fatal("no golden case orders")
 	}
-	dot := diagram.DOT(f.Aggregates[0])
+	dot := diagram.DOT(f.Aggregates[0], false)
 	for b.Loop() {
 		if _, err := Render(context.Background(), dot); err != nil {
 			b.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/esgen/esgen/dsl"
@@ -41,20 +42,26 @@ func goldenModels(t testing.TB) map[string]*dsl.File {
 	return models
 }
 
-// TestCases renders the machine of every aggregate of the golden cases
-// with its last state highlighted: the SVG must be well-formed, show every
-// state and edge label, and fill the highlighted state, which the golden
-// SVGs (drawn without a highlight) do not.
+// TestCases renders the machine of every aggregate and process of the
+// golden cases with its fields and its last state highlighted: the SVG must
+// be well-formed, show every state, field and edge label with their ids and
+// classes, and fill the highlighted state, which the golden SVGs (drawn
+// without a highlight or fields) do not.
 func TestCases(t *testing.T) {
 	for name, f := range goldenModels(t) {
+		var ms []machine.Machine
 		for _, a := range f.Aggregates {
-			if !diagram.HasMachine(a) {
-				continue
+			if diagram.HasMachine(a) {
+				ms = append(ms, diagram.Drawn(a))
 			}
-			t.Run(name+"/"+a.Name, func(t *testing.T) {
-				m := diagram.Machine(a)
+		}
+		for _, p := range f.Processes {
+			ms = append(ms, diagram.ProcessMachine(p))
+		}
+		for _, m := range ms {
+			t.Run(name+"/"+m.Name, func(t *testing.T) {
 				hl := m.States[len(m.States)-1].Name
-				doc, err := Render(context.Background(), m.DOT(machine.Options{Highlight: hl}))
+				doc, err := Render(context.Background(), m.DOT(machine.Options{Highlight: hl, Fields: true}))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -63,6 +70,17 @@ func TestCases(t *testing.T) {
 				}
 				if !bytes.Contains(doc, []byte(`fill="`+machine.HighlightColor+`"`)) {
 					t.Errorf("highlighting %s: the SVG has no %s fill", hl, machine.HighlightColor)
+				}
+				texts, err := svgcheck.Texts(doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range m.States {
+					for _, f := range s.Fields {
+						if !slices.Contains(texts, f) {
+							t.Errorf("state %s: the SVG does not show its field %q", s.Name, f)
+						}
+					}
 				}
 			})
 		}

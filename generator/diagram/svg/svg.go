@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	"github.com/goccy/go-graphviz"
+
+	"github.com/esgen/esgen/runtime/machine"
 )
 
 // ErrEmpty is returned when Graphviz produces no output for the input.
@@ -55,5 +57,27 @@ func Render(ctx context.Context, dot []byte) ([]byte, error) {
 	if buf.Len() == 0 {
 		return nil, ErrEmpty
 	}
-	return buf.Bytes(), nil
+	return withStyle(buf.Bytes()), nil
+}
+
+// withStyle returns doc with a <style> element holding machine.SVGStyle
+// as the first child of its root <svg> element, so that the drawing
+// follows the viewer's light or dark theme (docs/diagrams.md). A document
+// without an <svg> start tag is returned as it is.
+func withStyle(doc []byte) []byte {
+	i := bytes.Index(doc, []byte("<svg"))
+	if i < 0 {
+		return doc
+	}
+	j := bytes.IndexByte(doc[i:], '>')
+	if j < 0 {
+		return doc
+	}
+	j += i + 1
+	out := make([]byte, 0, len(doc)+len(machine.SVGStyle)+32)
+	out = append(out, doc[:j]...)
+	out = append(out, "\n<style>\n"...)
+	out = append(out, machine.SVGStyle...)
+	out = append(out, "</style>"...)
+	return append(out, doc[j:]...)
 }

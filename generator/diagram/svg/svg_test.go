@@ -17,7 +17,7 @@ var door = machine.Machine{
 	States: []machine.State{
 		{Name: "Closed", Initial: true},
 		{Name: "Open"},
-		{Name: "Broken", Final: true},
+		{Name: "Broken", Final: true, Fields: []string{"reason string"}},
 	},
 	Transitions: []machine.Transition{
 		{From: "Closed", To: "Open", Command: "Push", Events: []string{"Opened"}},
@@ -28,18 +28,41 @@ var door = machine.Machine{
 }
 
 func TestRenderStructure(t *testing.T) {
-	for _, hl := range []string{"", "Open"} {
-		doc, err := Render(context.Background(), door.DOT(machine.Options{Highlight: hl}))
+	for _, opt := range []machine.Options{{}, {Highlight: "Open"}, {Fields: true}} {
+		doc, err := Render(context.Background(), door.DOT(opt))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := svgcheck.Check(door, doc); err != nil {
-			t.Errorf("highlight %q: %v", hl, err)
+			t.Errorf("%+v: %v", opt, err)
 		}
-		hasFill := bytes.Contains(doc, []byte(`fill="`+machine.HighlightColor+`"`))
-		if hasFill != (hl != "") {
-			t.Errorf("highlight %q: SVG contains the highlight fill = %v", hl, hasFill)
+		hl := opt.Highlight != ""
+		if hasFill := bytes.Contains(doc, []byte(`fill="`+machine.HighlightColor+`"`)); hasFill != hl {
+			t.Errorf("%+v: SVG contains the highlight fill = %v", opt, hasFill)
 		}
+		if current := bytes.Contains(doc, []byte(`<g id="state&#45;Open" class="node state current">`)); current != hl {
+			t.Errorf("%+v: Open has the class current = %v", opt, current)
+		}
+		if fields := bytes.Contains(doc, []byte(`>reason string</text>`)); fields != opt.Fields {
+			t.Errorf("%+v: SVG shows Broken's field = %v", opt, fields)
+		}
+	}
+}
+
+// TestRenderStyle checks that the stylesheet for dark themes is the first
+// child of the root element, and that a document without one is left as
+// it is.
+func TestRenderStyle(t *testing.T) {
+	doc, err := Render(context.Background(), door.DOT(machine.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n<style>\n" + machine.SVGStyle + "</style>\n<g id=\"graph0\" class=\"graph esgen\""
+	if !bytes.Contains(doc, []byte(want)) {
+		t.Errorf("SVG lacks\n%s\nin\n%s", want, doc)
+	}
+	if got := withStyle([]byte("<html></html>")); string(got) != "<html></html>" {
+		t.Errorf("withStyle(no svg) = %s", got)
 	}
 }
 

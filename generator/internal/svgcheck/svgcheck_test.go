@@ -3,6 +3,7 @@ package svgcheck
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/esgen/esgen/runtime/machine"
@@ -45,38 +46,104 @@ func TestTexts(t *testing.T) {
 	}
 }
 
+// doorSVG is a drawing of door with every element Check looks for; each
+// case of TestCheck changes one thing of it.
+const doorSVG = `<svg><g id="graph0" class="graph esgen"><title>Door</title>
+<g id="start" class="node start"><ellipse fill="gray"/></g>
+<g id="state-Closed" class="node state initial"><title>Closed</title><path fill="#f3f4f6"/><text>Closed</text></g>
+<g id="state-Open" class="node state final"><path fill="#f3f4f6"/><text>Open</text></g>
+<g id="end-Open" class="node end"><ellipse/></g>
+<g id="entry-Closed" class="edge entry"><path/></g>
+<g id="label-Closed-Open" class="node label edge-Closed-Open"><text>Push / Opened, Logged</text></g>
+<g id="edge-Closed-Open" class="edge transition edge-Closed-Open"><path/></g>
+<g id="head-Closed-Open" class="edge transition edge-Closed-Open"><path/></g>
+<g id="label-Open-Closed" class="node label edge-Open-Closed"><text>Pull</text><text>Kick</text></g>
+<g id="edge-Open-Closed" class="edge transition edge-Open-Closed"><path/></g>
+<g id="head-Open-Closed" class="edge transition edge-Open-Closed"><path/></g>
+<g id="exit-Open" class="edge exit"><path/></g>
+</g></svg>`
+
 func TestCheck(t *testing.T) {
 	m := machine.Machine{
 		Name:   "Door",
-		States: []machine.State{{Name: "Closed", Initial: true}, {Name: "Open"}},
+		States: []machine.State{{Name: "Closed", Initial: true}, {Name: "Open", Final: true}},
 		Transitions: []machine.Transition{
 			{From: "Closed", To: "Open", Command: "Push", Events: []string{"Opened", "Logged"}},
 			{From: "Open", To: "Closed", Command: "Pull"},
+			{From: "Open", To: "Closed", Command: "Kick"},
 		},
 	}
 	tests := []struct {
-		name, doc string
-		wantErr   string
-		is        error
+		name, old, new string
+		wantErr        string
+		is             error
 	}{
-		{name: "complete", doc: `<svg><text>Closed</text><text>Open</text><text>Push / Opened, Logged</text><text>Pull</text></svg>`},
+		{name: "complete"},
 		{
-			name:    "state and label missing",
-			doc:     `<svg><text>Closed</text><text>Push / Opened</text><text>Pull</text></svg>`,
-			wantErr: `Door: SVG does not show state "Open", label "Push / Opened, Logged" (Closed -> Open)`,
-			is:      ErrMissingText,
-		},
-		{
-			name:    "a name outside <text> does not count",
-			doc:     `<svg><title>Open</title><text>Closed</text><text>Push / Opened, Logged</text><text>Pull</text></svg>`,
+			name: "a state name missing",
+			old:  "<text>Open</text>", new: "<text>Ope</text>",
 			wantErr: `Door: SVG does not show state "Open"`,
 			is:      ErrMissingText,
 		},
-		{name: "malformed", doc: `<svg>`, wantErr: "not a well-formed SVG document: XML syntax error on line 1: unexpected EOF", is: ErrNotSVG},
+		{
+			name: "a label outside its label's group does not count",
+			old:  `<g id="label-Open-Closed" class="node label edge-Open-Closed"><text>Pull</text>`,
+			new:  `<text>Pull</text><g id="label-Open-Closed" class="node label edge-Open-Closed">`,
+			wantErr: `Door: SVG does not show label "Pull" (Open -> Closed)`,
+			is:      ErrMissingText,
+		},
+		{
+			name: "a name outside <text> does not count",
+			old:  "<text>Closed</text>", new: "",
+			wantErr: `Door: SVG does not show state "Closed"`,
+			is:      ErrMissingText,
+		},
+		{
+			name: "ids and classes missing, each named once",
+			old:  `<g id="head-Open-Closed" class="edge transition edge-Open-Closed">`, new: `<g id="head-Open-Closed" class="edge">`,
+			wantErr: `Door: SVG does not show class "transition" on "head-Open-Closed", class "edge-Open-Closed" on "head-Open-Closed"`,
+			is:      ErrMissingText,
+		},
+		{
+			name: "markers missing",
+			old:  `<g id="end-Open" class="node end"><ellipse/></g>`, new: `<g id="start-Open" class="node end"><ellipse/></g>`,
+			wantErr: `Door: SVG does not show element "end-Open"`,
+			is:      ErrMissingText,
+		},
+		{
+			name: "final class missing",
+			old:  `class="node state final"`, new: `class="node state"`,
+			wantErr: `Door: SVG does not show class "final" on "state-Open"`,
+			is:      ErrMissingText,
+		},
+		{
+			name: "an id twice",
+			old:  `<g id="exit-Open"`, new: `<g id="start"`,
+			wantErr: `Door: not a well-formed SVG document: ids used more than once: start`,
+			is:      ErrNotSVG,
+		},
+		{
+			name: "a white background",
+			old:  `<title>Door</title>`, new: `<title>Door</title><polygon fill="white" stroke="none"/>`,
+			wantErr: `Door: SVG paints a background (fill "white")`,
+			is:      ErrBackground,
+		},
+		{
+			name: "a transparent background is none",
+			old:  `<title>Door</title>`, new: `<title>Door</title><polygon fill="transparent" stroke="none"/>`,
+		},
+		{name: "malformed", old: "</svg>", new: "", wantErr: "not a well-formed SVG document: XML syntax error on line 14: unexpected EOF", is: ErrNotSVG},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Check(m, []byte(tt.doc))
+			doc := doorSVG
+			if tt.old != "" {
+				if !strings.Contains(doc, tt.old) {
+					t.Fatalf("the drawing has no %s", tt.old)
+				}
+				doc = strings.Replace(doc, tt.old, tt.new, 1)
+			}
+			err := Check(m, []byte(doc))
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)

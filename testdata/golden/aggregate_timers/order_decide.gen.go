@@ -133,9 +133,9 @@ func OrderMachine() machine.Machine {
 		Name: "Order",
 		States: []machine.State{
 			{Name: "Draft", Initial: true},
-			{Name: "Submitted"},
+			{Name: "Submitted", Fields: []string{"total_cents int64"}},
 			{Name: "Paid", Final: true},
-			{Name: "Cancelled", Final: true},
+			{Name: "Cancelled", Final: true, Fields: []string{"reason string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Draft", To: "Submitted", Command: "Submit", Events: []string{"OrderSubmitted"}},

@@ -215,10 +215,10 @@ func ReviewMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Review",
 		States: []machine.State{
-			{Name: "Draft", Initial: true},
-			{Name: "Pending"},
-			{Name: "Accepted", Final: true},
-			{Name: "Declined", Final: true},
+			{Name: "Draft", Initial: true, Fields: []string{"title string"}},
+			{Name: "Pending", Fields: []string{"reviewer string"}},
+			{Name: "Accepted", Final: true, Fields: []string{"reviewer string"}},
+			{Name: "Declined", Final: true, Fields: []string{"reason string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Draft", To: "Pending", Command: "Send", Events: []string{"SentForReview"}},

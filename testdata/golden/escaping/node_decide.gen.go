@@ -91,7 +91,7 @@ func NodeMachine() machine.Machine {
 		Name: "Node",
 		States: []machine.State{
 			{Name: "idle", Initial: true},
-			{Name: "busy", Final: true},
+			{Name: "busy", Final: true, Fields: []string{"len int", "range int8", "func string", "select uint16", "node_id string", "http_url string", "chan map[int]bool", "string *string", "raw []byte", "at *time.Time", "addr netip.Addr", "link *u.URL", "label Label", "points []point", "where *point", "counts map[uint64][]rune", "nested [][]string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "idle", To: "busy", Command: "start", Events: []string{"started"}},

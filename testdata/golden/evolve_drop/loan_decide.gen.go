@@ -162,9 +162,9 @@ func LoanMachine() machine.Machine {
 		Name: "Loan",
 		States: []machine.State{
 			{Name: "Browsing", Initial: true},
-			{Name: "Requested"},
-			{Name: "Lent"},
-			{Name: "Returned", Final: true},
+			{Name: "Requested", Fields: []string{"book string"}},
+			{Name: "Lent", Fields: []string{"book string", "due string", "last_reminder string"}},
+			{Name: "Returned", Final: true, Fields: []string{"book string", "condition string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Browsing", To: "Requested", Command: "Request", Events: []string{"BookRequested"}},

@@ -150,9 +150,9 @@ func ThermostatMachine() machine.Machine {
 		Name: "Thermostat",
 		States: []machine.State{
 			{Name: "Boxed", Initial: true},
-			{Name: "Installed"},
-			{Name: "Heating"},
-			{Name: "Removed", Final: true},
+			{Name: "Installed", Fields: []string{"room string"}},
+			{Name: "Heating", Fields: []string{"room string", "target_c int"}},
+			{Name: "Removed", Final: true, Fields: []string{"room string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Boxed", To: "Installed", Command: "Install", Events: []string{"ThermostatInstalled"}},

@@ -141,8 +141,8 @@ func AccountMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Account",
 		States: []machine.State{
-			{Name: "Open", Initial: true},
-			{Name: "Closed", Final: true},
+			{Name: "Open", Initial: true, Fields: []string{"balance_cents int64"}},
+			{Name: "Closed", Final: true, Fields: []string{"balance_cents int64"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Open", To: "Open", Command: "Deposit", Events: []string{"MoneyDeposited"}},

@@ -141,8 +141,8 @@ func LockerMachine() machine.Machine {
 		Name: "Locker",
 		States: []machine.State{
 			{Name: "Free", Initial: true},
-			{Name: "Locked"},
-			{Name: "Emptied", Final: true},
+			{Name: "Locked", Fields: []string{"owner string"}},
+			{Name: "Emptied", Final: true, Fields: []string{"owner string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Free", To: "Locked", Command: "Rent", Events: []string{"LockerRented"}},

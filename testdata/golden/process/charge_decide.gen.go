@@ -121,9 +121,9 @@ func ChargeMachine() machine.Machine {
 		Name: "Charge",
 		States: []machine.State{
 			{Name: "None", Initial: true},
-			{Name: "Pending"},
-			{Name: "Paid", Final: true},
-			{Name: "Failed", Final: true},
+			{Name: "Pending", Fields: []string{"booking_id string", "amount_cents int64"}},
+			{Name: "Paid", Final: true, Fields: []string{"booking_id string"}},
+			{Name: "Failed", Final: true, Fields: []string{"booking_id string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "None", To: "Pending", Command: "Request", Events: []string{"ChargeRequested"}},

@@ -120,8 +120,8 @@ func RoomMachine() machine.Machine {
 		Name: "Room",
 		States: []machine.State{
 			{Name: "Free", Initial: true},
-			{Name: "Held"},
-			{Name: "Booked", Final: true},
+			{Name: "Held", Fields: []string{"guest string"}},
+			{Name: "Booked", Final: true, Fields: []string{"guest string"}},
 			{Name: "Released", Final: true},
 		},
 		Transitions: []machine.Transition{

@@ -91,7 +91,7 @@ func ForestMachine() machine.Machine {
 		Name: "Forest",
 		States: []machine.State{
 			{Name: "Empty", Initial: true},
-			{Name: "Grown", Final: true},
+			{Name: "Grown", Final: true, Fields: []string{"root Node"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Empty", To: "Grown", Command: "Grow", Events: []string{"Grew"}},

@@ -204,10 +204,10 @@ func TicketMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Ticket",
 		States: []machine.State{
-			{Name: "Open", Initial: true},
-			{Name: "Assigned"},
-			{Name: "Escalated"},
-			{Name: "Closed", Final: true},
+			{Name: "Open", Initial: true, Fields: []string{"subject string"}},
+			{Name: "Assigned", Fields: []string{"team string"}},
+			{Name: "Escalated", Fields: []string{"team string"}},
+			{Name: "Closed", Final: true, Fields: []string{"note string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Open", To: "Assigned", Command: "Triage", Events: []string{"Routed"}},

@@ -119,7 +119,7 @@ func LampMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Lamp",
 		States: []machine.State{
-			{Name: "Lit", Initial: true},
+			{Name: "Lit", Initial: true, Fields: []string{"color string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Lit", To: "Lit", Command: "Ping"},

@@ -132,8 +132,8 @@ func AccountMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Account",
 		States: []machine.State{
-			{Name: "Open", Initial: true},
-			{Name: "Closed", Final: true},
+			{Name: "Open", Initial: true, Fields: []string{"owner string", "currency string"}},
+			{Name: "Closed", Final: true, Fields: []string{"closed_by string"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Open", To: "Open", Command: "Rename", Events: []string{"OwnerRenamed"}},

@@ -121,8 +121,8 @@ func CartMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Cart",
 		States: []machine.State{
-			{Name: "Open", Initial: true},
-			{Name: "Closed", Final: true},
+			{Name: "Open", Initial: true, Fields: []string{"total Money"}},
+			{Name: "Closed", Final: true, Fields: []string{"total Money"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Open", To: "Open", Command: "AddItem", Events: []string{"ItemAdded"}},

@@ -91,8 +91,8 @@ func InvoiceMachine() machine.Machine {
 	return machine.Machine{
 		Name: "Invoice",
 		States: []machine.State{
-			{Name: "Unpaid", Initial: true},
-			{Name: "Paid", Final: true},
+			{Name: "Unpaid", Initial: true, Fields: []string{"amount Money"}},
+			{Name: "Paid", Final: true, Fields: []string{"amount Money"}},
 		},
 		Transitions: []machine.Transition{
 			{From: "Unpaid", To: "Paid", Command: "Pay", Events: []string{"InvoicePaid"}},
