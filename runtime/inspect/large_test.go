@@ -82,30 +82,6 @@ func publishLarge(t testing.TB, js jetstream.JetStream, store *jsstore.Store) {
 	}
 }
 
-func publishSmall(t testing.TB, js jetstream.JetStream, store *jsstore.Store) {
-	var buf []byte
-	for v := uint64(1); v <= 3; v++ {
-		for i := range 3 {
-			ref := es.Ref{Type: "Lamp", ID: fmt.Sprintf("lamp-%05d", i)}
-			ev := "SwitchedOn"
-			if v%2 == 0 {
-				ev = "SwitchedOff"
-			}
-			var prev uint64
-			if v > 1 {
-				prev = (v-2)*3 + uint64(i) + 1
-			}
-			cmd := fmt.Sprintf("c%d-%d", i, v)
-			req := &es.AppendRequest{Ref: ref, ExpectedVersion: v - 1, ExpectedSequence: prev, CommandID: cmd, Time: time.Now(), CorrelationID: cmd, CausationID: cmd,
-				Events: []es.RawEvent{{Type: ev, SchemaVersion: 1, Data: []byte(`{"watts":60}`)}}}
-			buf = envelope.Append(buf[:0], req)
-			if _, err := js.Publish(t.Context(), store.Subject(ref), slices.Clone(buf)); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
-
 // timeGet returns how long GET url takes to answer in full, failing on a
 // status other than 200.
 func timeGet(t testing.TB, url string) time.Duration {
