@@ -3,6 +3,7 @@ package health
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -67,6 +68,10 @@ func (r *Readiness) Check(ctx context.Context) Report {
 	}
 	for _, p := range r.Projections {
 		st, err := p.Status(ctx)
+		if errors.Is(err, jetstream.ErrConsumerNotFound) {
+			rep.NotReady = append(rep.NotReady, Problem{Kind: "projection", Name: p.Name(), Reason: "no consumer: the projection has not run"})
+			continue
+		}
 		if err != nil {
 			rep.NotReady = append(rep.NotReady, Problem{Kind: "projection", Name: p.Name(), Reason: err.Error()})
 			continue

@@ -100,7 +100,7 @@ func TestReadiness(t *testing.T) {
 	if pr := rep.NotReady[0]; pr.Kind != "stream" || pr.Name != "MISSING" || !strings.Contains(pr.Reason, "stream not found") {
 		t.Errorf("stream problem = %+v", pr)
 	}
-	if pr := rep.NotReady[1]; pr.Kind != "projection" || pr.Name != "orders" || !strings.Contains(pr.Reason, "consumer not found") || pr.Lag != nil {
+	if pr := rep.NotReady[1]; pr.Kind != "projection" || pr.Name != "orders" || pr.Reason != "no consumer: the projection has not run" || pr.Lag != nil {
 		t.Errorf("projection problem = %+v", pr)
 	}
 
