@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,13 +41,17 @@ func Breaking(old, cur []*File) Diagnostics {
 			owner[p] = f
 		}
 	}
-	// where places what is gone: the file that had it, else the first file.
+	// where places what is gone: the file that had it, else the first
+	// file of its directory, else the file that had it as it was (a
+	// package deleted), at its first line.
 	where := func(oldFile *File) Position {
 		if f := curFile[oldFile.Name]; f != nil {
 			return f.Pos
 		}
-		if len(cur) > 0 {
-			return cur[0].Pos
+		for _, f := range cur {
+			if filepath.Dir(f.Name) == filepath.Dir(oldFile.Name) {
+				return f.Pos
+			}
 		}
 		return Position{Filename: oldFile.Name, Line: 1, Column: 1}
 	}
