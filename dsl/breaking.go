@@ -115,13 +115,15 @@ func (b *breaking) report(pos Position, code, suggestion, format string, args ..
 // aggregate compares an aggregate with the one of the same name at the
 // reference.
 func (b *breaking) aggregate(oa, na *Aggregate) {
-	if oa.Subject != na.Subject {
+	// Declaring the runtime's default, or dropping a declaration of it,
+	// moves nothing.
+	if o, n := optionOr(oa.Subject, defaultSubjectPrefix), optionOr(na.Subject, defaultSubjectPrefix); o != n {
 		b.report(na.Pos, codeSubjectChanged, "", "aggregate %s moved from subject prefix %s to %s: its stored events stay where they are",
-			na.Name, optionText(oa.Subject), optionText(na.Subject))
+			na.Name, optionText(oa.Subject, defaultSubjectPrefix), optionText(na.Subject, defaultSubjectPrefix))
 	}
-	if oa.Stream != na.Stream {
+	if o, n := optionOr(oa.Stream, defaultStream), optionOr(na.Stream, defaultStream); o != n {
 		b.report(na.Pos, codeStreamChanged, "", "aggregate %s moved from stream %s to %s: its stored events stay where they are",
-			na.Name, optionText(oa.Stream), optionText(na.Stream))
+			na.Name, optionText(oa.Stream, defaultStream), optionText(na.Stream, defaultStream))
 	}
 	if oa.Eventual && !na.Eventual {
 		b.report(na.Pos, codeKindChanged, "", "aggregate %s was eventual and is now a state machine: its stored events were appended without one, and may not follow its transitions", na.Name)
@@ -150,9 +152,27 @@ func (b *breaking) aggregate(oa, na *Aggregate) {
 	}
 }
 
-func optionText(s string) string {
+// The stream and subject prefix of an aggregate that declares none: the
+// runtime's (jsstore.DefaultStream, jsstore.DefaultSubjectPrefix), which
+// the generated code leaves to the store.
+const (
+	defaultStream        = "EVENTS"
+	defaultSubjectPrefix = "events"
+)
+
+// optionOr is a declared option, or its default when none is declared.
+func optionOr(s, def string) string {
 	if s == "" {
-		return "(the default)"
+		return def
+	}
+	return s
+}
+
+// optionText spells a stream or subject prefix: quoted, the default
+// named as such.
+func optionText(s, def string) string {
+	if s == "" {
+		return strconv.Quote(def) + " (the default)"
 	}
 	return strconv.Quote(s)
 }
