@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	pathpkg "path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -118,13 +119,18 @@ func relativeTo(root, dir string) (string, error) {
 	return rel, nil
 }
 
+// root is the directory the paths of the repository are relative to: the
+// work tree of PATH/.git, or for a bare repository the current directory.
+func (a *Against) root() string {
+	if filepath.Base(a.repo) != ".git" {
+		return "."
+	}
+	return filepath.Dir(a.repo)
+}
+
 // gitSources reads the .esm files of dir at the revision with git.
 func (a *Against) gitSources(ctx context.Context, dir string) ([]dsl.Source, error) {
-	root := filepath.Dir(a.repo) // the work tree of PATH/.git
-	if filepath.Base(a.repo) != ".git" {
-		root = "." // a bare repository: paths are the current directory's
-	}
-	rel, err := relativeTo(root, dir)
+	rel, err := relativeTo(a.root(), dir)
 	if err != nil {
 		return nil, fmt.Errorf("--against %s: %w", a.spec, err)
 	}
@@ -249,7 +255,17 @@ func (a *Against) run(ctx context.Context, args ...string) ([]byte, error) {
 // each directory of srcs, the files there at the reference that are
 // among srcs or no longer exist (a file deleted since is compared, its
 // aggregates gone unless another file has them); a file of the directory
-// that exists but is not named is left out on both sides.
+// that exists but is not named is left out on both sides. At a git
+// reference, so is every directory under the current directory that held
+// .esm files there and holds none now (a package deleted: its aggregates
+// are gone unless another file has them), except testdata directories and
+// those whose name starts with . or _, which are not packages.
+//
+// A reference none of whose files matches is an error rather than a pass
+// that compared nothing (a directory that does not mirror the current
+// one): the named files' directories, or for a git reference the
+// directories under the current directory, must hold a .esm file there,
+// unless the git reference holds none at all (it predates them).
 //
 // The files of one directory are loaded together, as check does; their
 // diagnostics are returned as they are when any is an error, and nothing
@@ -257,6 +273,8 @@ func (a *Against) run(ctx context.Context, args ...string) ([]byte, error) {
 func Breaking(ctx context.Context, srcs []dsl.Source, against *Against) (dsl.Diagnostics, error) {
 	var diags dsl.Diagnostics
 	var oldFiles, curFiles []*dsl.File
+	named := map[string]bool{} // the absolute directories of srcs
+	matched := 0               // files of the reference in those directories
 	for _, group := range groupByDir(srcs) {
 		files, ds := dsl.LoadPackage(group)
 		if ds.HasErrors() {
@@ -265,6 +283,9 @@ func Breaking(ctx context.Context, srcs []dsl.Source, against *Against) (dsl.Dia
 		}
 		curFiles = append(curFiles, files...)
 		dir := filepath.Dir(group[0].Name)
+		if abs, err := filepath.Abs(dir); err == nil {
+			named[abs] = true
+		}
 		given := map[string]bool{}
 		for _, s := range group {
 			given[filepath.Base(s.Name)] = true
@@ -273,6 +294,7 @@ func Breaking(ctx context.Context, srcs []dsl.Source, against *Against) (dsl.Dia
 		if err != nil {
 			return nil, err
 		}
+		matched += len(published)
 		var old []dsl.Source
 		for _, s := range published {
 			base := filepath.Base(s.Name)
@@ -280,9 +302,9 @@ func Breaking(ctx context.Context, srcs []dsl.Source, against *Against) (dsl.Dia
 				old = append(old, s)
 			}
 		}
-		files, ods := dsl.LoadPackage(old)
-		if ods.HasErrors() {
-			return nil, fmt.Errorf("--against %s: the files of %s there do not check, so they cannot be compared with:\n%s", against.spec, dir, (&dsl.Error{Diagnostics: ods}).Error())
+		files, err = against.load(dir, old)
+		if err != nil {
+			return nil, err
 		}
 		oldFiles = append(oldFiles, files...)
 	}
@@ -290,7 +312,128 @@ func Breaking(ctx context.Context, srcs []dsl.Source, against *Against) (dsl.Dia
 		diags.Sort()
 		return diags, nil
 	}
+	refHasAny := true
+	if against.git {
+		dirs, any, err := against.gitDirs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		refHasAny = any
+		for _, dir := range dirs {
+			abs, err := filepath.Abs(dir)
+			if err != nil || named[abs] {
+				continue
+			}
+			if now, _ := filepath.Glob(filepath.Join(dir, "*.esm")); len(now) > 0 {
+				matched++ // the layout matches: a package not named
+				continue
+			}
+			published, err := against.Sources(ctx, dir)
+			if err != nil {
+				return nil, err
+			}
+			matched += len(published)
+			files, err := against.load(dir, published)
+			if err != nil {
+				return nil, err
+			}
+			oldFiles = append(oldFiles, files...)
+		}
+	}
+	if matched == 0 && refHasAny && len(srcs) > 0 {
+		return nil, against.noMatch(srcs)
+	}
 	return dsl.Breaking(oldFiles, curFiles), nil
+}
+
+// load loads the files of a directory at the reference, which must check.
+func (a *Against) load(dir string, srcs []dsl.Source) ([]*dsl.File, error) {
+	files, ds := dsl.LoadPackage(srcs)
+	if ds.HasErrors() {
+		return nil, fmt.Errorf("--against %s: the files of %s there do not check, so they cannot be compared with:\n%s", a.spec, dir, (&dsl.Error{Diagnostics: ds}).Error())
+	}
+	return files, nil
+}
+
+// noMatch is the error of a reference that holds none of the files, nor
+// any file of their directories.
+func (a *Against) noMatch(srcs []dsl.Source) error {
+	names := make([]string, 0, 3)
+	for i, s := range srcs {
+		if i == 3 {
+			names = append(names, "...")
+			break
+		}
+		names = append(names, s.Name)
+	}
+	list := strings.Join(names, ", ")
+	if a.git {
+		return fmt.Errorf("--against %s: no .esm file there matches %s, nor any directory under the current one: "+
+			"run esgen in the directory of the work tree the files' paths are relative to", a.spec, list)
+	}
+	return fmt.Errorf("--against %s: no .esm file there matches %s: is %s the directory that held these files? "+
+		"It must mirror the current directory", a.spec, list, a.dir)
+}
+
+// gitDirs returns the directories, relative to the current directory and
+// under it, that hold .esm files at the reference, sorted, leaving out
+// testdata and those whose name starts with . or _; and whether the
+// reference holds any .esm file at all.
+func (a *Against) gitDirs(ctx context.Context) ([]string, bool, error) {
+	scope, err := relativeTo(a.root(), ".")
+	if err != nil {
+		return nil, false, fmt.Errorf("--against %s: %w", a.spec, err)
+	}
+	if err := a.resolve(ctx); err != nil {
+		return nil, false, err
+	}
+	out, err := a.run(ctx, "ls-tree", "-r", "--name-only", "-z", a.resolved)
+	if err != nil {
+		return nil, false, err
+	}
+	scope = filepath.ToSlash(scope)
+	seen := map[string]bool{}
+	var dirs []string
+	anyFile := false
+	for file := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		if !strings.HasSuffix(file, ".esm") {
+			continue
+		}
+		anyFile = true
+		dir := pathpkg.Dir(file)
+		var local string
+		switch {
+		case scope == ".":
+			local = dir
+		case dir == scope:
+			local = "."
+		case strings.HasPrefix(dir, scope+"/"):
+			local = strings.TrimPrefix(dir, scope+"/")
+		default:
+			continue
+		}
+		if seen[local] || !isPackageDir(local) {
+			continue
+		}
+		seen[local] = true
+		dirs = append(dirs, filepath.FromSlash(local))
+	}
+	slices.Sort(dirs)
+	return dirs, anyFile, nil
+}
+
+// isPackageDir reports whether a slash-separated directory can hold a
+// package: go build ignores testdata and names starting with . or _.
+func isPackageDir(dir string) bool {
+	if dir == "." {
+		return true
+	}
+	for elem := range strings.SplitSeq(dir, "/") {
+		if elem == "testdata" || strings.HasPrefix(elem, ".") || strings.HasPrefix(elem, "_") {
+			return false
+		}
+	}
+	return true
 }
 
 // groupByDir groups sources by directory, in the order of their first

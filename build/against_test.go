@@ -132,6 +132,43 @@ func TestAgainstGit(t *testing.T) {
 	}
 }
 
+const billing = `package billing
+
+eventual aggregate Invoice {
+    event InvoiceSent { total int64 }
+}
+`
+
+// TestAgainstGitDeletedPackage: a package whose every .esm file is gone
+// is compared, though none of its files can be named; testdata is not a
+// package.
+func TestAgainstGitDeletedPackage(t *testing.T) {
+	repo := shelfRepo(t)
+	t.Chdir(repo)
+	write(t, filepath.Join(repo, "lib", "shelf.esm"), shelf)
+	write(t, filepath.Join(repo, "billing", "billing.esm"), billing)
+	write(t, filepath.Join(repo, "billing", "testdata", "broken.esm"), "package broken\n\naggregate {\n")
+	git(t, repo, "add", ".")
+	git(t, repo, "commit", "-q", "-m", "billing")
+	git(t, repo, "tag", "v2")
+	git(t, repo, "rm", "-q", "billing/billing.esm")
+	want := "billing/billing.esm:1:1: error[B001]: aggregate Invoice is gone: its stored events can no longer be loaded\n"
+	if got, err := breaking(t, ".git#tag=v2", "lib/shelf.esm"); err != nil || got != want {
+		t.Errorf("deleted package: got %q, %v, want %q", got, err, want)
+	}
+	// From a directory of the work tree, only the directories under it.
+	t.Chdir(filepath.Join(repo, "lib"))
+	if got, err := breaking(t, "../.git#tag=v2", "shelf.esm"); err != nil || got != "" {
+		t.Errorf("from lib: %q, %v", got, err)
+	}
+	t.Chdir(repo)
+	// Moved to another package: not gone.
+	write(t, filepath.Join(repo, "lib", "billing.esm"), strings.Replace(billing, "package billing", "package shelf", 1))
+	if got, err := breaking(t, ".git#tag=v2", "lib/billing.esm", "lib/shelf.esm"); err != nil || got != "" {
+		t.Errorf("moved: %q, %v", got, err)
+	}
+}
+
 // TestAgainstDir compares with another directory.
 func TestAgainstDir(t *testing.T) {
 	old := t.TempDir()
@@ -143,13 +180,48 @@ func TestAgainstDir(t *testing.T) {
 	if err != nil || got != retyped {
 		t.Errorf("got %q, %v, want %q", got, err, retyped)
 	}
-	// A directory the reference lacks: everything is new.
-	write(t, filepath.Join(cur, "other", "shelf.esm"), shelf)
-	if got, err := breaking(t, old, "other/shelf.esm"); err != nil || got != "" {
+	// A directory the reference lacks beside one it has: everything in it
+	// is new.
+	write(t, filepath.Join(cur, "other", "billing.esm"), billing)
+	if got, err := breaking(t, old, "lib/shelf.esm", "other/billing.esm"); err != nil || got != retyped {
 		t.Errorf("new directory: %q, %v", got, err)
+	}
+	// A reference none of whose files matches compares nothing: an error.
+	empty := t.TempDir()
+	for _, ref := range []string{empty, filepath.Join(old, "lib")} {
+		_, err := breaking(t, ref, "other/billing.esm", "lib/shelf.esm")
+		want := "--against " + ref + ": no .esm file there matches other/billing.esm, lib/shelf.esm: is " + ref +
+			" the directory that held these files? It must mirror the current directory"
+		if err == nil || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
 	}
 	if _, err := breaking(t, filepath.Join(old, "missing"), "lib/shelf.esm"); err == nil || !strings.Contains(err.Error(), "no such file or directory") {
 		t.Errorf("missing reference directory: %v", err)
+	}
+}
+
+// TestAgainstGitNoMatch: a git reference whose .esm files are all outside
+// the current directory compares nothing: an error; one with no .esm file
+// at all predates them: everything is new.
+func TestAgainstGitNoMatch(t *testing.T) {
+	repo := shelfRepo(t)
+	write(t, filepath.Join(repo, "app", "shelf.esm"), shelf)
+	t.Chdir(filepath.Join(repo, "app"))
+	_, err := breaking(t, "../.git#tag=v1", "shelf.esm")
+	want := "--against ../.git#tag=v1: no .esm file there matches shelf.esm, nor any directory under the current one: " +
+		"run esgen in the directory of the work tree the files' paths are relative to"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	t.Chdir(repo)
+	write(t, filepath.Join(repo, "README"), "before\n")
+	git(t, repo, "checkout", "-q", "--orphan", "early")
+	git(t, repo, "rm", "-q", "-r", "-f", "--cached", ".")
+	git(t, repo, "add", "README")
+	git(t, repo, "commit", "-q", "-m", "before the .esm files")
+	if got, err := breaking(t, ".git#branch=early", "lib/shelf.esm"); err != nil || got != "" {
+		t.Errorf("reference with no .esm file: %q, %v", got, err)
 	}
 }
 

@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,13 +41,17 @@ func Breaking(old, cur []*File) Diagnostics {
 			owner[p] = f
 		}
 	}
-	// where places what is gone: the file that had it, else the first file.
+	// where places what is gone: the file that had it, else the first
+	// file of its directory, else the file that had it as it was (a
+	// package deleted), at its first line.
 	where := func(oldFile *File) Position {
 		if f := curFile[oldFile.Name]; f != nil {
 			return f.Pos
 		}
-		if len(cur) > 0 {
-			return cur[0].Pos
+		for _, f := range cur {
+			if filepath.Dir(f.Name) == filepath.Dir(oldFile.Name) {
+				return f.Pos
+			}
 		}
 		return Position{Filename: oldFile.Name, Line: 1, Column: 1}
 	}
@@ -110,13 +115,15 @@ func (b *breaking) report(pos Position, code, suggestion, format string, args ..
 // aggregate compares an aggregate with the one of the same name at the
 // reference.
 func (b *breaking) aggregate(oa, na *Aggregate) {
-	if oa.Subject != na.Subject {
+	// Declaring the runtime's default, or dropping a declaration of it,
+	// moves nothing.
+	if o, n := optionOr(oa.Subject, defaultSubjectPrefix), optionOr(na.Subject, defaultSubjectPrefix); o != n {
 		b.report(na.Pos, codeSubjectChanged, "", "aggregate %s moved from subject prefix %s to %s: its stored events stay where they are",
-			na.Name, optionText(oa.Subject), optionText(na.Subject))
+			na.Name, optionText(oa.Subject, defaultSubjectPrefix), optionText(na.Subject, defaultSubjectPrefix))
 	}
-	if oa.Stream != na.Stream {
+	if o, n := optionOr(oa.Stream, defaultStream), optionOr(na.Stream, defaultStream); o != n {
 		b.report(na.Pos, codeStreamChanged, "", "aggregate %s moved from stream %s to %s: its stored events stay where they are",
-			na.Name, optionText(oa.Stream), optionText(na.Stream))
+			na.Name, optionText(oa.Stream, defaultStream), optionText(na.Stream, defaultStream))
 	}
 	if oa.Eventual && !na.Eventual {
 		b.report(na.Pos, codeKindChanged, "", "aggregate %s was eventual and is now a state machine: its stored events were appended without one, and may not follow its transitions", na.Name)
@@ -145,9 +152,27 @@ func (b *breaking) aggregate(oa, na *Aggregate) {
 	}
 }
 
-func optionText(s string) string {
+// The stream and subject prefix of an aggregate that declares none: the
+// runtime's (jsstore.DefaultStream, jsstore.DefaultSubjectPrefix), which
+// the generated code leaves to the store.
+const (
+	defaultStream        = "EVENTS"
+	defaultSubjectPrefix = "events"
+)
+
+// optionOr is a declared option, or its default when none is declared.
+func optionOr(s, def string) string {
 	if s == "" {
-		return "(the default)"
+		return def
+	}
+	return s
+}
+
+// optionText spells a stream or subject prefix: quoted, the default
+// named as such.
+func optionText(s, def string) string {
+	if s == "" {
+		return strconv.Quote(def) + " (the default)"
 	}
 	return strconv.Quote(s)
 }
@@ -201,15 +226,23 @@ func (b *breaking) event(na *Aggregate, oe, ne *Event) {
 			b.report(ne.Pos, codeVersionRemoved, "", "event %s v%d is gone: its stored events can no longer be decoded", ne.Name, ov.Number)
 			continue
 		}
-		b.version(ne, ov, ne.Versions[ov.Number-1])
+		b.version(ne, len(oe.Versions), ov, ne.Versions[ov.Number-1])
 	}
 }
 
 // version compares one version of an event, which must not change at all:
-// events stored in it are decoded with it and upcast from it.
-func (b *breaking) version(ne *Event, ov, nv *EventVersion) {
+// events stored in it are decoded with it and upcast from it. published
+// is the number of versions at the reference: the next one is where a
+// change belongs.
+func (b *breaking) version(ne *Event, published int, ov, nv *EventVersion) {
 	label := ne.Name + " v" + strconv.Itoa(nv.Number)
-	fix := fmt.Sprintf("declare the change as %s v%d", ne.Name, len(ne.Versions)+1)
+	next := fmt.Sprintf("%s v%d", ne.Name, published+1)
+	fix := "declare the change as " + next
+	if len(ne.Versions) > published {
+		// The new version is declared already: the published one was
+		// edited too, and must be put back.
+		fix = fmt.Sprintf("keep %s as published: the change belongs in %s, which is new", label, next)
+	}
 	oldFields := map[string]*Field{}
 	for _, f := range ov.Fields {
 		oldFields[f.Name] = f
@@ -246,8 +279,15 @@ func (b *breaking) version(ne *Event, ov, nv *EventVersion) {
 			continue
 		}
 		if o, n := typeShape(of.Type), typeShape(nf.Type); o != n {
-			b.report(nf.Type.Pos, codeFieldRetyped, fix, "field %s of %s changed type from %s to %s: the stored %s events hold a %s",
-				nf.Name, label, o, n, label, o)
+			retypeFix := fix
+			// A value type changed in place changes every version that
+			// holds it, the new one's included: the new version needs a
+			// type of its own.
+			if v := changedValueType(of.Type, nf.Type, map[string]bool{}); v != "" {
+				retypeFix = fmt.Sprintf("keep %s as published and give %s a new type, e.g. %s", v, next, nextName(v))
+			}
+			b.report(nf.Type.Pos, codeFieldRetyped, retypeFix, "field %s of %s changed type from %s to %s: the stored %s events hold %s",
+				nf.Name, label, o, n, label, article(o))
 		}
 		// A default is the value the upcast from the version before gives
 		// the field: the events stored in that version would read
@@ -356,4 +396,81 @@ func typeShapeIn(t *TypeExpr, open map[*ValueType]bool) string {
 	default:
 		return t.Name
 	}
+}
+
+// changedValueType returns the name of the value type whose own fields
+// changed between two spellings of a field's type that are the same on
+// the surface ([]Pet and []Pet), the outermost one first; "" when the type
+// itself was changed (string to int, Pet to Animal).
+func changedValueType(o, n *TypeExpr, seen map[string]bool) string {
+	if o.Kind != n.Kind {
+		return ""
+	}
+	switch n.Kind {
+	case TypeSlice, TypePointer:
+		return changedValueType(o.Elem, n.Elem, seen)
+	case TypeMap:
+		if typeShape(o.Key) != typeShape(n.Key) {
+			return ""
+		}
+		return changedValueType(o.Elem, n.Elem, seen)
+	case TypeValue:
+		if o.Name != n.Name || o.Value == nil || n.Value == nil || seen[n.Name] {
+			return ""
+		}
+		seen[n.Name] = true
+		if surface(o.Value.Fields) != surface(n.Value.Fields) {
+			return n.Name
+		}
+		old := map[string]*Field{}
+		for _, f := range o.Value.Fields {
+			old[f.Name] = f
+		}
+		for _, f := range n.Value.Fields {
+			if v := changedValueType(old[f.Name].Type, f.Type, seen); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// surface spells a list of fields with their types' value types by name
+// only, in name order: what the declaration itself says.
+func surface(fields []*Field) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.Name + " " + surfaceType(f.Type)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "; ")
+}
+
+func surfaceType(t *TypeExpr) string {
+	switch t.Kind {
+	case TypeSlice:
+		return "[]" + surfaceType(t.Elem)
+	case TypeMap:
+		return "map[" + surfaceType(t.Key) + "]" + surfaceType(t.Elem)
+	case TypePointer:
+		return "*" + surfaceType(t.Elem)
+	case TypeQualified:
+		return t.Import.Path + "." + t.Name
+	default:
+		return t.Name
+	}
+}
+
+// nextName suggests the name of a new value type beside name: Pet2 beside
+// Pet, Pet3 beside Pet2.
+func nextName(name string) string {
+	i := len(name)
+	for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+		i--
+	}
+	n, err := strconv.Atoi(name[i:])
+	if err != nil || i == 0 {
+		return name + "2"
+	}
+	return name[:i] + strconv.Itoa(n+1)
 }

@@ -190,8 +190,10 @@ func (s *aggScope) kindHint(name, want string) string {
 	return name + " is " + is + ", not " + article(want)
 }
 
+// article puts the indefinite article before a word or a type's name, by
+// its first sound: an event, an int64, a state, a uint (you-int), a []byte.
 func article(word string) string {
-	if strings.IndexByte("aeiou", word[0]) >= 0 {
+	if word != "" && strings.IndexByte("aeioAEIO", word[0]) >= 0 {
 		return "an " + word
 	}
 	return "a " + word

@@ -145,7 +145,7 @@ func (pg *procGen) evolverInterface(jf *jen.File) {
 // definition emits New<Process>Definition.
 func (pg *procGen) definition(jf *jen.File) {
 	name := "New" + pg.name + "Definition"
-	var params, repos []jen.Code
+	var params []jen.Code
 	params = append(params, jen.Id("d").Id(pg.decider()))
 	if len(pg.hooks) > 0 {
 		params = append(params, jen.Id("ev").Id(pg.evolver()))
@@ -153,7 +153,6 @@ func (pg *procGen) definition(jf *jen.File) {
 	var aggNames []string
 	for _, a := range pg.aggs {
 		params = append(params, jen.Id(pg.repoParam(a)).Op("*").Id(goname.Repository(a.Name)))
-		repos = append(repos, jen.Id(pg.repoParam(a)))
 		aggNames = append(aggNames, goname.Exported(a.Name))
 	}
 	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition of the %s process that a process.Runner runs: "+

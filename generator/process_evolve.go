@@ -249,7 +249,7 @@ func (pg *procGen) dispatchFunc(jf *jen.File) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s hands a command the %s process sends to its aggregate's repository.", name, pg.name))))
 	jf.Func().Id(name).Params(params...).Error().Block(
 		jen.Switch(jen.Id("s").Dot("Aggregate").Op("+").Lit(".").Op("+").Id("s").Dot("Command")).Block(cases...),
-		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(pg.p.Name+" sends no %s to %s"), jen.Id("s").Dot("Command"), jen.Id("s").Dot("Aggregate"))),
+		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("process "+pg.p.Name+" sends no %s to %s"), jen.Id("s").Dot("Command"), jen.Id("s").Dot("Aggregate"))),
 	)
 }
 
@@ -273,6 +273,6 @@ func (pg *procGen) sentFunc(jf *jen.File) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s reports whether the aggregate of a send holds the command stored under commandID, reading its whole history.", name))))
 	jf.Func().Id(name).Params(params...).Params(jen.Bool(), jen.Error()).Block(
 		jen.Switch(jen.Id("s").Dot("Aggregate")).Block(cases...),
-		jen.Return(jen.False(), jen.Qual("fmt", "Errorf").Call(jen.Lit(pg.p.Name+" sends nothing to %s"), jen.Id("s").Dot("Aggregate"))),
+		jen.Return(jen.False(), jen.Qual("fmt", "Errorf").Call(jen.Lit("process "+pg.p.Name+" sends nothing to %s"), jen.Id("s").Dot("Aggregate"))),
 	)
 }

@@ -21,13 +21,6 @@ func (g *gen) sample(t *dsl.TypeExpr, label string, seed, depth int) jen.Code {
 	return g.sampleIn(t, label, seed, depth, false, false)
 }
 
-// changed is sample with every value it builds changed (another string,
-// number, time; false for true), so that it differs from sample of the
-// same arguments wherever perturbable says it can.
-func (g *gen) changed(t *dsl.TypeExpr, label string, seed, depth int) jen.Code {
-	return g.sampleIn(t, label, seed, depth, false, true)
-}
-
 // sampleIn is sample; elided leaves out the type of a composite literal
 // that is an element of a slice or map literal, as gofmt -s does; alt
 // builds the changed value.

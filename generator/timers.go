@@ -188,7 +188,7 @@ func (ag *aggGen) timersFile() (unformatted, error) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s hands a timer's command to the aggregate's repository.", dispatch))))
 	jf.Func().Id(dispatch).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("r").Op("*").Id(goname.Repository(a.Name)), jen.Id("s").Qual(pathProcess, "Send"), jen.Id("opts").Index().Qual(pathES, "HandleOption")).Error().Block(
 		jen.Switch(jen.Id("s").Dot("Command")).Block(cmdCases...),
-		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(name+" sends no %s"), jen.Id("s").Dot("Command"))),
+		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("no timer of "+a.Name+" sends %s"), jen.Id("s").Dot("Command"))),
 	)
 	return render(outname.Timers(a.Name), jf)
 }

@@ -58,7 +58,7 @@ var completionCases = []struct {
 	line string   // the command line, completed at its end
 	want []string // the completions, sorted
 }{
-	{"esgen ", []string{"check", "completion", "diagram", "diff", "events", "fmt", "generate", "help", "init", "lsp", "version"}},
+	{"esgen ", []string{"check", "completion", "diagram", "diff", "events", "fmt", "generate", "help", "init", "inspect", "lsp", "version"}},
 	{"esgen gen", []string{"generate"}},
 	{"esgen --ver", []string{"--version"}},
 	{"esgen check --error-format ", []string{"github-actions", "json", "text"}},
@@ -146,7 +146,7 @@ func TestCompletionZsh(t *testing.T) {
 		"'(-w --write)'{-w,--write}'[Rewrite files whose formatting differs (atomically), instead of printing them]' \\\n",
 		"'--out=[Write into DIR instead of the directory of each .esm file]:out:_files -/' \\\n",
 		"'*:.esm file:_files -g \"*.esm\"'\n",
-		"'*:command:(init check fmt generate diff diagram events lsp version completion help)'\n",
+		"'*:command:(init check fmt generate diff diagram events inspect lsp version completion help)'\n",
 	} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the zsh script lacks %q", want)

@@ -10,6 +10,7 @@
 //	esgen diff [-out DIR] [-pkg NAME] [-formats ...] [--against REF] FILE...
 //	esgen diagram [-format dot|svg|mermaid] [-highlight STATE] [-o FILE] FILE [AGGREGATE]
 //	esgen events [-nats URL | -data DIR] [-stream S] [-follow] [-format json|cloudevents] [SUBJECT-FILTER]
+//	esgen inspect [-nats URL | -data DIR] [-stream S] [-addr HOST:PORT] FILE...
 //	esgen lsp                      (the language server, on stdin and stdout)
 //	esgen version                  (or esgen --version)
 //	esgen completion bash|zsh|fish
@@ -44,6 +45,7 @@ type cli struct {
 	Diff       diffCmd       `cmd:"" help:"Show how generated files on disk differ from what esgen would generate."`
 	Diagram    diagramCmd    `cmd:"" help:"Draw the state machine of one aggregate as DOT, SVG or Mermaid."`
 	Events     eventsCmd     `cmd:"" help:"Print the events stored in a JetStream stream as JSON lines or CloudEvents."`
+	Inspect    inspectCmd    `cmd:"" help:"Serve a web page of a stream's aggregates: instances, histories on their diagrams, time travel, live."`
 	Lsp        lspCmd        `cmd:"" help:"Run the language server for editors on standard input and output."`
 	Version    versionCmd    `cmd:"" help:"Print the esgen version."`
 	Completion completionCmd `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`

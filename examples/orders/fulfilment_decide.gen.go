@@ -801,7 +801,7 @@ func fulfilmentDispatch(ctx context.Context, orderRepo *OrderRepository, payment
 		_, err = shipmentRepo.Handle(ctx, s.ID, c, opts...)
 		return err
 	}
-	return fmt.Errorf("Fulfilment sends no %s to %s", s.Command, s.Aggregate)
+	return fmt.Errorf("process Fulfilment sends no %s to %s", s.Command, s.Aggregate)
 }
 
 // fulfilmentSent reports whether the aggregate of a send holds the command
@@ -818,5 +818,5 @@ func fulfilmentSent(ctx context.Context, orderRepo *OrderRepository, paymentRepo
 		recs, _, err := shipmentRepo.History(ctx, s.ID)
 		return process.Holds(recs, commandID), err
 	}
-	return false, fmt.Errorf("Fulfilment sends nothing to %s", s.Aggregate)
+	return false, fmt.Errorf("process Fulfilment sends nothing to %s", s.Aggregate)
 }

@@ -240,6 +240,3 @@ func fieldOf(v any, name string) any {
 	}
 	return f.Interface()
 }
-
-// isNil reports whether v, a state or event interface value, is nil.
-func isNil[T any](v T) bool { return any(v) == nil }

@@ -236,8 +236,9 @@ type (
 	hiveWeighed  struct{ On scale }
 	hiveLabelled struct{ Label opaque }
 	scale        struct{ Grams int }
-	opaque       struct{ secret int } // nothing a test can fill
-	hiveCommand  interface{}
+	//lint:ignore U1000 a field nothing outside the package can set, never read
+	opaque      struct{ secret int } // nothing a test can fill
+	hiveCommand interface{}
 )
 
 func (hiveActive) isHive()        {}

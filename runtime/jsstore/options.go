@@ -17,6 +17,7 @@ type config struct {
 	replicas   int
 	duplicates time.Duration
 	storage    jetstream.StorageType
+	compress   jetstream.StoreCompression
 	create     bool // create the stream / bucket when it is missing
 	update     bool // change the settings an existing one lacks
 	slowSnap   time.Duration
@@ -72,6 +73,16 @@ func WithDuplicateWindow(d time.Duration) Option { return func(c *config) { c.du
 // WithMemoryStorage keeps the stream and bucket in server memory instead of
 // files: for tests and benchmarks only, nothing survives a restart.
 func WithMemoryStorage() Option { return func(c *config) { c.storage = jetstream.MemoryStorage } }
+
+// WithCompression stores a stream the store creates compressed with S2:
+// events, mostly JSON, take less disk at some CPU cost on writes and
+// reads (docs/benchmarks.md measures both). Like the storage type it
+// applies to new streams only: an existing stream is left as it is, with
+// or without WithUpdateStream (the server can change an existing stream's
+// compression, but only newly written blocks are compressed; do it with
+// `nats stream edit --compression s2` if wanted). The snapshot bucket is
+// not compressed.
+func WithCompression() Option { return func(c *config) { c.compress = jetstream.S2Compression } }
 
 // WithExistingStream never creates the stream or the bucket: a missing
 // one fails New (or NewSnapshotStore) with an error matching

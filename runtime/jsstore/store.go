@@ -112,6 +112,7 @@ func (s *Store) StreamConfig() jetstream.StreamConfig {
 		Description: "esgen events: one subject per aggregate instance, one message per command",
 		Subjects:    []string{s.cfg.prefix + ".>"},
 		Storage:     s.cfg.storage,
+		Compression: s.cfg.compress,
 		Replicas:    s.cfg.replicas,
 		Duplicates:  s.cfg.duplicates,
 		AllowDirect: true,

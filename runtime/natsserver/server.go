@@ -39,6 +39,15 @@ type Options struct {
 	// MaxStore and MaxMemory cap JetStream's file and memory storage in
 	// bytes; 0 lets the server choose.
 	MaxStore, MaxMemory int64
+	// Monitor is a "host:port" for the server's HTTP monitoring endpoint
+	// (/healthz, /varz, /jsz, ...; port 0 picks a free one). Empty: no
+	// monitoring endpoint. The host must be a loopback address unless
+	// MonitorAnyAddress is set.
+	Monitor string
+	// MonitorAnyAddress allows Monitor on a non-loopback address, for a
+	// monitoring system on another machine. The endpoint has no
+	// authentication: expose it only on a trusted network.
+	MonitorAnyAddress bool
 	// Cluster joins the server to a cluster of embedded servers on
 	// loopback, for tests of replicated streams. Nil: a single server.
 	Cluster *ClusterOptions
@@ -116,6 +125,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			so.Host, so.Port = "127.0.0.1", server.RANDOM_PORT
 		}
 	}
+	if o.Monitor != "" {
+		host, port, err := monitorHostPort(o.Monitor, o.MonitorAnyAddress)
+		if err != nil {
+			return nil, fmt.Errorf("monitor: %w", err)
+		}
+		so.HTTPHost, so.HTTPPort = host, port
+	}
 	if so.Port == 0 && !so.DontListen {
 		so.Port = server.RANDOM_PORT
 	}
@@ -166,6 +182,36 @@ func loopbackHostPort(addr string) (string, int, error) {
 		port = server.RANDOM_PORT
 	}
 	return host, port, nil
+}
+
+// monitorHostPort splits a monitoring address; unless any is set its host
+// must be loopback.
+func monitorHostPort(addr string, anyAddr bool) (string, int, error) {
+	if !anyAddr {
+		return loopbackHostPort(addr)
+	}
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("natsserver: listen %q: %w", addr, err)
+	}
+	port, err := net.LookupPort("tcp", p)
+	if err != nil {
+		return "", 0, fmt.Errorf("natsserver: listen %q: %w", addr, err)
+	}
+	if port == 0 {
+		port = server.RANDOM_PORT
+	}
+	return host, port, nil
+}
+
+// MonitorURL is the base URL of the HTTP monitoring endpoint, e.g.
+// "http://127.0.0.1:8222", or "" when Options.Monitor was empty.
+func (s *Server) MonitorURL() string {
+	a := s.ns.MonitorAddr()
+	if a == nil {
+		return ""
+	}
+	return "http://" + a.String()
 }
 
 // Connect opens a connection to the server. It is an in-process connection

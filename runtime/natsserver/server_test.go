@@ -3,6 +3,9 @@ package natsserver_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +120,47 @@ func TestLoopbackListener(t *testing.T) {
 	}
 	if cfg := srv.NATS().JetStreamConfig(); cfg == nil || !cfg.SyncAlways {
 		t.Errorf("JetStream config %+v, want SyncAlways", cfg)
+	}
+}
+
+// TestMonitor: Options.Monitor serves the server's monitoring endpoint on
+// loopback; a public address needs MonitorAnyAddress.
+func TestMonitor(t *testing.T) {
+	srv := start(t, natsserver.Options{DataDir: t.TempDir(), Monitor: "127.0.0.1:0"})
+	base := srv.MonitorURL()
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("MonitorURL = %q, want http://127.0.0.1:port", base)
+	}
+	resp, err := http.Get(base + "/healthz?js-enabled-only=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"status":"ok"`) {
+		t.Errorf("/healthz = %d %s, want 200 status ok", resp.StatusCode, body)
+	}
+
+	if got := start(t, natsserver.Options{DataDir: t.TempDir()}).MonitorURL(); got != "" {
+		t.Errorf("MonitorURL without Monitor = %q, want empty", got)
+	}
+	_, err = natsserver.Start(t.Context(), natsserver.Options{DataDir: t.TempDir(), Monitor: "0.0.0.0:0"})
+	if !errors.Is(err, natsserver.ErrNotLoopback) || err.Error() != `monitor: natsserver: listen address is not loopback: "0.0.0.0:0"` {
+		t.Errorf("Start with a public monitor = %v, want ErrNotLoopback", err)
+	}
+	// Opted in, a wildcard address is accepted (and the endpoint answers
+	// on loopback too).
+	opted := start(t, natsserver.Options{DataDir: t.TempDir(), Monitor: "0.0.0.0:0", MonitorAnyAddress: true})
+	a := opted.NATS().MonitorAddr()
+	if a == nil || !a.IP.IsUnspecified() {
+		t.Fatalf("MonitorAddr = %v, want 0.0.0.0:port", a)
+	}
+	resp, err = http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", a.Port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz on the opted-in endpoint = %d, want 200", resp.StatusCode)
 	}
 }

@@ -115,9 +115,9 @@ func newJetStream(t testing.TB, opts ...timers.Option) (*timers.JetStream, jetst
 
 func TestJetStreamConformance(t *testing.T) {
 	timerstest.Run(t, func(t *testing.T) timerstest.Harness {
-		tm, _ := newJetStream(t, timers.WithRetryBackoff(200*time.Millisecond, time.Second))
+		tm, _ := newJetStream(t, timers.WithRetryBackoff(slowdown*200*time.Millisecond, slowdown*time.Second))
 		return timerstest.Harness{Timers: tm, Now: time.Now, Sleep: time.Sleep,
-			Unit: 500 * time.Millisecond, Late: time.Second, Backoff: 200 * time.Millisecond}
+			Unit: slowdown * 500 * time.Millisecond, Late: slowdown * time.Second, Backoff: slowdown * 200 * time.Millisecond}
 	})
 }
 

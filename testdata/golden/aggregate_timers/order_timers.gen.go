@@ -157,5 +157,5 @@ func orderTimersDispatch(ctx context.Context, r *OrderRepository, s process.Send
 		_, err = r.Handle(ctx, s.ID, c, opts...)
 		return err
 	}
-	return fmt.Errorf("OrderTimers sends no %s", s.Command)
+	return fmt.Errorf("no timer of Order sends %s", s.Command)
 }

@@ -392,7 +392,7 @@ func stayDispatch(ctx context.Context, roomRepo *RoomRepository, chargeRepo *Cha
 		_, err = chargeRepo.Handle(ctx, s.ID, c, opts...)
 		return err
 	}
-	return fmt.Errorf("Stay sends no %s to %s", s.Command, s.Aggregate)
+	return fmt.Errorf("process Stay sends no %s to %s", s.Command, s.Aggregate)
 }
 
 // staySent reports whether the aggregate of a send holds the command stored
@@ -406,5 +406,5 @@ func staySent(ctx context.Context, roomRepo *RoomRepository, chargeRepo *ChargeR
 		recs, _, err := chargeRepo.History(ctx, s.ID)
 		return process.Holds(recs, commandID), err
 	}
-	return false, fmt.Errorf("Stay sends nothing to %s", s.Aggregate)
+	return false, fmt.Errorf("process Stay sends nothing to %s", s.Aggregate)
 }

@@ -1,0 +1,203 @@
+package inspect
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/esgen/esgen/runtime/es"
+)
+
+// typeInfo is a Type with its transition table.
+type typeInfo struct {
+	Type
+	known   bool                 // described by a Type of the Config
+	initial string               // "" without a machine
+	table   map[[2]string]string // (state, event) -> state
+}
+
+// stateless reports whether the type has no states to track.
+func (t *typeInfo) stateless() bool { return len(t.Machine.States) == 0 && !t.Process }
+
+// step is what the inspector reads of a process's step.
+type step struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// after returns the state after record r in state from, and whether
+// the machine (or the process step) gives one.
+func (t *typeInfo) after(from string, r *es.Record) (string, bool) {
+	if t.Process {
+		var st step
+		if json.Unmarshal(r.Data, &st) != nil || st.To == "" {
+			return from, false
+		}
+		return st.To, true
+	}
+	if t.stateless() {
+		return "", true
+	}
+	to, ok := t.table[[2]string{from, r.EventType}]
+	if !ok {
+		return from, false
+	}
+	return to, true
+}
+
+// instance is what the index keeps of one aggregate or process instance.
+type instance struct {
+	id      string
+	state   string // current state; "" for a type without states
+	version uint64
+	seq     uint64 // stream sequence of its last command
+	time    time.Time
+	event   string // type of its last event
+	// odd counts the events no transition of the machine takes from the
+	// state they were stored in.
+	odd int
+}
+
+// typeIndex is the index of one type's instances.
+type typeIndex struct {
+	info   *typeInfo
+	byID   map[string]*instance
+	counts map[string]int // instances per current state
+	events int
+}
+
+// link is one record of a business transaction, as the correlation index
+// keeps it.
+type link struct {
+	Type      string    `json:"type"`
+	ID        string    `json:"id"`
+	Version   uint64    `json:"version"`
+	Sequence  uint64    `json:"sequence"`
+	EventID   string    `json:"event_id"`
+	EventType string    `json:"event_type"`
+	Causation string    `json:"causation_id"`
+	Time      time.Time `json:"time"`
+}
+
+// commandID is the id of the command that stored the event with id eventID
+// (see es.EventID).
+func commandID(eventID string) string {
+	if i := strings.LastIndexByte(eventID, '-'); i > 0 {
+		return eventID[:i]
+	}
+	return eventID
+}
+
+// index is the Inspector's view of the stream, built from every record in
+// order.
+type index struct {
+	mu     sync.RWMutex
+	known  map[string]*typeInfo // the Config's types
+	types  map[string]*typeIndex
+	corr   map[string][]link // records by correlation id, in stream order
+	last   uint64            // stream sequence of the last message applied
+	events int
+}
+
+func newIndex(types []Type) *index {
+	x := &index{known: map[string]*typeInfo{}, types: map[string]*typeIndex{}, corr: map[string][]link{}}
+	for _, t := range types {
+		x.known[t.Name] = &typeInfo{Type: t, known: true, initial: initial(t.Machine), table: Transitions(t.Machine)}
+		x.types[t.Name] = &typeIndex{info: x.known[t.Name], byID: map[string]*instance{}, counts: map[string]int{}}
+	}
+	return x
+}
+
+// info returns the description of a type, known or not.
+func (x *index) info(name string) *typeInfo {
+	if t, ok := x.known[name]; ok {
+		return t
+	}
+	return &typeInfo{Type: Type{Name: name}}
+}
+
+// change is what one applied record changed, as live updates report it.
+type change struct {
+	Type      string    `json:"type"`
+	ID        string    `json:"id"`
+	Version   uint64    `json:"version"`
+	Sequence  uint64    `json:"sequence"`
+	EventType string    `json:"event_type"`
+	State     string    `json:"state"`
+	Time      time.Time `json:"time"`
+	// Correlation is the correlation id of the event.
+	Correlation string `json:"correlation_id"`
+}
+
+// apply adds the records of one stored message (one command) to the index
+// and returns what changed.
+func (x *index) apply(recs []es.Record) []change {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := make([]change, 0, len(recs))
+	for i := range recs {
+		r := &recs[i]
+		ti := x.types[r.AggregateType]
+		if ti == nil {
+			ti = &typeIndex{info: x.info(r.AggregateType), byID: map[string]*instance{}, counts: map[string]int{}}
+			x.types[r.AggregateType] = ti
+		}
+		in := ti.byID[r.AggregateID]
+		if in == nil {
+			in = &instance{id: r.AggregateID, state: ti.info.initial}
+			ti.byID[r.AggregateID] = in
+		} else {
+			ti.counts[in.state]--
+		}
+		to, ok := ti.info.after(in.state, r)
+		if !ok {
+			in.odd++
+		}
+		in.state, in.version, in.seq, in.time, in.event = to, r.Version, r.Sequence, r.Time, r.EventType
+		ti.counts[in.state]++
+		ti.events++
+		x.events++
+		x.corr[r.CorrelationID] = append(x.corr[r.CorrelationID], link{
+			Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence,
+			EventID: r.EventID, EventType: r.EventType, Causation: r.CausationID, Time: r.Time,
+		})
+		out = append(out, change{Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence, EventType: r.EventType, State: in.state, Time: r.Time, Correlation: r.CorrelationID})
+	}
+	if n := len(recs); n > 0 && recs[n-1].Sequence > x.last {
+		x.last = recs[n-1].Sequence
+	}
+	return out
+}
+
+// skip records that the message at seq was read and held no record the
+// index can use.
+func (x *index) skip(seq uint64) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if seq > x.last {
+		x.last = seq
+	}
+}
+
+// cause finds the record that caused one with causation id id in the
+// business transaction corr: the event with that id, or the first event
+// of the command with that id.
+func (x *index) cause(corr, id string) (link, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for _, l := range x.corr[corr] {
+		if l.EventID == id || commandID(l.EventID) == id {
+			return l, true
+		}
+	}
+	return link{}, false
+}
+
+// trail returns the records of one business transaction, in stream order.
+func (x *index) trail(corr string) []link {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return slices.Clone(x.corr[corr])
+}

@@ -1,0 +1,7 @@
+//go:build !race
+
+package timers_test
+
+// slowdown scales the durations of the JetStream conformance suite (see
+// race_test.go).
+const slowdown = 1
