@@ -73,10 +73,11 @@ func parallel(t testing.TB, n int, fn func(i int) error) {
 // archival the stream holds at most 55% of its bytes, every archived
 // order loads with the same state and history (Load, LoadAt, History),
 // a second run changes nothing, and an archived order can be neither
-// added to nor started again.
+// added to nor started again. It archives 1,000 orders with -short and
+// under the race detector.
 func TestArchive(t *testing.T) {
 	n := 10000
-	if testing.Short() {
+	if testing.Short() || raceDetector {
 		n = 1000
 	}
 	_, js := connect(t, server(t))
