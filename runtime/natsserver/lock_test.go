@@ -44,7 +44,7 @@ func inUse(t *testing.T, err error, dir string, pid int) {
 	if !errors.Is(err, natsserver.ErrDataDirInUse) || !errors.As(err, &e) {
 		t.Fatalf("Start = %v, want a *DataDirInUseError", err)
 	}
-	want := fmt.Sprintf("natsserver: data directory %s is in use by another server (pid %d)", dir, pid)
+	want := fmt.Sprintf("natsserver: data directory %s is in use by another server (pid %d)", dir, pid) + inUseAdvice(dir)
 	if e.Dir != dir || e.PID != pid || err.Error() != want {
 		t.Errorf("Start = %q (Dir %q, PID %d), want %q", err, e.Dir, e.PID, want)
 	}

@@ -13,6 +13,10 @@ import (
 	"github.com/esgen/esgen/runtime/natsserver"
 )
 
+// inUseAdvice is what an in-use error adds to its message here: nothing,
+// since a lock never outlives its process.
+func inUseAdvice(string) string { return "" }
+
 // TestLockDiesWithProcess: a server in another process holds the
 // directory, and Start names that process; once it is killed with SIGKILL
 // (no Shutdown) the directory is free again.
