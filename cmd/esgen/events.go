@@ -108,7 +108,7 @@ func (c eventsCmd) connect(e env) (jetstream.JetStream, func(), error) {
 		if info, err := os.Stat(filepath.Join(c.Data, "jetstream")); err != nil || !info.IsDir() {
 			return nil, nil, fmt.Errorf("-data %s: no JetStream files in that directory (want %s)", c.Data, filepath.Join(c.Data, "jetstream"))
 		}
-		srv, err := natsserver.Start(e.ctx, natsserver.Options{DataDir: c.Data})
+		srv, err := startOnData(e.ctx, natsserver.Options{DataDir: c.Data})
 		if err != nil {
 			return nil, nil, err
 		}

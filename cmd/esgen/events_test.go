@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -218,6 +220,31 @@ func TestEventsErrors(t *testing.T) {
 			code, out, errs := runEvents(context.Background(), tt.args...)
 			if code != tt.code || !strings.HasPrefix(errs, tt.err) || out != tt.out {
 				t.Errorf("exit %d, stderr %q, stdout %q; want exit %d, stderr starting %q, stdout %q", code, errs, out, tt.code, tt.err, tt.out)
+			}
+		})
+	}
+}
+
+// TestDataInUse: events -data and inspect -data on a directory a running
+// server holds stop at once and say what to do, without reading or
+// writing anything.
+func TestDataInUse(t *testing.T) {
+	dir := t.TempDir()
+	_, js := eventsServer(t, dir)
+	writeEvents(t, js, eventsAppends)
+	holder := fmt.Sprintf("-data %s: the directory is in use by another process (pid %d): stop it, or use -nats URL", dir, os.Getpid())
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"events", "-data", dir}, "esgen: events: " + holder + "\n"},
+		{[]string{"inspect", "-data", dir}, "esgen: inspect: " + holder + "\n"},
+	} {
+		t.Run(tt.args[0], func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(tt.args, env{ctx: t.Context(), stdout: &out, stderr: &errb, stdin: strings.NewReader("")})
+			if code != exitFail || out.String() != "" || errb.String() != tt.want {
+				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit %d, stderr:\n%s", code, out.String(), errb.String(), exitFail, tt.want)
 			}
 		})
 	}

@@ -183,7 +183,10 @@ func (c inspectCmd) connect(ctx context.Context) (jetstream.JetStream, func(), e
 		}
 		return js, nc.Close, nil
 	}
-	srv, err := natsserver.Start(ctx, natsserver.Options{DataDir: c.Data, Logger: log})
+	srv, err := startOnData(ctx, natsserver.Options{DataDir: c.Data, Logger: log})
+	if errors.Is(err, natsserver.ErrDataDirInUse) {
+		return nil, nil, fmt.Errorf("inspect: %w", err)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("inspect: start a server on %s: %w", c.Data, err)
 	}

@@ -70,8 +70,9 @@ type ClusterOptions struct {
 
 // Server is a running embedded NATS server.
 type Server struct {
-	ns  *server.Server
-	log *slog.Logger
+	ns   *server.Server
+	log  *slog.Logger
+	lock *dirLock
 }
 
 // ErrNotLoopback reports a listen address that is not on a loopback
@@ -79,7 +80,12 @@ type Server struct {
 var ErrNotLoopback = errors.New("natsserver: listen address is not loopback")
 
 // Start starts an embedded server with JetStream and waits until it
-// accepts connections.
+// accepts connections. It first locks the data directory (creating it if
+// need be) for as long as the server runs: when another server holds it,
+// in this process or another, Start fails at once with a
+// *DataDirInUseError (ErrDataDirInUse). Shutdown releases the lock, and so
+// does the operating system when the process dies, however it dies (on
+// Linux, macOS and the BSDs; elsewhere see DataDirInUseError).
 func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.DataDir == "" {
 		return nil, errors.New("natsserver: DataDir is required")
@@ -135,9 +141,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if so.Port == 0 && !so.DontListen {
 		so.Port = server.RANDOM_PORT
 	}
+	lock, err := lockDataDir(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
 	ns, err := server.NewServer(so)
 	if err != nil {
-		return nil, fmt.Errorf("natsserver: %w", err)
+		return nil, errors.Join(fmt.Errorf("natsserver: %w", err), lock.Release())
 	}
 	log := o.Logger
 	if log == nil {
@@ -153,12 +163,12 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := waitReady(ctx, ns, adapter.fatal, wait); err != nil {
 		ns.Shutdown()
 		ns.WaitForShutdown()
-		return nil, err
+		return nil, errors.Join(err, lock.Release())
 	}
 	log.LogAttrs(ctx, slog.LevelInfo, "embedded nats server started",
 		slog.String("name", so.ServerName), slog.String("data_dir", o.DataDir),
 		slog.Bool("listening", !so.DontListen), slog.Bool("sync_always", o.SyncAlways))
-	return &Server{ns: ns, log: log}, nil
+	return &Server{ns: ns, log: log, lock: lock}, nil
 }
 
 // loopbackHostPort splits addr and checks that its host is a loopback
@@ -243,16 +253,20 @@ func (s *Server) ClusterURL() string {
 func (s *Server) NATS() *server.Server { return s.ns }
 
 // Shutdown stops the server, flushing JetStream's files, and waits until it
-// is down or ctx ends.
+// is down or ctx ends. Once the server is down it releases the data
+// directory's lock (even when ctx ended first).
 func (s *Server) Shutdown(ctx context.Context) error {
-	done := make(chan struct{})
+	done := make(chan error, 1)
 	go func() {
 		s.ns.Shutdown()
 		s.ns.WaitForShutdown()
-		close(done)
+		done <- s.lock.Release()
 	}()
 	select {
-	case <-done:
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("natsserver: release the data directory: %w", err)
+		}
 		s.log.LogAttrs(ctx, slog.LevelInfo, "embedded nats server stopped")
 		return nil
 	case <-ctx.Done():
