@@ -33,6 +33,7 @@ var (
 // afterwards gets the one being handled at once, the other at its due
 // time, within a second, each exactly once.
 func TestSIGKILL(t *testing.T) {
+	skipTimedUnderRace(t)
 	if v := os.Getenv(crashEnv); v != "" {
 		crashChild(v)
 		return

@@ -63,6 +63,7 @@ func quiet(t *testing.T, ch <-chan handled, wait time.Duration) {
 // their due times, within a second of them (the bound); in
 // practice within the scheduler's granularity.
 func TestFiringPrecision(t *testing.T) {
+	skipTimedUnderRace(t)
 	t.Parallel()
 	tm, _ := newJetStream(t)
 	ch := runTimers(t, tm)

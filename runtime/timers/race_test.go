@@ -7,3 +7,6 @@ package timers_test
 // timers are due a few Units after the calls that arm them, so the calls
 // must stay well within a Unit.
 const slowdown = 4
+
+// raceDetector is true in a build with the race detector.
+const raceDetector = true

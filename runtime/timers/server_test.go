@@ -98,6 +98,7 @@ func subjects(t *testing.T, st jetstream.Stream) map[string]uint64 {
 // consumer reads, stays until then, and the firing goes on its
 // acknowledgement.
 func TestServerFiring(t *testing.T) {
+	skipTimedUnderRace(t)
 	t.Parallel()
 	js, st, cons, p := rawStream(t, jetstream.WorkQueuePolicy)
 	due := time.Now().Add(700 * time.Millisecond).Truncate(time.Second).Add(1900 * time.Millisecond) // .9 s past a second
@@ -153,6 +154,7 @@ func TestServerFiring(t *testing.T) {
 // relies on: an expected last sequence of 0 for a subject filter with a
 // wildcard fails (10071) when any subject it takes has a message.
 func TestServerReplaceAndPurge(t *testing.T) {
+	skipTimedUnderRace(t)
 	t.Parallel()
 	js, st, cons, p := rawStream(t, jetstream.WorkQueuePolicy)
 	now := time.Now()
@@ -192,6 +194,7 @@ func TestServerReplaceAndPurge(t *testing.T) {
 // TestServerPastDue pins that a schedule whose time has passed fires at
 // once: within the scheduler's minimum period of 250 ms.
 func TestServerPastDue(t *testing.T) {
+	skipTimedUnderRace(t)
 	t.Parallel()
 	js, _, cons, p := rawStream(t, jetstream.WorkQueuePolicy)
 	sent := time.Now()
