@@ -34,7 +34,7 @@ func acquire(dir, path string) (func() error, error) {
 		}
 		return nil, fmt.Errorf("natsserver: lock %s: %w", path, err)
 	}
-	if err := f.Truncate(0); err == nil {
+	if err = f.Truncate(0); err == nil {
 		_, err = f.WriteAt(pidLine(), 0)
 	}
 	if err != nil {
