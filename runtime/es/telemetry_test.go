@@ -225,3 +225,60 @@ func TestHandleMetrics(t *testing.T) {
 		t.Errorf("metrics (-want +got):\n%s", diff)
 	}
 }
+
+// TestSnapshotSpan: a snapshot save is a span of the command that crossed
+// the snapshot interval.
+func TestSnapshotSpan(t *testing.T) {
+	ctx := context.Background()
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	store := memstore.New()
+	repo := es.NewRepository(store, storetest.TallyDefinition(2), es.WithSnapshots(store), es.WithTracerProvider(tp))
+	for range 2 {
+		if _, err := repo.Handle(ctx, "t-1", storetest.Add{N: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spans := rec.Ended()
+	byID := map[trace.SpanID]string{}
+	for _, s := range spans {
+		byID[s.SpanContext().SpanID()] = s.Name()
+	}
+	var got []string
+	for _, s := range spans {
+		got = append(got, spanLine(s, byID, "esgen.aggregate.version"))
+	}
+	want := []string{
+		"esgen.load <- esgen.Handle Tally esgen.aggregate.version=0",
+		"esgen.append <- esgen.Handle Tally esgen.aggregate.version=1",
+		"esgen.Handle Tally <-  esgen.aggregate.version=1",
+		"esgen.append <- esgen.Handle Tally esgen.aggregate.version=2",
+		"esgen.snapshot.save <- esgen.Handle Tally esgen.aggregate.version=2",
+		"esgen.Handle Tally <-  esgen.aggregate.version=2",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("spans (-want +got):\n%s", diff)
+	}
+}
+
+// TestHandleAllocsWithoutTelemetry: with no provider, the telemetry adds
+// no allocation to a command on a cached aggregate (two: the command and
+// its state cached).
+func TestHandleAllocsWithoutTelemetry(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("coverage instrumentation allocates")
+	}
+	ctx := context.Background()
+	repo := es.NewRepository(memstore.New(), storetest.TallyDefinition(0))
+	if _, err := repo.Handle(ctx, "t-1", storetest.Add{N: 1}); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := repo.Handle(ctx, "t-1", storetest.Add{N: 1}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 2 {
+		t.Errorf("Handle allocates %v times, want at most 2", allocs)
+	}
+}
