@@ -282,3 +282,16 @@ func TestHandleAllocsWithoutTelemetry(t *testing.T) {
 		t.Errorf("Handle allocates %v times, want at most 2", allocs)
 	}
 }
+
+// BenchmarkTraceparentFromContext: what Handle pays to look for a span in
+// a ctx that carries none (with telemetry off, its only added work).
+func BenchmarkTraceparentFromContext(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.ReportAllocs()
+	for b.Loop() {
+		if es.TraceparentFromContext(ctx) != "" {
+			b.Fatal("a traceparent without a span")
+		}
+	}
+}
