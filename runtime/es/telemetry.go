@@ -139,8 +139,10 @@ func (r *Repository[S, C, E]) handleObserved(ctx context.Context, id string, cmd
 	res, err := r.handle(ctx, id, cmd, opts)
 	outcome := Outcome(err)
 	if t.tracer != nil {
-		span.SetAttributes(attribute.String("esgen.outcome", outcome), attribute.Bool("esgen.duplicate", res.Duplicate),
-			attribute.Int64("esgen.aggregate.version", int64(res.Version)))
+		span.SetAttributes(attribute.String("esgen.outcome", outcome))
+		if err == nil {
+			span.SetAttributes(attribute.Bool("esgen.duplicate", res.Duplicate), attribute.Int64("esgen.aggregate.version", int64(res.Version)))
+		}
 	}
 	t.end(span, err)
 	if t.metered {
