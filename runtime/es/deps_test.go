@@ -16,6 +16,8 @@ var forbiddenDeps = []string{
 	"github.com/esgen/esgen/dsl",
 	"github.com/esgen/esgen/generator",
 	"github.com/esgen/esgen/cmd",
+	// The OpenTelemetry SDK is the user's choice: the runtime uses the API.
+	"go.opentelemetry.io/otel/sdk",
 }
 
 // TestRuntimeDependencies fails when any package under runtime/ depends,

@@ -103,6 +103,9 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 			Traceparent:      o.traceparent,
 			Events:           raw,
 		}
+		if req.Traceparent == "" {
+			req.Traceparent = TraceparentFromContext(ctx)
+		}
 		o.identify(l.ids)
 		req.CommandID, req.CorrelationID, req.CausationID = o.commandID, o.correlationID, o.causationID
 		ar, err := l.store.Append(ctx, req)

@@ -3,6 +3,9 @@ package es
 import (
 	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // HandleOption sets metadata or behaviour of one Handle call: make one
@@ -138,7 +141,8 @@ func WithActor(actor string) HandleOption {
 	return HandleOption{set: setActor, value: handleOptions{actor: actor}}
 }
 
-// WithTraceparent carries a W3C traceparent header value into the events.
+// WithTraceparent carries a W3C traceparent header value into the events,
+// instead of the trace context of ctx (see TraceparentFromContext).
 func WithTraceparent(tp string) HandleOption {
 	return HandleOption{set: setTraceparent, value: handleOptions{traceparent: tp}}
 }
@@ -160,6 +164,9 @@ type repositoryOptions struct {
 	backoff    backoff
 	clock      func() time.Time
 	logger     *slog.Logger
+	// tracerProvider and meterProvider are nil unless set: no telemetry.
+	tracerProvider trace.TracerProvider
+	meterProvider  metric.MeterProvider
 }
 
 // newRepositoryOptions returns the defaults with opts applied.

@@ -105,12 +105,14 @@ type Repository[S, C, E any] struct {
 	// unknown holds the states the commands whose outcome is unknown
 	// were decided on, for their retries.
 	unknown unknownOutcomes[S]
+	// tel is nil unless a tracer or meter provider is configured.
+	tel *telemetry
 }
 
 // NewRepository binds an aggregate definition to a store.
 func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...RepositoryOption) *Repository[S, C, E] {
 	o := newRepositoryOptions(opts)
-	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs(), lanes: newLanes()}
+	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs(), lanes: newLanes(), tel: newTelemetry(def.Type, &o)}
 }
 
 // command is what one Handle call shares between its decision, its append
@@ -189,7 +191,19 @@ func (c *command[E]) room(n int) []RawEvent {
 // not a CommandFinder (a wrapper that embeds Store hides FindCommand) a
 // read of the aggregate's whole history. Commands whose id Handle makes up
 // cost none.
+//
+// The events' metadata holds the W3C trace context of ctx's span (see
+// TraceparentFromContext), unless WithTraceparent or CausedBy gives one.
+// With WithTracerProvider, Handle runs in a span (see docs/runtime.md).
 func (r *Repository[S, C, E]) Handle(ctx context.Context, id string, cmd C, opts ...HandleOption) (Result[S, E], error) {
+	if r.tel != nil {
+		return r.handleObserved(ctx, id, cmd, opts)
+	}
+	return r.handle(ctx, id, cmd, opts)
+}
+
+// handle is Handle without telemetry.
+func (r *Repository[S, C, E]) handle(ctx context.Context, id string, cmd C, opts []HandleOption) (Result[S, E], error) {
 	var res Result[S, E]
 	if err := ValidateID(id); err != nil {
 		return res, err
@@ -238,6 +252,9 @@ attempts:
 		if err != nil {
 			err = &RefusalError{Ref: ref, Err: err} // see IsRefusal
 		}
+		if r.tel != nil {
+			r.tel.decided(ctx, inst.Version, len(events), err)
+		}
 		if err != nil || len(events) == 0 {
 			if guess || retrying { // the aggregate may not be new, or moved: decide on its stored state
 				guess, retrying = false, false
@@ -280,6 +297,9 @@ attempts:
 		req.CausationID = o.causationID
 		req.Actor = o.actor
 		req.Traceparent = o.traceparent
+		if req.Traceparent == "" {
+			req.Traceparent = TraceparentFromContext(ctx)
+		}
 		for i, e := range events {
 			var buf []byte
 			if i == 0 {
@@ -290,7 +310,12 @@ attempts:
 			}
 		}
 		r.room.learn(c.payload, req.Events[0].Data)
-		ar, err := r.store.Append(ctx, req)
+		var ar AppendResult
+		if r.tel != nil {
+			ar, err = r.observedAppend(ctx, req, o.traceparent == "")
+		} else {
+			ar, err = r.store.Append(ctx, req)
+		}
 		sent = true
 		if err != nil {
 			// The cached state may be stale: after a conflict it is, and
@@ -315,6 +340,9 @@ attempts:
 				continue
 			}
 			if errors.Is(err, ErrConflict) && attempt < r.opts.maxRetries {
+				if r.tel != nil {
+					r.tel.retried(ctx, attempt, err)
+				}
 				if err := retryAfter(ctx, &r.opts, ref, attempt, o.commandID, err); err != nil {
 					return res, err
 				}
@@ -532,6 +560,16 @@ func (r *Repository[S, C, E]) current(ctx context.Context, ref Ref, fresh bool) 
 	if ok && !fresh {
 		return inst, slot, nil
 	}
+	if r.tel != nil {
+		return r.observedCurrent(ctx, ref, inst, slot, ok)
+	}
+	return r.read(ctx, ref, inst, slot, ok)
+}
+
+// read brings inst, the cached state of ref (cached set) at slot, up to
+// date from the store, or reads ref's state when none is cached: current's
+// store part.
+func (r *Repository[S, C, E]) read(ctx context.Context, ref Ref, inst Instance[S], slot int32, ok bool) (_ Instance[S], _ int32, err error) {
 	if !ok {
 		inst = Instance[S]{ID: ref.ID, State: r.def.Initial()}
 		if s, found := r.loadSnapshot(ctx, ref); found {
@@ -666,7 +704,12 @@ func (r *Repository[S, C, E]) maybeSnapshot(ctx context.Context, ref Ref, before
 	}
 	data, err := r.def.States.EncodeState(inst.State)
 	if err == nil {
-		err = r.opts.snapshots.SaveSnapshot(ctx, ref, Snapshot{Position: inst.Position, SchemaVersion: r.def.States.StateSchema(), Data: data})
+		snap := Snapshot{Position: inst.Position, SchemaVersion: r.def.States.StateSchema(), Data: data}
+		if r.tel != nil {
+			err = r.observedSaveSnapshot(ctx, ref, snap)
+		} else {
+			err = r.opts.snapshots.SaveSnapshot(ctx, ref, snap)
+		}
 	}
 	if err != nil {
 		// A missing snapshot only costs a longer replay; the command stands.

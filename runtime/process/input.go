@@ -35,6 +35,14 @@ type input[I any] struct {
 // succeeds only when the instance has no step, and when it has, the
 // runner reads it and decides as for any other input.
 func (r *Runner[S, I]) handle(ctx context.Context, e *instance, in input[I], depth int) error {
+	if r.tel != nil {
+		return r.observedStep(ctx, e, in, depth)
+	}
+	return r.handleInput(ctx, e, in, depth)
+}
+
+// handleInput is handle without telemetry.
+func (r *Runner[S, I]) handleInput(ctx context.Context, e *instance, in input[I], depth int) error {
 	creates := r.def.Machine.Creates != nil && r.def.Machine.Creates(in.in)
 	if !e.loaded && !creates {
 		if err := r.load(ctx, e); err != nil {
@@ -63,7 +71,7 @@ func (r *Runner[S, I]) handle(ctx context.Context, e *instance, in input[I], dep
 		if err := r.load(ctx, e); err != nil {
 			return err
 		}
-		return r.handle(ctx, e, in, depth)
+		return r.handleInput(ctx, e, in, depth)
 	case err != nil && es.IsRefusal(err):
 		r.refusedInput(ctx, e, in, err)
 		return nil

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Option configures a Runner.
@@ -19,6 +22,9 @@ type options struct {
 	cacheSize   int
 	concurrency int
 	maxDepth    int
+	// tracerProvider and meterProvider are nil unless set: no telemetry.
+	tracerProvider trace.TracerProvider
+	meterProvider  metric.MeterProvider
 }
 
 func newOptions(opts []Option) options {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/timers"
 )
@@ -41,6 +43,7 @@ type Runner[S, I any] struct {
 	// (overrides applied).
 	timerOf map[string]map[string]armable[I]
 	workers *workers
+	tel     *telemetry // nil unless a tracer provider is configured
 }
 
 // armable is a timer of a state, with the duration the runner waits.
@@ -117,7 +120,15 @@ func NewRunner[S, I any](def Definition[S, I], store es.Store, tm timers.Timers,
 	log := o.logger.With(slog.String("process", name))
 	r := &Runner[S, I]{def: def, name: name, timers: tm, o: o, log: log, cache: newInstances(o.cacheSize), sources: sources, timerOf: timerOf, workers: newWorkers()}
 	m.Decide = r.decide(m.Decide)
-	r.repo = es.NewRepository(capturing(store), m, es.WithClock(o.clock), es.WithLogger(log), es.WithCacheSize(o.cacheSize))
+	repoOpts := []es.RepositoryOption{es.WithClock(o.clock), es.WithLogger(log), es.WithCacheSize(o.cacheSize)}
+	if o.tracerProvider != nil {
+		repoOpts = append(repoOpts, es.WithTracerProvider(o.tracerProvider))
+		r.tel = &telemetry{tracer: o.tracerProvider.Tracer(es.InstrumentationName), process: attribute.String("esgen.process", name)}
+	}
+	if o.meterProvider != nil {
+		repoOpts = append(repoOpts, es.WithMeterProvider(o.meterProvider))
+	}
+	r.repo = es.NewRepository(capturing(store), m, repoOpts...)
 	return r, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/jsstore"
@@ -32,6 +34,9 @@ type options struct {
 	lagInterval time.Duration
 	idleWait    time.Duration
 	logger      *slog.Logger
+	// tracerProvider and meterProvider are nil unless set: no telemetry.
+	tracerProvider trace.TracerProvider
+	meterProvider  metric.MeterProvider
 }
 
 func defaultOptions() options {

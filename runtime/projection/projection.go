@@ -24,6 +24,7 @@ type Projection struct {
 	h    Handler
 	o    options
 	log  *slog.Logger
+	tel  *telemetry // nil unless a tracer or meter provider is configured
 
 	// mu guards loop; a Rebuild of a projection that is not running holds
 	// it for its whole duration, so that Run cannot start meanwhile.
@@ -76,6 +77,7 @@ func New(js jetstream.JetStream, name string, h Handler, opts ...Option) (*Proje
 		o:        o,
 		log:      log.With(slog.String("projection", name)),
 		progress: make(chan struct{}),
+		tel:      newTelemetry(name, &o),
 	}, nil
 }
 

@@ -259,6 +259,22 @@ func (r *runner) apply(ctx context.Context, batch []delivery) error {
 		}
 		records = append(records, recs...)
 	}
+	if p.tel != nil {
+		hctx, span := p.tel.startBatch(ctx, first, last, records)
+		err := r.handle(hctx, batch, records, first, last)
+		p.tel.endBatch(span, err)
+		if err == nil && len(records) > 0 {
+			p.tel.handled(ctx, batch[len(batch)-1].md.NumPending, records[len(records)-1].Time)
+		}
+		return err
+	}
+	return r.handle(ctx, batch, records, first, last)
+}
+
+// handle hands the records of a batch (stream sequences first to last) to
+// the handler and acknowledges the batch when the handler succeeds.
+func (r *runner) handle(ctx context.Context, batch []delivery, records []es.Record, first, last uint64) error {
+	p := r.p
 	if err := p.h.Handle(ctx, records); err != nil {
 		return &BatchError{Projection: p.name, First: first, Last: last, Err: err}
 	}
