@@ -43,7 +43,7 @@ func spanLine(s sdktrace.ReadOnlySpan, byID map[trace.SpanID]string, keys ...att
 	for _, k := range keys {
 		for _, kv := range s.Attributes() {
 			if kv.Key == k {
-				fmt.Fprintf(&b, " %s=%s", k, kv.Value.Emit())
+				fmt.Fprintf(&b, " %s=%s", k, kv.Value.String())
 			}
 		}
 	}

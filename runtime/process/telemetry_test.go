@@ -36,7 +36,7 @@ func TestStepSpans(t *testing.T) {
 		for _, kv := range s.Attributes() {
 			switch kv.Key {
 			case "esgen.process", "esgen.process.id", "esgen.step.input", "esgen.command", "esgen.outcome":
-				line += fmt.Sprintf(" %s=%s", kv.Key, kv.Value.Emit())
+				line += fmt.Sprintf(" %s=%s", kv.Key, kv.Value.String())
 			}
 		}
 		got = append(got, line)

@@ -83,7 +83,7 @@ func TestTraceThroughProjection(t *testing.T) {
 		for _, kv := range s.Attributes() {
 			switch kv.Key {
 			case "esgen.projection", "esgen.records", "esgen.command", "esgen.events":
-				line += fmt.Sprintf(" %s=%s", kv.Key, kv.Value.Emit())
+				line += fmt.Sprintf(" %s=%s", kv.Key, kv.Value.String())
 			}
 		}
 		got = append(got, line)
