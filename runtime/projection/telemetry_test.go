@@ -108,23 +108,32 @@ func TestTraceThroughProjection(t *testing.T) {
 	}
 	mu.Unlock()
 
-	var rm metricdata.ResourceMetrics
-	if err := reader.Collect(ctx, &rm); err != nil {
-		t.Fatal(err)
-	}
+	// The lag is recorded once the batch is acknowledged, after its span
+	// ended: wait for it.
 	var lags []string
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if g, ok := m.Data.(metricdata.Gauge[int64]); ok {
-				for _, dp := range g.DataPoints {
-					name, _ := dp.Attributes.Value("esgen.projection")
-					lags = append(lags, fmt.Sprintf("%s %s=%d", m.Name, name.AsString(), dp.Value))
+	for range 1000 {
+		lags = nil
+		var rm metricdata.ResourceMetrics
+		if err := reader.Collect(ctx, &rm); err != nil {
+			t.Fatal(err)
+		}
+		for _, sm := range rm.ScopeMetrics {
+			for _, m := range sm.Metrics {
+				if g, ok := m.Data.(metricdata.Gauge[int64]); ok {
+					for _, dp := range g.DataPoints {
+						name, _ := dp.Attributes.Value("esgen.projection")
+						lags = append(lags, fmt.Sprintf("%s %s=%d", m.Name, name.AsString(), dp.Value))
+					}
+				}
+				if g, ok := m.Data.(metricdata.Gauge[float64]); ok && (len(g.DataPoints) != 1 || g.DataPoints[0].Value < 0) {
+					t.Errorf("%s: %+v, want one non-negative age", m.Name, g.DataPoints)
 				}
 			}
-			if g, ok := m.Data.(metricdata.Gauge[float64]); ok && (len(g.DataPoints) != 1 || g.DataPoints[0].Value < 0) {
-				t.Errorf("%s: %+v, want one non-negative age", m.Name, g.DataPoints)
-			}
 		}
+		if len(lags) > 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	if got, want := strings.Join(lags, "; "), "esgen.projection.lag totals=0"; got != want {
 		t.Errorf("lag metrics %q, want %q", got, want)
