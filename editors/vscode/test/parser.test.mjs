@@ -77,7 +77,7 @@ const KEYWORDS = {
   in: "keyword.control.in.esm",
   as: "keyword.control.as.esm",
 };
-for (const w of ["id", "stream", "subject", "snapshot", "every", "lives", "forever", "correlate", "by", "evolve",
+for (const w of ["id", "stream", "subject", "snapshot", "every", "lives", "forever", "archive", "correlate", "by", "evolve",
   "drop", "zero", "set", "unchanged", "hook"]) {
   KEYWORDS[w] = `keyword.other.${w}.esm`;
 }

@@ -183,6 +183,8 @@ func (w *walker) member(m ast.Member) {
 	case *ast.SnapshotOption:
 		w.add(m.Every.Pos, len(m.Every.Text), "int")
 	case *ast.LivesOption:
+	case *ast.ArchiveOption:
+		w.add(m.After.Pos, len(m.After.Text), "duration")
 	case *ast.State:
 		w.state(m)
 	case *ast.Command:
