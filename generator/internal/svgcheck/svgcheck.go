@@ -69,7 +69,7 @@ func read(doc []byte) (*drawing, error) {
 		root   string
 		cur    strings.Builder
 		open   []*group // the <g> elements around, nil for one without an id
-		graphs []int     // levels of the graph's <g>, whose first drawn child is read
+		graphs []int    // levels of the graph's <g>, whose first drawn child is read
 		first  = map[int]bool{}
 	)
 	for {

@@ -86,9 +86,9 @@ func TestCheck(t *testing.T) {
 			is:      ErrMissingText,
 		},
 		{
-			name: "a label outside its label's group does not count",
-			old:  `<g id="label-Open-Closed" class="node label edge-Open-Closed"><text>Pull</text>`,
-			new:  `<text>Pull</text><g id="label-Open-Closed" class="node label edge-Open-Closed">`,
+			name:    "a label outside its label's group does not count",
+			old:     `<g id="label-Open-Closed" class="node label edge-Open-Closed"><text>Pull</text>`,
+			new:     `<text>Pull</text><g id="label-Open-Closed" class="node label edge-Open-Closed">`,
 			wantErr: `Door: SVG does not show label "Pull" (Open -> Closed)`,
 			is:      ErrMissingText,
 		},
