@@ -131,13 +131,13 @@ func TestDemoEmbedded(t *testing.T) {
 	// the Handle span span-2; the projection's batch is a root, trace-2,
 	// linked to the append span.
 	if tree := `
-   trace trace-1 (a root)
+   trace trace-1
      esgen.Handle Order  span span-2, DURATION
          esgen.aggregate.type=Order esgen.aggregate.id=order-21 esgen.command=Submit esgen.outcome=ok esgen.duplicate=false esgen.aggregate.version=1
          event esgen.decide  esgen.aggregate.version=0 esgen.events.count=1
        esgen.append  span span-1, DURATION
            esgen.aggregate.type=Order esgen.aggregate.id=order-21 esgen.command.id=submit-order-21 esgen.expected_version=0 esgen.events=["OrderSubmitted@v2"] esgen.aggregate.version=1 esgen.sequence=1 esgen.duplicate=false
-   trace trace-2 (a root)
+   trace trace-2
      esgen.projection.batch  span span-3, DURATION
          esgen.projection=orders-by-status esgen.sequence.first=1 esgen.sequence.last=1 esgen.records=1
          link to esgen.append: trace trace-1 span span-1

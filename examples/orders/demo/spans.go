@@ -128,11 +128,10 @@ func (p *printer) spanTree(spans []exportedSpan) {
 		}
 	}
 	for _, r := range roots {
-		parent := "a root"
+		p.printf("   trace %s\n", r.SpanContext.TraceID)
 		if r.Parent.valid() {
-			parent = "child of span " + r.Parent.SpanID
+			p.printf("     (child of span %s, not exported here)\n", r.Parent.SpanID)
 		}
-		p.printf("   trace %s (%s)\n", r.SpanContext.TraceID, parent)
 		walk(r, 1)
 	}
 }
