@@ -109,7 +109,9 @@ func (p *printer) spanTree(spans []exportedSpan) {
 	walk = func(s *exportedSpan, depth int) {
 		indent := strings.Repeat("  ", depth)
 		p.printf("   %s%s  span %s, %s\n", indent, s.Name, s.SpanContext.SpanID, s.EndTime.Sub(s.StartTime).Round(time.Microsecond))
-		p.printf("   %s    %s\n", indent, attributes(s.Attributes))
+		if len(s.Attributes) > 0 {
+			p.printf("   %s    %s\n", indent, attributes(s.Attributes))
+		}
 		for _, e := range s.Events {
 			p.printf("   %s    event %s  %s\n", indent, e.Name, attributes(e.Attributes))
 		}
