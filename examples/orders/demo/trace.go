@@ -35,14 +35,15 @@ const (
 // then the same spans as a tree: the command's trace, and the projection's
 // batch span, the root of a trace of its own, linked to the span that
 // appended the event.
-func (d *demo) trace(ctx context.Context, c *conn, logger *slog.Logger) (err error) {
+func (d *demo) trace(ctx context.Context, c *conn, logger *slog.Logger) error {
 	d.p.section(9, "Tracing: one command through its projection (OpenTelemetry SDK, stdout exporter)")
 	var exported bytes.Buffer
 	exp, err := stdouttrace.New(stdouttrace.WithWriter(&exported), stdouttrace.WithPrettyPrint())
 	if err != nil {
 		return err
 	}
-	// A syncer exports each span as it ends, in the order they end.
+	// A syncer exports each span as it ends, in the order they end: right
+	// for a demo; a service exports in batches (sdktrace.WithBatcher).
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp),
 		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", serviceName))))
 	shutdown := func() error {
