@@ -74,6 +74,9 @@ func run(ctx context.Context, o options, w, logw io.Writer) (err error) {
 	if err := d.fulfil(ctx, c, timeout, logger); err != nil {
 		return err
 	}
+	if err := d.trace(ctx, c, logger); err != nil {
+		return err
+	}
 	d.p.printf("\ndone\n")
 	return d.p.err
 }

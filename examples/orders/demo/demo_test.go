@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -33,10 +34,44 @@ func runDemo(t *testing.T, o options) string {
 // times matches the recorded times, which change from run to run.
 var times = regexp.MustCompile(`20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z`)
 
+// The parts of the trace that change from run to run: ids, the times and
+// durations of spans.
+var (
+	traceIDs     = regexp.MustCompile(`\b[0-9a-f]{32}\b`)
+	spanIDs      = regexp.MustCompile(`\b[0-9a-f]{16}\b`)
+	spanTimes    = regexp.MustCompile(`"(StartTime|EndTime|Time)": "[^"]*"`)
+	spanDuration = regexp.MustCompile(`(?m)(  span \S+), \S+$`)
+)
+
+// maskTrace replaces the trace and span ids of the report by trace-1,
+// trace-2... and span-1, span-2... in the order they first appear, so that
+// the same id gets the same name (a link, a parent, a stored traceparent
+// name the span they point to), keeping the zero ids of a root's parent;
+// and the spans' times and durations by TIME and DURATION.
+func maskTrace(report string) string {
+	number := func(re *regexp.Regexp, kind, s string) string {
+		names := map[string]string{}
+		return re.ReplaceAllStringFunc(s, func(id string) string {
+			if strings.Trim(id, "0") == "" {
+				return id
+			}
+			if names[id] == "" {
+				names[id] = fmt.Sprintf("%s-%d", kind, len(names)+1)
+			}
+			return names[id]
+		})
+	}
+	report = number(spanIDs, "span", number(traceIDs, "trace", report))
+	report = spanTimes.ReplaceAllString(report, `"$1": "TIME"`)
+	return spanDuration.ReplaceAllString(report, "$1, DURATION")
+}
+
 // TestDemoEmbedded runs the demo on its default, an embedded server on a
 // temporary directory, and compares the report with testdata/demo.golden
-// (recorded times masked); go test -update rewrites it. It also checks the
-// key lines one by one, so that a failure says what is missing.
+// (recorded times, and the trace's ids, times and durations masked); go
+// test -update rewrites it. It also checks the key lines one by one, and
+// the trace's spans, attributes and link, so that a failure says what is
+// missing.
 func TestDemoEmbedded(t *testing.T) {
 	got := runDemo(t, options{})
 	for _, want := range []string{
@@ -77,14 +112,41 @@ func TestDemoEmbedded(t *testing.T) {
 		// the trail, each record caused by the one before
 		`(?m)^     #1  Order      OrderSubmitted      by customer:dana      caused by command submit-order-11$`,
 		`(?m)^     #3  Payment    PaymentRequested    by Fulfilment         caused by #2$`,
-		`(?m)^     #11 Order      OrderFulfilled      by Fulfilment         caused by #10\n\ndone\n\z`,
+		`(?m)^     #11 Order      OrderFulfilled      by Fulfilment         caused by #10$`,
+		// the traced command and its projection, the last part
+		`(?m)^   order-21 Submit 2×tea-earl-grey, 1×mug-blue +-> v1 seq 1 +Submitted`,
+		`(?m)^   orders-by-status caught up: order-21 Submitted$`,
+		`(?m)^   the stdout exporter wrote 3 spans, one JSON object each as it ended`,
+		`(?m)^   \t"Name": "esgen.projection.batch",$`,
+		`(?m)^         link to esgen.append: trace [0-9a-f]{32} span [0-9a-f]{16}\n\ndone\n\z`,
 	} {
 		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("report lacks %s", want)
 		}
 	}
 
-	masked := times.ReplaceAllString(got, "TIME")
+	masked := maskTrace(times.ReplaceAllString(got, "TIME"))
+	// The trace, ids numbered by first appearance: the command's trace is
+	// trace-1, the append span (whose context the event stores) span-1,
+	// the Handle span span-2; the projection's batch is a root, trace-2,
+	// linked to the append span.
+	if tree := `
+   trace trace-1
+     esgen.Handle Order  span span-2, DURATION
+         esgen.aggregate.type=Order esgen.aggregate.id=order-21 esgen.command=Submit esgen.outcome=ok esgen.duplicate=false esgen.aggregate.version=1
+         event esgen.decide  esgen.aggregate.version=0 esgen.events.count=1
+       esgen.append  span span-1, DURATION
+           esgen.aggregate.type=Order esgen.aggregate.id=order-21 esgen.command.id=submit-order-21 esgen.expected_version=0 esgen.events=["OrderSubmitted@v2"] esgen.aggregate.version=1 esgen.sequence=1 esgen.duplicate=false
+   trace trace-2
+     esgen.projection.batch  span span-3, DURATION
+         esgen.projection=orders-by-status esgen.sequence.first=1 esgen.sequence.last=1 esgen.records=1
+         link to esgen.append: trace trace-1 span span-1
+`; !strings.Contains(masked, tree) {
+		t.Errorf("report lacks the span tree%s", tree)
+	}
+	if want := "traceparent 00-trace-1-span-1-01\n"; !strings.Contains(masked, want) {
+		t.Errorf("report lacks the stored %s", want)
+	}
 	golden := filepath.Join("testdata", "demo.golden")
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
@@ -120,6 +182,9 @@ func TestDemoKeptData(t *testing.T) {
 		`(?m)^     Fulfilment run2-order-11: Done$`,
 		`(?m)^     Fulfilment run2-order-12: Abandoned$`,
 		`(?m)^     #11 Order      OrderFulfilled      by Fulfilment         caused by #10$`,
+		// the traced projection resumes at its checkpoint: one batch, the new event
+		`(?m)^   run2-order-21 Submit .* -> v1 seq 2 +Submitted`,
+		`(?m)^     esgen.projection.batch  span .*\n.* esgen.sequence.first=2 esgen.sequence.last=2 esgen.records=1\n +link to esgen.append: `,
 	} {
 		if !regexp.MustCompile(want).MatchString(second) {
 			t.Errorf("second run lacks %s:\n%s", want, second)

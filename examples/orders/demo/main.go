@@ -6,7 +6,8 @@
 // Then the Fulfilment process manager takes orders through their payments
 // and shipments: a happy path, a payment timeout that cancels the order, a
 // refusal compensated by a refund, and the correlated trail of one order
-// across the aggregates.
+// across the aggregates. Last, it traces one command through its projection
+// with the OpenTelemetry SDK and prints the spans the stdout exporter wrote.
 //
 // By default it starts an embedded NATS server with JetStream in the process,
 // on a temporary directory removed at exit (nothing to install):
