@@ -21,6 +21,9 @@ type options struct {
 	NATSURL string // external server; "" for the embedded one
 	Creds   string // credentials file for NATSURL
 	Verbose bool   // log runtime and server messages
+	// TraceJSON prints the stdout exporter's output of part 9 in full,
+	// not only the tree of its spans.
+	TraceJSON bool
 	// PaymentTimeout is how long the Fulfilment process waits for a
 	// payment (30m in fulfilment.esm); 0 means DefaultPaymentTimeout.
 	PaymentTimeout time.Duration

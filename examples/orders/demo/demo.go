@@ -74,7 +74,7 @@ func run(ctx context.Context, o options, w, logw io.Writer) (err error) {
 	if err := d.fulfil(ctx, c, timeout, logger); err != nil {
 		return err
 	}
-	if err := d.trace(ctx, c, logger); err != nil {
+	if err := d.trace(ctx, c, o.TraceJSON, logger); err != nil {
 		return err
 	}
 	d.p.printf("\ndone\n")

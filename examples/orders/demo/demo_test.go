@@ -116,8 +116,7 @@ func TestDemoEmbedded(t *testing.T) {
 		// the traced command and its projection, the last part
 		`(?m)^   order-21 Submit 2×tea-earl-grey, 1×mug-blue +-> v1 seq 1 +Submitted`,
 		`(?m)^   orders-by-status caught up: order-21 Submitted$`,
-		`(?m)^   the stdout exporter wrote 3 spans, one JSON object each as it ended`,
-		`(?m)^   \t"Name": "esgen.projection.batch",$`,
+		`(?m)^   the stdout exporter wrote 3 spans as JSON \(\d+ lines; -trace-json prints them\), as a tree:$`,
 		`(?m)^         link to esgen.append: trace [0-9a-f]{32} span [0-9a-f]{16}\n\ndone\n\z`,
 	} {
 		if !regexp.MustCompile(want).MatchString(got) {
@@ -174,7 +173,7 @@ func TestDemoKeptData(t *testing.T) {
 	if !strings.Contains(first, "embedded JetStream in "+dir) {
 		t.Errorf("first run does not name %s:\n%s", dir, first)
 	}
-	second := runDemo(t, options{DataDir: dir})
+	second := runDemo(t, options{DataDir: dir, TraceJSON: true})
 	for _, want := range []string{
 		`(?m)^   run2-order-1 Submit .* -> v1 seq 12 +Submitted`,
 		`caught up: checkpoint at stream sequence 22, 10 orders`,
@@ -185,6 +184,12 @@ func TestDemoKeptData(t *testing.T) {
 		// the traced projection resumes at its checkpoint: one batch, the new event
 		`(?m)^   run2-order-21 Submit .* -> v1 seq 2 +Submitted`,
 		`(?m)^     esgen.projection.batch  span .*\n.* esgen.sequence.first=2 esgen.sequence.last=2 esgen.records=1\n +link to esgen.append: `,
+		// -trace-json: the exporter's own output before the tree
+		`(?m)^   the stdout exporter wrote 3 spans, one JSON object each as it ended \(stdouttrace.WithPrettyPrint\):\n   \{\n   \t"Name": "esgen.append",$`,
+		`(?m)^   \t"Name": "esgen.Handle Order",$`,
+		`(?m)^   \t"Name": "esgen.projection.batch",$`,
+		`(?m)^   \t"Links": \[$`,
+		`(?m)^   the same spans as a tree \(children under their parent, a link names the span it points to\):$`,
 	} {
 		if !regexp.MustCompile(want).MatchString(second) {
 			t.Errorf("second run lacks %s:\n%s", want, second)
@@ -224,7 +229,7 @@ func TestCommandLine(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{[]string{"-h"}, 0, "usage: demo [-data DIR | -nats URL [-creds FILE]] [-payment-timeout D] [-v]"},
+		{[]string{"-h"}, 0, "usage: demo [-data DIR | -nats URL [-creds FILE]] [-payment-timeout D] [-trace-json] [-v]"},
 		{[]string{"-payment-timeout", "0s"}, 2, "demo: -payment-timeout 0s: a timeout must be positive\n"},
 		{[]string{"-data", "d", "-nats", "nats://localhost:4222"}, 2, "demo: -data is for the embedded server; it cannot be used with -nats\n"},
 		{[]string{"-creds", "app.creds"}, 2, "demo: -creds needs -nats\n"},

@@ -64,9 +64,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.NATSURL, "nats", "", "use the NATS server at `URL` instead of an embedded one")
 	fs.StringVar(&o.Creds, "creds", "", "credentials `FILE` for -nats")
 	fs.DurationVar(&o.PaymentTimeout, "payment-timeout", DefaultPaymentTimeout, "how long the Fulfilment process waits for a payment (30m in fulfilment.esm)")
+	fs.BoolVar(&o.TraceJSON, "trace-json", false, "print the JSON the OpenTelemetry stdout exporter wrote for the traced command (part 9), not only the tree of its spans")
 	fs.BoolVar(&o.Verbose, "v", false, "log what the runtime and the server report (conflicts retried, projection progress) on stderr")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: demo [-data DIR | -nats URL [-creds FILE]] [-payment-timeout D] [-v]\n\n")
+		fmt.Fprintf(fs.Output(), "usage: demo [-data DIR | -nats URL [-creds FILE]] [-payment-timeout D] [-trace-json] [-v]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -31,11 +31,11 @@ const (
 
 // trace handles one command with a traced repository and lets a traced
 // projection apply its event, both exporting their spans with the
-// OpenTelemetry SDK's stdout exporter. It prints the exporter's output,
-// then the same spans as a tree: the command's trace, and the projection's
-// batch span, the root of a trace of its own, linked to the span that
-// appended the event.
-func (d *demo) trace(ctx context.Context, c *conn, logger *slog.Logger) error {
+// OpenTelemetry SDK's stdout exporter. It prints the spans the exporter
+// wrote as a tree (the command's trace, and the projection's batch span,
+// the root of a trace of its own, linked to the span that appended the
+// event), preceded by the exporter's JSON itself when asJSON is set.
+func (d *demo) trace(ctx context.Context, c *conn, asJSON bool, logger *slog.Logger) error {
 	d.p.section(9, "Tracing: one command through its projection (OpenTelemetry SDK, stdout exporter)")
 	var exported bytes.Buffer
 	exp, err := stdouttrace.New(stdouttrace.WithWriter(&exported), stdouttrace.WithPrettyPrint())
@@ -66,11 +66,16 @@ func (d *demo) trace(ctx context.Context, c *conn, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("read the stdout exporter's output: %w", err)
 	}
-	d.p.printf("\n   the stdout exporter wrote %d spans, one JSON object each as it ended (stdouttrace.WithPrettyPrint):\n", len(spans))
-	for line := range strings.Lines(exported.String()) {
-		d.p.printf("   %s", line)
+	if asJSON {
+		d.p.printf("\n   the stdout exporter wrote %d spans, one JSON object each as it ended (stdouttrace.WithPrettyPrint):\n", len(spans))
+		for line := range strings.Lines(exported.String()) {
+			d.p.printf("   %s", line)
+		}
+		d.p.printf("\n   the same spans as a tree (children under their parent, a link names the span it points to):\n")
+	} else {
+		d.p.printf("\n   the stdout exporter wrote %d spans as JSON (%d lines; -trace-json prints them), as a tree:\n", len(spans), strings.Count(exported.String(), "\n"))
+		d.p.printf("   (children under their parent, a link names the span it points to)\n")
 	}
-	d.p.printf("\n   the same spans as a tree (children under their parent, a link names the span it points to):\n")
 	d.p.spanTree(spans)
 	return nil
 }
