@@ -32,6 +32,7 @@ type Log[E any] struct {
 	// unknown holds the positions the appends whose outcome is unknown
 	// were made at, for their retries.
 	unknown unknownOutcomes[struct{}]
+	spans   spanLookup
 }
 
 // NewLog binds an eventual aggregate definition to a store. Of the
@@ -39,7 +40,7 @@ type Log[E any] struct {
 // WithClock and WithLogger apply; snapshots do not (there is no state).
 func NewLog[E any](store Store, def LogDefinition[E], opts ...RepositoryOption) *Log[E] {
 	o := newRepositoryOptions(opts)
-	return &Log[E]{def: def, store: store, opts: o, cache: newStateCache[struct{}](o.cacheSize), ids: newCommandIDs(), lanes: newLanes()}
+	return &Log[E]{def: def, store: store, opts: o, cache: newStateCache[struct{}](o.cacheSize), ids: newCommandIDs(), lanes: newLanes(), spans: newSpanLookup()}
 }
 
 // Append stores events as one atomic append to aggregate id, after every
@@ -104,7 +105,7 @@ func (l *Log[E]) Append(ctx context.Context, id string, events []E, opts ...Hand
 			Events:           raw,
 		}
 		if req.Traceparent == "" {
-			req.Traceparent = TraceparentFromContext(ctx)
+			req.Traceparent = l.spans.traceparent(ctx)
 		}
 		o.identify(l.ids)
 		req.CommandID, req.CorrelationID, req.CausationID = o.commandID, o.correlationID, o.causationID

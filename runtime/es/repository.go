@@ -106,13 +106,14 @@ type Repository[S, C, E any] struct {
 	// were decided on, for their retries.
 	unknown unknownOutcomes[S]
 	// tel is nil unless a tracer or meter provider is configured.
-	tel *telemetry
+	tel   *telemetry
+	spans spanLookup
 }
 
 // NewRepository binds an aggregate definition to a store.
 func NewRepository[S, C, E any](store Store, def Definition[S, C, E], opts ...RepositoryOption) *Repository[S, C, E] {
 	o := newRepositoryOptions(opts)
-	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs(), lanes: newLanes(), tel: newTelemetry(def.Type, &o)}
+	return &Repository[S, C, E]{def: def, store: store, opts: o, cache: newStateCache[S](o.cacheSize), ids: newCommandIDs(), lanes: newLanes(), tel: newTelemetry(def.Type, &o), spans: newSpanLookup()}
 }
 
 // command is what one Handle call shares between its decision, its append
@@ -298,7 +299,7 @@ attempts:
 		req.Actor = o.actor
 		req.Traceparent = o.traceparent
 		if req.Traceparent == "" {
-			req.Traceparent = TraceparentFromContext(ctx)
+			req.Traceparent = r.spans.traceparent(ctx)
 		}
 		for i, e := range events {
 			var buf []byte

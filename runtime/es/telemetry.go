@@ -207,7 +207,31 @@ func (t *telemetry) decided(ctx context.Context, version uint64, events int, err
 // carries, or "" when it carries none. Handle stores it in the events'
 // metadata unless WithTraceparent (or CausedBy) gives one.
 func TraceparentFromContext(ctx context.Context) string {
-	sc := trace.SpanContextFromContext(ctx)
+	return traceparentOf(trace.SpanContextFromContext(ctx))
+}
+
+// spanLookup finds the traceparent of the span a context carries, for a
+// Repository or a Log that stores it in every append. It holds the no-op
+// span trace.SpanFromContext returns for a context without one, so that
+// this case, the usual one without tracing, costs a context look-up and a
+// comparison (docs/benchmarks.md, "OpenTelemetry off").
+type spanLookup struct{ none trace.Span }
+
+func newSpanLookup() spanLookup {
+	return spanLookup{none: trace.SpanFromContext(context.Background())}
+}
+
+// traceparent is TraceparentFromContext.
+func (l spanLookup) traceparent(ctx context.Context) string {
+	span := trace.SpanFromContext(ctx)
+	if span == l.none { // the no-op span is comparable: never a panic
+		return ""
+	}
+	return traceparentOf(span.SpanContext())
+}
+
+// traceparentOf spells sc as a W3C traceparent, "" when sc is not valid.
+func traceparentOf(sc trace.SpanContext) string {
 	if !sc.IsValid() {
 		return ""
 	}

@@ -158,6 +158,30 @@ func TestTraceparentFromContext(t *testing.T) {
 	if got := res.Records()[0].Traceparent; got != given {
 		t.Errorf("stored traceparent %q, want the option's %q", got, given)
 	}
+
+	// A remote span context (as a propagator extracts from a request,
+	// without a span of this process) is stored too, by Handle and by a Log.
+	remote, _ := es.SpanContextFromTraceparent(given)
+	rctx := trace.ContextWithRemoteSpanContext(ctx, remote)
+	if res, err = repo.Handle(rctx, "t-1", storetest.Add{N: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Records()[0].Traceparent; got != given {
+		t.Errorf("stored traceparent %q, want the remote span context's %q", got, given)
+	}
+	log := es.NewLog(memstore.New(), es.LogDefinition[metric]{Type: "Metrics", Events: metricCodec{}})
+	for _, c := range []struct {
+		ctx  context.Context
+		want string
+	}{{sctx, want}, {rctx, given}, {ctx, ""}} {
+		recs, err := log.Append(c.ctx, "host-1", []metric{{"cpu", 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := recs[0].Traceparent; got != c.want {
+			t.Errorf("Log stored traceparent %q, want %q", got, c.want)
+		}
+	}
 }
 
 func TestHandleMetrics(t *testing.T) {
