@@ -24,6 +24,10 @@ const (
 	Kept Status = "kept"
 	// Removed is a file no longer generated, removed.
 	Removed Status = "removed"
+	// Emptied is a Go file no longer generated, emptied of its code
+	// instead of removed because go generate had yet to read it
+	// (Options.GoGenerateFile).
+	Emptied Status = "emptied"
 )
 
 // Applied is what Apply did.
@@ -73,6 +77,9 @@ func (p *Plan) Apply(ctx context.Context) (*Applied, error) {
 			if o.Action == Extend && s == Written {
 				s = Extended
 			}
+			if o.Emptied && (s == Written || s == Unchanged) {
+				s = Emptied
+			}
 			if s != "" {
 				a.status[o] = s
 			}
@@ -98,6 +105,10 @@ func (p *Plan) sets() []outdir.Set {
 		for _, o := range in.Outputs {
 			switch o.Action {
 			case Remove:
+				if o.Emptied {
+					s.Files = append(s.Files, outdir.File{Name: o.Name, Data: o.Data})
+					continue
+				}
 				s.Remove = append(s.Remove, o.Name)
 			case Extend:
 				s.Files = append(s.Files, outdir.File{Name: o.Name, Data: o.Data})

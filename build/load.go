@@ -102,6 +102,8 @@ func Load(ctx context.Context, srcs []dsl.Source, opt Options) (*Plan, error) {
 		if err := pk.scanDir(opt.Formats, opt.logger()); err != nil {
 			return p, err
 		}
+		pk.emptyUnread(opt.GoGenerateFile, opt.Package)
+		p.Warnings = append(p.Warnings, pk.orphanSkeletons()...)
 	}
 	for _, pk := range pkgs {
 		ws, err := pk.growSkeletons(opt.logger())

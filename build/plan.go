@@ -30,6 +30,12 @@ type Options struct {
 	// Logger receives debug records of what Load finds on disk; nil
 	// discards them.
 	Logger *slog.Logger
+	// GoGenerateFile is, when esgen runs from a //go:generate directive,
+	// the absolute path of the file holding it (go generate's $GOFILE in
+	// its directory). A stale Go file of that directory which go generate
+	// has yet to read is then emptied instead of removed (Output.Emptied):
+	// go generate fails when a file it listed is gone.
+	GoGenerateFile string
 }
 
 func (o Options) logger() *slog.Logger {
@@ -115,7 +121,7 @@ type Output struct {
 	Dir string
 	// Name is the file's slash-separated path relative to Dir.
 	Name string
-	// Data is the file's content; nil for Remove.
+	// Data is the file's content; nil for Remove unless Emptied.
 	Data []byte
 	// Action is what Apply does with the file.
 	Action Action
@@ -129,6 +135,10 @@ type Output struct {
 	// exists and that the file was generated from; empty when the file
 	// is one the input no longer generates.
 	Orphan string
+	// Emptied is set, for Remove, when Apply writes Data, the file
+	// emptied of its code, instead of removing it (see
+	// Options.GoGenerateFile).
+	Emptied bool
 
 	// expect holds the bytes Extend was grown from.
 	expect []byte

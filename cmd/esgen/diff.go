@@ -29,7 +29,7 @@ Examples:
 
 // Run prints the differences.
 func (c diffCmd) Run(e env) error {
-	plan, err := c.load(e)
+	plan, err := c.load(e, false)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/esgen/esgen/build"
 )
 
 // generateCmd is `esgen generate`.
@@ -40,13 +42,27 @@ In a package (with "tool github.com/esgen/esgen/cmd/esgen" in go.mod):
 
 // Run generates and writes every file.
 func (c generateCmd) Run(e env) error {
-	plan, err := c.load(e)
+	plan, err := c.load(e, true)
 	if err != nil {
 		return err
 	}
 	applied, err := plan.Apply(e.ctx)
-	if err != nil || !c.Verbose {
+	if err != nil {
 		return err
+	}
+	var emptied []string
+	for _, in := range plan.Inputs {
+		for _, o := range in.Outputs {
+			if applied.Status(o) == build.Emptied {
+				emptied = append(emptied, o.Path())
+			}
+		}
+	}
+	if len(emptied) > 0 {
+		fmt.Fprintf(e.stderr, "esgen: %s no longer generated, emptied instead of removed because go generate has yet to read them: delete them\n\trm %s\n", plural(len(emptied), "file"), strings.Join(emptied, " "))
+	}
+	if !c.Verbose {
+		return nil
 	}
 	var b strings.Builder
 	for _, in := range plan.Inputs {

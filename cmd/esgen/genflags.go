@@ -25,7 +25,11 @@ type genFlags struct {
 // any error in any file stops before anything is generated, and an error
 // of the files generated into one directory checked together, or with
 // what other runs generated there, stops before anything is written.
-func (g genFlags) load(e env) (*build.Plan, error) {
+//
+// Under go generate (goGenerate and e.goGenerateFile set), stale Go files
+// go generate has yet to read are emptied instead of removed (see
+// build.Options.GoGenerateFile).
+func (g genFlags) load(e env, goGenerate bool) (*build.Plan, error) {
 	formats, err := diagram.ParseFormats(g.Formats)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
@@ -49,7 +53,11 @@ func (g genFlags) load(e env) (*build.Plan, error) {
 	for i, s := range srcs {
 		in[i] = dsl.Source{Name: s.name, Data: s.data}
 	}
-	plan, err := build.Load(e.ctx, in, build.Options{Out: g.Out, Package: g.Pkg, Formats: formats, RenderSVG: svg.Render, DiagramFields: g.Fields})
+	opts := build.Options{Out: g.Out, Package: g.Pkg, Formats: formats, RenderSVG: svg.Render, DiagramFields: g.Fields}
+	if goGenerate {
+		opts.GoGenerateFile = e.goGenerateFile
+	}
+	plan, err := build.Load(e.ctx, in, opts)
 	if plan != nil {
 		rep := newReporter(e, g.diagFlags, srcs)
 		rep.print(plan.Diagnostics)

@@ -27,6 +27,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -65,6 +66,10 @@ type env struct {
 	stderrTTY bool
 	// noColor is set when the NO_COLOR environment variable is.
 	noColor bool
+	// goGenerateFile is the absolute path of the file whose //go:generate
+	// directive runs esgen ($GOFILE in the working directory, when go
+	// generate sets $GOFILE and $GOPACKAGE); empty otherwise.
+	goGenerateFile string
 }
 
 // Exit codes.
@@ -108,13 +113,28 @@ func main() {
 func osEnv(ctx context.Context) env {
 	_, noColor := os.LookupEnv("NO_COLOR")
 	return env{
-		ctx:       ctx,
-		stdin:     os.Stdin,
-		stdout:    os.Stdout,
-		stderr:    os.Stderr,
-		stderrTTY: isTerminal(os.Stderr),
-		noColor:   noColor,
+		ctx:            ctx,
+		stdin:          os.Stdin,
+		stdout:         os.Stdout,
+		stderr:         os.Stderr,
+		stderrTTY:      isTerminal(os.Stderr),
+		noColor:        noColor,
+		goGenerateFile: goGenerateFile(),
 	}
+}
+
+// goGenerateFile returns the absolute path of the file whose //go:generate
+// directive runs this process, "" when go generate does not run it.
+func goGenerateFile() string {
+	file, pkg := os.Getenv("GOFILE"), os.Getenv("GOPACKAGE")
+	if file == "" || pkg == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(file) // go generate runs in the file's directory
+	if err != nil {
+		return ""
+	}
+	return abs
 }
 
 // isTerminal reports whether f is a character device, as a terminal is.

@@ -116,7 +116,7 @@ func fileCounts(outs []*build.Output, status func(*build.Output) build.Status) s
 		counts[status(o)]++
 	}
 	parts := []string{}
-	for _, s := range []build.Status{build.Written, build.Extended, build.Unchanged, build.Kept, build.Removed} {
+	for _, s := range []build.Status{build.Written, build.Extended, build.Unchanged, build.Kept, build.Removed, build.Emptied} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
