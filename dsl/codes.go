@@ -90,6 +90,11 @@ const (
 	codeProcessRemoved      = "B013"
 	codeProcessStateRemoved = "B014"
 	codeProcessInputRemoved = "B015"
+
+	codeEvolutionRemoved        = "B016"
+	codeEvolutionRetargeted     = "B017"
+	codeEvolutionChanged        = "B018"
+	codeProcessEvolutionRemoved = "B019"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -187,6 +192,10 @@ var codeTable = []CodeInfo{
 	{codeProcessRemoved, "process-removed", SeverityError, "a published process that is gone (removed or renamed): its stored steps can no longer be loaded"},
 	{codeProcessStateRemoved, "process-state-removed", SeverityError, "a state of a published process that is gone: its stored steps name it"},
 	{codeProcessInputRemoved, "process-input-removed", SeverityError, "an input of a published process (an event, a refusal, a timer) that it no longer handles: its stored steps of it can no longer be loaded"},
+	{codeEvolutionRemoved, "evolution-removed", SeverityError, "an event that the published transitions applied to a state and the current ones do not: the stored histories with that event in that state can no longer be loaded"},
+	{codeEvolutionRetargeted, "evolution-retargeted", SeverityError, "an event that now leads a state to another state than the published transitions did: the stored histories would replay into another state"},
+	{codeEvolutionChanged, "evolution-changed", SeverityError, "a field of the state an event leads to that now takes its value from elsewhere (the event, the state left, zero) than it did as published, by a changed evolve declaration or event: the stored histories would replay to other values"},
+	{codeProcessEvolutionRemoved, "process-evolution-removed", SeverityError, "a branch of a published process (a source, an input and a target) that it no longer has: its stored steps that took it can no longer be loaded"},
 }
 
 // Codes returns every diagnostic code, in code order: errors first
