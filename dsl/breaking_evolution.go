@@ -158,11 +158,7 @@ func (b *breaking) evolutionFields(na *Aggregate, oe, ne *Evolution) {
 		if ne.Decl != nil {
 			pos = ne.Decl.Pos
 		}
-		keep := fmt.Sprintf("keep %s as published", evolveText(oe))
-		if oe.Decl == nil {
-			keep = fmt.Sprintf("keep %s on %s without an evolve declaration, as published", oe.From.Name, oe.Event.Name)
-		}
-		b.report(pos, codeEvolutionChanged, keep+"; a new event can carry the new rule",
+		b.report(pos, codeEvolutionChanged, restoreText(fs, ofs, oe)+"; a hook or a new event can carry the new rule",
 			"field %s of %s, which %s leads %s to from %s, now comes from %s (published: from %s): the stored %s histories would replay to another %s",
 			fs.Field.Name, ne.To.Name, ne.Event.Name, na.Name, ne.From.Name, originText(fs, ne), originText(ofs, oe), na.Name, fs.Field.Name)
 	}
@@ -183,26 +179,20 @@ func originText(fs *FieldSource, e *Evolution) string {
 	}
 }
 
-// evolveText spells the evolve declaration of one entry, as it applies to
-// its state: `evolve Out on LoanReturned: drop late`.
-func evolveText(e *Evolution) string {
-	d := e.Decl
-	var clauses []string
-	if d.Unchanged {
-		clauses = append(clauses, "unchanged")
+// restoreText says how to give a field the value the published rule gave
+// it (ofs, of the published entry oe), where it now has fs's.
+func restoreText(fs, ofs *FieldSource, oe *Evolution) string {
+	f := fs.Field.Name
+	switch {
+	case ofs.Origin == ZeroValue:
+		return fmt.Sprintf("declare zero %s as published", f)
+	case ofs.Origin == FromEvent:
+		return fmt.Sprintf("take %s from %s as published, neither dropped nor zero", f, oe.Event.Name)
+	case fs.Origin == ZeroValue:
+		return fmt.Sprintf("carry %s over from %s as published, not zero", f, oe.From.Name)
+	default:
+		return fmt.Sprintf("declare evolve %s on %s: drop %s to carry it over from %s as published", oe.From.Name, oe.Event.Name, fs.From.Name, oe.From.Name)
 	}
-	if d.Hook {
-		clauses = append(clauses, "hook")
-	}
-	for _, c := range []struct {
-		word  string
-		names []string
-	}{{"drop", d.Drop}, {"zero", d.Zero}, {"set", d.Set}} {
-		if len(c.names) > 0 {
-			clauses = append(clauses, c.word+" "+strings.Join(c.names, ", "))
-		}
-	}
-	return fmt.Sprintf("evolve %s on %s: %s", e.From.Name, e.Event.Name, strings.Join(clauses, "; "))
 }
 
 // evolutionTable indexes an aggregate's Evolve table by state and event.
