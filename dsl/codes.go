@@ -171,7 +171,7 @@ var codeTable = []CodeInfo{
 	{codeInvalidDirective, "invalid-directive", SeverityWarning, "an esgen: directive comment esgen cannot use: unknown, attached to no declaration, or naming no code, an unknown code or one that cannot be silenced"},
 	{codeUnusedDirective, "unused-directive", SeverityWarning, "an esgen:ignore directive naming a warning that is not reported on its declaration"},
 	{codeNeverSet, "state-field-never-set", SeverityWarning, "a state field that no event sets and no hook computes: it is always zero"},
-	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a command a process sends with no reaction to its refusal: a refusal stops the process, or, for a command sent as it ends, is only logged"},
+	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a place a process sends a command with no reaction to its refusal in the state the process is then in: a refusal stops the process, or, for a command sent as it ends, is only logged"},
 	{codeUnusedInProcess, "unused-in-process", SeverityWarning, "a correlation or a reaction to a refusal that no input or branch of the process uses"},
 	{codeNeverArrives, "input-never-arrives", SeverityWarning, "a reaction of a process, in one of its source states, to an event that the aggregate it follows by id can no longer emit whenever the process is in that state"},
 	{codeTimerNeverFires, "timer-never-fires", SeverityWarning, "a timer of a process whose state no step enters, so that it is never armed"},
