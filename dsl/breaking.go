@@ -14,13 +14,16 @@ import (
 // stored under the old files or read by other consumers: an event
 // version edited in place, a version or an event removed, an aggregate
 // removed or renamed or moved to another stream or subject, a process
-// removed, or one of its states or inputs removed. Each diagnostic (codes
+// removed, or one of its states or inputs removed; an Evolve table that
+// no longer replays the stored histories as it did (an entry gone, one
+// leading elsewhere, a field of the new state taken from elsewhere; for a
+// process, an entry gone). Each diagnostic (codes
 // B001...) is positioned in cur: at the declaration that changed, or, for
 // what is gone, at the declaration that held it (the file's package
 // clause when nothing does).
 //
 // Changes that stored events survive pass: a new event version, a new
-// event, aggregate or process, docs, transitions, states of aggregates
+// event, aggregate or process, docs, new transitions, states of aggregates
 // (snapshots carry the shape of the states they were taken with, and
 // older ones are ignored), fields reordered. Both sides must have loaded
 // without errors. The diagnostics are sorted.
@@ -74,6 +77,7 @@ func Breaking(old, cur []*File) Diagnostics {
 				continue
 			}
 			b.aggregate(oa, na)
+			b.evolution(oa, na)
 		}
 		for _, op := range f.Processes {
 			np := curProcs[op.Name]
@@ -82,6 +86,7 @@ func Breaking(old, cur []*File) Diagnostics {
 				continue
 			}
 			b.process(op, np)
+			b.processEvolution(op, np)
 		}
 	}
 	b.diags.Sort()

@@ -33,6 +33,21 @@ var breakingCases = []breakingCase{
 	{name: "machine now eventual", edits: [][2]string{{"eventual aggregate Visits", "aggregate Visits"}, {"    event Visited { at time.Time }", "    lives forever\n    state Open initial\n    command Visit { at time.Time }\n    event Visited { at time.Time }\n    on Visit: Open -> Open emits Visited\n    evolve Open on Visited: drop at"}},
 		want: "library.esm:45:1: error[B004]: aggregate Visits was eventual and is now a state machine: its stored events were appended without one, and may not follow its transitions\n"},
 
+	{name: "aggregate state renamed", edits: [][2]string{{"state Out {", "state Borrowed {"}, {"Requested -> Out", "Requested -> Borrowed"}, {"on Return: Out ->", "on Return: Borrowed ->"}, {"evolve Out on", "evolve Borrowed on"}}},
+	{name: "event applied to a new state", edits: [][2]string{{"on Return: Out -> Returned", "on Return: Requested, Out -> Returned"}, {"evolve Out on LoanReturned", "evolve Requested, Out on LoanReturned"}}},
+
+	// The Evolve table: stored histories replay through it.
+	{name: "event no longer applied to a state", edits: [][2]string{{"on Return: Out -> Returned emits LoanReturned", "on Return: Out -> Returned emits LoanClosed"}, {"    event LoanReturned { late bool }", "    event LoanReturned { late bool }\n    event LoanClosed { late bool }"}, {"evolve Out on LoanReturned", "evolve Out on LoanClosed"}},
+		want: "library.esm:40:5: error[B016]: event LoanReturned no longer applies to Loan in state Out (published: on Return: Out -> Returned emits LoanReturned): the stored Loan histories with LoanReturned in Out can no longer be loaded (keep Out among the sources of a branch that emits LoanReturned; the decision may refuse Return there)\n"},
+	{name: "event leads to another state", edits: [][2]string{{"    state Returned final", "    state Returned final\n    state Lost final"}, {"on Return: Out -> Returned emits LoanReturned", "on Return: Out -> Lost emits LoanReturned\n    on Close: Out -> Returned emits LoanClosed"}, {"    command Return { late bool }", "    command Return { late bool }\n    command Close"}, {"    event LoanReturned { late bool }", "    event LoanReturned { late bool }\n    event LoanClosed"}},
+		want: "library.esm:42:16: error[B017]: event LoanReturned now leads Loan from Out to Lost (published: on Return: Out -> Returned emits LoanReturned): the stored Loan histories with LoanReturned in Out would replay into Lost, not Returned (keep Out -> Returned for LoanReturned, and emit a new event on the branch to Lost)\n"},
+	{name: "state field zeroed instead of set", edits: [][2]string{{"drop copy, branch", "drop copy, branch, due; zero due"}},
+		want: "library.esm:40:5: error[B018]: field due of Out, which Lent leads Loan to from Requested, now comes from its zero value (published: from field due of Lent): the stored Loan histories would replay to another due (take due from Lent as published, neither dropped nor zero; a hook or a new event can carry the new rule)\n"},
+	{name: "state field computed by a hook", edits: [][2]string{{"drop copy, branch", "drop copy, branch; hook"}}},
+	{name: "process branch removed", edits: [][2]string{{"    state Done final\n", "    state Done final\n    state Closed final\n"}, {"on Loan.LoanReturned: Waiting, Reminded -> Done", "on Loan.LoanReturned: Waiting -> Done | Reminded -> Closed"}},
+		want: "library.esm:57:5: error[B019]: process Reminder no longer goes from Reminded to Done on Loan.LoanReturned (published: on Loan.LoanReturned: Waiting, Reminded -> Done): its stored steps that did can no longer be loaded (keep a branch Reminded -> Done on Loan.LoanReturned; the decision need never take it)\n"},
+	{name: "process branch added", edits: [][2]string{{"    state Done final\n", "    state Done final\n    state Closed final\n"}, {"on Loan.LoanReturned: Waiting, Reminded -> Done", "on Loan.LoanReturned: Waiting, Reminded -> Done | Reminded -> Closed"}}},
+
 	// Events edited in place.
 	{name: "field added to v1", edits: [][2]string{{"        copy Copy\n        due  time.Time\n", "        copy Copy\n        due  time.Time\n        clerk string\n"}},
 		want: "library.esm:29:9: error[B008]: field clerk is new in Lent v1: the stored Lent v1 events lack it (declare the change as Lent v3)\n"},

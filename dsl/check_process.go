@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/esgen/esgen/dsl/ast"
@@ -22,6 +23,9 @@ type procScope struct {
 	inputs     map[string]*Input // by Go name
 	unknown    map[string]bool   // aggregate names reported undeclared
 	sent       map[*Command]bool // commands some branch sends
+	// unsure are the commands with a reaction to their refusal that is in
+	// error: in which states it applies is not known.
+	unsure     map[*Command]bool
 	edges      map[*State][]*State
 	isSource   map[*State]bool
 	incomplete bool // a state did not resolve: reachability would repeat it
@@ -35,7 +39,7 @@ func (c *checker) process(d *ast.Process, aggs map[string]*Aggregate) *Process {
 		p: p, aggs: aggs,
 		states: map[string]*State{}, stateDecls: map[*State]*ast.State{},
 		corr: map[*Aggregate]*Correlation{}, corrUsed: map[*Correlation]bool{},
-		inputs: map[string]*Input{}, sent: map[*Command]bool{}, unknown: map[string]bool{},
+		inputs: map[string]*Input{}, sent: map[*Command]bool{}, unsure: map[*Command]bool{}, unknown: map[string]bool{},
 		edges: map[*State][]*State{}, isSource: map[*State]bool{},
 	}
 	for name := range aggs {
@@ -240,7 +244,13 @@ func (c *checker) reaction(s *procScope, m *ast.Reaction) *Reaction {
 		}
 	}
 	if !ok || !c.newInput(s, in, m.Input.Pos, m.Input.String()) || len(r.Branches) == 0 {
+		if in.Kind == InputRejection && in.Command != nil {
+			s.unsure[in.Command] = true
+		}
 		return nil
+	}
+	if in.Kind == InputRejection && len(r.Branches) < len(m.Branches) {
+		s.unsure[in.Command] = true
 	}
 	return r
 }
@@ -481,42 +491,57 @@ func (c *checker) processUnused(s *procScope, decls []*ast.CorrelateOption) {
 			}
 		}
 	}
-	rejected := map[*Command]bool{}
 	for _, in := range s.p.Inputs {
-		if in.Kind != InputRejection {
-			continue
-		}
-		rejected[in.Command] = true
-		if !s.sent[in.Command] {
+		if in.Kind == InputRejection && !s.sent[in.Command] {
 			c.reportAt(in.Pos, codeUnusedInProcess, "remove it", "process %s never sends %s.%s, so it is never refused", s.p.Name, in.Aggregate.Name, in.Command.Name)
 		}
 	}
-	// A command sent only on the way to a final state is refused when the
-	// process has ended: no reaction can handle it.
-	onlyToFinal := map[*Command]bool{}
+	c.unhandledRefusals(s)
+}
+
+// unhandledRefusals warns of each place a command is sent where its
+// refusal finds no reaction (W013). The refusal comes back as an input
+// while the process is in the state the sending branch entered: a
+// reaction to it counts only if it applies in that state, and none can
+// in a final one. A reaction in error says nothing of where it applies:
+// its command is not warned of.
+func (c *checker) unhandledRefusals(s *procScope) {
+	handled := map[*Command]map[*State]bool{}
+	handlers := map[*Command][]string{}
 	for _, r := range s.p.Reactions {
+		if r.Input.Kind != InputRejection {
+			continue
+		}
+		cmd := r.Input.Command
+		if handled[cmd] == nil {
+			handled[cmd] = map[*State]bool{}
+		}
 		for _, br := range r.Branches {
-			for _, snd := range br.Sends {
-				final, seen := onlyToFinal[snd.Command]
-				onlyToFinal[snd.Command] = br.To.Final && (final || !seen)
+			for _, st := range br.From {
+				if !handled[cmd][st] {
+					handled[cmd][st] = true
+					handlers[cmd] = append(handlers[cmd], st.Name)
+				}
 			}
 		}
 	}
-	warned := map[*Command]bool{}
 	for _, r := range s.p.Reactions {
 		for _, br := range r.Branches {
 			for _, snd := range br.Sends {
-				if rejected[snd.Command] || warned[snd.Command] {
-					continue
-				}
-				warned[snd.Command] = true
-				if onlyToFinal[snd.Command] {
+				name := snd.Aggregate.Name + "." + snd.Command.Name
+				switch {
+				case s.unsure[snd.Command] || handled[snd.Command][br.To]:
+				case br.To.Final:
 					c.reportAt(snd.Pos, codeUnhandledReject, "send it before the process ends if its refusal matters",
-						"%s.%s is sent as the process ends (%s is final): a refusal is logged, and nothing can react to it", snd.Aggregate.Name, snd.Command.Name, br.To.Name)
-					continue
+						"%s is sent as the process ends (%s is final): a refusal is logged, and nothing can react to it", name, br.To.Name)
+				case handled[snd.Command] != nil:
+					c.reportAt(snd.Pos, codeUnhandledReject, fmt.Sprintf("add %s to the sources of on rejected %s", br.To.Name, name),
+						"no reaction to %s refused in %s, the state it is sent in (on rejected %s starts in %s): a refusal stops the process, which then waits for an operator",
+						name, br.To.Name, name, strings.Join(handlers[snd.Command], ", "))
+				default:
+					c.reportAt(snd.Pos, codeUnhandledReject, fmt.Sprintf("add on rejected %s: and what to do then", name),
+						"no reaction to %s refused: a refusal stops the process, which then waits for an operator", name)
 				}
-				c.reportAt(snd.Pos, codeUnhandledReject, fmt.Sprintf("add on rejected %s.%s: and what to do then", snd.Aggregate.Name, snd.Command.Name),
-					"no reaction to %s.%s refused: a refusal stops the process, which then waits for an operator", snd.Aggregate.Name, snd.Command.Name)
 			}
 		}
 	}

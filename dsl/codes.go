@@ -90,6 +90,11 @@ const (
 	codeProcessRemoved      = "B013"
 	codeProcessStateRemoved = "B014"
 	codeProcessInputRemoved = "B015"
+
+	codeEvolutionRemoved        = "B016"
+	codeEvolutionRetargeted     = "B017"
+	codeEvolutionChanged        = "B018"
+	codeProcessEvolutionRemoved = "B019"
 )
 
 // CodeInfo describes one diagnostic code.
@@ -166,7 +171,7 @@ var codeTable = []CodeInfo{
 	{codeInvalidDirective, "invalid-directive", SeverityWarning, "an esgen: directive comment esgen cannot use: unknown, attached to no declaration, or naming no code, an unknown code or one that cannot be silenced"},
 	{codeUnusedDirective, "unused-directive", SeverityWarning, "an esgen:ignore directive naming a warning that is not reported on its declaration"},
 	{codeNeverSet, "state-field-never-set", SeverityWarning, "a state field that no event sets and no hook computes: it is always zero"},
-	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a command a process sends with no reaction to its refusal: a refusal stops the process, or, for a command sent as it ends, is only logged"},
+	{codeUnhandledReject, "unhandled-rejection", SeverityWarning, "a place a process sends a command with no reaction to its refusal in the state the process is then in: a refusal stops the process, or, for a command sent as it ends, is only logged"},
 	{codeUnusedInProcess, "unused-in-process", SeverityWarning, "a correlation or a reaction to a refusal that no input or branch of the process uses"},
 	{codeNeverArrives, "input-never-arrives", SeverityWarning, "a reaction of a process, in one of its source states, to an event that the aggregate it follows by id can no longer emit whenever the process is in that state"},
 	{codeTimerNeverFires, "timer-never-fires", SeverityWarning, "a timer of a process whose state no step enters, so that it is never armed"},
@@ -187,6 +192,10 @@ var codeTable = []CodeInfo{
 	{codeProcessRemoved, "process-removed", SeverityError, "a published process that is gone (removed or renamed): its stored steps can no longer be loaded"},
 	{codeProcessStateRemoved, "process-state-removed", SeverityError, "a state of a published process that is gone: its stored steps name it"},
 	{codeProcessInputRemoved, "process-input-removed", SeverityError, "an input of a published process (an event, a refusal, a timer) that it no longer handles: its stored steps of it can no longer be loaded"},
+	{codeEvolutionRemoved, "evolution-removed", SeverityError, "an event that the published transitions applied to a state and the current ones do not: the stored histories with that event in that state can no longer be loaded"},
+	{codeEvolutionRetargeted, "evolution-retargeted", SeverityError, "an event that now leads a state to another state than the published transitions did: the stored histories would replay into another state"},
+	{codeEvolutionChanged, "evolution-changed", SeverityError, "a field of the state an event leads to that now takes its value from elsewhere (the event, the state left, zero) than it did as published, by a changed evolve declaration or event: the stored histories would replay to other values"},
+	{codeProcessEvolutionRemoved, "process-evolution-removed", SeverityError, "a branch of a published process (a source, an input and a target) that it no longer has: its stored steps that took it can no longer be loaded"},
 }
 
 // Codes returns every diagnostic code, in code order: errors first

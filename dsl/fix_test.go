@@ -93,11 +93,12 @@ process Flow {
     correlate Order by id
     state Idle initial
     state Waiting
+    state Closing
     state Over final
     on Order.Submitted: Idle -> Waiting
-    on Order.Closed: Waiting -> Over
-    on rejected Order.Close: Waiting -> Over
-    after 1h in Waiting: Waiting -> Over sends Order.Close
+    on Order.Closed: Waiting, Closing -> Over
+    on rejected Order.Close: Closing -> Over
+    after 1h in Waiting: Waiting -> Closing sends Order.Close
 }
 `
 	cases := []struct{ old, new, want string }{
