@@ -289,7 +289,7 @@ func (ins *Inspector) instance(r *http.Request) (any, error) {
 			Payload: payload, From: state, State: to, Odd: !ok,
 		}
 		if rec.CausationID != e.CommandID {
-			if l, ok := x.cause(rec.CorrelationID, rec.CausationID); ok {
+			if l, ok := x.cause(rec.CorrelationID, linkOf(rec)); ok {
 				e.Cause = &l
 			}
 		}
@@ -331,10 +331,24 @@ func (ins *Inspector) trailOf(r *http.Request) (any, error) {
 	if len(recs) == 0 {
 		return nil, &httpError{http.StatusNotFound, "the stream holds no record of correlation " + strconv.Quote(id)}
 	}
+	type record struct {
+		link
+		// Cause is the record that caused it, when the trail holds it.
+		Cause *link `json:"cause,omitempty"`
+	}
+	out := make([]record, len(recs))
+	for i, l := range recs {
+		out[i].link = l
+		if l.Causation != commandID(l.EventID) {
+			if c, ok := ins.x.cause(id, l); ok {
+				out[i].Cause = &c
+			}
+		}
+	}
 	return struct {
-		Correlation string `json:"correlation_id"`
-		Records     []link `json:"records"`
-	}{id, recs}, nil
+		Correlation string   `json:"correlation_id"`
+		Records     []record `json:"records"`
+	}{id, out}, nil
 }
 
 // diagram serves the SVG of a type: ?type=Order; No Content when the

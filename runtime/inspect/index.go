@@ -78,7 +78,16 @@ type link struct {
 	EventID   string    `json:"event_id"`
 	EventType string    `json:"event_type"`
 	Causation string    `json:"causation_id"`
+	Actor     string    `json:"actor"`
 	Time      time.Time `json:"time"`
+}
+
+// linkOf is the link of record r.
+func linkOf(r *es.Record) link {
+	return link{
+		Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence,
+		EventID: r.EventID, EventType: r.EventType, Causation: r.CausationID, Actor: r.Actor, Time: r.Time,
+	}
 }
 
 // commandID is the id of the command that stored the event with id eventID
@@ -159,10 +168,7 @@ func (x *index) apply(recs []es.Record) []change {
 		ti.counts[in.state]++
 		ti.events++
 		x.events++
-		x.corr[r.CorrelationID] = append(x.corr[r.CorrelationID], link{
-			Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence,
-			EventID: r.EventID, EventType: r.EventType, Causation: r.CausationID, Time: r.Time,
-		})
+		x.corr[r.CorrelationID] = append(x.corr[r.CorrelationID], linkOf(r))
 		out = append(out, change{Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence, EventType: r.EventType, State: in.state, Time: r.Time, Correlation: r.CorrelationID})
 	}
 	if n := len(recs); n > 0 && recs[n-1].Sequence > x.last {
@@ -181,18 +187,67 @@ func (x *index) skip(seq uint64) {
 	}
 }
 
-// cause finds the record that caused one with causation id id in the
-// business transaction corr: the event with that id, or the first event
-// of the command with that id.
-func (x *index) cause(corr, id string) (link, bool) {
+// cause finds the record that caused l in the business transaction
+// corr: the event whose id is l's causation id, or the first event of the
+// command with that id.
+//
+// A causation id alone may name records of several instances: two
+// processes that react to the same event store steps with the same
+// command id (derived from the event), and so with the same event ids;
+// a timer's step of one process instance has the command id of a timer's
+// step of another. So when l's command id and actor say which instance
+// holds its cause (causeScope), only that instance's records are looked
+// at; otherwise the first record of the transaction with the id is.
+func (x *index) cause(corr string, l link) (link, bool) {
+	scope, scoped := causeScope(l)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	for _, l := range x.corr[corr] {
-		if l.EventID == id || commandID(l.EventID) == id {
-			return l, true
+	for _, c := range x.corr[corr] {
+		if scoped && (c.Type != scope.Type || c.ID != scope.ID) {
+			continue
+		}
+		if c.EventID == l.Causation || commandID(c.EventID) == l.Causation {
+			return c, true
 		}
 	}
 	return link{}, false
+}
+
+// causeScope returns the instance that holds the cause of l, when l's
+// command id and actor name it (runtime/process derives these ids, see
+// docs/wire-format.md):
+//
+//	a process's step of a source event   in:<type>.<id>.<event id>, actor the process: that source instance
+//	a process's step of a timer          tm:<timer>.<version>, actor the process: the process instance itself
+//	a process's step of a refusal        rej:<step event id>.<n>, actor the process: the process instance itself
+//	a command a process sent             <process>.<process id>.<step event id>.<n>, actor the process: that process instance
+//
+// Aggregate types and ids never hold a ".", so the tokens are exact; an
+// id cut to es.MaxCommandIDLength keeps its beginning.
+func causeScope(l link) (es.Ref, bool) {
+	cmd := commandID(l.EventID)
+	if l.Actor == "" {
+		return es.Ref{}, false
+	}
+	if l.Actor == l.Type {
+		switch {
+		case strings.HasPrefix(cmd, "in:"):
+			typ, rest, ok := strings.Cut(cmd[len("in:"):], ".")
+			id, _, ok2 := strings.Cut(rest, ".")
+			if ok && ok2 && typ != "" && id != "" {
+				return es.Ref{Type: typ, ID: id}, true
+			}
+			return es.Ref{}, false
+		case strings.HasPrefix(cmd, "tm:"), strings.HasPrefix(cmd, "rej:"):
+			return es.Ref{Type: l.Type, ID: l.ID}, true
+		}
+	}
+	if rest, ok := strings.CutPrefix(cmd, l.Actor+"."); ok {
+		if id, _, ok := strings.Cut(rest, "."); ok && id != "" {
+			return es.Ref{Type: l.Actor, ID: id}, true
+		}
+	}
+	return es.Ref{}, false
 }
 
 // trail returns the records of one business transaction, in stream order.

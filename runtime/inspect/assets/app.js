@@ -334,11 +334,8 @@ function drawDetail(el, type, t, e, n) {
 
 async function showTrail(corr) {
   const data = await api("api/trail?correlation=" + q(corr));
-  const ids = new Set(data.records.map(r => r.event_id));
   const rows = data.records.map(r => {
-    const byEvent = data.records.find(x => x.event_id === r.causation_id);
-    const byCommand = !byEvent && data.records.find(x => x.event_id.replace(/-\d+$/, "") === r.causation_id && x.event_id.replace(/-\d+$/, "") !== r.event_id.replace(/-\d+$/, ""));
-    const c = byEvent || byCommand;
+    const c = r.cause;
     return h("tr", { "data-event": r.event_id },
       h("td", {}, r.sequence),
       h("td", {}, h("a", { href: instanceHref(r.type, r.id, r.version) }, r.type + " " + r.id + " v" + r.version)),
@@ -347,7 +344,6 @@ async function showTrail(corr) {
         : h("span", { class: "muted mono" }, r.causation_id)),
       h("td", { class: "muted" }, fmtTime(r.time)));
   });
-  void ids;
   fill(main(), 
     h("h1", {}, "Correlation ", h("span", { class: "mono" }, corr), h("span", { class: "sub" }, data.records.length + " records, in the order stored")),
     h("table", { id: "trail-records" }, h("thead", {}, h("tr", {}, h("th", {}, "seq"), h("th", {}, "instance"), h("th", {}, "event"), h("th", {}, "caused by"), h("th", {}, "time"))),
