@@ -21,12 +21,12 @@ import (
 
 // eventsCmd is `esgen events`.
 type eventsCmd struct {
-	NATS   string `name:"nats" placeholder:"URL" xor:"source" help:"Read from the NATS server at URL (e.g. nats://127.0.0.1:4222)."`
-	Creds  string `placeholder:"FILE" completion:"file" help:"Credentials FILE for -nats."`
-	Data   string `name:"data" placeholder:"DIR" completion:"dir" xor:"source" help:"Read the JetStream files in DIR with an embedded server (no other server may be running on DIR)."`
-	Stream string `default:"EVENTS" help:"The stream's name."`
-	Follow bool   `short:"f" help:"Go on printing events as they are stored, until interrupted."`
-	Format string `enum:"json,cloudevents" default:"json" help:"Output format: json (one object per event, see docs/wire-format.md) or cloudevents (CloudEvents 1.0 JSON)."`
+	NATS          string `name:"nats" placeholder:"URL" xor:"source" help:"Read from the NATS server at URL (e.g. nats://127.0.0.1:4222)."`
+	Creds         string `placeholder:"FILE" completion:"file" help:"Credentials FILE for -nats."`
+	Data          string `name:"data" placeholder:"DIR" completion:"dir" xor:"source" help:"Read the JetStream files in DIR with an embedded server (no other server may be running on DIR)."`
+	Stream        string `default:"EVENTS" help:"The stream's name."`
+	Follow        bool   `short:"f" help:"Go on printing events as they are stored, until interrupted."`
+	Format        string `enum:"json,cloudevents" default:"json" help:"Output format: json (one object per event, see docs/wire-format.md) or cloudevents (CloudEvents 1.0 JSON)."`
 	Archived      bool   `help:"Print the events of archived aggregates too, read from the archive (an Object Store bucket), marked \"archived\":true, where their tombstone is in the stream."`
 	ArchiveBucket string `default:"ARCHIVE" placeholder:"BUCKET" help:"The Object Store bucket of the archive, for -archived."`
 	Filter        string `arg:"" optional:"" placeholder:"SUBJECT-FILTER" help:"Only the subjects this filter takes, e.g. events.Order.* or events.Order.o-1 (default: every subject of the stream)."`

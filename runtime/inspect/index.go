@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/jsstore"
 )
 
 // typeInfo is a Type with its transition table.
@@ -58,14 +59,18 @@ type instance struct {
 	// odd counts the events no transition of the machine takes from the
 	// state they were stored in.
 	odd int
+	// archived is the time of its tombstone: its events are no longer
+	// in the stream but in the archive (zero: not archived).
+	archived time.Time
 }
 
 // typeIndex is the index of one type's instances.
 type typeIndex struct {
-	info   *typeInfo
-	byID   map[string]*instance
-	counts map[string]int // instances per current state
-	events int
+	info     *typeInfo
+	byID     map[string]*instance
+	counts   map[string]int // instances per current state
+	events   int
+	archived int // instances archived
 }
 
 // link is one record of a business transaction, as the correlation index
@@ -138,6 +143,9 @@ type change struct {
 	Time      time.Time `json:"time"`
 	// Correlation is the correlation id of the event.
 	Correlation string `json:"correlation_id"`
+	// Archived is set when the change is the archival of the instance
+	// (its tombstone; EventType is empty).
+	Archived bool `json:"archived,omitempty"`
 }
 
 // apply adds the records of one stored message (one command) to the index
@@ -175,6 +183,45 @@ func (x *index) apply(recs []es.Record) []change {
 		x.last = recs[n-1].Sequence
 	}
 	return out
+}
+
+// archive records the tombstone of ref, stored at seq at time t: the
+// instance is archived, at the version and sequence the tombstone gives.
+// An instance the index did not see (its events were purged before it
+// read the stream) is in the state the tombstone's final state names,
+// when its state codec writes it as esgen's do ({"state":"Name",...}).
+func (x *index) archive(ref es.Ref, tomb jsstore.Tombstone, seq uint64, t time.Time) []change {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if seq > x.last {
+		x.last = seq
+	}
+	ti := x.types[ref.Type]
+	if ti == nil {
+		ti = &typeIndex{info: x.info(ref.Type), byID: map[string]*instance{}, counts: map[string]int{}}
+		x.types[ref.Type] = ti
+	}
+	in := ti.byID[ref.ID]
+	if in == nil {
+		in = &instance{id: ref.ID, state: ti.info.initial, time: t}
+		var st struct {
+			State string `json:"state"`
+		}
+		if ti.info.Process || ti.info.stateless() {
+			in.state = ""
+		} else if json.Unmarshal(tomb.State, &st) == nil && st.State != "" {
+			in.state = st.State
+		}
+		ti.byID[ref.ID] = in
+		ti.counts[in.state]++
+	}
+	if !in.archived.IsZero() {
+		return nil
+	}
+	ti.archived++
+	in.archived = t
+	in.version, in.seq = max(in.version, tomb.Version), max(in.seq, tomb.Sequence)
+	return []change{{Type: ref.Type, ID: ref.ID, Version: in.version, Sequence: seq, State: in.state, Time: t, Archived: true}}
 }
 
 // skip records that the message at seq was read and held no record the
