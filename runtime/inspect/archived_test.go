@@ -1,0 +1,139 @@
+package inspect_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/inspect"
+	"github.com/esgen/esgen/runtime/jsstore"
+)
+
+// TestArchived: an archived instance is listed (marked archived, in its
+// final state, which the tombstone names when the inspector never saw its
+// events) and its history is read from the archive; one archived while
+// the inspector runs is marked too. Without the archive bucket, the
+// history of an archived instance says where its events are.
+func TestArchived(t *testing.T) {
+	js := startJetStream(t)
+	ctx := t.Context()
+	archive, err := jsstore.NewObjectArchive(ctx, js, "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := jsstore.New(ctx, js, jsstore.WithArchive(archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &appender{t: t, store: store, at: map[es.Ref]es.AppendResult{}}
+	d1, d2, d3 := es.Ref{Type: "Door", ID: "d-1"}, es.Ref{Type: "Door", ID: "d-2"}, es.Ref{Type: "Door", ID: "d-3"}
+	a.add(d1, "kick-1", "f1", "kick-1", `Jammed:{}`, `AlarmRaised:{}`)
+	a.add(d2, "kick-2", "f2", "kick-2", `Jammed:{}`)
+	a.add(d3, "open-3", "f3", "open-3", `Opened:{}`)
+	archiveDoor := func(ref es.Ref, state string) {
+		t.Helper()
+		at := a.at[ref]
+		snap := es.Snapshot{Position: es.Position{Version: at.Version, Sequence: at.Sequence}, SchemaVersion: "Door/1", Data: []byte(`{"state":"` + state + `","data":{}}`)}
+		if err := store.ArchiveAggregate(ctx, ref, snap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	archiveDoor(d1, "Broken")
+	_, srv := serve(t, js, inspect.Type{Name: "Door", Machine: door})
+
+	type listJSON struct {
+		Type struct {
+			Instances int            `json:"instances"`
+			Events    int            `json:"events"`
+			Archived  int            `json:"archived"`
+			Counts    map[string]int `json:"counts"`
+		} `json:"type"`
+		Instances []struct {
+			ID       string     `json:"id"`
+			State    string     `json:"state"`
+			Version  uint64     `json:"version"`
+			Archived *time.Time `json:"archived"`
+		} `json:"instances"`
+	}
+	list := func() string {
+		t.Helper()
+		var l listJSON
+		getJSON(ctx, t, srv.URL+"/api/instances?type=Door", &l)
+		rows := []string{fmt.Sprintf("%d instances, %d events, %d archived, %v", l.Type.Instances, l.Type.Events, l.Type.Archived, l.Type.Counts)}
+		for _, in := range l.Instances {
+			rows = append(rows, fmt.Sprintf("%s %s v%d archived=%t", in.ID, in.State, in.Version, in.Archived != nil))
+		}
+		return strings.Join(rows, "\n")
+	}
+	if got, want := list(), `3 instances, 2 events, 1 archived, map[Broken:2 Open:1]
+d-3 Open v1 archived=false
+d-2 Broken v1 archived=false
+d-1 Broken v2 archived=true`; got != want {
+		t.Errorf("list:\n%s\nwant\n%s", got, want)
+	}
+	history := func(base string, ref es.Ref) string {
+		t.Helper()
+		resp, err := http.Get(base + "/api/instance?type=" + ref.Type + "&id=" + ref.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return fmt.Sprintf("%d %s", resp.StatusCode, body)
+	}
+	got := history(srv.URL, d1)
+	for _, want := range []string{`200 `, `"event_type":"Jammed"`, `"event_type":"AlarmRaised"`, `"state":"Broken"`,
+		`"archived":{"time":"`, `"bucket":"ARCHIVE","object":"EVENTS/Door/d-1"}`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("history of the archived d-1 lacks %s:\n%s", want, got)
+		}
+	}
+
+	// Archived while the inspector follows the stream.
+	archiveDoor(d2, "Broken")
+	deadline := time.Now().Add(10 * time.Second)
+	// The index saw d-2's event before the archival purged it.
+	want := `3 instances, 2 events, 2 archived, map[Broken:2 Open:1]
+d-3 Open v1 archived=false
+d-2 Broken v1 archived=true
+d-1 Broken v2 archived=true`
+	for got := list(); got != want; got = list() {
+		if time.Now().After(deadline) {
+			t.Fatalf("list after d-2 is archived:\n%s\nwant\n%s", got, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := history(srv.URL, d2); !strings.Contains(got, `"event_type":"Jammed"`) || !strings.Contains(got, `"object":"EVENTS/Door/d-2"`) {
+		t.Errorf("history of d-2, archived while followed:\n%s", got)
+	}
+
+	// Without the archive's bucket.
+	ins, err := inspect.New(ctx, js, inspect.Config{ArchiveBucket: "NOPE", Types: []inspect.Type{{Name: "Door", Machine: door}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ins.Close()
+	wait, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := ins.Ready(wait); err != nil {
+		t.Fatal(err)
+	}
+	other := httptestServer(t, ins)
+	if got, want := history(other, d1), `404 {"error":"Door \"d-1\" is archived: its events are in the object EVENTS/Door/d-1 of the archive, which cannot be read: no archive bucket NOPE"}`; strings.TrimSpace(got) != want {
+		t.Errorf("history without the bucket: %s, want %s", got, want)
+	}
+}
+
+// httptestServer serves h until the test ends and returns its URL.
+func httptestServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
