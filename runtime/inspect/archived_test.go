@@ -39,6 +39,10 @@ func TestArchived(t *testing.T) {
 	a.add(d1, "kick-1", "f1", "kick-1", `Jammed:{}`, `AlarmRaised:{}`)
 	a.add(d2, "kick-2", "f2", "kick-2", `Jammed:{}`)
 	a.add(d3, "open-3", "f3", "open-3", `Opened:{}`)
+	// A process's step caused by d-1's first event, which the inspector
+	// never sees in the stream: its cause is read from the archive.
+	keeper := es.Ref{Type: "Keeper", ID: "d-1"}
+	a.addBy("Keeper", keeper, "in:Door.d-1.kick-1-1", "f1", "kick-1-1", `Jammed:{"from":"Watching","to":"Closing","input":{}}`)
 	archiveDoor := func(ref es.Ref, state string) {
 		t.Helper()
 		at := a.at[ref]
@@ -96,6 +100,10 @@ d-1 Broken v2 archived=true`; got != want {
 		if !strings.Contains(got, want) {
 			t.Errorf("history of the archived d-1 lacks %s:\n%s", want, got)
 		}
+	}
+
+	if got := history(srv.URL, keeper); !strings.Contains(got, `"cause":{"type":"Door","id":"d-1","version":1,"sequence":1,"event_id":"kick-1-1","event_type":"Jammed"`) {
+		t.Errorf("history of Keeper d-1: no cause read from the archive:\n%s", got)
 	}
 
 	// Archived while the inspector follows the stream.
