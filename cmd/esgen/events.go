@@ -70,7 +70,17 @@ func (c eventsCmd) Run(e env) error {
 	out := newLineWriter(e.stdout)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	var archive wire.Archive // opened at the first tombstone, with -archived
+	var (
+		archive wire.Archive // opened at the first tombstone, with -archived
+		notes   int          // archived aggregates named on stderr
+	)
+	// more says how many archived aggregates were not named one by one.
+	more := func() {
+		if n := notes - maxArchivedNotes; n > 0 {
+			fmt.Fprintf(e.stderr, "esgen events: and %d more archived aggregates; -archived prints their events\n", n)
+		}
+	}
+	defer more()
 	for m, err := range wire.Read(e.ctx, js, wire.ReadOptions{Stream: c.Stream, Filter: c.Filter, Follow: c.Follow, Tombstones: true}) {
 		if err != nil {
 			if c.Follow && errors.Is(err, context.Canceled) && e.ctx.Err() != nil {
@@ -81,6 +91,9 @@ func (c eventsCmd) Run(e env) error {
 		events := wire.Events(m)
 		if a := m.Archived; a != nil {
 			if !c.Archived {
+				if notes++; notes > maxArchivedNotes {
+					continue
+				}
 				if err := out.flush(); err != nil {
 					return err
 				}
@@ -116,6 +129,10 @@ func (c eventsCmd) Run(e env) error {
 	}
 	return out.flush()
 }
+
+// maxArchivedNotes is how many archived aggregates esgen events names one
+// by one on stderr; it counts the others.
+const maxArchivedNotes = 20
 
 // connect returns a JetStream client on the server -nats names, or on an
 // embedded server on -data's directory, and what closes it.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -61,7 +62,26 @@ func TestEventsArchived(t *testing.T) {
 			}
 		})
 	}
-	code, out, errs := runEvents(ctx, "-nats", url, "-archived", "-archive-bucket", "NOPE", "events.Order.o-1")
+	// Past 20 archived aggregates, stderr counts the others.
+	for i := range 21 {
+		id := fmt.Sprintf("x-%02d", i)
+		res, err := store.Append(ctx, &es.AppendRequest{Ref: es.Ref{Type: "Order", ID: id}, CommandID: id, Time: eventsT0,
+			Events: []es.RawEvent{{Type: "OrderSubmitted", SchemaVersion: 1, Data: []byte(`{}`)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ArchiveAggregate(ctx, es.Ref{Type: "Order", ID: id}, es.Snapshot{Position: es.Position{Version: 1, Sequence: res.Sequence}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := runEvents(ctx, "-nats", url, "events.Order.*")
+	notes := strings.Split(strings.TrimSuffix(errs, "\n"), "\n")
+	if code != exitOK || out != "" || len(notes) != 21 || notes[20] != "esgen events: and 2 more archived aggregates; -archived prints their events" ||
+		!strings.HasPrefix(notes[19], `esgen events: Order "x-18" is archived`) {
+		t.Errorf("22 archived aggregates: exit %d, stdout %q, stderr:\n%s", code, out, errs)
+	}
+
+	code, out, errs = runEvents(ctx, "-nats", url, "-archived", "-archive-bucket", "NOPE", "events.Order.o-1")
 	if code == exitOK || out != "" || !strings.Contains(errs, `Order "o-1" is archived`) || !strings.Contains(errs, "NOPE") {
 		t.Errorf("-archived with a missing bucket: exit %d, stdout %q, stderr %q", code, out, errs)
 	}

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"github.com/esgen/esgen/internal/browsertest"
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/inspect"
 	"github.com/esgen/esgen/runtime/jsstore"
@@ -36,6 +39,10 @@ func TestArchived(t *testing.T) {
 	a.add(d1, "kick-1", "f1", "kick-1", `Jammed:{}`, `AlarmRaised:{}`)
 	a.add(d2, "kick-2", "f2", "kick-2", `Jammed:{}`)
 	a.add(d3, "open-3", "f3", "open-3", `Opened:{}`)
+	// A process's step caused by d-1's first event, which the inspector
+	// never sees in the stream: its cause is read from the archive.
+	keeper := es.Ref{Type: "Keeper", ID: "d-1"}
+	a.addBy("Keeper", keeper, "in:Door.d-1.kick-1-1", "f1", "kick-1-1", `Jammed:{"from":"Watching","to":"Closing","input":{}}`)
 	archiveDoor := func(ref es.Ref, state string) {
 		t.Helper()
 		at := a.at[ref]
@@ -95,6 +102,10 @@ d-1 Broken v2 archived=true`; got != want {
 		}
 	}
 
+	if got := history(srv.URL, keeper); !strings.Contains(got, `"cause":{"type":"Door","id":"d-1","version":1,"sequence":1,"event_id":"kick-1-1","event_type":"Jammed"`) {
+		t.Errorf("history of Keeper d-1: no cause read from the archive:\n%s", got)
+	}
+
 	// Archived while the inspector follows the stream.
 	archiveDoor(d2, "Broken")
 	deadline := time.Now().Add(10 * time.Second)
@@ -136,4 +147,47 @@ func httptestServer(t *testing.T, h http.Handler) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// TestBrowserArchived: in headless Chromium, the list marks an archived
+// instance and counts it in the heading, and its page says that its
+// history comes from the archive, and shows it. No console error may
+// appear.
+func TestBrowserArchived(t *testing.T) {
+	b := browsertest.New(t)
+	js := startJetStream(t)
+	ctx := t.Context()
+	archive, err := jsstore.NewObjectArchive(ctx, js, "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := jsstore.New(ctx, js, jsstore.WithArchive(archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &appender{t: t, store: store, at: map[es.Ref]es.AppendResult{}}
+	d1 := es.Ref{Type: "Door", ID: "d-1"}
+	a.add(d1, "kick-1", "f1", "kick-1", `Jammed:{}`, `AlarmRaised:{}`)
+	a.add(es.Ref{Type: "Door", ID: "d-2"}, "open-2", "f2", "open-2", `Opened:{}`)
+	if err := store.ArchiveAggregate(ctx, d1, es.Snapshot{Position: es.Position{Version: 2, Sequence: 1}, Data: []byte(`{"state":"Broken"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	_, srv := serve(t, js, inspect.Type{Name: "Door", Machine: door})
+	b.Do(t, "open the list", chromedp.Navigate(srv.URL+"/#/t/Door"), chromedp.WaitVisible(chromedp.CSS(`#instances tbody tr[data-id="d-1"]`)))
+	if got, want := b.Text(t, `#instances tbody tr[data-id="d-1"]`), "d-1Broken2archived"; !strings.HasPrefix(got, want) {
+		t.Errorf("row of d-1: %q, want it to start with %q", got, want)
+	}
+	if got := b.Text(t, "h1"); !strings.Contains(got, "2 instances (1 archived)") {
+		t.Errorf("heading: %q", got)
+	}
+	b.Do(t, "open d-1", chromedp.Navigate(srv.URL+"/#/i/Door/d-1"), chromedp.WaitVisible(chromedp.CSS(`#archived`)))
+	if got := b.Text(t, "#archived"); !strings.Contains(got, "read from the object EVENTS/Door/d-1 of the archive bucket ARCHIVE") {
+		t.Errorf("archived note: %q", got)
+	}
+	if got := browsertest.Eval[int](t, b, `document.querySelectorAll("#history tbody tr").length`); got != 2 {
+		t.Errorf("history rows: %d, want 2", got)
+	}
+	if errs := b.ConsoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
 }

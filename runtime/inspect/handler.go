@@ -256,6 +256,37 @@ type eventJSON struct {
 	Trail int   `json:"trail"`
 }
 
+// archivedCause finds the cause of l in the instance its command id and
+// actor name (causeScope) when that instance is archived and the index
+// never saw its events: in its records, read from the archive.
+func (ins *Inspector) archivedCause(ctx context.Context, l link) (link, bool) {
+	scope, ok := causeScope(l)
+	if !ok || ins.archiveErr != nil {
+		return link{}, false
+	}
+	x := ins.x
+	x.mu.RLock()
+	var archived bool
+	if ti := x.types[scope.Type]; ti != nil {
+		if in := ti.byID[scope.ID]; in != nil {
+			archived = !in.archived.IsZero()
+		}
+	}
+	x.mu.RUnlock()
+	if !archived {
+		return link{}, false
+	}
+	for rec, err := range ins.store.Read(ctx, scope, es.Position{}) {
+		if err != nil {
+			return link{}, false
+		}
+		if rec.EventID == l.Causation || commandID(rec.EventID) == l.Causation {
+			return linkOf(&rec), true
+		}
+	}
+	return link{}, false
+}
+
 // archivedJSON is where an archived instance's events are.
 type archivedJSON struct {
 	Time   time.Time `json:"time"`   // when it was archived
@@ -324,6 +355,8 @@ func (ins *Inspector) instance(r *http.Request) (any, error) {
 		}
 		if rec.CausationID != e.CommandID {
 			if l, ok := x.cause(rec.CorrelationID, linkOf(rec)); ok {
+				e.Cause = &l
+			} else if l, ok := ins.archivedCause(r.Context(), linkOf(rec)); ok {
 				e.Cause = &l
 			}
 		}
