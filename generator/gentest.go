@@ -10,6 +10,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/generator/diagram"
 	"github.com/esgen/esgen/internal/goname"
 	"github.com/esgen/esgen/internal/outname"
 )
@@ -668,7 +669,7 @@ func (ag *aggGen) testTimers(jf *jen.File) {
 	}
 	jf.Func().Id(name).Params(tParam()).Block(
 		jen.Id("def").Op(":=").Id("New"+ag.p.name+"TimersDefinition").Call(jen.Id(goname.NewRepository(a.Name)).Call(ag.nilHooksWithStore()...)).Dot("Machine"),
-		jen.Id("ctx").Op(":=").Qual(pathES, "ContextWithRef").Call(tctx(), jen.Qual(pathES, "Ref").Values(field("Type", jen.Lit(a.Name+"Timers")), field("ID", jen.Lit("id-1")))),
+		jen.Id("ctx").Op(":=").Qual(pathES, "ContextWithRef").Call(tctx(), jen.Qual(pathES, "Ref").Values(field("Type", jen.Lit(diagram.TimersName(a))), field("ID", jen.Lit("id-1")))),
 		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(jen.List(jen.Id("from"), jen.Id("event"), jen.Id("to")).String()).Add(keyed(follows...))).Block(
 			jen.List(jen.Id("steps"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(jen.Id("ctx"), jen.Id("tt").Dot("from"), jen.Id(unexported(a.Name, "timers", "event")).Values(field("Type", jen.Id("tt").Dot("event"))), jen.Nil()),
 			jen.If(jen.Err().Op("!=").Nil().Op("||").Len(jen.Id("steps")).Op("!=").Lit(1).Op("||").Id("steps").Index(jen.Lit(0)).Dot("To").Op("!=").Id("tt").Dot("to")).Block(

@@ -8,6 +8,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/esgen/esgen/dsl"
+	"github.com/esgen/esgen/generator/diagram"
 	"github.com/esgen/esgen/internal/goname"
 	"github.com/esgen/esgen/internal/outname"
 )
@@ -67,7 +68,7 @@ func (ag *aggGen) timersFile() (unformatted, error) {
 	jf.Func().Id(def).Params(repo.Clone().Op("*").Id(goname.Repository(a.Name))).Qual(pathProcess, "Definition").Types(jen.String(), jen.Id(input)).Block(
 		jen.Return(jen.Qual(pathProcess, "Definition").Types(jen.String(), jen.Id(input)).Add(keyed(
 			field("Machine", jen.Qual(pathES, "Definition").Types(jen.String(), jen.Id(input), step.Clone()).Add(keyed(
-				field("Type", jen.Lit(a.Name+"Timers")),
+				field("Type", jen.Lit(diagram.TimersName(a))),
 				field("Initial", jen.Func().Params().String().Add(oneLine(jen.Return(jen.Lit(a.Initial.Name))))),
 				field("Decide", jen.Id(unexported(a.Name, "timers", "decide"))),
 				field("Evolve", jen.Func().Params(jen.Id("_").String(), jen.Id("step").Add(step.Clone())).Params(jen.String(), jen.Error()).Add(oneLine(jen.Return(jen.Id("step").Dot("To"), jen.Nil())))),
@@ -140,7 +141,7 @@ func (ag *aggGen) timersFile() (unformatted, error) {
 				jen.List(jen.Id("ref"), jen.Id("_")).Op(":=").Qual(pathES, "RefFromContext").Call(jen.Id("ctx")),
 				jen.Id("id").Op(":=").Id("ref").Dot("ID"),
 				jen.Switch(jen.Id("in").Dot("Timer")).Block(timerCases...),
-				jen.Return(jen.Nil(), jen.Op("&").Qual(pathES, "InvalidTransitionError").Values(field("Aggregate", jen.Lit(a.Name+"Timers")), field("State", jen.Id("s")), field("Command", jen.Id("in").Dot("Timer")))),
+				jen.Return(jen.Nil(), jen.Op("&").Qual(pathES, "InvalidTransitionError").Values(field("Aggregate", jen.Lit(diagram.TimersName(a))), field("State", jen.Id("s")), field("Command", jen.Id("in").Dot("Timer")))),
 			),
 		),
 		jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(name+": input %T"), jen.Id("in"))),

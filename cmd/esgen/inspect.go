@@ -108,7 +108,8 @@ func (c inspectCmd) Run(e env) error {
 }
 
 // types loads the .esm files and describes their aggregates and processes,
-// with their diagrams.
+// with their diagrams: the processes declared, and the <Aggregate>Timers
+// process esgen generates for an aggregate with timers.
 func (c inspectCmd) types(e env) ([]inspect.Type, error) {
 	srcs, err := readSources(e, c.Files)
 	if err != nil {
@@ -148,6 +149,18 @@ func (c inspectCmd) types(e env) ([]inspect.Type, error) {
 			}
 			if err := add(a.Name, f.Name, t); err != nil {
 				return nil, err
+			}
+			if diagram.HasTimers(a) {
+				// The process esgen generates to run the aggregate's
+				// timers: its steps store their states as any process's.
+				m := diagram.TimersMachine(a)
+				t := inspect.Type{Name: m.Name, Machine: m, Process: true}
+				if t.SVG, err = svg.Render(e.ctx, m.DOT(machine.Options{})); err != nil {
+					return nil, fmt.Errorf("inspect: draw %s: %w", m.Name, err)
+				}
+				if err := add(m.Name, f.Name, t); err != nil {
+					return nil, err
+				}
 			}
 		}
 		for _, p := range f.Processes {
