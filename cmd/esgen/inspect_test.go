@@ -16,9 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/esgen/esgen/examples/orders"
+	"github.com/esgen/esgen/internal/browsertest"
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/jsstore"
 	"github.com/esgen/esgen/runtime/natsserver"
@@ -444,6 +446,29 @@ func TestInspectAggregateTimers(t *testing.T) {
 			t.Errorf("the diagram of LoanTimers has no %s:\n%s", s, svg)
 		}
 	}
+	// In Chromium, the firing's step is drawn on the diagram: Reserved
+	// filled, the path from the entry to it, the timer's loop last.
+	t.Run("browser", func(t *testing.T) {
+		b := browsertest.New(t)
+		b.Do(t, "open LoanTimers l-1 at its firing", chromedp.Navigate(m[1]+"#/i/LoanTimers/l-1?v=2"),
+			chromedp.WaitVisible(chromedp.CSS(`#diagram svg .esgen-current`)))
+		if got := b.Text(t, "#diagram svg .esgen-current > title"); got != "Reserved" {
+			t.Errorf("highlighted state %q, want Reserved", got)
+		}
+		if got := b.Text(t, "#version"); got != "version 2 of 3" {
+			t.Errorf("slider says %q, want version 2 of 3", got)
+		}
+		edges := `[...new Set([...document.querySelectorAll("#diagram svg SEL")].map(e => e.dataset.esgenEdge))]`
+		if got, want := strings.Join(browsertest.Eval[[]string](t, b, strings.Replace(edges, "SEL", ".esgen-taken", 1)), " "), "[*]->New New->Reserved Reserved->Reserved"; got != want {
+			t.Errorf("path drawn %q, want %q", got, want)
+		}
+		if got, want := strings.Join(browsertest.Eval[[]string](t, b, strings.Replace(edges, "SEL", ".esgen-last", 1)), " "), "Reserved->Reserved"; got != want {
+			t.Errorf("last edge %q, want %q", got, want)
+		}
+		if errs := b.ConsoleErrors(); len(errs) > 0 {
+			t.Errorf("console errors: %q", errs)
+		}
+	})
 	stop()
 	select {
 	case code := <-done:
