@@ -25,6 +25,8 @@ func TestBadInput(t *testing.T) {
 		{"unterminated aggregate", []byte("package p\naggregate A {\n  state S initial {\n"), "bad.esm:4:1: error[E001]: unexpected end of file: the body of state S opened at 3:19 is not closed (add \"}\" after line 3)"},
 		{"unterminated import group", []byte("package p\nimport (\n\"time\"\n"), "bad.esm:4:1: error[E001]: unexpected end of file: the import group opened at 2:8 is not closed (add \")\" after line 3)"},
 		{"unterminated string", []byte("package p\naggregate A { stream \"A\n}"), "bad.esm:2:22: error[E003]: string literal not terminated"},
+		{"unterminated string, CRLF line ends", []byte("package p\r\naggregate A { stream \"A\r\n}"), "bad.esm:2:22: error[E003]: string literal not terminated"},
+		{"a lone carriage return in a string", []byte("package p\naggregate A { stream \"A\rB\" }"), "bad.esm:2:24: error[E002]: invalid character U+000D in string literal"},
 		{"10 MB", bytes.Repeat([]byte("//"+strings.Repeat("x", 61)+"\n"), 10<<20/64),
 			"bad.esm:131073:1: error[E006]: file is 10485760 bytes, larger than the 8388608 bytes esgen reads"},
 		{"a million pointers", append([]byte("package p\ntype T { f "), bytes.Repeat([]byte("*"), 1<<20)...),

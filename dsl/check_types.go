@@ -240,7 +240,8 @@ func (c *checker) checkRecursiveTypes() {
 			}
 		}
 	}
-	for _, comp := range stronglyConnected(edges) {
+	comps, _ := sccs(len(types), func(v int) []int { return edges[v] })
+	for _, comp := range comps {
 		if len(comp) == 1 && !selfLoop[comp[0]] {
 			continue
 		}
@@ -300,70 +301,6 @@ func (c *checker) cyclePath(types []*ValueType, start int, in map[int]bool, inde
 		}
 	}
 	return nil
-}
-
-// stronglyConnected returns the strongly connected components of a graph
-// given by adjacency lists.
-func stronglyConnected(edges [][]int) [][]int {
-	n := len(edges)
-	index := make([]int, n)
-	low := make([]int, n)
-	onStack := make([]bool, n)
-	for i := range index {
-		index[i] = -1
-	}
-	var stack, comp []int
-	var comps [][]int
-	next := 0
-	type frame struct{ v, e int }
-	for root := 0; root < n; root++ {
-		if index[root] >= 0 {
-			continue
-		}
-		call := []frame{{root, 0}}
-		index[root], low[root] = next, next
-		next++
-		stack = append(stack, root)
-		onStack[root] = true
-		for len(call) > 0 {
-			f := &call[len(call)-1]
-			if f.e < len(edges[f.v]) {
-				w := edges[f.v][f.e]
-				f.e++
-				switch {
-				case index[w] < 0:
-					index[w], low[w] = next, next
-					next++
-					stack = append(stack, w)
-					onStack[w] = true
-					call = append(call, frame{w, 0})
-				case onStack[w]:
-					low[f.v] = min(low[f.v], index[w])
-				}
-				continue
-			}
-			v := f.v
-			call = call[:len(call)-1]
-			if len(call) > 0 {
-				u := call[len(call)-1].v
-				low[u] = min(low[u], low[v])
-			}
-			if low[v] == index[v] {
-				comp = nil
-				for {
-					w := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
-					onStack[w] = false
-					comp = append(comp, w)
-					if w == v {
-						break
-					}
-				}
-				comps = append(comps, comp)
-			}
-		}
-	}
-	return comps
 }
 
 // mapKeys returns the keys of m, sorted.

@@ -167,7 +167,7 @@ func lexBytes(filename string, src []byte) ([]lexer.Token, *lexError) {
 			start := i
 			i++
 			for {
-				if i >= len(src) || src[i] == '\n' {
+				if i >= len(src) || src[i] == '\n' || src[i] == '\r' && i+1 < len(src) && src[i+1] == '\n' {
 					return nil, errAt(start, codeInvalidString, "string literal not terminated")
 				}
 				if src[i] == '\\' && i+1 < len(src) && src[i+1] != '\n' {

@@ -125,15 +125,17 @@ func (g *machineGraph) traps() []trap {
 	if !anyStuck {
 		return nil
 	}
-	comp := sccs(n, func(v int, visit func(int)) {
+	_, comp := sccs(n, func(v int) []int {
 		if !stuck[v] {
-			return
+			return nil
 		}
+		var out []int
 		for _, e := range g.out[v] {
 			if stuck[e.to] {
-				visit(e.to)
+				out = append(out, e.to)
 			}
 		}
+		return out
 	})
 	// A component is a trap when it is stuck, no edge leaves it (none can
 	// lead out of the stuck states) and it holds a cycle.
@@ -268,78 +270,6 @@ func (g *machineGraph) cycle(v int, in func(int) bool) []TraceStep {
 		}
 	}
 	return steps
-}
-
-// sccs returns the strongly connected component of every node (Tarjan's
-// algorithm, iterative: no recursion depth limit), numbering components in
-// reverse topological order.
-func sccs(n int, succ func(v int, visit func(int))) []int {
-	index := make([]int, n)
-	low := make([]int, n)
-	onStack := make([]bool, n)
-	comp := make([]int, n)
-	for i := range index {
-		index[i] = -1
-	}
-	var stack []int
-	next, ncomp := 0, 0
-	type frame struct {
-		v     int
-		succs []int
-		i     int
-	}
-	successors := func(v int) []int {
-		var out []int
-		succ(v, func(w int) { out = append(out, w) })
-		return out
-	}
-	for root := 0; root < n; root++ {
-		if index[root] >= 0 {
-			continue
-		}
-		index[root], low[root] = next, next
-		next++
-		stack = append(stack, root)
-		onStack[root] = true
-		frames := []frame{{v: root, succs: successors(root)}}
-		for len(frames) > 0 {
-			f := &frames[len(frames)-1]
-			if f.i < len(f.succs) {
-				w := f.succs[f.i]
-				f.i++
-				switch {
-				case index[w] < 0:
-					index[w], low[w] = next, next
-					next++
-					stack = append(stack, w)
-					onStack[w] = true
-					frames = append(frames, frame{v: w, succs: successors(w)})
-				case onStack[w]:
-					low[f.v] = min(low[f.v], index[w])
-				}
-				continue
-			}
-			v := f.v
-			frames = frames[:len(frames)-1]
-			if len(frames) > 0 {
-				p := frames[len(frames)-1].v
-				low[p] = min(low[p], low[v])
-			}
-			if low[v] == index[v] {
-				for {
-					w := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
-					onStack[w] = false
-					comp[w] = ncomp
-					if w == v {
-						break
-					}
-				}
-				ncomp++
-			}
-		}
-	}
-	return comp
 }
 
 // stateList spells states as a message lists them: "A", "A and B",

@@ -172,19 +172,14 @@ func newFollowed(a *Aggregate) *followed {
 // reaches (itself included), in time linear in the graph times the size of
 // a set.
 func closeOver(n int, succ func(int, func(int)), own []bitset) []bitset {
-	comp := sccs(n, succ)
-	ncomp := 0
-	for _, c := range comp {
-		ncomp = max(ncomp, c+1)
-	}
-	sets := make([]bitset, ncomp)
-	members := make([][]int, ncomp)
-	for v := 0; v < n; v++ {
-		members[comp[v]] = append(members[comp[v]], v)
-	}
-	// Components are numbered in reverse topological order: successors
-	// first.
-	for c := 0; c < ncomp; c++ {
+	members, comp := sccs(n, func(v int) []int {
+		var out []int
+		succ(v, func(w int) { out = append(out, w) })
+		return out
+	})
+	sets := make([]bitset, len(members))
+	// Components come in reverse topological order: successors first.
+	for c := range members {
 		s := make(bitset, len(own[members[c][0]]))
 		for _, v := range members[c] {
 			s.or(own[v])

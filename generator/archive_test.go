@@ -4,10 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestArchiveAfter: archive after passes the retention period and the
-// final states to the runtime definition; without it neither appears.
+// final states to the runtime definition, and gives the repository an
+// Archive method; without it none of them appears.
 func TestArchiveAfter(t *testing.T) {
 	src := `package shop
 
@@ -24,20 +26,21 @@ aggregate Order {
     on Drop: Draft -> Gone emits Dropped
 }
 `
-	decide := func(src string) string {
+	file := func(src, name string) string {
 		t.Helper()
 		files, err := Generate(context.Background(), load(t, "shop.esm", src), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range files {
-			if f.Name == "order_decide.gen.go" {
+			if f.Name == name {
 				return string(f.Data)
 			}
 		}
-		t.Fatal("no order_decide.gen.go")
+		t.Fatal("no " + name)
 		return ""
 	}
+	decide := func(src string) string { t.Helper(); return file(src, "order_decide.gen.go") }
 	got := decide(src)
 	for _, want := range []string{
 		"\t\tArchiveAfter: 2160 * time.Hour,\n",
@@ -51,5 +54,23 @@ aggregate Order {
 	without := decide(strings.Replace(src, "    archive after 2160h\n", "", 1))
 	if strings.Contains(without, "ArchiveAfter") || strings.Contains(without, "Final: func") {
 		t.Errorf("without archive after, the definition names ArchiveAfter or Final")
+	}
+	repo := file(src, "order_repository.gen.go")
+	for _, want := range []string{
+		"// when, at now, it has been in a final state (Done or Gone) for 2160h, as\n// shop.esm declares (archive after)",
+		"func (r *OrderRepository) Archive(ctx context.Context, id string, now time.Time) (bool, error) {\n\treturn r.repo.Archive(ctx, id, now)\n}\n",
+	} {
+		if !strings.Contains(repo, want) {
+			t.Errorf("order_repository.gen.go lacks %q:\n%s", want, repo)
+		}
+	}
+	if without := file(strings.Replace(src, "    archive after 2160h\n", "", 1), "order_repository.gen.go"); strings.Contains(without, "Archive") {
+		t.Errorf("without archive after, the repository has an Archive method:\n%s", without)
+	}
+	if got := durationText(90*time.Minute + 30*time.Second); got != "1h30m30s" {
+		t.Errorf("durationText(1h30m30s) = %q", got)
+	}
+	if got := durationText(90 * time.Minute); got != "1h30m" {
+		t.Errorf("durationText(1h30m) = %q", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dave/jennifer/jen"
 
@@ -364,7 +365,7 @@ func (ag *aggGen) definition(jf *jen.File) {
 		text += fmt.Sprintf(" %s, which only %s accepts, is decided on a new aggregate without reading it first.", creates, goname.Exported(ag.a.Initial.Name))
 	}
 	if ag.a.ArchiveAfter > 0 {
-		text += fmt.Sprintf(" An instance %s after it reached a final state may be archived (see es.Repository.Archive).", strings.TrimSuffix(strings.TrimSuffix(ag.a.ArchiveAfter.String(), "0s"), "0m"))
+		text += fmt.Sprintf(" An instance %s after it reached a final state may be archived (see es.Repository.Archive).", durationText(ag.a.ArchiveAfter))
 	}
 	jf.Add(comment(wrap(text)))
 	evolve := jen.Id(goname.Evolve(ag.a.Name))
@@ -417,6 +418,18 @@ func (ag *aggGen) creatingCommands() string {
 		}
 	}
 	return orList(names)
+}
+
+// durationText is d as the .esm writes it: 2160h, 1h30m, 90m30s.
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }
 
 func orList(names []string) string {

@@ -125,6 +125,23 @@ func (ag *aggGen) repositoryFile() (unformatted, error) {
 	jf.Func().Params(recv.Clone()).Id("Forget").Params(idp.Clone()).Block(
 		jen.Id("r").Dot("repo").Dot("Forget").Call(idArg))
 
+	if ag.a.ArchiveAfter > 0 {
+		var finals []string
+		for _, st := range ag.a.States {
+			if st.Final {
+				finals = append(finals, goname.Exported(st.Name))
+			}
+		}
+		jf.Add(comment(wrap(fmt.Sprintf("Archive moves aggregate id out of the event stream into the store's archive when, at now, "+
+			"it has been in a final state (%s) for %s, as %s declares (archive after): its last event is at least that old. "+
+			"It reports whether the aggregate is archived, now or before; one that is not final, or not for long enough, is left as it is (false, nil). "+
+			"Load, LoadAt, LoadAsOf and History read an archived aggregate from the archive, unchanged, and a command to it is refused as in its final state. "+
+			"The store must have an archive (jsstore.WithArchive), else the error matches es.ErrNoArchive.",
+			orList(finals), durationText(ag.a.ArchiveAfter), ag.base+".esm"))))
+		jf.Func().Params(recv.Clone()).Id("Archive").Params(ctx.Clone(), idp.Clone(), jen.Id("now").Qual("time", "Time")).Params(jen.Bool(), jen.Error()).Block(
+			jen.Return(jen.Id("r").Dot("repo").Dot("Archive").Call(jen.Id("ctx"), idArg, jen.Id("now"))))
+	}
+
 	jf.Add(comment(wrap(fmt.Sprintf("Events returns the codec of the events of %s the repository stores and reads, "+
 		"hooks bound: the process managers reacting to them decode them with it.", ag.p.name))))
 	jf.Func().Params(recv.Clone()).Id("Events").Params().Qual(pathES, "EventCodec").Types(jen.Id(goname.EventInterface(ag.a.Name))).Block(

@@ -48,7 +48,7 @@ func (ag *aggGen) timersFile() (unformatted, error) {
 			field("After", durationOf(t.After)),
 			field("Input", jen.Func().Params(jen.Id("due").Qual("time", "Time")).Id(input).Add(oneLine(jen.Return(jen.Id(fired).Values(field("Timer", jen.Lit(tname)), field("Due", jen.Id("due"))))))),
 		))
-		timerDocs = append(timerDocs, fmt.Sprintf("after %s in %s, %s", t.Text, t.State.Name, t.Command.Name))
+		timerDocs = append(timerDocs, fmt.Sprintf("%s: after %s in %s, %s", tname, t.Text, t.State.Name, t.Command.Name))
 	}
 	var timers []jen.Code
 	for _, s := range a.States {
@@ -61,7 +61,8 @@ func (ag *aggGen) timersFile() (unformatted, error) {
 	step := jen.Qual(pathProcess, "Step").Types(jen.Id(input))
 	jf.Add(comment(wrap(fmt.Sprintf("%s returns the process that runs the timers of %s (%s) on r: run it with a process.Runner. "+
 		"It stores a step per event of the aggregate (the event's type, not its data) to follow its state, "+
-		"and sends the timer's command through r when a timer fires in the state that armed it.",
+		"and sends the timer's command through r when a timer fires in the state that armed it. "+
+		"The timers' names are those process.WithTimerDuration takes.",
 		def, ag.p.name, strings.Join(timerDocs, "; ")))))
 	jf.Func().Id(def).Params(repo.Clone().Op("*").Id(goname.Repository(a.Name))).Qual(pathProcess, "Definition").Types(jen.String(), jen.Id(input)).Block(
 		jen.Return(jen.Qual(pathProcess, "Definition").Types(jen.String(), jen.Id(input)).Add(keyed(

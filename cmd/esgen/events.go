@@ -21,13 +21,15 @@ import (
 
 // eventsCmd is `esgen events`.
 type eventsCmd struct {
-	NATS   string `name:"nats" placeholder:"URL" xor:"source" help:"Read from the NATS server at URL (e.g. nats://127.0.0.1:4222)."`
-	Creds  string `placeholder:"FILE" completion:"file" help:"Credentials FILE for -nats."`
-	Data   string `name:"data" placeholder:"DIR" completion:"dir" xor:"source" help:"Read the JetStream files in DIR with an embedded server (no other server may be running on DIR)."`
-	Stream string `default:"EVENTS" help:"The stream's name."`
-	Follow bool   `short:"f" help:"Go on printing events as they are stored, until interrupted."`
-	Format string `enum:"json,cloudevents" default:"json" help:"Output format: json (one object per event, see docs/wire-format.md) or cloudevents (CloudEvents 1.0 JSON)."`
-	Filter string `arg:"" optional:"" placeholder:"SUBJECT-FILTER" help:"Only the subjects this filter takes, e.g. events.Order.* or events.Order.o-1 (default: every subject of the stream)."`
+	NATS          string `name:"nats" placeholder:"URL" xor:"source" help:"Read from the NATS server at URL (e.g. nats://127.0.0.1:4222)."`
+	Creds         string `placeholder:"FILE" completion:"file" help:"Credentials FILE for -nats."`
+	Data          string `name:"data" placeholder:"DIR" completion:"dir" xor:"source" help:"Read the JetStream files in DIR with an embedded server (no other server may be running on DIR)."`
+	Stream        string `default:"EVENTS" help:"The stream's name."`
+	Follow        bool   `short:"f" help:"Go on printing events as they are stored, until interrupted."`
+	Format        string `enum:"json,cloudevents" default:"json" help:"Output format: json (one object per event, see docs/wire-format.md) or cloudevents (CloudEvents 1.0 JSON)."`
+	Archived      bool   `help:"Print the events of archived aggregates too, read from the archive (an Object Store bucket), marked \"archived\":true, where their tombstone is in the stream."`
+	ArchiveBucket string `default:"ARCHIVE" placeholder:"BUCKET" help:"The Object Store bucket of the archive, for -archived."`
+	Filter        string `arg:"" optional:"" placeholder:"SUBJECT-FILTER" help:"Only the subjects this filter takes, e.g. events.Order.* or events.Order.o-1 (default: every subject of the stream)."`
 }
 
 // Help is the detailed help of the verb.
@@ -38,11 +40,17 @@ and id, version, event id, type and schema version, time, command,
 correlation and causation ids, actor, trace context and the payload as JSON.
 It never writes to the stream (it reads through an ephemeral consumer).
 
+An archived aggregate (archive after in the .esm) has left only a tombstone
+in the stream: for each one the filter takes, a line on stderr names it and
+the archive object that holds its events; -archived prints those events, read
+from the archive, where the tombstone is.
+
 Examples:
 
 	esgen events -nats nats://127.0.0.1:4222
 	esgen events -data var/demo -stream ESGEN_DEMO 'esgen-demo.Order.*'
 	esgen events -nats nats://127.0.0.1:4222 -follow -format cloudevents
+	esgen events -data var/shed -archived 'events.Loan.l-1'
 	esgen events -nats nats://127.0.0.1:4222 | jq 'select(.event_type == "OrderCancelled")'`
 }
 
@@ -62,14 +70,49 @@ func (c eventsCmd) Run(e env) error {
 	out := newLineWriter(e.stdout)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	for m, err := range wire.Read(e.ctx, js, wire.ReadOptions{Stream: c.Stream, Filter: c.Filter, Follow: c.Follow}) {
+	var (
+		archive wire.Archive // opened at the first tombstone, with -archived
+		notes   int          // archived aggregates named on stderr
+	)
+	// more says how many archived aggregates were not named one by one.
+	more := func() {
+		if n := notes - maxArchivedNotes; n > 0 {
+			fmt.Fprintf(e.stderr, "esgen events: and %d more archived aggregates; -archived prints their events\n", n)
+		}
+	}
+	defer more()
+	for m, err := range wire.Read(e.ctx, js, wire.ReadOptions{Stream: c.Stream, Filter: c.Filter, Follow: c.Follow, Tombstones: true}) {
 		if err != nil {
 			if c.Follow && errors.Is(err, context.Canceled) && e.ctx.Err() != nil {
 				return out.flush() // interrupted: the normal end of -follow
 			}
 			return errors.Join(out.flush(), fmt.Errorf("events: %w", err))
 		}
-		for _, ev := range wire.Events(m) {
+		events := wire.Events(m)
+		if a := m.Archived; a != nil {
+			if !c.Archived {
+				if notes++; notes > maxArchivedNotes {
+					continue
+				}
+				if err := out.flush(); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stderr, "esgen events: %s %q is archived (%d events, archived %s): its events are in the object %s of the Object Store bucket %s; -archived prints them\n",
+					a.Ref.Type, a.Ref.ID, a.Tombstone.Version, wire.FormatTime(a.Time), a.Object, c.ArchiveBucket)
+				continue
+			}
+			if archive == nil {
+				if archive, err = wire.OpenArchive(e.ctx, js, c.ArchiveBucket); err != nil {
+					return errors.Join(out.flush(), fmt.Errorf("events: %s %q is archived: %w", a.Ref.Type, a.Ref.ID, err))
+				}
+			}
+			recs, err := wire.ReadArchived(e.ctx, archive, c.Stream, a)
+			if err != nil {
+				return errors.Join(out.flush(), fmt.Errorf("events: %w", err))
+			}
+			events = wire.ArchivedEvents(a, recs)
+		}
+		for _, ev := range events {
 			var v any = ev
 			if c.Format == "cloudevents" {
 				v = ev.CloudEvent(c.Stream)
@@ -86,6 +129,10 @@ func (c eventsCmd) Run(e env) error {
 	}
 	return out.flush()
 }
+
+// maxArchivedNotes is how many archived aggregates esgen events names one
+// by one on stderr; it counts the others.
+const maxArchivedNotes = 20
 
 // connect returns a JetStream client on the server -nats names, or on an
 // embedded server on -data's directory, and what closes it.

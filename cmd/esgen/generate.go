@@ -23,7 +23,8 @@ skeleton <aggregate>_test.go is yours: written whole when absent, and
 afterwards only extended, at its end, with the cases of new transitions that
 no Go file of the package declares or names in an //esgen:skip comment (cases
 of transitions that are gone are reported, never deleted); files generated
-from these .esm files that they no longer generate are removed; the output
+from these .esm files that they no longer generate are removed (under go
+generate, Go files it has yet to read are emptied instead: delete them); the output
 directory is never left half-written. It prints nothing but diagnostics
 unless -v: then one line per aggregate says what was done.
 

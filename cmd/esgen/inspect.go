@@ -30,6 +30,7 @@ type inspectCmd struct {
 	Data    string   `placeholder:"DIR" completion:"dir" help:"Read the stream from the JetStream files in DIR with a server started in the process (the application that writes them must be stopped)."`
 	Stream  string   `default:"EVENTS" help:"The stream of the events."`
 	Subject string   `name:"subject-prefix" placeholder:"PREFIX" help:"The stream's subject prefix (default: from the stream's subjects)."`
+	Archive string   `name:"archive-bucket" default:"ARCHIVE" placeholder:"BUCKET" help:"The Object Store bucket of the archive, where archived instances' events are read."`
 	Addr    string   `default:"127.0.0.1:0" help:"Serve on this host:port (port 0 picks a free one). An address off loopback makes the events readable by anyone who reaches it."`
 	Files   []string `arg:"" optional:"" name:"file" completion:"esm" help:"The .esm files of the stream's aggregates and processes."`
 }
@@ -76,7 +77,7 @@ func (c inspectCmd) Run(e env) error {
 		return err
 	}
 	defer closeJS()
-	ins, err := inspect.New(ctx, js, inspect.Config{Stream: c.Stream, SubjectPrefix: c.Subject, Types: types})
+	ins, err := inspect.New(ctx, js, inspect.Config{Stream: c.Stream, SubjectPrefix: c.Subject, ArchiveBucket: c.Archive, Types: types})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/esgen/esgen/examples/internal/contracttest"
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/estest"
 )
@@ -14,7 +15,7 @@ var clock = time.Date(2026, time.April, 7, 14, 5, 0, 0, time.UTC)
 // graphUnderTest returns the definition the cases below exercise. Pass your
 // GraphDecider (and your Evolver) to NewGraphDefinition.
 func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
-	return schemaChecked(NewGraphDefinition(Decider{Now: func() time.Time { return clock }}, Evolver{}))
+	return contracttest.SchemaChecked(contract, NewGraphDefinition(Decider{Now: func() time.Time { return clock }}, Evolver{}))
 }
 
 // TestGraphEvolveHooks checks your GraphEvolver (estest.CheckEvolutions):

@@ -16,7 +16,7 @@ import (
 func TestMetricsLog(t *testing.T) {
 	ctx := t.Context()
 	store := memstore.New()
-	checkStored(t, store)
+	contract.CheckStored(t, store)
 	at := time.Date(2026, time.April, 7, 14, 0, 0, 0, time.UTC)
 	stamp := es.WithClock(func() time.Time { return at })
 	first, second := NewMetricsLog(store, stamp), NewMetricsLog(store, stamp)

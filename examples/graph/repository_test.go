@@ -17,7 +17,7 @@ import (
 func TestGraphRepositoryOnStore(t *testing.T) {
 	ctx := t.Context()
 	store := memstore.New(memstore.WithStartSequence(1000))
-	checkStored(t, store)
+	contract.CheckStored(t, store)
 	graphs := NewGraphRepository(store, Decider{Now: func() time.Time { return clock }}, Evolver{}, es.WithClock(func() time.Time { return clock }))
 
 	for _, c := range []GraphCommand{

@@ -20,7 +20,7 @@ func TestHandWrittenMatchesGenerated(t *testing.T) {
 	ctx := t.Context()
 	fixed := func() time.Time { return clock }
 	stored := memstore.New()
-	checkStored(t, stored)
+	contract.CheckStored(t, stored)
 	gen := NewOrderRepository(stored, Decider{Now: fixed}, es.WithClock(fixed))
 	store := newHWStore()
 	hw := newHWHandler(store)

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/esgen/esgen/examples/internal/contracttest"
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/estest"
 )
@@ -20,7 +21,7 @@ var items = []LineItem{
 // orderUnderTest returns the definition the cases below exercise. Pass your
 // OrderDecider to NewOrderDefinition.
 func orderUnderTest() es.Definition[OrderState, OrderCommand, OrderEvent] {
-	return schemaChecked(NewOrderDefinition(Decider{Now: func() time.Time { return clock }, Channel: "phone"}))
+	return contracttest.SchemaChecked(contract, NewOrderDefinition(Decider{Now: func() time.Time { return clock }, Channel: "phone"}))
 }
 
 // submitted is the event of a valid Submit decided at clock.

@@ -3,6 +3,7 @@ package orders
 import (
 	"testing"
 
+	"github.com/esgen/esgen/examples/internal/contracttest"
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/estest"
 )
@@ -10,7 +11,7 @@ import (
 // paymentUnderTest returns the definition the cases below exercise. Pass your
 // PaymentDecider to NewPaymentDefinition.
 func paymentUnderTest() es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
-	return schemaChecked(NewPaymentDefinition(PaymentRules{}))
+	return contracttest.SchemaChecked(contract, NewPaymentDefinition(PaymentRules{}))
 }
 
 // requested is the event of a payment of 2,100 cents asked for order o-1.

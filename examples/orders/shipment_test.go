@@ -3,6 +3,7 @@ package orders
 import (
 	"testing"
 
+	"github.com/esgen/esgen/examples/internal/contracttest"
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/estest"
 )
@@ -10,7 +11,7 @@ import (
 // shipmentUnderTest returns the definition the cases below exercise. Pass your
 // ShipmentDecider to NewShipmentDefinition.
 func shipmentUnderTest() es.Definition[ShipmentState, ShipmentCommand, ShipmentEvent] {
-	return schemaChecked(NewShipmentDefinition(ShipmentRules{}))
+	return contracttest.SchemaChecked(contract, NewShipmentDefinition(ShipmentRules{}))
 }
 
 // RequestShipment in Unplanned moves the Shipment to Packing, recording

@@ -27,10 +27,16 @@ type appender struct {
 // add appends events (type:payload) to ref and returns their records.
 func (a *appender) add(ref es.Ref, cmd, corr, cause string, events ...string) []es.Record {
 	a.t.Helper()
+	return a.addBy("tester", ref, cmd, corr, cause, events...)
+}
+
+// addBy is add with the actor of the command.
+func (a *appender) addBy(actor string, ref es.Ref, cmd, corr, cause string, events ...string) []es.Record {
+	a.t.Helper()
 	prev := a.at[ref]
 	req := &es.AppendRequest{
 		Ref: ref, ExpectedVersion: prev.Version, ExpectedSequence: prev.Sequence, CommandID: cmd,
-		Time: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC), CorrelationID: corr, CausationID: cause, Actor: "tester",
+		Time: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC), CorrelationID: corr, CausationID: cause, Actor: actor,
 	}
 	for _, e := range events {
 		typ, data, _ := strings.Cut(e, ":")

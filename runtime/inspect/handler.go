@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/jsstore"
 )
 
 // assets are the page, its script and its style.
@@ -102,6 +104,9 @@ type typeJSON struct {
 	Instances int            `json:"instances"`
 	Events    int            `json:"events"`
 	Counts    map[string]int `json:"counts"`
+	// Archived counts the instances archived (counted in Instances and
+	// Counts too); their events are no longer in the stream (Events).
+	Archived int `json:"archived"`
 }
 
 func (ins *Inspector) meta(*http.Request) (any, error) {
@@ -139,7 +144,7 @@ func (ins *Inspector) typeJSON(ti *typeIndex) typeJSON {
 	t := typeJSON{
 		Name: ti.info.Name, Known: ti.info.known, Process: ti.info.Process, Stateless: ti.info.stateless(),
 		Diagram: len(ti.info.SVG) > 0, StateData: ti.info.States != nil,
-		States: []stateJSON{}, Instances: len(ti.byID), Events: ti.events, Counts: map[string]int{},
+		States: []stateJSON{}, Instances: len(ti.byID), Events: ti.events, Counts: map[string]int{}, Archived: ti.archived,
 	}
 	for _, s := range ti.info.Machine.States {
 		t.States = append(t.States, stateJSON{Name: s.Name, Initial: s.Initial, Final: s.Final})
@@ -160,6 +165,18 @@ type instanceJSON struct {
 	Time      time.Time `json:"time"`
 	EventType string    `json:"event_type"`
 	Odd       int       `json:"odd,omitempty"`
+	// Archived is when the instance was archived, absent when it is not.
+	Archived *time.Time `json:"archived,omitempty"`
+}
+
+// archivedAt is the archival time of an instance for JSON: nil when it
+// is not archived.
+func archivedAt(in *instance) *time.Time {
+	if in.archived.IsZero() {
+		return nil
+	}
+	t := in.archived
+	return &t
 }
 
 // maxList is the most instances one list answer holds.
@@ -202,7 +219,7 @@ func (ins *Inspector) instances(r *http.Request) (any, error) {
 		return cmp.Or(cmp.Compare(b.seq, a.seq), cmp.Compare(a.id, b.id))
 	})
 	for _, in := range matched[:min(limit, len(matched))] {
-		list = append(list, instanceJSON{ID: in.id, State: in.state, Version: in.version, Sequence: in.seq, Time: in.time, EventType: in.event, Odd: in.odd})
+		list = append(list, instanceJSON{ID: in.id, State: in.state, Version: in.version, Sequence: in.seq, Time: in.time, EventType: in.event, Odd: in.odd, Archived: archivedAt(in)})
 	}
 	x.mu.RUnlock()
 	return struct {
@@ -239,6 +256,44 @@ type eventJSON struct {
 	Trail int   `json:"trail"`
 }
 
+// archivedCause finds the cause of l in the instance its command id and
+// actor name (causeScope) when that instance is archived and the index
+// never saw its events: in its records, read from the archive.
+func (ins *Inspector) archivedCause(ctx context.Context, l link) (link, bool) {
+	scope, ok := causeScope(l)
+	if !ok || ins.archiveErr != nil {
+		return link{}, false
+	}
+	x := ins.x
+	x.mu.RLock()
+	var archived bool
+	if ti := x.types[scope.Type]; ti != nil {
+		if in := ti.byID[scope.ID]; in != nil {
+			archived = !in.archived.IsZero()
+		}
+	}
+	x.mu.RUnlock()
+	if !archived {
+		return link{}, false
+	}
+	for rec, err := range ins.store.Read(ctx, scope, es.Position{}) {
+		if err != nil {
+			return link{}, false
+		}
+		if rec.EventID == l.Causation || commandID(rec.EventID) == l.Causation {
+			return linkOf(&rec), true
+		}
+	}
+	return link{}, false
+}
+
+// archivedJSON is where an archived instance's events are.
+type archivedJSON struct {
+	Time   time.Time `json:"time"`   // when it was archived
+	Bucket string    `json:"bucket"` // the archive's Object Store bucket
+	Object string    `json:"object"` // the object in it
+}
+
 // instance returns the history of one instance: ?type=Order&id=o-1.
 func (ins *Inspector) instance(r *http.Request) (any, error) {
 	q := r.URL.Query()
@@ -250,9 +305,19 @@ func (ins *Inspector) instance(r *http.Request) (any, error) {
 	x.mu.RLock()
 	ti := x.types[ref.Type]
 	info := x.info(ref.Type)
+	var archived *archivedJSON
+	if ti != nil {
+		if in := ti.byID[ref.ID]; in != nil && !in.archived.IsZero() {
+			archived = &archivedJSON{Time: in.archived, Bucket: ins.bucket, Object: jsstore.ArchiveObject(ins.stream, ref)}
+		}
+	}
 	x.mu.RUnlock()
 	if ti == nil {
 		return nil, &httpError{http.StatusNotFound, "the stream holds no " + strconv.Quote(ref.Type)}
+	}
+	if archived != nil && ins.archiveErr != nil {
+		return nil, &httpError{http.StatusNotFound, fmt.Sprintf("%s %q is archived: its events are in the object %s of the archive, which cannot be read: %v",
+			ref.Type, ref.ID, archived.Object, ins.archiveErr)}
 	}
 	var recs []es.Record
 	for rec, err := range ins.store.Read(r.Context(), ref, es.Position{}) {
@@ -289,7 +354,9 @@ func (ins *Inspector) instance(r *http.Request) (any, error) {
 			Payload: payload, From: state, State: to, Odd: !ok,
 		}
 		if rec.CausationID != e.CommandID {
-			if l, ok := x.cause(rec.CorrelationID, rec.CausationID); ok {
+			if l, ok := x.cause(rec.CorrelationID, linkOf(rec)); ok {
+				e.Cause = &l
+			} else if l, ok := ins.archivedCause(r.Context(), linkOf(rec)); ok {
 				e.Cause = &l
 			}
 		}
@@ -320,7 +387,9 @@ func (ins *Inspector) instance(r *http.Request) (any, error) {
 		Initial    string      `json:"initial"`
 		Events     []eventJSON `json:"events"`
 		StateError string      `json:"state_error,omitempty"`
-	}{t, ref.ID, info.initial, events, stateErr}, nil
+		// Archived says that the events were read from the archive.
+		Archived *archivedJSON `json:"archived,omitempty"`
+	}{t, ref.ID, info.initial, events, stateErr, archived}, nil
 }
 
 // trailOf returns the records of one business transaction:
@@ -331,10 +400,24 @@ func (ins *Inspector) trailOf(r *http.Request) (any, error) {
 	if len(recs) == 0 {
 		return nil, &httpError{http.StatusNotFound, "the stream holds no record of correlation " + strconv.Quote(id)}
 	}
+	type record struct {
+		link
+		// Cause is the record that caused it, when the trail holds it.
+		Cause *link `json:"cause,omitempty"`
+	}
+	out := make([]record, len(recs))
+	for i, l := range recs {
+		out[i].link = l
+		if l.Causation != commandID(l.EventID) {
+			if c, ok := ins.x.cause(id, l); ok {
+				out[i].Cause = &c
+			}
+		}
+	}
 	return struct {
-		Correlation string `json:"correlation_id"`
-		Records     []link `json:"records"`
-	}{id, recs}, nil
+		Correlation string   `json:"correlation_id"`
+		Records     []record `json:"records"`
+	}{id, out}, nil
 }
 
 // diagram serves the SVG of a type: ?type=Order; No Content when the

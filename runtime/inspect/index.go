@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/esgen/esgen/runtime/es"
+	"github.com/esgen/esgen/runtime/jsstore"
 )
 
 // typeInfo is a Type with its transition table.
@@ -58,14 +59,18 @@ type instance struct {
 	// odd counts the events no transition of the machine takes from the
 	// state they were stored in.
 	odd int
+	// archived is the time of its tombstone: its events are no longer
+	// in the stream but in the archive (zero: not archived).
+	archived time.Time
 }
 
 // typeIndex is the index of one type's instances.
 type typeIndex struct {
-	info   *typeInfo
-	byID   map[string]*instance
-	counts map[string]int // instances per current state
-	events int
+	info     *typeInfo
+	byID     map[string]*instance
+	counts   map[string]int // instances per current state
+	events   int
+	archived int // instances archived
 }
 
 // link is one record of a business transaction, as the correlation index
@@ -78,7 +83,16 @@ type link struct {
 	EventID   string    `json:"event_id"`
 	EventType string    `json:"event_type"`
 	Causation string    `json:"causation_id"`
+	Actor     string    `json:"actor"`
 	Time      time.Time `json:"time"`
+}
+
+// linkOf is the link of record r.
+func linkOf(r *es.Record) link {
+	return link{
+		Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence,
+		EventID: r.EventID, EventType: r.EventType, Causation: r.CausationID, Actor: r.Actor, Time: r.Time,
+	}
 }
 
 // commandID is the id of the command that stored the event with id eventID
@@ -129,6 +143,9 @@ type change struct {
 	Time      time.Time `json:"time"`
 	// Correlation is the correlation id of the event.
 	Correlation string `json:"correlation_id"`
+	// Archived is set when the change is the archival of the instance
+	// (its tombstone; EventType is empty).
+	Archived bool `json:"archived,omitempty"`
 }
 
 // apply adds the records of one stored message (one command) to the index
@@ -159,16 +176,52 @@ func (x *index) apply(recs []es.Record) []change {
 		ti.counts[in.state]++
 		ti.events++
 		x.events++
-		x.corr[r.CorrelationID] = append(x.corr[r.CorrelationID], link{
-			Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence,
-			EventID: r.EventID, EventType: r.EventType, Causation: r.CausationID, Time: r.Time,
-		})
+		x.corr[r.CorrelationID] = append(x.corr[r.CorrelationID], linkOf(r))
 		out = append(out, change{Type: r.AggregateType, ID: r.AggregateID, Version: r.Version, Sequence: r.Sequence, EventType: r.EventType, State: in.state, Time: r.Time, Correlation: r.CorrelationID})
 	}
 	if n := len(recs); n > 0 && recs[n-1].Sequence > x.last {
 		x.last = recs[n-1].Sequence
 	}
 	return out
+}
+
+// archive records the tombstone of ref, stored at seq at time t: the
+// instance is archived, at the version and sequence the tombstone gives.
+// An instance the index did not see (its events were purged before it
+// read the stream) is in the state the tombstone's final state names,
+// when its state codec writes it as esgen's do ({"state":"Name",...}).
+func (x *index) archive(ref es.Ref, tomb jsstore.Tombstone, seq uint64, t time.Time) []change {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if seq > x.last {
+		x.last = seq
+	}
+	ti := x.types[ref.Type]
+	if ti == nil {
+		ti = &typeIndex{info: x.info(ref.Type), byID: map[string]*instance{}, counts: map[string]int{}}
+		x.types[ref.Type] = ti
+	}
+	in := ti.byID[ref.ID]
+	if in == nil {
+		in = &instance{id: ref.ID, state: ti.info.initial, time: t}
+		var st struct {
+			State string `json:"state"`
+		}
+		if ti.info.Process || ti.info.stateless() {
+			in.state = ""
+		} else if json.Unmarshal(tomb.State, &st) == nil && st.State != "" {
+			in.state = st.State
+		}
+		ti.byID[ref.ID] = in
+		ti.counts[in.state]++
+	}
+	if !in.archived.IsZero() {
+		return nil
+	}
+	ti.archived++
+	in.archived = t
+	in.version, in.seq = max(in.version, tomb.Version), max(in.seq, tomb.Sequence)
+	return []change{{Type: ref.Type, ID: ref.ID, Version: in.version, Sequence: seq, State: in.state, Time: t, Archived: true}}
 }
 
 // skip records that the message at seq was read and held no record the
@@ -181,18 +234,67 @@ func (x *index) skip(seq uint64) {
 	}
 }
 
-// cause finds the record that caused one with causation id id in the
-// business transaction corr: the event with that id, or the first event
-// of the command with that id.
-func (x *index) cause(corr, id string) (link, bool) {
+// cause finds the record that caused l in the business transaction
+// corr: the event whose id is l's causation id, or the first event of the
+// command with that id.
+//
+// A causation id alone may name records of several instances: two
+// processes that react to the same event store steps with the same
+// command id (derived from the event), and so with the same event ids;
+// a timer's step of one process instance has the command id of a timer's
+// step of another. So when l's command id and actor say which instance
+// holds its cause (causeScope), only that instance's records are looked
+// at; otherwise the first record of the transaction with the id is.
+func (x *index) cause(corr string, l link) (link, bool) {
+	scope, scoped := causeScope(l)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	for _, l := range x.corr[corr] {
-		if l.EventID == id || commandID(l.EventID) == id {
-			return l, true
+	for _, c := range x.corr[corr] {
+		if scoped && (c.Type != scope.Type || c.ID != scope.ID) {
+			continue
+		}
+		if c.EventID == l.Causation || commandID(c.EventID) == l.Causation {
+			return c, true
 		}
 	}
 	return link{}, false
+}
+
+// causeScope returns the instance that holds the cause of l, when l's
+// command id and actor name it (runtime/process derives these ids, see
+// docs/wire-format.md):
+//
+//	a process's step of a source event   in:<type>.<id>.<event id>, actor the process: that source instance
+//	a process's step of a timer          tm:<timer>.<version>, actor the process: the process instance itself
+//	a process's step of a refusal        rej:<step event id>.<n>, actor the process: the process instance itself
+//	a command a process sent             <process>.<process id>.<step event id>.<n>, actor the process: that process instance
+//
+// Aggregate types and ids never hold a ".", so the tokens are exact; an
+// id cut to es.MaxCommandIDLength keeps its beginning.
+func causeScope(l link) (es.Ref, bool) {
+	cmd := commandID(l.EventID)
+	if l.Actor == "" {
+		return es.Ref{}, false
+	}
+	if l.Actor == l.Type {
+		switch {
+		case strings.HasPrefix(cmd, "in:"):
+			typ, rest, ok := strings.Cut(cmd[len("in:"):], ".")
+			id, _, ok2 := strings.Cut(rest, ".")
+			if ok && ok2 && typ != "" && id != "" {
+				return es.Ref{Type: typ, ID: id}, true
+			}
+			return es.Ref{}, false
+		case strings.HasPrefix(cmd, "tm:"), strings.HasPrefix(cmd, "rej:"):
+			return es.Ref{Type: l.Type, ID: l.ID}, true
+		}
+	}
+	if rest, ok := strings.CutPrefix(cmd, l.Actor+"."); ok {
+		if id, _, ok := strings.Cut(rest, "."); ok && id != "" {
+			return es.Ref{Type: l.Actor, ID: id}, true
+		}
+	}
+	return es.Ref{}, false
 }
 
 // trail returns the records of one business transaction, in stream order.

@@ -9,9 +9,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/jsstore"
 )
 
@@ -23,6 +25,12 @@ type Config struct {
 	// SubjectPrefix is the stream's subject prefix; empty: the stream's
 	// only subject filter "<prefix>.>" gives it.
 	SubjectPrefix string
+	// ArchiveBucket is the Object Store bucket of the archive of the
+	// stream's archived aggregates (jsstore.DefaultArchiveBucket when
+	// empty). The Inspector reads an archived instance's history from it;
+	// it never creates it. Without the bucket, archived instances are
+	// listed, and their history is unavailable.
+	ArchiveBucket string
 	// Types describe the aggregate and process types the stream holds.
 	Types []Type
 	// Logger receives what goes wrong while following the stream; nil
@@ -37,10 +45,13 @@ type Inspector struct {
 	store  *jsstore.Store
 	stream string
 	prefix string
-	log    *slog.Logger
-	x      *index
-	hub    *hub
-	mux    *http.ServeMux
+	bucket string // the archive's bucket
+	// archiveErr says why the archive cannot be read; nil when it can.
+	archiveErr error
+	log        *slog.Logger
+	x          *index
+	hub        *hub
+	mux        *http.ServeMux
 
 	ready    chan struct{} // closed once the index holds what the stream held at New
 	readyErr error         // why following stopped before that, read after ready is closed
@@ -79,7 +90,21 @@ func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Inspector, e
 		}
 		prefix = strings.TrimSuffix(subs[0], ".>")
 	}
-	store, err := jsstore.New(ctx, js, jsstore.WithStream(cfg.Stream), jsstore.WithSubjectPrefix(prefix), jsstore.WithExistingStream(), jsstore.WithLogger(log))
+	if cfg.ArchiveBucket == "" {
+		cfg.ArchiveBucket = jsstore.DefaultArchiveBucket
+	}
+	storeOpts := []jsstore.Option{jsstore.WithStream(cfg.Stream), jsstore.WithSubjectPrefix(prefix), jsstore.WithExistingStream(), jsstore.WithLogger(log)}
+	archive, err := jsstore.OpenObjectArchive(ctx, js, cfg.ArchiveBucket)
+	switch {
+	case err == nil:
+		storeOpts = append(storeOpts, jsstore.WithArchive(archive))
+	case errors.Is(err, jetstream.ErrBucketNotFound):
+		err = fmt.Errorf("no archive bucket %s", cfg.ArchiveBucket)
+	default:
+		log.Warn("inspect: the archive cannot be read: archived instances have no history", "bucket", cfg.ArchiveBucket, "err", err)
+	}
+	archiveErr := err
+	store, err := jsstore.New(ctx, js, storeOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)
 	}
@@ -105,7 +130,7 @@ func New(ctx context.Context, js jetstream.JetStream, cfg Config) (*Inspector, e
 	}
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	ins := &Inspector{
-		js: js, store: store, stream: cfg.Stream, prefix: prefix, log: log,
+		js: js, store: store, stream: cfg.Stream, prefix: prefix, log: log, bucket: cfg.ArchiveBucket, archiveErr: archiveErr,
 		x: newIndex(cfg.Types), hub: newHub(), ready: make(chan struct{}), cancel: cancel, done: make(chan struct{}),
 	}
 	ins.routes()
@@ -135,23 +160,42 @@ func (ins *Inspector) follow(ctx context.Context, msgs jetstream.MessagesContext
 			}
 			return
 		}
-		recs, derr := jsstore.DecodeMsg(msg)
 		meta, merr := msg.Metadata()
 		var seq uint64
 		if merr == nil {
 			seq = meta.Sequence.Stream
 		}
-		if derr != nil {
-			ins.log.Warn("inspect: a message is not an esgen envelope", "subject", msg.Subject(), "sequence", seq, "err", derr)
-			ins.x.skip(seq)
-		} else {
-			ins.hub.publish(ins.x.apply(recs))
-		}
+		ins.applyMsg(msg, seq, meta)
 		if !ready && seq >= last {
 			ready = true
 			close(ins.ready)
 		}
 	}
+}
+
+// applyMsg applies the message at seq to the index: an envelope's
+// events, or an archived aggregate's tombstone. meta is nil when the
+// message has no metadata.
+func (ins *Inspector) applyMsg(msg jetstream.Msg, seq uint64, meta *jetstream.MsgMetadata) {
+	ref, tomb, ok, err := jsstore.ParseTombstone(ins.prefix, msg.Subject(), seq, msg.Data())
+	if ok {
+		var at time.Time
+		if meta != nil {
+			at = meta.Timestamp.UTC()
+		}
+		ins.hub.publish(ins.x.archive(ref, tomb, seq, at))
+		return
+	}
+	var recs []es.Record
+	if err == nil {
+		recs, err = jsstore.DecodeMsg(msg)
+	}
+	if err != nil {
+		ins.log.Warn("inspect: a message is not an esgen envelope", "subject", msg.Subject(), "sequence", seq, "err", err)
+		ins.x.skip(seq)
+		return
+	}
+	ins.hub.publish(ins.x.apply(recs))
 }
 
 // noStream is the error for a stream the server does not have: it names

@@ -58,6 +58,22 @@ func NewObjectArchive(ctx context.Context, js jetstream.JetStream, bucket string
 	return &ObjectArchive{os: os}, nil
 }
 
+// OpenObjectArchive returns the archive in the existing Object Store
+// bucket ("" for DefaultArchiveBucket) without creating or changing it,
+// for programs that only read archived aggregates (esgen inspect). A
+// missing bucket fails with an error matching
+// jetstream.ErrBucketNotFound.
+func OpenObjectArchive(ctx context.Context, js jetstream.JetStream, bucket string) (*ObjectArchive, error) {
+	if bucket == "" {
+		bucket = DefaultArchiveBucket
+	}
+	os, err := js.ObjectStore(ctx, bucket)
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: archive bucket %s: %w", bucket, err)
+	}
+	return &ObjectArchive{os: os}, nil
+}
+
 // Put stores data under name.
 func (a *ObjectArchive) Put(ctx context.Context, name string, data []byte) error {
 	_, err := a.os.PutBytes(ctx, name, data)
@@ -106,8 +122,52 @@ func TombstoneSubject(prefix string, ref es.Ref) string {
 }
 
 // archiveObject names ref's object in the archive.
-func archiveObject(stream string, ref es.Ref) string {
+func archiveObject(stream string, ref es.Ref) string { return ArchiveObject(stream, ref) }
+
+// ArchiveObject returns the name of the archive object that holds the
+// events of ref, archived from stream: "<stream>/<type>/<id>".
+func ArchiveObject(stream string, ref es.Ref) string {
 	return stream + "/" + ref.Type + "/" + ref.ID
+}
+
+// ParseTombstone returns the aggregate and the tombstone of a message of
+// stream whose subject prefix is prefix, and ok false when the message is
+// no tombstone (its subject is not "<prefix>.archived.<type>.<id>", or its
+// payload is not a JSON object). A tombstone whose JSON does not decode
+// fails with a *CorruptMessageError.
+func ParseTombstone(prefix, subject string, sequence uint64, data []byte) (es.Ref, Tombstone, bool, error) {
+	rest, ok := strings.CutPrefix(subject, prefix+".archived.")
+	if !ok || len(data) == 0 || data[0] != '{' {
+		return es.Ref{}, Tombstone{}, false, nil
+	}
+	typ, id, ok := strings.Cut(rest, ".")
+	if !ok || strings.Contains(id, ".") {
+		return es.Ref{}, Tombstone{}, false, nil
+	}
+	var t Tombstone
+	if err := json.Unmarshal(data, &t); err != nil {
+		return es.Ref{}, Tombstone{}, false, &CorruptMessageError{Subject: subject, Sequence: sequence, Reason: "tombstone: " + err.Error()}
+	}
+	return es.Ref{Type: typ, ID: id}, t, true, nil
+}
+
+// ReadArchive returns the records of ref, archived from stream with
+// tombstone t, from archive a: checked against the tombstone's digest
+// (a changed object fails with es.ErrCorruptEvent), in version order.
+func ReadArchive(ctx context.Context, a Archive, stream string, ref es.Ref, t Tombstone) ([]es.Record, error) {
+	name := archiveObject(stream, ref)
+	data, err := a.Get(ctx, name)
+	if err == nil && digest(data) != t.Digest {
+		err = fmt.Errorf("%s does not match its tombstone's digest: %w", name, es.ErrCorruptEvent)
+	}
+	var recs []es.Record
+	if err == nil {
+		err = json.NewDecoder(bytes.NewReader(data)).Decode(&recs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: read archived %s %q: %w", ref.Type, ref.ID, err)
+	}
+	return recs, nil
 }
 
 // tombstone returns ref's tombstone, or ok false when it has none.
@@ -227,17 +287,9 @@ func (s *Store) readArchived(ctx context.Context, ref es.Ref, from es.Position, 
 	if !ok {
 		return false
 	}
-	name := archiveObject(s.cfg.stream, ref)
-	data, err := s.cfg.archive.Get(ctx, name)
-	if err == nil && digest(data) != t.Digest {
-		err = fmt.Errorf("%s does not match its tombstone's digest: %w", name, es.ErrCorruptEvent)
-	}
-	var recs []es.Record
-	if err == nil {
-		err = json.NewDecoder(bytes.NewReader(data)).Decode(&recs)
-	}
+	recs, err := ReadArchive(ctx, s.cfg.archive, s.cfg.stream, ref, t)
 	if err != nil {
-		yield(es.Record{}, fmt.Errorf("jsstore: read archived %s %q: %w", ref.Type, ref.ID, err))
+		yield(es.Record{}, err)
 		return true
 	}
 	for _, rec := range recs {

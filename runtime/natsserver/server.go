@@ -235,9 +235,15 @@ func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
 	return natsconn.Connect(url, s.log, opts...)
 }
 
-// ClientURL is the URL of the client listener (meaningless when the server
-// does not listen).
-func (s *Server) ClientURL() string { return s.ns.ClientURL() }
+// ClientURL is the URL of the client listener, or "" when the server
+// does not listen (Options.Listen empty: clients connect in process, with
+// Connect).
+func (s *Server) ClientURL() string {
+	if s.ns.Addr() == nil {
+		return ""
+	}
+	return s.ns.ClientURL()
+}
 
 // ClusterURL is the route URL other cluster nodes connect to, or "".
 func (s *Server) ClusterURL() string {

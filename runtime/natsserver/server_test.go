@@ -69,6 +69,9 @@ func TestInProcess(t *testing.T) {
 	if addr := srv.NATS().Addr(); addr != nil {
 		t.Errorf("server listens on %v, want no listener", addr)
 	}
+	if url := srv.ClientURL(); url != "" {
+		t.Errorf("ClientURL() = %q without a listener, want \"\"", url)
+	}
 	nc, err := srv.Connect()
 	if err != nil {
 		t.Fatal(err)

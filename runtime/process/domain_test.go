@@ -524,12 +524,19 @@ type Seen struct{ Order string }
 func (Seen) isAuditInput() {}
 
 func auditDefinition(a *aggregates) process.Definition[Audit, AuditInput] {
+	return namedAudit(a, "Audit")
+}
+
+// namedAudit is the Audit process under another name: a second process
+// reacting to the same events and sending the same commands to the same
+// ledger.
+func namedAudit(a *aggregates, name string) process.Definition[Audit, AuditInput] {
 	inputs := union[AuditInput]{}
 	member[AuditInput, Seen](inputs)
 	orders := orderCodec()
 	return process.Definition[Audit, AuditInput]{
 		Machine: es.Definition[Audit, AuditInput, process.Step[AuditInput]]{
-			Type:    "Audit",
+			Type:    name,
 			Initial: func() Audit { return Audit{} },
 			Decide: func(_ context.Context, _ Audit, in AuditInput, steps []process.Step[AuditInput]) ([]process.Step[AuditInput], error) {
 				return append(steps, process.Step[AuditInput]{Input: in, From: "Watching", To: "Watching",

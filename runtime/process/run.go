@@ -21,11 +21,21 @@ func ConsumerName(name string) string { return "process-" + name }
 // acknowledging them once every input they hold is handled, its steps
 // stored and its commands sent. opts are the projection's (WithStream and
 // WithSubjectPrefix when the store's names are not the defaults,
-// WithBatch, WithRetryBackoff...); the runner's logger is its default
-// logger. Rebuild on it delivers every event again, which changes nothing
-// (see the package documentation).
+// WithBatch, WithRetryBackoff...); the runner's logger, tracer provider
+// and meter provider (WithLogger, WithTracerProvider, WithMeterProvider)
+// are its defaults, so that with a tracer provider each step's span is a
+// child of the span of the consumer's batch, itself linked to the spans of
+// the commands that stored the batch's events. Rebuild on it delivers
+// every event again, which changes nothing (see the package
+// documentation).
 func (r *Runner[S, I]) Consumer(js jetstream.JetStream, opts ...projection.Option) (*projection.Projection, error) {
 	all := []projection.Option{projection.WithAggregateTypes(r.def.Sources...), projection.WithLogger(r.o.logger)}
+	if r.o.tracerProvider != nil {
+		all = append(all, projection.WithTracerProvider(r.o.tracerProvider))
+	}
+	if r.o.meterProvider != nil {
+		all = append(all, projection.WithMeterProvider(r.o.meterProvider))
+	}
 	return projection.New(js, ConsumerName(r.name), r, append(all, opts...)...)
 }
 

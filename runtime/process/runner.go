@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -109,9 +112,13 @@ func NewRunner[S, I any](def Definition[S, I], store es.Store, tm timers.Timers,
 			seen[t.Name] = true
 		}
 	}
-	for n := range o.durations {
+	for _, n := range slices.Sorted(maps.Keys(o.durations)) {
 		if !seen[n] {
-			return nil, fmt.Errorf("%w: %s: WithTimerDuration of %s: the process has no such timer", ErrInvalidDefinition, name, n)
+			if len(seen) == 0 {
+				return nil, fmt.Errorf("%w: %s: WithTimerDuration of %s: the process has no timers", ErrInvalidDefinition, name, n)
+			}
+			return nil, fmt.Errorf("%w: %s: WithTimerDuration of %s: the process has no such timer; its timers are %s",
+				ErrInvalidDefinition, name, n, strings.Join(slices.Sorted(maps.Keys(seen)), ", "))
 		}
 	}
 	if len(timerOf) > 0 && tm == nil {

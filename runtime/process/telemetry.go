@@ -12,14 +12,18 @@ import (
 // WithTracerProvider traces each step of the process (an input handled by
 // an instance: its decision, append, timers and commands sent) with tp's
 // tracer, and the process's repository as es.WithTracerProvider does.
-// Without it (the default) nothing is traced.
+// The runner's Consumer traces its batches with tp too, so that each step
+// is a child of its batch's span (projection.WithTracerProvider). Without
+// it (the default) nothing is traced.
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(o *options) { o.tracerProvider = tp }
 }
 
 // WithMeterProvider records the metrics of the process's repository with
 // mp's meter, as es.WithMeterProvider does (its aggregate type is the
-// process's name). Without it (the default) nothing is measured.
+// process's name), and the lag of the runner's Consumer, as
+// projection.WithMeterProvider does. Without it (the default) nothing is
+// measured.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return func(o *options) { o.meterProvider = mp }
 }

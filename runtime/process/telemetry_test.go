@@ -1,8 +1,10 @@
 package process_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -73,5 +75,51 @@ func TestStepSpans(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]int64{"esgen.commands Fulfilment ok": 2}, counts); diff != "" {
 		t.Errorf("metrics (-want +got):\n%s", diff)
+	}
+}
+
+// TestConsumerSpans: on the embedded server, a runner given a tracer
+// provider traces its consumer's batches with it (no projection option
+// given): each step's span is a child of the span of the batch that
+// delivered its input, in the same trace.
+func TestConsumerSpans(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	w := newJSWorld(t, startServer(t, false), worldConfig{Name: "otel", Overdue: time.Hour, Window: time.Hour})
+	r, err := w.runner(nil, process.WithTracerProvider(tp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.consumer(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx, p) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	w.submit(t, "o1", 50)
+	waitFor(t, 30*time.Second, "the first step", func() bool { return len(w.records(t, "Fulfilment", "o1")) > 0 })
+	var step, batch sdktrace.ReadOnlySpan
+	waitFor(t, 10*time.Second, "the step's and batch's spans ended", func() bool {
+		for _, s := range rec.Ended() {
+			switch s.Name() {
+			case "esgen.process.step":
+				step = s
+			case "esgen.projection.batch":
+				if step != nil && s.SpanContext().SpanID() == step.Parent().SpanID() {
+					batch = s
+				}
+			}
+		}
+		return step != nil && batch != nil
+	})
+	if step.SpanContext().TraceID() != batch.SpanContext().TraceID() {
+		t.Errorf("step in trace %s, its batch in %s", step.SpanContext().TraceID(), batch.SpanContext().TraceID())
 	}
 }

@@ -19,6 +19,7 @@ import (
 // env is an embedded JetStream with the real event store on it.
 type env struct {
 	t     testing.TB
+	srv   *natsserver.Server
 	js    jetstream.JetStream
 	store *jsstore.Store
 	logs  *logs
@@ -52,7 +53,23 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, js: js, store: store, logs: &logs{}, pos: map[es.Ref]es.Position{}}
+	return &env{t: t, srv: srv, js: js, store: store, logs: &logs{}, pos: map[es.Ref]es.Position{}}
+}
+
+// otherClient returns JetStream on a connection of its own, as another
+// process would see the server.
+func (e *env) otherClient() jetstream.JetStream {
+	e.t.Helper()
+	nc, err := e.srv.Connect()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return js
 }
 
 // command appends one command of the given event types to aggregate typ/id

@@ -162,6 +162,7 @@ func (p *Projection) Run(ctx context.Context) error {
 	}
 	r := &runner{p: p, cons: cons, l: l}
 	r.run(ctx)
+	r.withdraw(ctx)
 	p.log.LogAttrs(context.WithoutCancel(ctx), slog.LevelInfo, "projection stopped",
 		slog.Uint64("checkpoint", p.checkpoint.Load()))
 	return nil

@@ -263,7 +263,9 @@ func TestUnacknowledgedDeliveryOfDeadProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, err := cons.Next()
+	// Well within the ack wait: a pull left by p1 taking the message
+	// would hold it for 30 s.
+	msg, err := cons.Next(jetstream.FetchMaxWait(10 * time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,6 +286,42 @@ func TestUnacknowledgedDeliveryOfDeadProcess(t *testing.T) {
 	if diff := cmp.Diff(eventIDs(want), m1.ids()); diff != "" {
 		t.Errorf("first run (-want +got):\n%s", diff)
 	}
+}
+
+// TestStopWithdrawsPullRequest: once Run returns, the server holds no pull
+// request of it, so that a message published afterwards cannot be
+// delivered to a pull nobody reads, to wait out the ack wait there (30 s)
+// before another process gets it. Stopping a Fetch leaves its request on
+// the server until the server sees its reply subject unsubscribed: Run
+// must not return before. The race is narrow, so the test stops many
+// times, each time in the idle pull, and asks from another connection, as
+// another process would (without the fix, under -race, a pull outlived
+// Run within the 150 stops in every run tried).
+func TestStopWithdrawsPullRequest(t *testing.T) {
+	e := newEnv(t)
+	e.commands(1, 1)
+	p := newProjection(t, e, "orders", &model{}, projection.WithBatch(1))
+	other := e.otherClient()
+	ctx := context.Background()
+	waiting := func() int {
+		t.Helper()
+		cons, err := other.Consumer(ctx, "EVENTS", "orders")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cons.CachedInfo().NumWaiting
+	}
+	const rounds = 150
+	for i := range rounds {
+		r := start(t, p)
+		caughtUp(t, p)
+		eventually(t, "the idle pull", func() bool { return waiting() == 1 })
+		r.stop(t)
+		if n := waiting(); n != 0 {
+			t.Fatalf("stop %d of %d: %d pull requests still waiting after Run returned", i+1, rounds, n)
+		}
+	}
+	noTrouble(t, e)
 }
 
 func TestRebuildReplaysFromZero(t *testing.T) {

@@ -24,6 +24,10 @@ const idleHeartbeat = time.Second
 // next attempt may reach its successor.
 const reattachTimeout = time.Second
 
+// withdrawTimeout bounds the round trip that confirms, when Run stops,
+// that the server dropped the loop's last pull request.
+const withdrawTimeout = time.Second
+
 // connectionPoll is how often a projection that lost its connection looks
 // whether it is back.
 const connectionPoll = 50 * time.Millisecond
@@ -103,6 +107,30 @@ func (r *runner) run(ctx context.Context) {
 		if len(batch) > 0 {
 			r.process(ctx, batch)
 		}
+	}
+}
+
+// withdraw returns once the server has dropped the pull requests of the
+// stopped loop. A fetch cut short leaves its request on the server, which
+// drops it only on seeing its reply subject unsubscribed: a message that
+// arrived before would be delivered to a pull nobody reads and wait out the
+// ack wait before anyone else got it (the next Run of the projection gets
+// it at once, moving the consumer back to its checkpoint, but another
+// process would not). Every fetch of the loop has ended and unsubscribed
+// (jetstream's Fetch unsubscribes before it closes its channel, since
+// nats.go v1.56.0), so a round trip to the server confirms it has seen the
+// unsubscriptions.
+// Servers with leaf nodes or gateways may go on serving a pull request for
+// 2 s after it lost its subscriber.
+func (r *runner) withdraw(ctx context.Context) {
+	nc := r.p.js.Conn()
+	if !nc.IsConnected() {
+		return // the server dropped this connection's interest, or will on reconnecting
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), withdrawTimeout)
+	defer cancel()
+	if err := nc.FlushWithContext(fctx); err != nil {
+		r.p.log.LogAttrs(fctx, slog.LevelInfo, "pull request withdrawal not confirmed", slog.Any("error", err))
 	}
 }
 

@@ -77,7 +77,7 @@
 //
 //   - "@at" is parsed with time.RFC3339, which takes fractional seconds:
 //     a timer fires at its due time, not at the second before it.
-//     jetstream.WithScheduleAt (nats.go v1.55.0) writes whole seconds,
+//     jetstream.WithScheduleAt (nats.go v1.56.0) writes whole seconds,
 //     which would fire up to a second early; the timers write the header
 //     themselves. TestServerFiring.
 //   - The firing is the schedule message's payload and headers on the

@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -19,7 +20,8 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 // key is always present except that exactly one of payload and
 // payload_base64 is: payload when the stored payload is valid JSON in
 // UTF-8 (as every payload esgen writes is), payload_base64 (standard base64 with
-// padding) otherwise, an empty payload included.
+// padding) otherwise, an empty payload included; and archived is present
+// only on events read from an archive.
 type Event struct {
 	Subject       string          `json:"subject"`
 	Sequence      uint64          `json:"sequence"`
@@ -37,6 +39,25 @@ type Event struct {
 	Traceparent   string          `json:"traceparent"`
 	Payload       json.RawMessage `json:"payload,omitempty"`
 	PayloadBase64 *string         `json:"payload_base64,omitempty"`
+	// Archived is true on an event read from the archive of an archived
+	// aggregate (ArchivedEvents), and the key absent otherwise.
+	Archived bool `json:"archived,omitempty"`
+}
+
+// ArchivedEvents returns the events of an archived aggregate, read with
+// ReadArchived, as Event values marked Archived: with the subject,
+// sequence and metadata they had in the stream.
+func ArchivedEvents(a *Archived, recs []es.Record) []Event {
+	out := make([]Event, len(recs))
+	for i, r := range recs {
+		cmd := r.EventID
+		if j := strings.LastIndexByte(cmd, '-'); j > 0 {
+			cmd = cmd[:j]
+		}
+		out[i] = NewEvent(a.Subject, cmd, r)
+		out[i].Archived = true
+	}
+	return out
 }
 
 // Events returns the events of m as Event values, in order.

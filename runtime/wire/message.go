@@ -1,8 +1,12 @@
 package wire
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/internal/envelope"
@@ -22,6 +26,38 @@ type Message struct {
 	// Sequence is set on each. Their payloads share memory with the
 	// decoded bytes.
 	Records []es.Record
+	// Archived is set, and Records empty, for the tombstone of an archived
+	// aggregate (ReadOptions.Tombstones): Subject and Sequence are the
+	// tombstone's.
+	Archived *Archived
+}
+
+// Archived is what the tombstone of an archived aggregate says: its
+// events are in the archive object Object (jsstore.ArchiveObject), no
+// longer on Subject.
+type Archived struct {
+	Ref       es.Ref
+	Subject   string // the subject its events were stored on
+	Tombstone jsstore.Tombstone
+	Time      time.Time // when it was archived: the tombstone's time
+	Object    string    // "<stream>/<type>/<id>"
+}
+
+// Archive is where archived aggregates are kept (jsstore.Archive).
+type Archive = jsstore.Archive
+
+// OpenArchive returns the archive in the existing Object Store bucket of
+// js ("" for jsstore.DefaultArchiveBucket), to read archived aggregates
+// with ReadArchived; it creates nothing. A missing bucket fails with an
+// error matching jetstream.ErrBucketNotFound.
+func OpenArchive(ctx context.Context, js jetstream.JetStream, bucket string) (Archive, error) {
+	return jsstore.OpenObjectArchive(ctx, js, bucket)
+}
+
+// ReadArchived returns the archived records of a, read from archive (see
+// jsstore.OpenObjectArchive) and checked against the tombstone's digest.
+func ReadArchived(ctx context.Context, archive Archive, stream string, a *Archived) ([]es.Record, error) {
+	return jsstore.ReadArchive(ctx, archive, stream, a.Ref, a.Tombstone)
 }
 
 // Decode decodes the payload of the message stored at sequence on

@@ -7,8 +7,11 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/esgen/esgen/runtime/jsstore"
 )
 
 // ReadOptions say what Read reads.
@@ -24,6 +27,13 @@ type ReadOptions struct {
 	// until ctx ends. Without it, Read ends with the last message stored
 	// when it was called.
 	Follow bool
+	// Tombstones yields the tombstones of archived aggregates too, as
+	// messages with Archived set (and no records); without it Read skips
+	// them. A Filter naming aggregates' subjects ("events.Order.o-1",
+	// "events.Order.*") then takes their tombstones too
+	// ("events.archived.Order.o-1"...): an aggregate that is archived is
+	// seen as such.
+	Tombstones bool
 }
 
 // readBatch is how many messages Read asks the server for at a time.
@@ -53,28 +63,35 @@ func read(ctx context.Context, js jetstream.JetStream, o ReadOptions, yield func
 	if err != nil {
 		return fmt.Errorf("stream %s: %w", o.Stream, err)
 	}
+	var filters []string
+	if o.Filter != "" {
+		filters = []string{o.Filter}
+		if o.Tombstones {
+			if t := tombstoneFilter(stream.CachedInfo().Config.Subjects, o.Filter); t != "" {
+				filters = append(filters, t)
+			}
+		}
+	}
 	var last uint64 // the last message to read without Follow
 	if !o.Follow {
-		if o.Filter == "" {
+		if len(filters) == 0 {
 			last = stream.CachedInfo().State.LastSeq
-		} else {
-			m, err := stream.GetLastMsgForSubject(ctx, o.Filter)
+		}
+		for _, f := range filters {
+			m, err := stream.GetLastMsgForSubject(ctx, f)
 			switch {
 			case errors.Is(err, jetstream.ErrMsgNotFound):
 			case err != nil:
-				return fmt.Errorf("stream %s: last message on %s: %w", o.Stream, o.Filter, err)
+				return fmt.Errorf("stream %s: last message on %s: %w", o.Stream, f, err)
 			default:
-				last = m.Sequence
+				last = max(last, m.Sequence)
 			}
 		}
 		if last <= o.After {
 			return nil
 		}
 	}
-	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
-	if o.Filter != "" {
-		cfg.FilterSubjects = []string{o.Filter}
-	}
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy, FilterSubjects: filters}
 	if o.After > 0 {
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, o.After+1
 	}
@@ -105,6 +122,15 @@ func read(ctx context.Context, js jetstream.JetStream, o ReadOptions, yield func
 			return fmt.Errorf("stream %s: message on %s: %w", o.Stream, msg.Subject(), err)
 		}
 		if isTombstone(msg.Subject(), msg.Data()) {
+			if o.Tombstones {
+				m, err := decodeTombstone(msg.Subject(), meta.Sequence.Stream, o.Stream, meta.Timestamp, msg.Data())
+				if err != nil {
+					return err
+				}
+				if !yield(m, nil) {
+					return nil
+				}
+			}
 			if !o.Follow && meta.Sequence.Stream >= last {
 				return nil
 			}
@@ -159,4 +185,43 @@ func notFound(ctx context.Context, js jetstream.JetStream, stream string) error 
 func isTombstone(subject string, data []byte) bool {
 	toks := strings.Split(subject, ".")
 	return len(toks) >= 4 && toks[len(toks)-3] == "archived" && len(data) > 0 && data[0] == '{'
+}
+
+// tombstoneFilter returns the filter of the tombstones of the aggregates
+// whose subjects filter takes, on a stream with subjects "<prefix>.>": ""
+// when filter takes them already ("<prefix>.>", "<prefix>.*.>"), names
+// tombstones itself ("<prefix>.archived.>"), or is not under the prefix.
+func tombstoneFilter(subjects []string, filter string) string {
+	if len(subjects) != 1 || !strings.HasSuffix(subjects[0], ".>") {
+		return ""
+	}
+	prefix := strings.TrimSuffix(subjects[0], ">")
+	rest, ok := strings.CutPrefix(filter, prefix)
+	if !ok {
+		return ""
+	}
+	toks := strings.Split(rest, ".")
+	switch {
+	case toks[0] == ">" || toks[0] == "archived",
+		toks[0] == "*" && toks[len(toks)-1] == ">":
+		return ""
+	}
+	return prefix + "archived." + rest
+}
+
+// decodeTombstone returns the message of a tombstone stored at sequence on
+// subject of stream at time t.
+func decodeTombstone(subject string, sequence uint64, stream string, t time.Time, data []byte) (Message, error) {
+	toks := strings.Split(subject, ".")
+	prefix := strings.Join(toks[:len(toks)-3], ".")
+	ref, tomb, ok, err := jsstore.ParseTombstone(prefix, subject, sequence, data)
+	if err != nil {
+		return Message{}, err
+	}
+	if !ok {
+		return Message{}, &jsstore.CorruptMessageError{Subject: subject, Sequence: sequence, Reason: "not a tombstone"}
+	}
+	return Message{Subject: subject, Sequence: sequence, Archived: &Archived{
+		Ref: ref, Subject: prefix + "." + ref.Type + "." + ref.ID, Tombstone: tomb, Time: t.UTC(), Object: jsstore.ArchiveObject(stream, ref),
+	}}, nil
 }

@@ -149,12 +149,13 @@ async function showType(type, params) {
     h("td", {}, h("a", { href: instanceHref(type, i.id) }, i.id)),
     h("td", {}, t.stateless ? h("span", { class: "muted" }, "—") : h("span", { class: "state" }, i.state)),
     h("td", {}, i.version),
-    h("td", {}, i.event_type, i.odd ? h("span", { class: "odd", title: "events no transition takes" }, " ⚠ " + i.odd) : null),
+    h("td", {}, i.archived ? h("span", { class: "archived", title: "archived " + i.archived + ": its events are in the archive" }, "archived") : i.event_type,
+      i.odd ? h("span", { class: "odd", title: "events no transition takes" }, " ⚠ " + i.odd) : null),
     h("td", { class: "muted" }, fmtTime(i.time)),
   ));
   const kind = t.process ? "process" : t.stateless ? (t.known ? "eventual aggregate" : "not in the .esm files") : "aggregate";
   fill(main(), 
-    h("h1", {}, type, h("span", { class: "sub" }, kind + " · " + total + " instances · " + t.events + " events")),
+    h("h1", {}, type, h("span", { class: "sub" }, kind + " · " + total + " instances" + (t.archived ? " (" + t.archived + " archived)" : "") + " · " + t.events + " events")),
     t.stateless ? null : h("div", { class: "chips", id: "counts" }, chips),
     h("p", {}, input, " ", h("span", { class: "muted", id: "matched" },
       data.matched + " match" + (data.matched > data.instances.length ? ", newest " + data.instances.length + " shown" : ""))),
@@ -231,6 +232,9 @@ async function showInstance(type, id, params, previous) {
   fill(main(), 
     h("h1", {}, h("a", { href: "#/t/" + q(type) }, type), " ", id,
       h("span", { class: "sub" }, last + " events · "), t.stateless ? null : now),
+    data.archived ? h("p", { class: "archived", id: "archived" }, "Archived " + fmtTime(data.archived.time) +
+      ": its events are no longer in the stream; they are read from the object " + data.archived.object +
+      " of the archive bucket " + data.archived.bucket + ".") : null,
     travel,
     diagram,
     h("div", { class: "cols" },
@@ -334,11 +338,8 @@ function drawDetail(el, type, t, e, n) {
 
 async function showTrail(corr) {
   const data = await api("api/trail?correlation=" + q(corr));
-  const ids = new Set(data.records.map(r => r.event_id));
   const rows = data.records.map(r => {
-    const byEvent = data.records.find(x => x.event_id === r.causation_id);
-    const byCommand = !byEvent && data.records.find(x => x.event_id.replace(/-\d+$/, "") === r.causation_id && x.event_id.replace(/-\d+$/, "") !== r.event_id.replace(/-\d+$/, ""));
-    const c = byEvent || byCommand;
+    const c = r.cause;
     return h("tr", { "data-event": r.event_id },
       h("td", {}, r.sequence),
       h("td", {}, h("a", { href: instanceHref(r.type, r.id, r.version) }, r.type + " " + r.id + " v" + r.version)),
@@ -347,7 +348,6 @@ async function showTrail(corr) {
         : h("span", { class: "muted mono" }, r.causation_id)),
       h("td", { class: "muted" }, fmtTime(r.time)));
   });
-  void ids;
   fill(main(), 
     h("h1", {}, "Correlation ", h("span", { class: "mono" }, corr), h("span", { class: "sub" }, data.records.length + " records, in the order stored")),
     h("table", { id: "trail-records" }, h("thead", {}, h("tr", {}, h("th", {}, "seq"), h("th", {}, "instance"), h("th", {}, "event"), h("th", {}, "caused by"), h("th", {}, "time"))),

@@ -27,10 +27,11 @@ type OrderTimersFired struct {
 }
 
 // NewOrderTimersDefinition returns the process that runs the timers of Order
-// (after 30m in Submitted, Cancel) on r: run it with a process.Runner. It
-// stores a step per event of the aggregate (the event's type, not its data) to
-// follow its state, and sends the timer's command through r when a timer fires
-// in the state that armed it.
+// (SubmittedAfter30m: after 30m in Submitted, Cancel) on r: run it with a
+// process.Runner. It stores a step per event of the aggregate (the event's
+// type, not its data) to follow its state, and sends the timer's command
+// through r when a timer fires in the state that armed it. The timers' names
+// are those process.WithTimerDuration takes.
 func NewOrderTimersDefinition(r *OrderRepository) process.Definition[string, OrderTimersInput] {
 	return process.Definition[string, OrderTimersInput]{
 		Machine: es.Definition[string, OrderTimersInput, process.Step[OrderTimersInput]]{

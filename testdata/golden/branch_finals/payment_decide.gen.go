@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/esgen/esgen/runtime/es"
 	"github.com/esgen/esgen/runtime/machine"
@@ -73,7 +74,9 @@ type PaymentEvolver interface {
 // NewPaymentDefinition returns the definition of Payment that the runtime
 // runs: the initial state Pending, Decide and Evolve bound to d, ev and up,
 // the event and state codecs, and no snapshots. Settle, which only Pending
-// accepts, is decided on a new aggregate without reading it first.
+// accepts, is decided on a new aggregate without reading it first. An instance
+// 2160h after it reached a final state may be archived (see
+// es.Repository.Archive).
 func NewPaymentDefinition(d PaymentDecider, ev PaymentEvolver, up PaymentUpcaster) es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
 	return es.Definition[PaymentState, PaymentCommand, PaymentEvent]{
 		Type:    "Payment",
@@ -90,6 +93,14 @@ func NewPaymentDefinition(d PaymentDecider, ev PaymentEvolver, up PaymentUpcaste
 		},
 		Events: NewPaymentEventCodec(up),
 		States: PaymentStateCodec{},
+		Final: func(s PaymentState) bool {
+			switch s.(type) {
+			case Paid, Failed:
+				return true
+			}
+			return false
+		},
+		ArchiveAfter: 2160 * time.Hour,
 	}
 }
 

@@ -67,6 +67,18 @@ func (r *PaymentRepository) Forget(id int64) {
 	r.repo.Forget(strconv.FormatInt(id, 10))
 }
 
+// Archive moves aggregate id out of the event stream into the store's archive
+// when, at now, it has been in a final state (Paid or Failed) for 2160h, as
+// payments.esm declares (archive after): its last event is at least that old.
+// It reports whether the aggregate is archived, now or before; one that is not
+// final, or not for long enough, is left as it is (false, nil). Load, LoadAt,
+// LoadAsOf and History read an archived aggregate from the archive, unchanged,
+// and a command to it is refused as in its final state. The store must have an
+// archive (jsstore.WithArchive), else the error matches es.ErrNoArchive.
+func (r *PaymentRepository) Archive(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return r.repo.Archive(ctx, strconv.FormatInt(id, 10), now)
+}
+
 // Events returns the codec of the events of Payment the repository stores and
 // reads, hooks bound: the process managers reacting to them decode them with
 // it.
