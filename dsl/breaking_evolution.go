@@ -15,7 +15,9 @@ import (
 // state and follow its table. The walk follows them through both tables
 // at once: a state of the reference is matched with the state of the same
 // name, or, for a state renamed, with the state its history now reaches,
-// so that a state renamed, whose histories replay as they did, passes. A
+// so that a state renamed, whose histories replay as they did, passes (a
+// state gone whose histories now reach a state that was there already was
+// merged into it, not renamed: they replay into another state). A
 // walk stops where the tables part: what follows a diagnostic is its
 // consequence, not another change.
 func (b *breaking) evolution(oa, na *Aggregate) {
@@ -40,6 +42,15 @@ func (b *breaking) evolution(oa, na *Aggregate) {
 			match[s.Name] = ns
 		}
 	}
+	if match[oa.Initial.Name] == nil {
+		match[oa.Initial.Name] = na.Initial // the initial state renamed
+	}
+	// taken are the states of na that states of oa are matched with: a
+	// state gone is renamed only to a state new, and to one only.
+	taken := map[*State]bool{}
+	for _, s := range match {
+		taken[s] = true
+	}
 	queue := []statePair{{oa.Initial, na.Initial}}
 	seen := map[statePair]bool{queue[0]: true}
 	done := map[*Evolution]bool{}
@@ -57,13 +68,20 @@ func (b *breaking) evolution(oa, na *Aggregate) {
 				continue
 			}
 			want := match[oe.To.Name]
-			if want == nil {
+			if want == nil && !taken[ne.To] {
+				// A state gone, reached where a state new is: renamed.
 				want = ne.To
 				match[oe.To.Name] = want
+				taken[want] = true
 			}
 			if ne.To != want {
-				b.report(ne.Branch.Pos, codeEvolutionRetargeted,
-					fmt.Sprintf("keep %s -> %s for %s, and emit a new event on the branch to %s", p.n.Name, want.Name, oe.Event.Name, ne.To.Name),
+				keep := fmt.Sprintf("keep %s -> %s for %s", p.n.Name, oe.To.Name, oe.Event.Name)
+				if want == nil {
+					keep = fmt.Sprintf("keep state %s, and %s -> %s for %s", oe.To.Name, p.n.Name, oe.To.Name, oe.Event.Name)
+				} else if want.Name != oe.To.Name {
+					keep = fmt.Sprintf("keep %s -> %s (renamed from %s) for %s", p.n.Name, want.Name, oe.To.Name, oe.Event.Name)
+				}
+				b.report(ne.Branch.Pos, codeEvolutionRetargeted, keep+", and emit a new event on the branch to "+ne.To.Name,
 					"event %s now leads %s from %s to %s (published: %s): the stored %s histories with %s in %s would replay into %s, not %s",
 					oe.Event.Name, na.Name, stateText(p), ne.To.Name, branchText(oldTrans[oe.Branch], oe.Branch), na.Name, oe.Event.Name, oe.From.Name, ne.To.Name, oe.To.Name)
 				continue

@@ -34,6 +34,9 @@ var breakingCases = []breakingCase{
 		want: "library.esm:45:1: error[B004]: aggregate Visits was eventual and is now a state machine: its stored events were appended without one, and may not follow its transitions\n"},
 
 	{name: "aggregate state renamed", edits: [][2]string{{"state Out {", "state Borrowed {"}, {"Requested -> Out", "Requested -> Borrowed"}, {"on Return: Out ->", "on Return: Borrowed ->"}, {"evolve Out on", "evolve Borrowed on"}}},
+	{name: "initial state renamed", edits: [][2]string{{"state Requested initial", "state Asked initial"}, {"Requested -> Out", "Asked -> Out"}, {"evolve Requested on Lent", "evolve Asked on Lent"}}},
+	{name: "state removed, its events applied elsewhere", edits: [][2]string{{"    state Returned final\n", ""}, {"Out -> Returned emits LoanReturned", "Out -> Out emits LoanReturned\n    on Close: Out -> Closed emits LoanClosed"}, {"    state Out { due time.Time }", "    state Out { due time.Time }\n    state Closed final"}, {"    command Return { late bool }", "    command Return { late bool }\n    command Close"}, {"    event LoanReturned { late bool }", "    event LoanReturned { late bool }\n    event LoanClosed"}, {"drop late", "unchanged"}},
+		want: "library.esm:41:16: error[B017]: event LoanReturned now leads Loan from Out to Out (published: on Return: Out -> Returned emits LoanReturned): the stored Loan histories with LoanReturned in Out would replay into Out, not Returned (keep state Returned, and Out -> Returned for LoanReturned, and emit a new event on the branch to Out)\n"},
 	{name: "event applied to a new state", edits: [][2]string{{"on Return: Out -> Returned", "on Return: Requested, Out -> Returned"}, {"evolve Out on LoanReturned", "evolve Requested, Out on LoanReturned"}}},
 
 	// The Evolve table: stored histories replay through it.

@@ -149,8 +149,8 @@ func addProcessIdents(p *Process, add func(name, what string, pos Position, isTy
 		switch {
 		case len(r.Branches) > 1:
 			add(n+goname.Exported(in.Name)+"Outcome", "the outcome of "+in.Name+of, r.Pos, true)
-			for _, b := range r.Branches {
-				add(n+goname.Exported(in.Name)+"To"+goname.Exported(b.To.Name), "the constructor of a branch of "+in.Name+of, b.Pos, false)
+			for i, b := range r.Branches {
+				add(p.BranchCtor(r, i), "the constructor of a branch of "+in.Name+of, b.Pos, false)
 			}
 		case len(r.Branches) == 1 && len(r.Branches[0].Sends) > 0:
 			add(n+goname.Exported(in.Name)+"Sends", "the sends of "+in.Name+of, r.Pos, true)

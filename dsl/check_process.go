@@ -238,11 +238,7 @@ func (c *checker) reaction(s *procScope, m *ast.Reaction) *Reaction {
 		}
 	}
 	r := &Reaction{Input: in, Doc: m.Doc.Text(), Pos: fromLexer(m.Pos)}
-	for _, b := range m.Branches {
-		if br := c.processBranch(s, b, nil); br != nil {
-			r.Branches = append(r.Branches, br)
-		}
-	}
+	r.Branches = c.processBranches(s, m.Branches, nil)
 	if !ok || !c.newInput(s, in, m.Input.Pos, m.Input.String()) || len(r.Branches) == 0 {
 		if in.Kind == InputRejection && in.Command != nil {
 			s.unsure[in.Command] = true
@@ -305,15 +301,55 @@ func (c *checker) processTimer(s *procScope, m *ast.ProcessTimer) *Reaction {
 		c.report(m.State.Pos, codeTimerOnFinal, "", "state %s is final: a process in it has ended, and waits for nothing", in.State.Name)
 	}
 	r := &Reaction{Input: in, Doc: m.Doc.Text(), Pos: fromLexer(m.Pos)}
-	for _, b := range m.Branches {
-		if br := c.processBranch(s, b, in.State); br != nil {
-			r.Branches = append(r.Branches, br)
-		}
-	}
+	r.Branches = c.processBranches(s, m.Branches, in.State)
 	if in.State == nil || in.Name == "" || !c.newInput(s, in, m.Pos, "timer "+in.Name) || len(r.Branches) == 0 {
 		return nil
 	}
 	return r
+}
+
+// processBranches resolves the branches of a reaction or a timer, leaving
+// out those that do not resolve, and reporting two with the same target
+// and sends (E032): they would have the same constructor, and are one
+// branch with the sources of both.
+func (c *checker) processBranches(s *procScope, branches []*ast.ProcessBranch, timerState *State) []*ProcessBranch {
+	var out []*ProcessBranch
+	seen := map[string]*ProcessBranch{}
+	for _, b := range branches {
+		br := c.processBranch(s, b, timerState)
+		if br == nil {
+			continue
+		}
+		key := br.To.Name
+		for _, snd := range br.Sends {
+			key += " " + snd.Aggregate.Name + "." + snd.Command.Name
+		}
+		if prev := seen[key]; prev != nil {
+			fix := "list every source in one branch: " + mergedProcessBranch(prev, br)
+			if !slices.ContainsFunc(br.From, func(st *State) bool { return !slices.Contains(prev.From, st) }) {
+				fix = "remove it"
+			}
+			c.report(b.Pos, codeDuplicateBranch, fix,
+				"this branch has the same target and commands as the branch at line %d", prev.Pos.Line)
+			continue
+		}
+		seen[key] = br
+		out = append(out, br)
+	}
+	return out
+}
+
+// mergedProcessBranch spells one branch with the sources of two.
+func mergedProcessBranch(a, b *ProcessBranch) string {
+	merged := &ProcessBranch{To: a.To, Sends: a.Sends}
+	for _, br := range []*ProcessBranch{a, b} {
+		for _, st := range br.From {
+			if !slices.Contains(merged.From, st) {
+				merged.From = append(merged.From, st)
+			}
+		}
+	}
+	return processBranchText(nil, merged)
 }
 
 // processBranch resolves a branch; timerState, when set, is the only

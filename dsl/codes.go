@@ -139,7 +139,7 @@ var codeTable = []CodeInfo{
 	{codeInvalidVersion, "invalid-version", SeverityError, "an event version below v1 or too large"},
 	{codeInvalidMapKey, "invalid-map-key", SeverityError, "a map key type that cannot be a JSON object key"},
 	{codeRecursiveType, "recursive-type", SeverityError, "a value type that contains itself without a pointer, slice or map in between"},
-	{codeDuplicateBranch, "duplicate-branch", SeverityError, "two branches of one transition with the same target and events"},
+	{codeDuplicateBranch, "duplicate-branch", SeverityError, "two branches of one transition with the same target and events, or of one reaction of a process with the same target and commands"},
 	{codeInvalidImport, "invalid-import", SeverityError, "an import path that is not a valid Go import path, or an import with no usable name"},
 	{codeUnsupportedType, "unsupported-type", SeverityError, "a predeclared Go type that a field cannot have: any, error, comparable, uintptr, complex64, complex128"},
 	{codeTooDeep, "type-too-deep", SeverityError, "a type nested more than 64 levels deep"},

@@ -1,6 +1,10 @@
 package dsl
 
-import "time"
+import (
+	"time"
+
+	"github.com/esgen/esgen/internal/goname"
+)
 
 // This file holds the validated model: what Check produces from a parsed
 // file once every name is resolved and every rule holds. The generator and
@@ -440,6 +444,28 @@ type ProcessBranch struct {
 	To    *State
 	Sends []*Send
 	Pos   Position
+}
+
+// BranchCtor is the Go name of the constructor of branch i of a reaction of
+// process p that has several: named by its target, and, when two
+// branches of the reaction share a target, by the commands each sends
+// (goname.ProcessBranch). The checker reports two branches with the same
+// target and sends (E032).
+func (p *Process) BranchCtor(r *Reaction, i int) string {
+	targets := map[*State]int{}
+	for _, b := range r.Branches {
+		targets[b.To]++
+	}
+	withSends := false
+	for _, n := range targets {
+		withSends = withSends || n > 1
+	}
+	b := r.Branches[i]
+	sends := make([]string, len(b.Sends))
+	for j, s := range b.Sends {
+		sends[j] = s.Aggregate.Name + "." + s.Command.Name
+	}
+	return goname.ProcessBranch(p.Name, r.Input.Name, b.To.Name, sends, withSends)
 }
 
 // Send is a command a branch sends to an aggregate.

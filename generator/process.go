@@ -109,16 +109,7 @@ func (pg *procGen) result(r *dsl.Reaction) string {
 }
 
 // branchCtor is the constructor of a branch of a reaction with several.
-func (pg *procGen) branchCtor(r *dsl.Reaction, i int) string {
-	b := r.Branches[i]
-	name := pg.name + goname.Exported(r.Input.Name) + "To" + goname.Exported(b.To.Name)
-	for j, o := range r.Branches {
-		if j != i && o.To == b.To {
-			return fmt.Sprintf("%s%d", name, i+1) // several branches to one target: numbered
-		}
-	}
-	return name
-}
+func (pg *procGen) branchCtor(r *dsl.Reaction, i int) string { return pg.p.BranchCtor(r, i) }
 
 // sendFields names the fields of a branch's sends: the command's name,
 // numbered when the branch sends it more than once.

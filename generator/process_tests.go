@@ -225,10 +225,7 @@ func (pg *procGen) skeletonFile() (unformatted, error) {
 			for _, s := range b.From {
 				name := "Test" + pg.name + goname.Exported(r.Input.Name) + "From" + goname.Exported(s.Name)
 				if len(r.Branches) > 1 {
-					name = "Test" + pg.name + goname.Exported(r.Input.Name) + "To" + goname.Exported(b.To.Name) + "From" + goname.Exported(s.Name)
-					if pg.branchCtor(r, bi) != pg.name+goname.Exported(r.Input.Name)+"To"+goname.Exported(b.To.Name) {
-						name += fmt.Sprint(bi + 1)
-					}
+					name = "Test" + pg.branchCtor(r, bi) + "From" + goname.Exported(s.Name)
 				}
 				jf.Add(comment(wrap(fmt.Sprintf("%s in %s: %s.", r.Input.Name, s.Name, branchText(b)))))
 				var given []jen.Code

@@ -1,6 +1,9 @@
 package goname
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // The identifiers below are the package-level Go names esgen generates for
 // an aggregate, beside the types named after its states, commands, events,
@@ -164,6 +167,30 @@ func Emitted(command string) string { return Exported(command) + "Emitted" }
 // every branch of the transition is named by target and events instead
 // (BranchWithEvents).
 func Branch(command, target string) string { return Exported(command) + "To" + Exported(target) }
+
+// ProcessBranch is the constructor of one branch of a process's reaction
+// that has several, named by the process, the input and the branch's target
+// ("FulfilmentPaymentCapturedToAbandoned"). sends are the commands the
+// branch sends, as the .esm writes them ("Payment.RefundPayment"); when
+// withSends is set (two branches of the reaction share a target), every
+// branch of the reaction is named by its sends too, as an aggregate's
+// branches are by their events: "WatchToolReturnedToDoneWithMemberFine",
+// "WatchToolReturnedToDoneWithNothing" for a branch that sends nothing.
+func ProcessBranch(process, input, target string, sends []string, withSends bool) string {
+	s := Exported(process) + Exported(input) + "To" + Exported(target)
+	if !withSends {
+		return s
+	}
+	s += "With"
+	if len(sends) == 0 {
+		return s + "Nothing"
+	}
+	for _, snd := range sends {
+		agg, cmd, _ := strings.Cut(snd, ".")
+		s += Exported(agg) + Exported(cmd)
+	}
+	return s
+}
 
 // BranchConst is the unexported constant numbering the branch whose
 // constructor is branchType (Branch or BranchWithEvents) in the outcome

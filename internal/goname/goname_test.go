@@ -40,3 +40,21 @@ func TestUnexported(t *testing.T) {
 		}
 	}
 }
+
+func TestProcessBranch(t *testing.T) {
+	tests := []struct {
+		sends     []string
+		withSends bool
+		want      string
+	}{
+		{[]string{"Member.Fine"}, false, "WatchToolReturnedToDone"},
+		{nil, true, "WatchToolReturnedToDoneWithNothing"},
+		{[]string{"Member.Fine"}, true, "WatchToolReturnedToDoneWithMemberFine"},
+		{[]string{"Tool.take_back", "Member.Fine"}, true, "WatchToolReturnedToDoneWithToolTakeBackMemberFine"},
+	}
+	for _, tt := range tests {
+		if got := ProcessBranch("Watch", "ToolReturned", "Done", tt.sends, tt.withSends); got != tt.want {
+			t.Errorf("ProcessBranch(%q, %v) = %q, want %q", tt.sends, tt.withSends, got, tt.want)
+		}
+	}
+}

@@ -176,7 +176,7 @@ process Checkout {
     state Done final
     on Cart.CartClosed: Waiting -> Done
     on rejected Cart.Close: Waiting -> Done
-    after 2h in Waiting: Waiting -> Done sends Cart.Close // esgen:ignore W016 the test names it
+    after 2h in Waiting: Waiting -> Done sends Cart.Close // esgen:ignore W016,W013 the test names it
 }
 `
 

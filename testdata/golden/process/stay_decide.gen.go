@@ -31,10 +31,12 @@ type StayDecider interface {
 	ChargeFailed(ctx context.Context, id string, s StayCharging, in ChargeFailed) (StayChargeFailedSends, error)
 	// RequestRejected: Charging -> Dropped, sending Room.Release.
 	RequestRejected(ctx context.Context, id string, s StayCharging, in StayRequestRejected) (StayRequestRejectedSends, error)
-	// A room not paid for in an hour is released.
+	// A room not paid for in an hour is released, unless it was released already:
+	// two branches to one target are named by what they send.
 	//
-	// PaymentTimedOut: Charging -> Dropped, sending Room.Release.
-	PaymentTimedOut(ctx context.Context, id string, s StayCharging, in StayPaymentTimedOut) (StayPaymentTimedOutSends, error)
+	// PaymentTimedOut: Charging -> Dropped, sending Room.Release; or Charging ->
+	// Dropped.
+	PaymentTimedOut(ctx context.Context, id string, s StayCharging, in StayPaymentTimedOut) (StayPaymentTimedOutOutcome, error)
 }
 
 // StayRoomHeldSends are the commands the Stay process sends on RoomHeld:
@@ -61,10 +63,25 @@ type StayRequestRejectedSends struct {
 	Release process.To[Release]
 }
 
-// StayPaymentTimedOutSends are the commands the Stay process sends on
-// PaymentTimedOut: Charging -> Dropped, sending Room.Release.
-type StayPaymentTimedOutSends struct {
-	Release process.To[Release]
+// StayPaymentTimedOutOutcome is the decision of the Stay process on
+// PaymentTimedOut: the branch taken and the commands it sends. Make it with
+// one of its constructors; the zero value is no decision, which Decide
+// refuses.
+type StayPaymentTimedOutOutcome struct {
+	branch    int
+	b1Release process.To[Release]
+}
+
+// StayPaymentTimedOutToDroppedWithRoomRelease decides the branch Charging ->
+// Dropped, sending Room.Release.
+func StayPaymentTimedOutToDroppedWithRoomRelease(release process.To[Release]) StayPaymentTimedOutOutcome {
+	return StayPaymentTimedOutOutcome{branch: 1, b1Release: release}
+}
+
+// StayPaymentTimedOutToDroppedWithNothing decides the branch Charging ->
+// Dropped.
+func StayPaymentTimedOutToDroppedWithNothing() StayPaymentTimedOutOutcome {
+	return StayPaymentTimedOutOutcome{branch: 2}
 }
 
 // NewStayDefinition returns the definition of the Stay process that a
@@ -176,12 +193,20 @@ func stayDecide(ctx context.Context, d StayDecider, s StayState, in StayInput, s
 			if err != nil {
 				return nil, err
 			}
-			step := process.Step[StayInput]{Input: in, From: "Charging", To: "Dropped"}
-			step.Sends = make([]process.Send, 1)
-			if step.Sends[0], err = process.Encode("Room", "Release", out.Release); err != nil {
-				return nil, err
+			switch out.branch {
+			case 1:
+				step := process.Step[StayInput]{Input: in, From: "Charging", To: "Dropped"}
+				step.Sends = make([]process.Send, 1)
+				if step.Sends[0], err = process.Encode("Room", "Release", out.b1Release); err != nil {
+					return nil, err
+				}
+				return append(steps, step), nil
+			case 2:
+				step := process.Step[StayInput]{Input: in, From: "Charging", To: "Dropped"}
+				return append(steps, step), nil
+			default:
+				return nil, fmt.Errorf("decide Stay: PaymentTimedOut in %s: the decision returned no branch (the zero StayPaymentTimedOutOutcome)", s.stayState())
 			}
-			return append(steps, step), nil
 		}
 	}
 	return nil, &es.InvalidTransitionError{Aggregate: "Stay", State: s.stayState(), Command: in.stayInput()}

@@ -52,10 +52,19 @@ func TestStayRequestRejectedFromCharging(t *testing.T) {
 }
 
 // PaymentTimedOut in Charging: Charging -> Dropped, sending Room.Release.
-func TestStayPaymentTimedOutFromCharging(t *testing.T) {
+func TestStayPaymentTimedOutToDroppedWithRoomReleaseFromCharging(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
 	processtest.For(t, stayUnderTest()).
 		Given(RoomHeld{}).
 		When(StayPaymentTimedOut{}).
 		Then(staySendsRelease(t, "p-1", Release{}))
+}
+
+// PaymentTimedOut in Charging: Charging -> Dropped.
+func TestStayPaymentTimedOutToDroppedWithNothingFromCharging(t *testing.T) {
+	t.Fatal("not written yet: fill in this case and delete this line")
+	processtest.For(t, stayUnderTest()).
+		Given(RoomHeld{}).
+		When(StayPaymentTimedOut{}).
+		Then()
 }
