@@ -255,7 +255,13 @@ type EventVersion struct {
 	// a Default, or is a slice, map or pointer (upcast to nil); fields of
 	// the previous version that this one lacks are dropped.
 	Hook bool
-	Pos  Position
+	// Dropped are the fields of the previous version that this one has
+	// under the same name and type but whose values the upcast hook does
+	// not carry over, as the .esm declares (upcast: drop f). Only with
+	// Hook. The generated tests check that every other such field reaches
+	// this version.
+	Dropped []*Field
+	Pos     Position
 }
 
 // Transition is one `on Command:` declaration with its branches. The

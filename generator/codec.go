@@ -55,7 +55,8 @@ func (ag *aggGen) upcasterInterface(jf *jen.File) {
 			}
 			from, to := versionType(c.event, st.from), versionType(c.event, st.to)
 			methods = append(methods,
-				comment(wrap(fmt.Sprintf("%s converts version %d of %s to version %d.", st.hook, st.from.Number, goname.Exported(c.event.Name), st.to.Number))),
+				comment(wrap(fmt.Sprintf("%s converts version %d of %s to version %d.%s", st.hook, st.from.Number, goname.Exported(c.event.Name), st.to.Number,
+					ag.upcastHookNote(st)))),
 				jen.Id(st.hook).Params(jen.Id("old").Id(from)).Id(to))
 		}
 	}

@@ -38,6 +38,9 @@ func (ag *aggGen) genTestFile() (unformatted, error) {
 	}
 	ag.testEventCodec(jf)
 	ag.testUpcasts(jf)
+	if !ag.a.Eventual && ag.p.needUpcaster {
+		ag.upcastHookCases(jf)
+	}
 	return render(outname.GenTest(ag.a.Name), jf)
 }
 
@@ -692,4 +695,94 @@ func (ag *aggGen) testTimers(jf *jen.File) {
 					jen.Id("s").Dot("Aggregate"), jen.Id("s").Dot("ID"), jen.Id("s").Dot("Command"), jen.Id("s").Dot("Data"), jen.Id("tt").Dot("command"), jen.Id("tt").Dot("data"))),
 		),
 	)
+}
+
+// carriedFields are the fields of the version an upcast hook reads that
+// the version it makes has under the same name and type and that the .esm
+// does not drop (upcast: drop f): the hook must carry their values.
+func carriedFields(st *upcastStep) []*dsl.Field {
+	var out []*dsl.Field
+	for _, f := range st.from.Fields {
+		if findField(st.to.Fields, f) != nil && !slices.Contains(st.to.Dropped, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// survives reports whether a value of field f of the version steps[0]
+// reads, carried by that step, reaches the newest version through the
+// steps after it: each keeps a field of its name and type, and no hook
+// among them declares it dropped. A field that does not cannot be seen in
+// the decoded event, and the upcast hook test does not check it.
+func survives(steps []*upcastStep, f *dsl.Field) bool {
+	for _, st := range steps[1:] {
+		g := findField(st.from.Fields, f)
+		if g == nil || findField(st.to.Fields, g) == nil || st.hook != "" && slices.Contains(st.to.Dropped, g) {
+			return false
+		}
+	}
+	return true
+}
+
+// upcastHookCases emits <agg>UpcastHooks, the table of every upcast hook
+// with values to check it on (estest.Upcast): the skeleton's upcast hook
+// test runs the user's hooks on it.
+func (ag *aggGen) upcastHookCases(jf *jen.File) {
+	var rows []jen.Code
+	for _, c := range ag.p.upcasts {
+		for i, st := range c.steps {
+			if st.hook == "" {
+				continue
+			}
+			old := versionType(c.event, st.from)
+			row := []jen.Code{
+				field("Event", jen.Lit(c.event.Name)),
+				field("Version", jen.Lit(st.from.Number)),
+				field("Hook", jen.Lit(st.hook)),
+				field("NewOld", jen.Func().Params().Any().Block(jen.Return(ag.sampleStruct(old, st.from.Fields, seedOld)))),
+			}
+			var changes []jen.Code
+			for _, f := range carriedFields(st) {
+				if !survives(c.steps[i:], f) {
+					continue
+				}
+				ch := []jen.Code{field("Field", jen.Lit(f.Name)), field("GoName", jen.Lit(goname.Exported(f.Name)))}
+				if perturbable(f.Type, 0) {
+					ch = append(ch, field("Old", ag.changedStruct(old, st.from.Fields, seedOld, f)))
+				} else {
+					ch = append(ch, field("Fill", jen.True()))
+				}
+				changes = append(changes, jen.Values(ch...))
+			}
+			if len(changes) > 0 {
+				row = append(row, field("Changes", jen.Index().Qual(pathESTest, "UpcastChange").Add(keyed(changes...))))
+			}
+			rows = append(rows, keyed(row...))
+		}
+	}
+	typ := jen.Qual(pathESTest, "Upcast")
+	name := goname.UpcastCases(ag.a.Name)
+	jf.Add(comment(wrap(fmt.Sprintf("%s returns every upcast hook of %s, with a value of the version it reads and, for each field "+
+		"that the next version keeps under the same name and type and %s does not drop, that value with the field changed.",
+		name, ag.p.name, ag.sourceName()))))
+	jf.Func().Id(name).Params().Index().Add(typ).Block(jen.Return(jen.Index().Add(typ).Add(keyed(rows...))))
+}
+
+// upcastHookNote is the part of an upcast hook's doc comment that says
+// which fields it must carry, and which test checks it.
+func (ag *aggGen) upcastHookNote(st *upcastStep) string {
+	carried := carriedFields(st)
+	if len(carried) == 0 {
+		return ""
+	}
+	names := make([]string, len(carried))
+	for i, f := range carried {
+		names[i] = f.Name
+	}
+	text := fmt.Sprintf(" It must carry over %s, which version %d keeps", strings.Join(names, ", "), st.to.Number)
+	if ag.a.Eventual {
+		return text + "."
+	}
+	return text + " (the test skeleton's Test" + ag.p.name + "UpcastHooks checks it)."
 }

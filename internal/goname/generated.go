@@ -37,7 +37,7 @@ func AggregateUnexported(agg string, eventual bool) []string {
 	if eventual {
 		return []string{RecordingUpcaster(agg)}
 	}
-	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg), EvolutionCases(agg),
+	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg), EvolutionCases(agg), UpcastCases(agg),
 		Unexported(agg + "_timers_decide"), Unexported(agg + "_timers_codec"), Unexported(agg + "_timers_dispatch"), Unexported(agg + "_timers_event")}
 }
 
@@ -51,7 +51,7 @@ func TestFuncs(agg string, eventual bool) []string {
 	}
 	return []string{
 		a + "StateName", a + "InvalidTransitions", a + "BranchGuards", a + "Evolve", a + "EvolveHooks", a + "Timers",
-		a + "StateCodec", a + "EventCodec", a + "Upcasts",
+		a + "StateCodec", a + "EventCodec", a + "Upcasts", a + "UpcastHooks",
 	}
 }
 
@@ -76,6 +76,10 @@ func UnderTest(agg string) string { return Unexported(agg + "_under_test") }
 // EvolutionCases is the function of agg's generated tests returning the
 // cases of its Evolve checks ("orderEvolutions").
 func EvolutionCases(agg string) string { return Unexported(agg + "_evolutions") }
+
+// UpcastCases is the function of agg's generated tests returning the
+// cases of its upcast hook checks ("orderUpcastHooks").
+func UpcastCases(agg string) string { return Unexported(agg + "_upcast_hooks") }
 
 // Imports are the names under which generated code imports packages:
 // the standard library's and esgen's runtime. An .esm import with one of

@@ -302,3 +302,20 @@ func TestPaymentUpcasts(t *testing.T) {
 		})
 	}
 }
+
+// paymentUpcastHooks returns every upcast hook of Payment, with a value of the
+// version it reads and, for each field that the next version keeps under the
+// same name and type and payments.esm does not drop, that value with the field
+// changed.
+func paymentUpcastHooks() []estest.Upcast {
+	return []estest.Upcast{
+		{
+			Event:   "PaymentSettled",
+			Version: 1,
+			Hook:    "UpcastPaymentSettledV1",
+			NewOld: func() any {
+				return PaymentSettledV1{Amount: 71}
+			},
+		},
+	}
+}

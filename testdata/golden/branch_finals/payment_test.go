@@ -21,6 +21,15 @@ func TestPaymentEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, paymentUnderTest(), PaymentStateName, paymentEvolutions(), true)
 }
 
+// TestPaymentUpcastHooks checks your PaymentUpcaster (estest.CheckUpcasts):
+// every field of an old event version that the next version keeps under the
+// same name and type, and that payments.esm does not drop, must reach the
+// event your hook returns, so that no stored value is lost, and each hook must
+// be pure.
+func TestPaymentUpcastHooks(t *testing.T) {
+	estest.CheckUpcasts(t, paymentUnderTest(), paymentUpcastHooks())
+}
+
 // Settle in Pending moves the Payment to Paid, recording PaymentSettled.
 func TestPaymentSettleToPaidFromPending(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")

@@ -15,7 +15,9 @@ import (
 // to the next where the .esm file declares a change that defaults cannot make
 // (a renamed field, a changed type). Each method must be pure.
 type AccountUpcaster interface {
-	// UpcastOwnerRenamedV2 converts version 2 of OwnerRenamed to version 3.
+	// UpcastOwnerRenamedV2 converts version 2 of OwnerRenamed to version 3. It
+	// must carry over currency, which version 3 keeps (the test skeleton's
+	// TestAccountUpcastHooks checks it).
 	UpcastOwnerRenamedV2(old OwnerRenamedV2) OwnerRenamed
 }
 

@@ -283,3 +283,23 @@ func TestAccountUpcasts(t *testing.T) {
 		})
 	}
 }
+
+// accountUpcastHooks returns every upcast hook of Account, with a value of the
+// version it reads and, for each field that the next version keeps under the
+// same name and type and accounts.esm does not drop, that value with the field
+// changed.
+func accountUpcastHooks() []estest.Upcast {
+	return []estest.Upcast{
+		{
+			Event:   "OwnerRenamed",
+			Version: 2,
+			Hook:    "UpcastOwnerRenamedV2",
+			NewOld: func() any {
+				return OwnerRenamedV2{Name: "name-70", Currency: "currency-71"}
+			},
+			Changes: []estest.UpcastChange{
+				{Field: "currency", GoName: "Currency", Old: OwnerRenamedV2{Name: "name-70", Currency: "currency-71-changed"}},
+			},
+		},
+	}
+}

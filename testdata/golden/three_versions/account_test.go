@@ -21,6 +21,15 @@ func TestAccountEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, accountUnderTest(), AccountStateName, accountEvolutions(), true)
 }
 
+// TestAccountUpcastHooks checks your AccountUpcaster (estest.CheckUpcasts):
+// every field of an old event version that the next version keeps under the
+// same name and type, and that accounts.esm does not drop, must reach the
+// event your hook returns, so that no stored value is lost, and each hook must
+// be pure.
+func TestAccountUpcastHooks(t *testing.T) {
+	estest.CheckUpcasts(t, accountUnderTest(), accountUpcastHooks())
+}
+
 // Rename in Open keeps the Account in Open, recording OwnerRenamed.
 func TestAccountRenameFromOpen(t *testing.T) {
 	t.Fatal("not written yet: fill in this case and delete this line")
