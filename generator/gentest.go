@@ -233,7 +233,10 @@ func (ag *aggGen) evolutionCase(e *evolution) jen.Code {
 // keptFields are the fields of the state an evolution leaves that its new
 // state must keep: for a generated evolution, those it carries over; for a
 // hook, every field the new state has too (same name and type), but those
-// declared zero: the hook must carry it over, or take it from the event.
+// declared zero or replaced (set), and, when the event leads to another
+// state, those a field of the event of the same name and type sets: the
+// hook must carry their value over or compute from it, so that changing
+// it alone changes the new state.
 func (ag *aggGen) keptFields(e *evolution) []*dsl.Field {
 	var out []*dsl.Field
 	if e.hook == "" {
@@ -245,9 +248,16 @@ func (ag *aggGen) keptFields(e *evolution) []*dsl.Field {
 		return out
 	}
 	for _, f := range e.From.Fields {
-		if g := fieldWithType(e.To.Fields, f); g != nil && !slices.Contains(e.Zero, g) {
-			out = append(out, f)
+		g := fieldWithType(e.To.Fields, f)
+		if g == nil || slices.Contains(e.Zero, g) || slices.Contains(e.Replaced, g) {
+			continue
 		}
+		if e.From != e.To {
+			if ef := fieldWithType(e.Event.Latest().Fields, g); ef != nil && !slices.Contains(e.Dropped, ef) {
+				continue // the event's value is the new state's
+			}
+		}
+		out = append(out, f)
 	}
 	return out
 }

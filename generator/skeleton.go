@@ -76,9 +76,10 @@ func (ag *aggGen) skeletonFile() (unformatted, error) {
 func (ag *aggGen) skeletonHookTest(jf *jen.File) {
 	a := ag.a
 	name := "Test" + ag.p.name + "EvolveHooks"
-	jf.Add(comment(wrap(fmt.Sprintf("%s checks your %s (estest.CheckEvolutions): every field of an event that %s does not drop "+
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks your %s (estest.CheckEvolutions): every field of an event that %s does not drop, "+
+		"and every field of the state left that the new state keeps and %s does not declare zero or replaced (set), "+
 		"must change the state your hook returns, so that no value is lost, and each hook must be pure and leave its arguments alone.",
-		name, goname.Evolver(a.Name), ag.sourceName()))))
+		name, goname.Evolver(a.Name), ag.sourceName(), ag.sourceName()))))
 	jf.Func().Id(name).Params(tParam()).Block(
 		jen.Qual(pathESTest, "CheckEvolutions").Call(jen.Id("t"), jen.Id(goname.UnderTest(a.Name)).Call(), jen.Id(goname.StateName(a.Name)),
 			jen.Id(goname.EvolutionCases(a.Name)).Call(), jen.True()),

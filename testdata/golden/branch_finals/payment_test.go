@@ -14,9 +14,10 @@ func paymentUnderTest() es.Definition[PaymentState, PaymentCommand, PaymentEvent
 }
 
 // TestPaymentEvolveHooks checks your PaymentEvolver (estest.CheckEvolutions):
-// every field of an event that payments.esm does not drop must change the
-// state your hook returns, so that no value is lost, and each hook must be
-// pure and leave its arguments alone.
+// every field of an event that payments.esm does not drop, and every field of
+// the state left that the new state keeps and payments.esm does not declare
+// zero or replaced (set), must change the state your hook returns, so that no
+// value is lost, and each hook must be pure and leave its arguments alone.
 func TestPaymentEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, paymentUnderTest(), PaymentStateName, paymentEvolutions(), true)
 }
