@@ -175,9 +175,10 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 		text += fmt.Sprintf(" Build it with New%s.", name)
 		jf.Add(comment(wrap(text)))
 		jf.Type().Id(name).Struct(jen.Id("up").Id(goname.Upcaster(ag.a.Name)))
-		jf.Add(comment(wrap(fmt.Sprintf("New%s returns the event codec of %s, with up converting the versions that need code.", name, ag.p.name))))
+		jf.Add(comment(wrap(fmt.Sprintf("New%s returns the event codec of %s, with up converting the versions that need code. "+
+			"It panics if up is nil.", name, ag.p.name))))
 		jf.Func().Id("New" + name).Params(jen.Id("up").Id(goname.Upcaster(ag.a.Name))).Id(name).Block(
-			jen.Return(jen.Id(name).Values(jen.Id("up").Op(":").Id("up"))))
+			append(ag.upcasterCheck("New"+name), jen.Return(jen.Id(name).Values(jen.Id("up").Op(":").Id("up"))))...)
 	} else {
 		text += " The zero value is ready to use."
 		jf.Add(comment(wrap(text)))

@@ -119,7 +119,7 @@ import (
 )
 
 func TestHooks(t *testing.T) {
-	estest.CheckEvolutions(t, NewAccountDefinition(nil, Evolver{}), AccountStateName, accountEvolutions(), true)
+	estest.CheckEvolutions(t, accountDefinition(nil, Evolver{}), AccountStateName, accountEvolutions(), true)
 }
 `)
 	right, err := os.ReadFile(filepath.Join(goldenRoot, "evolve_hook", "userevolver.go"))

@@ -113,7 +113,7 @@ func (ag *aggGen) testInvalidTransitions(jf *jen.File) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s checks that Decide rejects each of the %d (state, command) pairs the machine does not declare "+
 		"with an *es.InvalidTransitionError naming both, without consulting the decider (it is nil here).", name, rejected))))
 	jf.Func().Id(name).Params(tParam()).Block(
-		jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(ag.nilHooks()...),
+		jen.Id("def").Op(":=").Id(goname.Definition(a.Name)).Call(ag.nilHooks()...),
 		jen.Id("declared").Op(":=").Map(jen.Index(jen.Lit(2)).String()).Bool().Values(),
 		jen.For(jen.List(jen.Id("_"), jen.Id("tr")).Op(":=").Range().Id(goname.Machine(a.Name)).Call().Dot("Transitions")).Block(
 			jen.Id("declared").Index(jen.Index(jen.Lit(2)).String().Values(jen.Id("tr").Dot("From"), jen.Id("tr").Dot("Command"))).Op("=").True()),
@@ -310,7 +310,7 @@ func (ag *aggGen) testEvolve(jf *jen.File) {
 			"and Evolve is pure; and that %s.", name, ag.sourceName(), rejects)
 	}
 	jf.Add(comment(wrap(text)))
-	body := []jen.Code{jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(ag.nilHooks()...)}
+	body := []jen.Code{jen.Id("def").Op(":=").Id(goname.Definition(a.Name)).Call(ag.nilHooks()...)}
 	if generated > 0 {
 		body = append(body, jen.Qual(pathESTest, "CheckEvolutions").Call(jen.Id("t"), jen.Id("def"), jen.Id(goname.StateName(a.Name)), jen.Id(goname.EvolutionCases(a.Name)).Call(), jen.False()))
 	}
@@ -340,7 +340,7 @@ func (ag *aggGen) testEvolve(jf *jen.File) {
 // codecValue is the event codec of tests, with the recording upcaster when
 // the aggregate has hooks.
 func (ag *aggGen) testCodecValue(up jen.Code) jen.Code {
-	if ag.p.needUpcaster {
+	if ag.p.needUpcaster && up != nil {
 		return jen.Id("New" + goname.EventCodec(ag.a.Name)).Call(up)
 	}
 	return jen.Id(goname.EventCodec(ag.a.Name)).Values()
@@ -619,7 +619,7 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 			jen.Id("commandName").String(), jen.Id("command").Id(goname.CommandInterface(a.Name)),
 			jen.Id("branchName").String(), jen.Id("branch").Any(), jen.Id("rejectedTo").String(), jen.Id("events").Int(),
 		).Add(keyed(rows...))).Block(
-			jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(append([]jen.Code{jen.Id(stub).Values(jen.Id("tt").Dot("branch"))}, ag.nilHooks()[1:]...)...),
+			jen.Id("def").Op(":=").Id(goname.Definition(a.Name)).Call(append([]jen.Code{jen.Id(stub).Values(jen.Id("tt").Dot("branch"))}, ag.nilHooks()[1:]...)...),
 			jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("tt").Dot("state"), jen.Id("tt").Dot("command"), jen.Nil()),
 			jen.If(jen.Id("tt").Dot("rejectedTo").Op("==").Lit("")).Block(
 				jen.If(jen.Err().Op("!=").Nil().Op("||").Len(jen.Id("events")).Op("!=").Id("tt").Dot("events")).Block(
@@ -644,12 +644,6 @@ func zeroEvents(b *branch) []jen.Code {
 		out[i] = jen.Id(goname.Exported(e.Name)).Values()
 	}
 	return out
-}
-
-// nilHooksWithStore are the arguments of New<Agg>Repository in tests that
-// never reach a store or user code.
-func (ag *aggGen) nilHooksWithStore() []jen.Code {
-	return append([]jen.Code{jen.Nil()}, ag.nilHooks()...)
 }
 
 // testTimers emits Test<Agg>Timers: the timers process follows the
@@ -680,7 +674,7 @@ func (ag *aggGen) testTimers(jf *jen.File) {
 		}
 	}
 	jf.Func().Id(name).Params(tParam()).Block(
-		jen.Id("def").Op(":=").Id("New"+ag.p.name+"TimersDefinition").Call(jen.Id(goname.NewRepository(a.Name)).Call(ag.nilHooksWithStore()...)).Dot("Machine"),
+		jen.Id("def").Op(":=").Id("New"+ag.p.name+"TimersDefinition").Call(jen.Op("&").Id(goname.Repository(a.Name)).Values(field("repo", jen.Qual(pathES, "NewRepository").Call(jen.Nil(), jen.Id(goname.Definition(a.Name)).Call(ag.nilHooks()...))))).Dot("Machine"),
 		jen.Id("ctx").Op(":=").Qual(pathES, "ContextWithRef").Call(tctx(), jen.Qual(pathES, "Ref").Values(field("Type", jen.Lit(a.Name+"Timers")), field("ID", jen.Lit("id-1")))),
 		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(jen.List(jen.Id("from"), jen.Id("event"), jen.Id("to")).String()).Add(keyed(follows...))).Block(
 			jen.List(jen.Id("steps"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(jen.Id("ctx"), jen.Id("tt").Dot("from"), jen.Id(unexported(a.Name, "timers", "event")).Values(field("Type", jen.Id("tt").Dot("event"))), jen.Nil()),

@@ -23,6 +23,7 @@ func (pg *procGen) genTestFile() (unformatted, error) {
 	jf.ImportName(pathProcess, "process")
 	p := pg.p
 	state, input := pg.stateIface(), pg.inputIface()
+	pg.testDefinitionFunc(jf)
 
 	// State names.
 	var rows []jen.Code
@@ -62,7 +63,7 @@ func (pg *procGen) genTestFile() (unformatted, error) {
 	body := []jen.Code{}
 	if len(pairs) > 0 {
 		body = append(body,
-			jen.Id("def").Op(":=").Id("New"+pg.name+"Definition").Call(pg.nilArgs()...).Dot("Machine"),
+			jen.Id("def").Op(":=").Id(pg.testDefinition()).Call(pg.nilArgs()...).Dot("Machine"),
 			jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(jen.Id("s").Id(state), jen.Id("in").Id(input)).Add(keyed(pairs...))).Block(
 				jen.List(jen.Id("steps"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("tt").Dot("s"), jen.Id("tt").Dot("in"), jen.Nil()),
 				jen.Var().Id("ite").Op("*").Qual(pathES, "InvalidTransitionError"),
@@ -87,7 +88,7 @@ func (pg *procGen) genTestFile() (unformatted, error) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s checks that each generated evolution of the process leads to the state its step names, "+
 		"and that each step survives the step codec with its input, states and sends.", name))))
 	body = []jen.Code{
-		jen.Id("def").Op(":=").Id("New" + pg.name + "Definition").Call(pg.nilArgs()...).Dot("Machine"),
+		jen.Id("def").Op(":=").Id(pg.testDefinition()).Call(pg.nilArgs()...).Dot("Machine"),
 	}
 	if len(evRows) > 0 {
 		body = append(body, jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
@@ -138,10 +139,31 @@ func (pg *procGen) nilArgs() []jen.Code {
 	if len(pg.hooks) > 0 {
 		args = append(args, jen.Nil())
 	}
-	for _, a := range pg.aggs {
-		args = append(args, jen.Id(goname.NewRepository(a.Name)).Call(pg.nilRepoArgs(a)...))
-	}
 	return args
+}
+
+// testDefinitionFunc emits <process>TestDefinition: the process's
+// definition with d (and ev) and the repositories of its sources built
+// with no store and no aggregate code, for their codecs, the only part of
+// them a process test uses.
+func (pg *procGen) testDefinitionFunc(jf *jen.File) {
+	params := []jen.Code{jen.Id("d").Id(pg.decider())}
+	args := []jen.Code{jen.Id("d")}
+	if len(pg.hooks) > 0 {
+		params = append(params, jen.Id("ev").Id(pg.evolver()))
+		args = append(args, jen.Id("ev"))
+	}
+	var names []string
+	for _, a := range pg.aggs {
+		names = append(names, goname.Repository(a.Name))
+		args = append(args, jen.Op("&").Id(goname.Repository(a.Name)).Values(field("repo",
+			jen.Qual(pathES, "NewRepository").Call(jen.Nil(), jen.Id(goname.Definition(a.Name)).Call(pg.nilRepoArgs(a)[1:]...)))))
+	}
+	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition of the %s process with d%s, and the %s with no store and no aggregate code: "+
+		"a process test uses only their codecs, for events of their newest versions.", pg.testDefinition(), pg.name,
+		map[bool]string{true: " and ev", false: ""}[len(pg.hooks) > 0], list(names, "and")))))
+	jf.Func().Id(pg.testDefinition()).Params(params...).Qual(pathProcess, "Definition").Types(jen.Id(pg.stateIface()), jen.Id(pg.inputIface())).Block(
+		jen.Return(jen.Id(pg.definitionFunc()).Call(args...)))
 }
 
 // nilRepoArgs build a repository of aggregate a with no store and no user
@@ -216,9 +238,9 @@ func (pg *procGen) skeletonFile() (unformatted, error) {
 	p := pg.p
 	under := unexported(p.Name, "under", "test")
 	jf.Add(comment(wrap(fmt.Sprintf("%s returns the machine of the %s process that the cases below exercise. "+
-		"Pass your %s to New%sDefinition (the repositories only lend their codecs here).", under, pg.name, pg.decider(), pg.name))))
+		"Pass your %s to %s, which gives the process repositories that only lend their codecs.", under, pg.name, pg.decider(), pg.testDefinition()))))
 	jf.Func().Id(under).Params().Qual(pathES, "Definition").Types(jen.Id(pg.stateIface()), jen.Id(pg.inputIface()), pg.stepType()).Block(
-		jen.Return(jen.Id("New" + pg.name + "Definition").Call(pg.nilArgs()...).Dot("Machine")))
+		jen.Return(jen.Id(pg.testDefinition()).Call(pg.nilArgs()...).Dot("Machine")))
 	paths := pg.inputPaths()
 	for _, r := range p.Reactions {
 		for bi, b := range r.Branches {

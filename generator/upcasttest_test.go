@@ -9,7 +9,8 @@ import (
 	"github.com/esgen/esgen/dsl"
 )
 
-// TestUpcastHookTestCatchesLostFields checks that the skeleton's upcast
+// TestUpcastHookTestCatchesLostFields (and the constructors' checks of
+// nil hooks, in the same compiled packages) checks that the skeleton's upcast
 // hook test runs the user's hooks and fails where one loses a field the
 // next version keeps, rather than restating how it is called: the
 // three_versions case (OwnerRenamed v3 upcast from v2, which keeps
@@ -65,6 +66,28 @@ func (upcaster) UpcastOwnerRenamedV2(old OwnerRenamedV2) OwnerRenamed {
 func TestAccountUpcastHooks(t *testing.T) {
 	estest.CheckUpcasts(t, accountUnderTest(), accountUpcastHooks())
 }
+
+func TestNilHooks(t *testing.T) {
+	for _, tt := range []struct {
+		build func()
+		want  string
+	}{
+		{func() { NewAccountEventCodec(nil) }, "NewAccountEventCodec: up is nil: pass your AccountUpcaster (reading a stored OwnerRenamed v2 calls UpcastOwnerRenamedV2)"},
+		{func() { NewAccountDefinition(nil, evolver{}, upcaster{}) }, "NewAccountDefinition: d is nil: pass your AccountDecider (Decide calls it for every command)"},
+		{func() { NewAccountDefinition(decider{}, nil, upcaster{}) }, "NewAccountDefinition: ev is nil: pass your AccountEvolver (Evolve calls OpenOnOwnerRenamed when OwnerRenamed applies to Open)"},
+		{func() { NewAccountRepository(nil, decider{}, evolver{}, nil) }, "NewAccountRepository: up is nil: pass your AccountUpcaster (reading a stored OwnerRenamed v2 calls UpcastOwnerRenamedV2)"},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != tt.want {
+					t.Errorf("panicked with %v, want %q", r, tt.want)
+				}
+			}()
+			tt.build()
+		}()
+	}
+	NewAccountRepository(nil, decider{}, evolver{}, upcaster{}) // a nil store is not checked
+}
 `)}
 	}
 	files := loadGoldenModel(t, "three_versions")
@@ -102,7 +125,7 @@ func TestAccountUpcastHooks(t *testing.T) {
 	mod.writePackage(t, "impure", noSkeleton, user(`return OwnerRenamed{Owner: old.Name, Currency: old.Currency, At: time.Unix(int64(calls), 0)}`))
 	mod.writePackage(t, "right", noSkeleton, user(`return OwnerRenamed{Owner: old.Name, Currency: old.Currency}`))
 	mod.writePackage(t, "declared", droppedNoSkeleton, user(forgets))
-	out, _ := mod.run("test", "-count=1", "-run", "^TestAccountUpcastHooks$", "./...")
+	out, _ := mod.run("test", "-count=1", "-run", "^(TestAccountUpcastHooks|TestNilHooks)$", "./...")
 	text := string(out)
 	const lost = "OwnerRenamed v2: UpcastOwnerRenamedV2: changing field currency of OwnerRenamed v2 does not change the event UpcastOwnerRenamedV2 returns: " +
 		"every stored OwnerRenamed v2 would load with its currency lost. Copy it in UpcastOwnerRenamedV2 (Currency: old.Currency), " +

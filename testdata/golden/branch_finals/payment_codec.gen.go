@@ -30,8 +30,11 @@ type PaymentEventCodec struct {
 }
 
 // NewPaymentEventCodec returns the event codec of Payment, with up converting
-// the versions that need code.
+// the versions that need code. It panics if up is nil.
 func NewPaymentEventCodec(up PaymentUpcaster) PaymentEventCodec {
+	if up == nil {
+		panic("NewPaymentEventCodec: up is nil: pass your PaymentUpcaster (reading a stored PaymentSettled v1 calls UpcastPaymentSettledV1)")
+	}
 	return PaymentEventCodec{up: up}
 }
 

@@ -29,8 +29,11 @@ type AuditLogEventCodec struct {
 }
 
 // NewAuditLogEventCodec returns the event codec of AuditLog, with up
-// converting the versions that need code.
+// converting the versions that need code. It panics if up is nil.
 func NewAuditLogEventCodec(up AuditLogUpcaster) AuditLogEventCodec {
+	if up == nil {
+		panic("NewAuditLogEventCodec: up is nil: pass your AuditLogUpcaster (reading a stored ActionLogged v1 calls UpcastActionLoggedV1)")
+	}
 	return AuditLogEventCodec{up: up}
 }
 

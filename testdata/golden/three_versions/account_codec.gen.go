@@ -31,8 +31,11 @@ type AccountEventCodec struct {
 }
 
 // NewAccountEventCodec returns the event codec of Account, with up converting
-// the versions that need code.
+// the versions that need code. It panics if up is nil.
 func NewAccountEventCodec(up AccountUpcaster) AccountEventCodec {
+	if up == nil {
+		panic("NewAccountEventCodec: up is nil: pass your AccountUpcaster (reading a stored OwnerRenamed v2 calls UpcastOwnerRenamedV2)")
+	}
 	return AccountEventCodec{up: up}
 }
 

@@ -43,7 +43,7 @@ func TestAccountStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestAccountInvalidTransitions(t *testing.T) {
-	def := NewAccountDefinition(nil, nil, nil)
+	def := accountDefinition(nil, nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range AccountMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -132,7 +132,7 @@ func accountEvolutions() []estest.Evolution[AccountState, AccountEvent] {
 // TestAccountEvolve checks that each of the 2 (state, event) pairs the machine
 // cannot produce fails with an *es.InvalidEvolutionError.
 func TestAccountEvolve(t *testing.T) {
-	def := NewAccountDefinition(nil, nil, nil)
+	def := accountDefinition(nil, nil, nil)
 	declared := map[[2]string]bool{
 		{"Open", "OwnerRenamed"}:  true,
 		{"Open", "AccountClosed"}: true,
