@@ -133,6 +133,8 @@ func addProcessIdents(p *Process, add func(name, what string, pos Position, isTy
 		{goname.Unexported(p.Name + "_under_test"), "the skeleton's definition function", false},
 		{goname.Unexported(p.Name + "_definition"), "the unchecked definition builder", false},
 		{goname.Unexported(p.Name + "_test_definition"), "the definition of the generated tests", false},
+		{goname.Unexported(p.Name + "_evolutions"), "the Evolve hook cases of the generated tests", false},
+		{"Test" + n + "EvolveHooks", "a generated test", false},
 		{"Test" + n + "StateName", "a generated test", false},
 		{"Test" + n + "InvalidInputs", "a generated test", false},
 		{"Test" + n + "Evolve", "a generated test", false},

@@ -32,6 +32,9 @@ type Evolution[S, E any] struct {
 	// Zero are the Go names of the fields of the new state that the .esm
 	// declares zero.
 	Zero []string
+	// Process says the machine is a process: its .esm declares no evolve
+	// clauses, so a failure suggests none.
+	Process bool
 	// Changes are inputs with one field changed, each saying whether the
 	// new state must change with it. Fields whose values a generated test
 	// cannot build (types of the consumer's package, or of imported
@@ -190,10 +193,18 @@ func checkEvolution[S, C, E any](t testing.TB, def es.Definition[S, C, E], state
 			// The event may set the field too: a hook that overwrites a
 			// running total with the event's amount follows the event, and
 			// still loses the total.
+			if c.Process {
+				t.Errorf("%s: changing %s.%s does not change the state %s returns: the value the state held is lost. Carry it over in %s (s.%s)",
+					pair, c.State, ch.Field, c.Hook, c.Hook, ch.GoName)
+				continue
+			}
 			t.Errorf("%s: changing %s.%s does not change the state %s returns: the value the state held is lost (overwritten or forgotten). "+
 				"Carry it over in %s (compute from s.%s: add to it, subtract from it, keep it); "+
 				"if the event's value is meant to replace it, say so in the .esm: evolve %s on %s: hook; set %s (or zero %s if it starts at zero)",
 				pair, c.State, ch.Field, c.Hook, c.Hook, ch.GoName, c.State, c.Event, ch.Field, ch.Field)
+		case c.Hook != "" && c.Process:
+			t.Errorf("%s: changing %s.%s does not change the state %s returns: its value is lost. Copy it in %s (in.%s) to the new state's field of its name",
+				pair, what, ch.Field, c.Hook, c.Hook, ch.GoName)
 		case c.Hook != "":
 			t.Errorf("%s: changing %s.%s does not change the state %s returns: its value is lost. "+
 				"Use it in %s, or say in the .esm that the state does not need it: evolve %s on %s: drop %s",
