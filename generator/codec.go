@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -230,11 +231,19 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 				return []jen.Code{jen.Var().Id("v").Id(vt), jen.Id("v").Dot("readJSON").Call(jen.Op("&").Id("r")), jen.Id("e").Op("=").Id("v")}
 			}
 			upcasts = true
-			return []jen.Code{
+			var guard []jen.Code
+			if slices.ContainsFunc(c.steps[i:], func(st *upcastStep) bool { return st.hook != "" }) {
+				// A codec made as a literal, not by its constructor, has no
+				// upcaster: an error, rather than a nil dereference.
+				guard = []jen.Code{jen.If(jen.Id("c").Dot("up").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Op("&").Qual(pathES, "DecodeError").Values(
+					field("EventType", jen.Id("eventType")), field("SchemaVersion", jen.Id("schemaVersion")),
+					field("Err", jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("the codec has no %s: build it with New%s", goname.Upcaster(ag.a.Name), goname.EventCodec(ag.a.Name))))))))}
+			}
+			return append(guard,
 				jen.Var().Id("v").Id(vt),
 				jen.Id("v").Dot("readJSON").Call(jen.Op("&").Id("r")),
 				jen.If(jen.Id("r").Dot("Err").Call().Op("==").Nil()).Block(jen.Id("e").Op("=").Add(ag.upcastChain(c, i, jen.Id("v")))),
-			}
+			)
 		}
 		var body []jen.Code
 		if len(e.Versions) == 1 {

@@ -87,6 +87,11 @@ func TestNilHooks(t *testing.T) {
 		}()
 	}
 	NewAccountRepository(nil, decider{}, evolver{}, upcaster{}) // a nil store is not checked
+	// A codec made as a literal has no upcaster: an error, not a panic.
+	if _, err := (AccountEventCodec{}).Decode("OwnerRenamed", 2, []byte(` + "`" + `{"name":"n","currency":"c"}` + "`" + `)); err == nil ||
+		err.Error() != "decode OwnerRenamed v2: the codec has no AccountUpcaster: build it with NewAccountEventCodec" {
+		t.Errorf("Decode with no upcaster: %v", err)
+	}
 }
 `)}
 	}

@@ -78,6 +78,9 @@ func (c PaymentEventCodec) Decode(eventType string, schemaVersion int, data []by
 	case "PaymentSettled":
 		switch schemaVersion {
 		case 1:
+			if c.up == nil {
+				return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: errors.New("the codec has no PaymentUpcaster: build it with NewPaymentEventCodec")}
+			}
 			var v PaymentSettledV1
 			v.readJSON(&r)
 			if r.Err() == nil {

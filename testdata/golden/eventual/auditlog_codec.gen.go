@@ -73,6 +73,9 @@ func (c AuditLogEventCodec) Decode(eventType string, schemaVersion int, data []b
 	case "ActionLogged":
 		switch schemaVersion {
 		case 1:
+			if c.up == nil {
+				return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: errors.New("the codec has no AuditLogUpcaster: build it with NewAuditLogEventCodec")}
+			}
 			var v ActionLoggedV1
 			v.readJSON(&r)
 			if r.Err() == nil {

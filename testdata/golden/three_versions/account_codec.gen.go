@@ -75,12 +75,18 @@ func (c AccountEventCodec) Decode(eventType string, schemaVersion int, data []by
 	case "OwnerRenamed":
 		switch schemaVersion {
 		case 1:
+			if c.up == nil {
+				return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: errors.New("the codec has no AccountUpcaster: build it with NewAccountEventCodec")}
+			}
 			var v OwnerRenamedV1
 			v.readJSON(&r)
 			if r.Err() == nil {
 				e = c.up.UpcastOwnerRenamedV2(c.upcastOwnerRenamedV1(v))
 			}
 		case 2:
+			if c.up == nil {
+				return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: errors.New("the codec has no AccountUpcaster: build it with NewAccountEventCodec")}
+			}
 			var v OwnerRenamedV2
 			v.readJSON(&r)
 			if r.Err() == nil {
