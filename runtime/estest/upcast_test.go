@@ -34,7 +34,9 @@ type (
 // fineCodec decodes version 1 through hook.
 type fineCodec struct{ hook func(fineV1) fined }
 
-func (fineCodec) Encode([]byte, fined) (es.RawEvent, error) { return es.RawEvent{}, errors.New("unused") }
+func (fineCodec) Encode([]byte, fined) (es.RawEvent, error) {
+	return es.RawEvent{}, errors.New("unused")
+}
 
 func (c fineCodec) Decode(eventType string, version int, data []byte) (fined, error) {
 	var v fineV1
