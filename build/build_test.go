@@ -415,6 +415,44 @@ func TestExtendSkeleton(t *testing.T) {
 	}
 }
 
+// TestExtendProcessSkeleton checks that a process's skeleton is extended
+// like an aggregate's: a reaction added since it was written adds its case.
+func TestExtendProcessSkeleton(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "process", "booking.esm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, root, map[string]string{"booking/booking.esm": string(src)})
+	p, err := load(t, root, build.Options{}, "booking/booking.esm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const old = "on Charge.ChargeFailed: Charging -> Dropped sends Room.Release\n"
+	if !strings.Contains(string(src), old) {
+		t.Fatal("booking.esm no longer reacts to ChargeFailed")
+	}
+	edited := strings.Replace(string(src), old, old+"    on Room.RoomReleased: Waiting -> Dropped\n", 1)
+	put(t, root, map[string]string{"booking/booking.esm": edited})
+	p, err = load(t, root, build.Options{}, "booking/booking.esm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skel *build.Output
+	for _, o := range p.Inputs[0].Outputs {
+		if o.Name == "stay_test.go" {
+			skel = o
+		}
+	}
+	if skel == nil || skel.Action != build.Extend || !slices.Equal(skel.Added, []string{"TestStayRoomReleasedFromWaiting"}) {
+		t.Fatalf("skeleton output = %+v, want Extend adding TestStayRoomReleasedFromWaiting", skel)
+	}
+}
+
 // TestWarnings checks that a skeleton that does not parse is a warning
 // at its position, kept as it is.
 func TestWarnings(t *testing.T) {

@@ -34,8 +34,8 @@ func (p *goPackage) growSkeletons(log *slog.Logger) ([]Warning, error) {
 			if f.Action != Create {
 				continue
 			}
-			a := skeletonOf(in.Model, f.Name)
-			if a == nil {
+			machine := skeletonOf(in.Model, f.Name)
+			if machine == "" {
 				continue
 			}
 			path := filepath.Join(p.dir, filepath.FromSlash(f.Name))
@@ -62,7 +62,7 @@ func (p *goPackage) growSkeletons(log *slog.Logger) ([]Warning, error) {
 				loaded = true
 			}
 			rest := slices.DeleteFunc(slices.Clone(others), func(o generator.SourceFile) bool { return o.Name == path })
-			g, err := generator.GrowSkeleton(a.Name, generator.File{Name: f.Name, Data: f.Data, Once: true}, generator.SourceFile{Name: path, Data: data}, rest)
+			g, err := generator.GrowSkeleton(machine, generator.File{Name: f.Name, Data: f.Data, Once: true}, generator.SourceFile{Name: path, Data: data}, rest)
 			var se *generator.SkeletonError
 			switch {
 			case errors.As(err, &se):
@@ -73,7 +73,7 @@ func (p *goPackage) growSkeletons(log *slog.Logger) ([]Warning, error) {
 			for _, s := range g.Stale {
 				warnings = append(warnings, Warning{Path: path, Line: s.Pos.Line, Column: s.Pos.Column, Src: data, Message: fmt.Sprintf(
 					"%s tests %s, a transition %s no longer has: esgen leaves the case to you; delete or rename it, or keep it with //%s %s",
-					s.Name, s.Transition, a.Name, generator.SkipDirective, s.Name)})
+					s.Name, s.Transition, machine, generator.SkipDirective, s.Name)})
 			}
 			if err != nil || len(g.Added) == 0 {
 				continue
@@ -88,14 +88,20 @@ func (p *goPackage) growSkeletons(log *slog.Logger) ([]Warning, error) {
 	return warnings, nil
 }
 
-// skeletonOf is the aggregate of m whose test skeleton is named name.
-func skeletonOf(m *dsl.File, name string) *dsl.Aggregate {
+// skeletonOf is the name of the aggregate or process of m whose test
+// skeleton is named name, or "".
+func skeletonOf(m *dsl.File, name string) string {
 	for _, a := range m.Aggregates {
 		if !a.Eventual && outname.Skeleton(a.Name) == name {
-			return a
+			return a.Name
 		}
 	}
-	return nil
+	for _, p := range m.Processes {
+		if outname.Skeleton(p.Name) == name {
+			return p.Name
+		}
+	}
+	return ""
 }
 
 // userGoFiles reads the Go files of p's directory that neither this run

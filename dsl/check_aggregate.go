@@ -423,6 +423,7 @@ func (c *checker) versions(s *aggScope, ev *Event) {
 				c.report(d.Upcast.Pos, codeMisplacedUpcast, "", "%s is the first version: there is nothing to upcast from", owner)
 			} else {
 				ver.Hook = true
+				ver.Dropped = c.upcastDropped(ev, ev.Versions[len(ev.Versions)-1], ver, d.Upcast.Drop)
 			}
 		}
 		if i > 0 && !ver.Hook {
@@ -431,6 +432,32 @@ func (c *checker) versions(s *aggScope, ev *Event) {
 		ev.Versions = append(ev.Versions, ver)
 		s.eventDecls[ev] = append(s.eventDecls[ev], d)
 	}
+}
+
+// upcastDropped returns the fields of version prev that an upcast hook to
+// version cur need not carry, as d (upcast: drop f, g) lists them: each a
+// field of prev that cur has under the same name and type.
+func (c *checker) upcastDropped(ev *Event, prev, cur *EventVersion, d *ast.UpcastDrop) []*Field {
+	if d == nil {
+		return nil
+	}
+	var out []*Field
+	for _, id := range d.Fields {
+		f := fieldNamed(prev.Fields, id.Name)
+		switch {
+		case f == nil:
+			c.reportName(id, codeUndeclared, fieldNames(prev.Fields), "",
+				"event %s v%d, which v%d is upcast from, has no field %s", ev.Name, prev.Number, cur.Number, id.Name)
+		case slices.Contains(out, f):
+			c.report(id.Pos, codeDuplicate, "", "field %s is already listed in this drop", id.Name)
+		case findField(cur.Fields, f) == nil:
+			c.report(id.Pos, codeNeedlessUpcastDrop, "remove it from the drop list: only a field v"+strconv.Itoa(cur.Number)+" keeps needs declaring",
+				"drop %s: event %s v%d has no field %s %s, so the upcast hook has no value of it to carry", id.Name, ev.Name, cur.Number, f.Name, f.Type)
+		default:
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // derivableUpcast reports the fields of version cur that generated code

@@ -121,7 +121,6 @@ func (c *checker) evolveDecl(d *ast.Evolve) *EvolveDecl {
 	conflict("unchanged", "zero", "an unchanged state keeps every field")
 	conflict("unchanged", "hook", "a hook computes a new state")
 	conflict("unchanged", "set", "an unchanged state takes no field of the event")
-	conflict("hook", "set", "the hook computes every field of the new state")
 	return m
 }
 
@@ -220,7 +219,8 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 	evFields := e.Event.Latest().Fields
 	dropped := map[*Field]bool{}
 	zero := map[*Field]bool{}
-	set := map[*Field]bool{} // event fields declared to replace the state's
+	set := map[*Field]bool{}      // event fields declared to replace the state's
+	replaced := map[*Field]bool{} // state fields declared replaced (set)
 	if d != nil {
 		for _, cl := range d.decl.Clauses {
 			for _, id := range cl.Fields {
@@ -247,6 +247,22 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 					}
 					zero[f] = true
 				case "set":
+					if d.model.Hook {
+						// With a hook, set names fields of the state that the
+						// hook replaces from the event, under any name.
+						f := fieldNamed(e.To.Fields, id.Name)
+						if f == nil || findField(e.From.Fields, f) == nil {
+							where := fmt.Sprintf("state %s has no field %s", e.To.Name, id.Name)
+							if e.From != e.To {
+								where += " that state " + e.From.Name + " has too"
+							}
+							c.report(id.Pos, codeInvalidEvolve, "set with hook names a field that the state left and the new state both have, whose old value the hook replaces",
+								"set %s: %s: the hook has no value of it to replace", id.Name, where)
+							continue
+						}
+						replaced[f] = true
+						continue
+					}
 					g := fieldNamed(evFields, id.Name)
 					if g == nil {
 						c.reportName(id, codeUndeclared, fieldNames(evFields), "",
@@ -264,6 +280,7 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 						continue
 					}
 					set[g] = true
+					replaced[findField(e.To.Fields, g)] = true
 				}
 			}
 		}
@@ -274,6 +291,7 @@ func (c *checker) planEvolution(e *Evolution, d *evolveDecl) {
 		}
 	}
 	e.Zero = keepOrder(e.To.Fields, zero)
+	e.Replaced = keepOrder(e.To.Fields, replaced)
 	switch {
 	case d != nil && d.model.Unchanged:
 		e.Unchanged = true

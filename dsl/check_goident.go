@@ -131,6 +131,10 @@ func addProcessIdents(p *Process, add func(name, what string, pos Position, isTy
 		{goname.Unexported(p.Name + "_dispatch"), "the dispatch function", false},
 		{goname.Unexported(p.Name + "_sent"), "the sent function", false},
 		{goname.Unexported(p.Name + "_under_test"), "the skeleton's definition function", false},
+		{goname.Unexported(p.Name + "_definition"), "the unchecked definition builder", false},
+		{goname.Unexported(p.Name + "_test_definition"), "the definition of the generated tests", false},
+		{goname.Unexported(p.Name + "_evolutions"), "the Evolve hook cases of the generated tests", false},
+		{"Test" + n + "EvolveHooks", "a generated test", false},
 		{"Test" + n + "StateName", "a generated test", false},
 		{"Test" + n + "InvalidInputs", "a generated test", false},
 		{"Test" + n + "Evolve", "a generated test", false},
@@ -209,6 +213,9 @@ func aggregateIdentNames(agg string) map[string]string {
 		goname.RecordingUpcaster(agg):  "the upcaster of the generated tests",
 		goname.BranchStub(agg):         "the decider of the generated tests",
 		goname.UnderTest(agg):          "the definition of the test skeleton",
+		goname.Definition(agg):         "the unchecked definition builder",
+		goname.UpcastCases(agg):        "the upcast hook cases of the generated tests",
+		goname.EvolutionCases(agg):     "the evolution cases of the generated tests",
 	}
 	for _, name := range goname.TestFuncs(agg, false) {
 		m[name] = "the generated test"

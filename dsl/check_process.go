@@ -456,6 +456,12 @@ func (c *checker) processEvolutions(s *procScope) {
 	}
 }
 
+// ProcessInputFields are the fields an input of a process brings to its
+// states: an event's newest version's, a refused command's; a timer brings
+// none. A field of a new state with the name and type of one of them
+// comes from the input.
+func ProcessInputFields(in *Input) []*Field { return inputFields(in) }
+
 // inputFields are the fields an input brings: an event's newest version's,
 // a refused command's; a timer brings none.
 func inputFields(in *Input) []*Field {

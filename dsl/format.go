@@ -256,6 +256,16 @@ func (p *printer) member(m ast.Member) {
 		}
 		if m.Upcast != nil {
 			p.tok("upcast", m.Upcast.Pos)
+			if d := m.Upcast.Drop; d != nil {
+				p.glued(":", ast.Position{})
+				p.tok("drop", d.Pos)
+				for j, id := range d.Fields {
+					if j > 0 {
+						p.glued(",", ast.Position{})
+					}
+					p.tok(id.Name, id.Pos)
+				}
+			}
 		}
 		p.body(m.Body, false)
 	case *ast.Transition:

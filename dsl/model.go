@@ -259,7 +259,13 @@ type EventVersion struct {
 	// a Default, or is a slice, map or pointer (upcast to nil); fields of
 	// the previous version that this one lacks are dropped.
 	Hook bool
-	Pos  Position
+	// Dropped are the fields of the previous version that this one has
+	// under the same name and type but whose values the upcast hook does
+	// not carry over, as the .esm declares (upcast: drop f). Only with
+	// Hook. The generated tests check that every other such field reaches
+	// this version.
+	Dropped []*Field
+	Pos     Position
 }
 
 // Transition is one `on Command:` declaration with its branches. The
@@ -325,6 +331,11 @@ type Evolution struct {
 	// Zero are the fields of To that Decl declares zero, in To's order:
 	// the generated evolution, or the hook, leaves them at their zero value.
 	Zero []*Field
+	// Replaced are the fields of To, which From has too, whose value the
+	// event replaces as Decl declares (set), in To's order: a hook need
+	// not carry the state left's value of them. For a generated evolution
+	// they come from the event's fields of the same name (Fields).
+	Replaced []*Field
 }
 
 // EvolveDecl is an `evolve States on Event: clauses` declaration, as it
@@ -335,7 +346,7 @@ type EvolveDecl struct {
 	Hook      bool     // `hook`
 	Drop      []string // `drop`: names of event fields, as written
 	Zero      []string // `zero`: names of state fields, as written
-	Set       []string // `set`: names of event fields, as written
+	Set       []string // `set`: names of event fields (with Hook, of state fields), as written
 	Pos       Position
 }
 

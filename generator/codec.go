@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -55,7 +56,8 @@ func (ag *aggGen) upcasterInterface(jf *jen.File) {
 			}
 			from, to := versionType(c.event, st.from), versionType(c.event, st.to)
 			methods = append(methods,
-				comment(wrap(fmt.Sprintf("%s converts version %d of %s to version %d.", st.hook, st.from.Number, goname.Exported(c.event.Name), st.to.Number))),
+				comment(wrap(fmt.Sprintf("%s converts version %d of %s to version %d.%s", st.hook, st.from.Number, goname.Exported(c.event.Name), st.to.Number,
+					ag.upcastHookNote(st)))),
 				jen.Id(st.hook).Params(jen.Id("old").Id(from)).Id(to))
 		}
 	}
@@ -174,9 +176,10 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 		text += fmt.Sprintf(" Build it with New%s.", name)
 		jf.Add(comment(wrap(text)))
 		jf.Type().Id(name).Struct(jen.Id("up").Id(goname.Upcaster(ag.a.Name)))
-		jf.Add(comment(wrap(fmt.Sprintf("New%s returns the event codec of %s, with up converting the versions that need code.", name, ag.p.name))))
+		jf.Add(comment(wrap(fmt.Sprintf("New%s returns the event codec of %s, with up converting the versions that need code. "+
+			"It panics if up is nil.", name, ag.p.name))))
 		jf.Func().Id("New" + name).Params(jen.Id("up").Id(goname.Upcaster(ag.a.Name))).Id(name).Block(
-			jen.Return(jen.Id(name).Values(jen.Id("up").Op(":").Id("up"))))
+			append(ag.upcasterCheck("New"+name), jen.Return(jen.Id(name).Values(jen.Id("up").Op(":").Id("up"))))...)
 	} else {
 		text += " The zero value is ready to use."
 		jf.Add(comment(wrap(text)))
@@ -228,11 +231,19 @@ func (ag *aggGen) eventCodec(jf *jen.File) {
 				return []jen.Code{jen.Var().Id("v").Id(vt), jen.Id("v").Dot("readJSON").Call(jen.Op("&").Id("r")), jen.Id("e").Op("=").Id("v")}
 			}
 			upcasts = true
-			return []jen.Code{
+			var guard []jen.Code
+			if slices.ContainsFunc(c.steps[i:], func(st *upcastStep) bool { return st.hook != "" }) {
+				// A codec made as a literal, not by its constructor, has no
+				// upcaster: an error, rather than a nil dereference.
+				guard = []jen.Code{jen.If(jen.Id("c").Dot("up").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Op("&").Qual(pathES, "DecodeError").Values(
+					field("EventType", jen.Id("eventType")), field("SchemaVersion", jen.Id("schemaVersion")),
+					field("Err", jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("the codec has no %s: build it with New%s", goname.Upcaster(ag.a.Name), goname.EventCodec(ag.a.Name))))))))}
+			}
+			return append(guard,
 				jen.Var().Id("v").Id(vt),
 				jen.Id("v").Dot("readJSON").Call(jen.Op("&").Id("r")),
 				jen.If(jen.Id("r").Dot("Err").Call().Op("==").Nil()).Block(jen.Id("e").Op("=").Add(ag.upcastChain(c, i, jen.Id("v")))),
-			}
+			)
 		}
 		var body []jen.Code
 		if len(e.Versions) == 1 {

@@ -337,7 +337,7 @@ func (ag *aggGen) hookArgs() []jen.Code {
 // eventCodecValue is the expression of the aggregate's event codec.
 func (ag *aggGen) eventCodecValue() jen.Code {
 	if ag.p.needUpcaster {
-		return jen.Id("New" + goname.EventCodec(ag.a.Name)).Call(jen.Id("up"))
+		return jen.Id(goname.EventCodec(ag.a.Name)).Values(jen.Id("up").Op(":").Id("up"))
 	}
 	return jen.Id(goname.EventCodec(ag.a.Name)).Values()
 }
@@ -367,6 +367,7 @@ func (ag *aggGen) definition(jf *jen.File) {
 	if ag.a.ArchiveAfter > 0 {
 		text += fmt.Sprintf(" An instance %s after it reached a final state may be archived (see es.Repository.Archive).", durationText(ag.a.ArchiveAfter))
 	}
+	text += fmt.Sprintf(" It panics if %s is nil: a nil one would fail only where it is first called, in production.", hookList(ag.p))
 	jf.Add(comment(wrap(text)))
 	evolve := jen.Id(goname.Evolve(ag.a.Name))
 	if ag.p.needEvolver {
@@ -404,9 +405,65 @@ func (ag *aggGen) definition(jf *jen.File) {
 				jen.Return(jen.False()))),
 			field("ArchiveAfter", durationCode(ag.a.ArchiveAfter)))
 	}
-	jf.Func().Id(name).Params(ag.hookParams()...).Qual(pathES, "Definition").Types(ag.generics()...).Block(
+	body := append(ag.nilChecks(name), jen.Return(jen.Id(goname.Definition(ag.a.Name)).Call(ag.hookArgs()...)))
+	jf.Func().Id(name).Params(ag.hookParams()...).Qual(pathES, "Definition").Types(ag.generics()...).Block(body...)
+	jf.Add(comment(wrap(fmt.Sprintf("%s is %s without its checks: the generated tests pass nil for the code they must never reach.",
+		goname.Definition(ag.a.Name), name))))
+	jf.Func().Id(goname.Definition(ag.a.Name)).Params(ag.hookParams()...).Qual(pathES, "Definition").Types(ag.generics()...).Block(
 		jen.Return(jen.Qual(pathES, "Definition").Types(ag.generics()...).Add(keyed(fields...))),
 	)
+}
+
+// hookList names the hook parameters of an aggregate's constructors:
+// "d", "d or ev", "d, ev or up".
+func hookList(p *aggPlan) string {
+	names := []string{"d"}
+	if p.needEvolver {
+		names = append(names, "ev")
+	}
+	if p.needUpcaster {
+		names = append(names, "up")
+	}
+	return list(names, "or")
+}
+
+// nilChecks are the statements with which constructor fn panics on a nil
+// hook parameter, naming it and what would call it: a nil hook would
+// otherwise fail only when it is first called, in production (an old
+// event version read, a state whose evolution is user code).
+func (ag *aggGen) nilChecks(fn string) []jen.Code {
+	check := func(param, iface, when string) jen.Code {
+		return jen.If(jen.Id(param).Op("==").Nil()).Block(jen.Panic(jen.Lit(fmt.Sprintf(
+			"%s: %s is nil: pass your %s (%s)", fn, param, iface, when))))
+	}
+	out := []jen.Code{check("d", goname.Decider(ag.a.Name), "Decide calls it for every command")}
+	if ag.p.needEvolver {
+		for _, e := range ag.p.evolutions {
+			if e.hook != "" {
+				out = append(out, check("ev", goname.Evolver(ag.a.Name), fmt.Sprintf("Evolve calls %s when %s applies to %s", e.hook, e.Event.Name, e.From.Name)))
+				break
+			}
+		}
+	}
+	out = append(out, ag.upcasterCheck(fn)...)
+	return out
+}
+
+// upcasterCheck is the statement with which constructor fn panics on a
+// nil upcaster, naming the first version that needs it.
+func (ag *aggGen) upcasterCheck(fn string) []jen.Code {
+	if !ag.p.needUpcaster {
+		return nil
+	}
+	for _, c := range ag.p.upcasts {
+		for _, st := range c.steps {
+			if st.hook != "" {
+				return []jen.Code{jen.If(jen.Id("up").Op("==").Nil()).Block(jen.Panic(jen.Lit(fmt.Sprintf(
+					"%s: up is nil: pass your %s (reading a stored %s v%d calls %s)", fn, goname.Upcaster(ag.a.Name), c.event.Name, st.from.Number, st.hook))))}
+			}
+		}
+	}
+	return nil
 }
 
 // creatingCommands names the commands only the initial state accepts.

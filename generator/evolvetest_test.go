@@ -119,7 +119,7 @@ import (
 )
 
 func TestHooks(t *testing.T) {
-	estest.CheckEvolutions(t, NewAccountDefinition(nil, Evolver{}), AccountStateName, accountEvolutions(), true)
+	estest.CheckEvolutions(t, accountDefinition(nil, Evolver{}), AccountStateName, accountEvolutions(), true)
 }
 `)
 	right, err := os.ReadFile(filepath.Join(goldenRoot, "evolve_hook", "userevolver.go"))
@@ -138,6 +138,37 @@ func TestHooks(t *testing.T) {
 	}
 	mod.writePackage(t, "hookwrong", noSkeleton, map[string][]byte{"evolver.go": wrong, "hooks_test.go": hookTest})
 	mod.writePackage(t, "hookright", noSkeleton, map[string][]byte{"evolver.go": right, "hooks_test.go": hookTest})
+	// A correction that overwrites the balance: the event's field reaches
+	// the state, the balance it held is lost. It passes only where the
+	// .esm says that the correction is the new balance.
+	overwrite := bytes.Replace(right, []byte("s.BalanceCents += e.BalanceCents"), []byte("s.BalanceCents = e.BalanceCents"), 1)
+	if bytes.Equal(overwrite, right) {
+		t.Fatal("userevolver.go no longer adds the correction")
+	}
+	mod.writePackage(t, "hookoverwrite", noSkeleton, map[string][]byte{"evolver.go": overwrite, "hooks_test.go": hookTest})
+	src, err := os.ReadFile(filepath.Join(goldenRoot, "evolve_hook", "bank.esm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replaced := bytes.Replace(src, []byte("evolve Open on BalanceCorrected: hook"), []byte("evolve Open on BalanceCorrected: hook; set balance_cents"), 1)
+	if bytes.Equal(replaced, src) {
+		t.Fatal("bank.esm no longer asks for the correction's hook")
+	}
+	f, ds := dsl.Load("bank.esm", replaced)
+	if ds.HasErrors() {
+		t.Fatal(ds.Err())
+	}
+	declared, err := Generate(t.Context(), f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var declaredNoSkeleton []File
+	for _, f := range declared {
+		if f.Name != "account_test.go" {
+			declaredNoSkeleton = append(declaredNoSkeleton, f)
+		}
+	}
+	mod.writePackage(t, "hookdeclared", declaredNoSkeleton, map[string][]byte{"evolver.go": overwrite, "hooks_test.go": hookTest})
 
 	// One go test run for all packages: each case's package must fail with
 	// its message, the right hooks' package must pass.
@@ -156,6 +187,15 @@ func TestHooks(t *testing.T) {
 	}
 	if !strings.Contains(text, "ok  \tesgen.test/evolvechecks/hookright") {
 		t.Errorf("the right hooks fail")
+	}
+	const overwritten = "Open/BalanceCorrected: changing Open.balance_cents does not change the state OpenOnBalanceCorrected returns: " +
+		"the value the state held is lost (overwritten or forgotten). Carry it over in OpenOnBalanceCorrected (compute from s.BalanceCents: add to it, subtract from it, keep it); " +
+		"if the event's value is meant to replace it, say so in the .esm: evolve Open on BalanceCorrected: hook; set balance_cents (or zero balance_cents if it starts at zero)"
+	if !strings.Contains(text, "FAIL\tesgen.test/evolvechecks/hookoverwrite") || !strings.Contains(text, overwritten) {
+		t.Errorf("a hook that overwrites the balance: want the failure %q", overwritten)
+	}
+	if !strings.Contains(text, "ok  \tesgen.test/evolvechecks/hookdeclared") {
+		t.Errorf("the overwriting hook fails where the .esm declares set balance_cents")
 	}
 	if t.Failed() {
 		t.Logf("go test output:\n%s", text)

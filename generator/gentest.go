@@ -39,6 +39,9 @@ func (ag *aggGen) genTestFile() (unformatted, error) {
 	}
 	ag.testEventCodec(jf)
 	ag.testUpcasts(jf)
+	if !ag.a.Eventual && ag.p.needUpcaster {
+		ag.upcastHookCases(jf)
+	}
 	return render(outname.GenTest(ag.a.Name), jf)
 }
 
@@ -111,7 +114,7 @@ func (ag *aggGen) testInvalidTransitions(jf *jen.File) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s checks that Decide rejects each of the %d (state, command) pairs the machine does not declare "+
 		"with an *es.InvalidTransitionError naming both, without consulting the decider (it is nil here).", name, rejected))))
 	jf.Func().Id(name).Params(tParam()).Block(
-		jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(ag.nilHooks()...),
+		jen.Id("def").Op(":=").Id(goname.Definition(a.Name)).Call(ag.nilHooks()...),
 		jen.Id("declared").Op(":=").Map(jen.Index(jen.Lit(2)).String()).Bool().Values(),
 		jen.For(jen.List(jen.Id("_"), jen.Id("tr")).Op(":=").Range().Id(goname.Machine(a.Name)).Call().Dot("Transitions")).Block(
 			jen.Id("declared").Index(jen.Index(jen.Lit(2)).String().Values(jen.Id("tr").Dot("From"), jen.Id("tr").Dot("Command"))).Op("=").True()),
@@ -231,7 +234,10 @@ func (ag *aggGen) evolutionCase(e *evolution) jen.Code {
 // keptFields are the fields of the state an evolution leaves that its new
 // state must keep: for a generated evolution, those it carries over; for a
 // hook, every field the new state has too (same name and type), but those
-// declared zero: the hook must carry it over, or take it from the event.
+// declared zero or replaced (set), and, when the event leads to another
+// state, those a field of the event of the same name and type sets: the
+// hook must carry their value over or compute from it, so that changing
+// it alone changes the new state.
 func (ag *aggGen) keptFields(e *evolution) []*dsl.Field {
 	var out []*dsl.Field
 	if e.hook == "" {
@@ -243,9 +249,16 @@ func (ag *aggGen) keptFields(e *evolution) []*dsl.Field {
 		return out
 	}
 	for _, f := range e.From.Fields {
-		if g := fieldWithType(e.To.Fields, f); g != nil && !slices.Contains(e.Zero, g) {
-			out = append(out, f)
+		g := fieldWithType(e.To.Fields, f)
+		if g == nil || slices.Contains(e.Zero, g) || slices.Contains(e.Replaced, g) {
+			continue
 		}
+		if e.From != e.To {
+			if ef := fieldWithType(e.Event.Latest().Fields, g); ef != nil && !slices.Contains(e.Dropped, ef) {
+				continue // the event's value is the new state's
+			}
+		}
+		out = append(out, f)
 	}
 	return out
 }
@@ -298,7 +311,7 @@ func (ag *aggGen) testEvolve(jf *jen.File) {
 			"and Evolve is pure; and that %s.", name, ag.sourceName(), rejects)
 	}
 	jf.Add(comment(wrap(text)))
-	body := []jen.Code{jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(ag.nilHooks()...)}
+	body := []jen.Code{jen.Id("def").Op(":=").Id(goname.Definition(a.Name)).Call(ag.nilHooks()...)}
 	if generated > 0 {
 		body = append(body, jen.Qual(pathESTest, "CheckEvolutions").Call(jen.Id("t"), jen.Id("def"), jen.Id(goname.StateName(a.Name)), jen.Id(goname.EvolutionCases(a.Name)).Call(), jen.False()))
 	}
@@ -328,7 +341,7 @@ func (ag *aggGen) testEvolve(jf *jen.File) {
 // codecValue is the event codec of tests, with the recording upcaster when
 // the aggregate has hooks.
 func (ag *aggGen) testCodecValue(up jen.Code) jen.Code {
-	if ag.p.needUpcaster {
+	if ag.p.needUpcaster && up != nil {
 		return jen.Id("New" + goname.EventCodec(ag.a.Name)).Call(up)
 	}
 	return jen.Id(goname.EventCodec(ag.a.Name)).Values()
@@ -607,7 +620,7 @@ func (ag *aggGen) testBranchGuards(jf *jen.File) {
 			jen.Id("commandName").String(), jen.Id("command").Id(goname.CommandInterface(a.Name)),
 			jen.Id("branchName").String(), jen.Id("branch").Any(), jen.Id("rejectedTo").String(), jen.Id("events").Int(),
 		).Add(keyed(rows...))).Block(
-			jen.Id("def").Op(":=").Id(goname.NewDefinition(a.Name)).Call(append([]jen.Code{jen.Id(stub).Values(jen.Id("tt").Dot("branch"))}, ag.nilHooks()[1:]...)...),
+			jen.Id("def").Op(":=").Id(goname.Definition(a.Name)).Call(append([]jen.Code{jen.Id(stub).Values(jen.Id("tt").Dot("branch"))}, ag.nilHooks()[1:]...)...),
 			jen.List(jen.Id("events"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("tt").Dot("state"), jen.Id("tt").Dot("command"), jen.Nil()),
 			jen.If(jen.Id("tt").Dot("rejectedTo").Op("==").Lit("")).Block(
 				jen.If(jen.Err().Op("!=").Nil().Op("||").Len(jen.Id("events")).Op("!=").Id("tt").Dot("events")).Block(
@@ -632,12 +645,6 @@ func zeroEvents(b *branch) []jen.Code {
 		out[i] = jen.Id(goname.Exported(e.Name)).Values()
 	}
 	return out
-}
-
-// nilHooksWithStore are the arguments of New<Agg>Repository in tests that
-// never reach a store or user code.
-func (ag *aggGen) nilHooksWithStore() []jen.Code {
-	return append([]jen.Code{jen.Nil()}, ag.nilHooks()...)
 }
 
 // testTimers emits Test<Agg>Timers: the timers process follows the
@@ -668,7 +675,7 @@ func (ag *aggGen) testTimers(jf *jen.File) {
 		}
 	}
 	jf.Func().Id(name).Params(tParam()).Block(
-		jen.Id("def").Op(":=").Id("New"+ag.p.name+"TimersDefinition").Call(jen.Id(goname.NewRepository(a.Name)).Call(ag.nilHooksWithStore()...)).Dot("Machine"),
+		jen.Id("def").Op(":=").Id("New"+ag.p.name+"TimersDefinition").Call(jen.Op("&").Id(goname.Repository(a.Name)).Values(field("repo", jen.Qual(pathES, "NewRepository").Call(jen.Nil(), jen.Id(goname.Definition(a.Name)).Call(ag.nilHooks()...))))).Dot("Machine"),
 		jen.Id("ctx").Op(":=").Qual(pathES, "ContextWithRef").Call(tctx(), jen.Qual(pathES, "Ref").Values(field("Type", jen.Lit(diagram.TimersName(a))), field("ID", jen.Lit("id-1")))),
 		jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(jen.List(jen.Id("from"), jen.Id("event"), jen.Id("to")).String()).Add(keyed(follows...))).Block(
 			jen.List(jen.Id("steps"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(jen.Id("ctx"), jen.Id("tt").Dot("from"), jen.Id(unexported(a.Name, "timers", "event")).Values(field("Type", jen.Id("tt").Dot("event"))), jen.Nil()),
@@ -693,4 +700,94 @@ func (ag *aggGen) testTimers(jf *jen.File) {
 					jen.Id("s").Dot("Aggregate"), jen.Id("s").Dot("ID"), jen.Id("s").Dot("Command"), jen.Id("s").Dot("Data"), jen.Id("tt").Dot("command"), jen.Id("tt").Dot("data"))),
 		),
 	)
+}
+
+// carriedFields are the fields of the version an upcast hook reads that
+// the version it makes has under the same name and type and that the .esm
+// does not drop (upcast: drop f): the hook must carry their values.
+func carriedFields(st *upcastStep) []*dsl.Field {
+	var out []*dsl.Field
+	for _, f := range st.from.Fields {
+		if findField(st.to.Fields, f) != nil && !slices.Contains(st.to.Dropped, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// survives reports whether a value of field f of the version steps[0]
+// reads, carried by that step, reaches the newest version through the
+// steps after it: each keeps a field of its name and type, and no hook
+// among them declares it dropped. A field that does not cannot be seen in
+// the decoded event, and the upcast hook test does not check it.
+func survives(steps []*upcastStep, f *dsl.Field) bool {
+	for _, st := range steps[1:] {
+		g := findField(st.from.Fields, f)
+		if g == nil || findField(st.to.Fields, g) == nil || st.hook != "" && slices.Contains(st.to.Dropped, g) {
+			return false
+		}
+	}
+	return true
+}
+
+// upcastHookCases emits <agg>UpcastHooks, the table of every upcast hook
+// with values to check it on (estest.Upcast): the skeleton's upcast hook
+// test runs the user's hooks on it.
+func (ag *aggGen) upcastHookCases(jf *jen.File) {
+	var rows []jen.Code
+	for _, c := range ag.p.upcasts {
+		for i, st := range c.steps {
+			if st.hook == "" {
+				continue
+			}
+			old := versionType(c.event, st.from)
+			row := []jen.Code{
+				field("Event", jen.Lit(c.event.Name)),
+				field("Version", jen.Lit(st.from.Number)),
+				field("Hook", jen.Lit(st.hook)),
+				field("NewOld", jen.Func().Params().Any().Block(jen.Return(ag.sampleStruct(old, st.from.Fields, seedOld)))),
+			}
+			var changes []jen.Code
+			for _, f := range carriedFields(st) {
+				if !survives(c.steps[i:], f) {
+					continue
+				}
+				ch := []jen.Code{field("Field", jen.Lit(f.Name)), field("GoName", jen.Lit(goname.Exported(f.Name)))}
+				if perturbable(f.Type, 0) {
+					ch = append(ch, field("Old", ag.changedStruct(old, st.from.Fields, seedOld, f)))
+				} else {
+					ch = append(ch, field("Fill", jen.True()))
+				}
+				changes = append(changes, jen.Values(ch...))
+			}
+			if len(changes) > 0 {
+				row = append(row, field("Changes", jen.Index().Qual(pathESTest, "UpcastChange").Add(keyed(changes...))))
+			}
+			rows = append(rows, keyed(row...))
+		}
+	}
+	typ := jen.Qual(pathESTest, "Upcast")
+	name := goname.UpcastCases(ag.a.Name)
+	jf.Add(comment(wrap(fmt.Sprintf("%s returns every upcast hook of %s, with a value of the version it reads and, for each field "+
+		"that the next version keeps under the same name and type and %s does not drop, that value with the field changed.",
+		name, ag.p.name, ag.sourceName()))))
+	jf.Func().Id(name).Params().Index().Add(typ).Block(jen.Return(jen.Index().Add(typ).Add(keyed(rows...))))
+}
+
+// upcastHookNote is the part of an upcast hook's doc comment that says
+// which fields it must carry, and which test checks it.
+func (ag *aggGen) upcastHookNote(st *upcastStep) string {
+	carried := carriedFields(st)
+	if len(carried) == 0 {
+		return ""
+	}
+	names := make([]string, len(carried))
+	for i, f := range carried {
+		names[i] = f.Name
+	}
+	text := fmt.Sprintf(" It must carry over %s, which version %d keeps", strings.Join(names, ", "), st.to.Number)
+	if ag.a.Eventual {
+		return text + "."
+	}
+	return text + " (the test skeleton's Test" + ag.p.name + "UpcastHooks checks it)."
 }

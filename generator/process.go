@@ -80,6 +80,8 @@ func (pg *procGen) stateType(s *dsl.State) string     { return pg.name + goname.
 func (pg *procGen) decider() string                   { return pg.name + "Decider" }
 func (pg *procGen) evolver() string                   { return pg.name + "Evolver" }
 func (pg *procGen) decideFunc() string                { return unexported(pg.p.Name, "decide") }
+func (pg *procGen) definitionFunc() string            { return unexported(pg.p.Name, "definition") }
+func (pg *procGen) testDefinition() string            { return unexported(pg.p.Name, "test", "definition") }
 func (pg *procGen) evolveFunc() string                { return unexported(pg.p.Name, "evolve") }
 func (pg *procGen) codecType() string                 { return unexported(pg.p.Name, "step", "codec") }
 func (pg *procGen) repoParam(a *dsl.Aggregate) string { return unexported(a.Name, "repo") }

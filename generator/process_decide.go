@@ -156,7 +156,8 @@ func (pg *procGen) definition(jf *jen.File) {
 		aggNames = append(aggNames, goname.Exported(a.Name))
 	}
 	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition of the %s process that a process.Runner runs: "+
-		"its decisions bound to d, and the repositories of %s, which decode the events it reacts to and handle the commands it sends.",
+		"its decisions bound to d, and the repositories of %s, which decode the events it reacts to and handle the commands it sends. "+
+		"It panics if any of them is nil: a nil one would fail only where it is first called, in production.",
 		name, pg.name, list(aggNames, "and")))))
 	state, input := pg.stateIface(), pg.inputIface()
 	evolve := jen.Id(pg.evolveFunc())
@@ -200,7 +201,25 @@ func (pg *procGen) definition(jf *jen.File) {
 		field("Sent", jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("s").Qual(pathProcess, "Send"), jen.Id("commandID").String()).Params(jen.Bool(), jen.Error()).Block(
 			jen.Return(jen.Id(unexported(pg.p.Name, "sent")).Call(append(append([]jen.Code{jen.Id("ctx")}, pg.sendRepos()...), jen.Id("s"), jen.Id("commandID"))...)))),
 	)
+	var args, checks []jen.Code
+	check := func(param, what string) {
+		checks = append(checks, jen.If(jen.Id(param).Op("==").Nil()).Block(jen.Panic(jen.Lit(fmt.Sprintf("%s: %s is nil: %s", name, param, what)))))
+	}
+	args = append(args, jen.Id("d"))
+	check("d", "pass your "+pg.decider()+" (Decide calls it for every input)")
+	if len(pg.hooks) > 0 {
+		args = append(args, jen.Id("ev"))
+		check("ev", "pass your "+pg.evolver()+" (Evolve calls it for the states that need code)")
+	}
+	for _, a := range pg.aggs {
+		args = append(args, jen.Id(pg.repoParam(a)))
+		check(pg.repoParam(a), fmt.Sprintf("pass the %s (made with %s and your %s code): the process decodes its events and sends it commands",
+			goname.Repository(a.Name), goname.NewRepository(a.Name), goname.Exported(a.Name)))
+	}
 	jf.Func().Id(name).Params(params...).Qual(pathProcess, "Definition").Types(jen.Id(state), jen.Id(input)).Block(
+		append(checks, jen.Return(jen.Id(pg.definitionFunc()).Call(args...)))...)
+	jf.Add(comment(wrap(fmt.Sprintf("%s is %s without its checks: the generated tests pass nil for the code they must never reach.", pg.definitionFunc(), name))))
+	jf.Func().Id(pg.definitionFunc()).Params(params...).Qual(pathProcess, "Definition").Types(jen.Id(state), jen.Id(input)).Block(
 		jen.Id("codec").Op(":=").Id(pg.codecType()).Add(keyed(codec...)),
 		jen.Return(jen.Qual(pathProcess, "Definition").Types(jen.Id(state), jen.Id(input)).Add(keyed(fields...))),
 	)

@@ -23,6 +23,10 @@ func (pg *procGen) genTestFile() (unformatted, error) {
 	jf.ImportName(pathProcess, "process")
 	p := pg.p
 	state, input := pg.stateIface(), pg.inputIface()
+	pg.testDefinitionFunc(jf)
+	if len(pg.hooks) > 0 {
+		pg.evolutionCases(jf)
+	}
 
 	// State names.
 	var rows []jen.Code
@@ -62,7 +66,7 @@ func (pg *procGen) genTestFile() (unformatted, error) {
 	body := []jen.Code{}
 	if len(pairs) > 0 {
 		body = append(body,
-			jen.Id("def").Op(":=").Id("New"+pg.name+"Definition").Call(pg.nilArgs()...).Dot("Machine"),
+			jen.Id("def").Op(":=").Id(pg.testDefinition()).Call(pg.nilArgs()...).Dot("Machine"),
 			jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(jen.Id("s").Id(state), jen.Id("in").Id(input)).Add(keyed(pairs...))).Block(
 				jen.List(jen.Id("steps"), jen.Err()).Op(":=").Id("def").Dot("Decide").Call(tctx(), jen.Id("tt").Dot("s"), jen.Id("tt").Dot("in"), jen.Nil()),
 				jen.Var().Id("ite").Op("*").Qual(pathES, "InvalidTransitionError"),
@@ -87,7 +91,7 @@ func (pg *procGen) genTestFile() (unformatted, error) {
 	jf.Add(comment(wrap(fmt.Sprintf("%s checks that each generated evolution of the process leads to the state its step names, "+
 		"and that each step survives the step codec with its input, states and sends.", name))))
 	body = []jen.Code{
-		jen.Id("def").Op(":=").Id("New" + pg.name + "Definition").Call(pg.nilArgs()...).Dot("Machine"),
+		jen.Id("def").Op(":=").Id(pg.testDefinition()).Call(pg.nilArgs()...).Dot("Machine"),
 	}
 	if len(evRows) > 0 {
 		body = append(body, jen.For(jen.List(jen.Id("_"), jen.Id("tt")).Op(":=").Range().Index().Struct(
@@ -138,10 +142,102 @@ func (pg *procGen) nilArgs() []jen.Code {
 	if len(pg.hooks) > 0 {
 		args = append(args, jen.Nil())
 	}
-	for _, a := range pg.aggs {
-		args = append(args, jen.Id(goname.NewRepository(a.Name)).Call(pg.nilRepoArgs(a)...))
-	}
 	return args
+}
+
+// evolutionCases emits <process>Evolutions, the table of the process's
+// Evolve hooks with values to check them on (estest.Evolution): a field of
+// the new state that the state left has too, and the input does not bring,
+// must be carried over; a field the input's event brings under the name
+// and type of a field of the new state must reach it. The skeleton's hook
+// test runs the user's hooks on it.
+func (pg *procGen) evolutionCases(jf *jen.File) {
+	state := pg.stateIface()
+	step := pg.stepType()
+	typ := jen.Qual(pathESTest, "Evolution").Types(jen.Id(state), step)
+	change := jen.Qual(pathESTest, "Change").Types(jen.Id(state), step)
+	var rows []jen.Code
+	for _, e := range pg.p.Evolutions {
+		hook := pg.hooks[e]
+		if hook == "" {
+			continue
+		}
+		stepOf := func(in jen.Code) jen.Code {
+			return pg.stepType().Values(field("Input", in), field("From", jen.Lit(e.From.Name)), field("To", jen.Lit(e.To.Name)))
+		}
+		fromType := pg.stateType(e.From)
+		row := []jen.Code{
+			field("State", jen.Lit(e.From.Name)),
+			field("Event", jen.Lit(e.Input.Name)),
+			field("NewState", jen.Func().Params().Id(state).Block(jen.Return(pg.sampleStruct(fromType, e.From.Fields, seedState)))),
+			field("NewEvent", jen.Func().Params().Add(pg.stepType()).Block(jen.Return(stepOf(pg.sampleInput(e.Input, seedEvent))))),
+			field("To", jen.Lit(e.To.Name)),
+			field("Hook", jen.Lit(hook)),
+			field("Process", jen.True()),
+		}
+		var changes []jen.Code
+		if e.Input.Kind == dsl.InputEvent {
+			fields := e.Input.Event.Latest().Fields
+			for _, f := range fields {
+				if findField(e.To.Fields, f) == nil {
+					continue // the process keeps what it needs of an event
+				}
+				ch := []jen.Code{field("Field", jen.Lit(f.Name)), field("GoName", jen.Lit(goname.Exported(f.Name)))}
+				if perturbable(f.Type, 0) {
+					ch = append(ch, field("Event", stepOf(pg.changedStruct(goname.Exported(e.Input.Event.Name), fields, seedEvent, f))))
+				} else {
+					ch = append(ch, field("Fill", jen.True()))
+				}
+				changes = append(changes, jen.Values(ch...))
+			}
+		}
+		brought := dsl.ProcessInputFields(e.Input)
+		for _, f := range e.From.Fields {
+			if g := findField(e.To.Fields, f); g == nil || findField(brought, g) != nil {
+				continue
+			}
+			ch := []jen.Code{field("Field", jen.Lit(f.Name)), field("GoName", jen.Lit(goname.Exported(f.Name))), field("InState", jen.True())}
+			if perturbable(f.Type, 0) {
+				ch = append(ch, field("State", pg.changedStruct(fromType, e.From.Fields, seedState, f)))
+			} else {
+				ch = append(ch, field("Fill", jen.True()))
+			}
+			changes = append(changes, jen.Values(ch...))
+		}
+		if len(changes) > 0 {
+			row = append(row, field("Changes", jen.Index().Add(change).Add(keyed(changes...))))
+		}
+		rows = append(rows, keyed(row...))
+	}
+	name := unexported(pg.p.Name, "evolutions")
+	jf.Add(comment(wrap(fmt.Sprintf("%s returns the Evolve hooks of the %s process with values to check them on: "+
+		"each field of the new state that the state left has too and the input does not bring must be carried over, "+
+		"and each field of the input's event that the new state has must reach it.", name, pg.name))))
+	jf.Func().Id(name).Params().Index().Add(typ).Block(jen.Return(jen.Index().Add(typ).Add(keyed(rows...))))
+}
+
+// testDefinitionFunc emits <process>TestDefinition: the process's
+// definition with d (and ev) and the repositories of its sources built
+// with no store and no aggregate code, for their codecs, the only part of
+// them a process test uses.
+func (pg *procGen) testDefinitionFunc(jf *jen.File) {
+	params := []jen.Code{jen.Id("d").Id(pg.decider())}
+	args := []jen.Code{jen.Id("d")}
+	if len(pg.hooks) > 0 {
+		params = append(params, jen.Id("ev").Id(pg.evolver()))
+		args = append(args, jen.Id("ev"))
+	}
+	var names []string
+	for _, a := range pg.aggs {
+		names = append(names, goname.Repository(a.Name))
+		args = append(args, jen.Op("&").Id(goname.Repository(a.Name)).Values(field("repo",
+			jen.Qual(pathES, "NewRepository").Call(jen.Nil(), jen.Id(goname.Definition(a.Name)).Call(pg.nilRepoArgs(a)[1:]...)))))
+	}
+	jf.Add(comment(wrap(fmt.Sprintf("%s returns the definition of the %s process with d%s, and the %s with no store and no aggregate code: "+
+		"a process test uses only their codecs, for events of their newest versions.", pg.testDefinition(), pg.name,
+		map[bool]string{true: " and ev", false: ""}[len(pg.hooks) > 0], list(names, "and")))))
+	jf.Func().Id(pg.testDefinition()).Params(params...).Qual(pathProcess, "Definition").Types(jen.Id(pg.stateIface()), jen.Id(pg.inputIface())).Block(
+		jen.Return(jen.Id(pg.definitionFunc()).Call(args...)))
 }
 
 // nilRepoArgs build a repository of aggregate a with no store and no user
@@ -216,9 +312,20 @@ func (pg *procGen) skeletonFile() (unformatted, error) {
 	p := pg.p
 	under := unexported(p.Name, "under", "test")
 	jf.Add(comment(wrap(fmt.Sprintf("%s returns the machine of the %s process that the cases below exercise. "+
-		"Pass your %s to New%sDefinition (the repositories only lend their codecs here).", under, pg.name, pg.decider(), pg.name))))
+		"Pass your %s%s to %s, which gives the process repositories that only lend their codecs.", under, pg.name, pg.decider(),
+		map[bool]string{true: " and " + pg.evolver(), false: ""}[len(pg.hooks) > 0], pg.testDefinition()))))
 	jf.Func().Id(under).Params().Qual(pathES, "Definition").Types(jen.Id(pg.stateIface()), jen.Id(pg.inputIface()), pg.stepType()).Block(
-		jen.Return(jen.Id("New" + pg.name + "Definition").Call(pg.nilArgs()...).Dot("Machine")))
+		jen.Return(jen.Id(pg.testDefinition()).Call(pg.nilArgs()...).Dot("Machine")))
+	if len(pg.hooks) > 0 {
+		name := "Test" + pg.name + "EvolveHooks"
+		jf.Add(comment(wrap(fmt.Sprintf("%s checks your %s (estest.CheckEvolutions): each field of a new state that the state left has too "+
+			"and the input does not bring must be carried over (an id forgotten here would be missing from every command sent later), "+
+			"each field of the input's event that the new state has must reach it, and each hook must be pure and leave its arguments alone.",
+			name, pg.evolver()))))
+		jf.Func().Id(name).Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+			jen.Qual(pathESTest, "CheckEvolutions").Call(jen.Id("t"), jen.Id(under).Call(), jen.Id(pg.name+"StateName"),
+				jen.Id(unexported(p.Name, "evolutions")).Call(), jen.True()))
+	}
 	paths := pg.inputPaths()
 	for _, r := range p.Reactions {
 		for bi, b := range r.Branches {

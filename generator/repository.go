@@ -81,13 +81,12 @@ func (ag *aggGen) repositoryFile() (unformatted, error) {
 		bound += " and the upcast hooks up"
 	}
 	jf.Add(comment(wrap(fmt.Sprintf("%s binds %s to store. Options set snapshots, the state cache, "+
-		"conflict retries, the clock and the logger.", ctor, bound))))
+		"conflict retries, the clock and the logger. It panics if %s is nil, as %s does.", ctor, bound, hookList(ag.p), goname.NewDefinition(ag.a.Name)))))
 	params := append([]jen.Code{jen.Id("store").Qual(pathES, "Store")}, ag.hookParams()...)
 	params = append(params, jen.Id("opts").Op("...").Qual(pathES, "RepositoryOption"))
-	jf.Func().Id(ctor).Params(params...).Op("*").Id(name).Block(
-		jen.Return(jen.Op("&").Id(name).Values(field("repo", jen.Qual(pathES, "NewRepository").Call(
-			jen.Id("store"), jen.Id(goname.NewDefinition(ag.a.Name)).Call(ag.hookArgs()...), jen.Id("opts").Op("..."))))),
-	)
+	body := append(ag.nilChecks(ctor), jen.Return(jen.Op("&").Id(name).Values(field("repo", jen.Qual(pathES, "NewRepository").Call(
+		jen.Id("store"), jen.Id(goname.Definition(ag.a.Name)).Call(ag.hookArgs()...), jen.Id("opts").Op("..."))))))
+	jf.Func().Id(ctor).Params(params...).Op("*").Id(name).Block(body...)
 
 	recv := jen.Id("r").Op("*").Id(name)
 	ctx := jen.Id("ctx").Qual("context", "Context")

@@ -26,6 +26,9 @@ func (ag *aggGen) skeletonFile() (unformatted, error) {
 	if ag.p.needEvolver {
 		ag.skeletonHookTest(jf)
 	}
+	if ag.p.needUpcaster {
+		ag.skeletonUpcastTest(jf)
+	}
 
 	paths := ag.pathsFromInitial()
 	for _, d := range ag.p.decisions {
@@ -73,12 +76,26 @@ func (ag *aggGen) skeletonFile() (unformatted, error) {
 func (ag *aggGen) skeletonHookTest(jf *jen.File) {
 	a := ag.a
 	name := "Test" + ag.p.name + "EvolveHooks"
-	jf.Add(comment(wrap(fmt.Sprintf("%s checks your %s (estest.CheckEvolutions): every field of an event that %s does not drop "+
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks your %s (estest.CheckEvolutions): every field of an event that %s does not drop, "+
+		"and every field of the state left that the new state keeps and %s does not declare zero or replaced (set), "+
 		"must change the state your hook returns, so that no value is lost, and each hook must be pure and leave its arguments alone.",
-		name, goname.Evolver(a.Name), ag.sourceName()))))
+		name, goname.Evolver(a.Name), ag.sourceName(), ag.sourceName()))))
 	jf.Func().Id(name).Params(tParam()).Block(
 		jen.Qual(pathESTest, "CheckEvolutions").Call(jen.Id("t"), jen.Id(goname.UnderTest(a.Name)).Call(), jen.Id(goname.StateName(a.Name)),
 			jen.Id(goname.EvolutionCases(a.Name)).Call(), jen.True()),
+	)
+}
+
+// skeletonUpcastTest emits Test<Agg>UpcastHooks, which checks the user's
+// upcast hooks against what the .esm promises of them.
+func (ag *aggGen) skeletonUpcastTest(jf *jen.File) {
+	a := ag.a
+	name := "Test" + ag.p.name + "UpcastHooks"
+	jf.Add(comment(wrap(fmt.Sprintf("%s checks your %s (estest.CheckUpcasts): every field of an old event version that the next version "+
+		"keeps under the same name and type, and that %s does not drop, must reach the event your hook returns, so that no stored value is lost, "+
+		"and each hook must be pure.", name, goname.Upcaster(a.Name), ag.sourceName()))))
+	jf.Func().Id(name).Params(tParam()).Block(
+		jen.Qual(pathESTest, "CheckUpcasts").Call(jen.Id("t"), jen.Id(goname.UnderTest(a.Name)).Call(), jen.Id(goname.UpcastCases(a.Name)).Call()),
 	)
 }
 

@@ -49,8 +49,21 @@ type OrderEvolver interface {
 // NewOrderDefinition returns the definition of Order that the runtime runs:
 // the initial state Draft, Decide and Evolve bound to d and ev, the event and
 // state codecs, and no snapshots. Submit, which only Draft accepts, is decided
-// on a new aggregate without reading it first.
+// on a new aggregate without reading it first. It panics if d or ev is nil: a
+// nil one would fail only where it is first called, in production.
 func NewOrderDefinition(d OrderDecider, ev OrderEvolver) es.Definition[OrderState, OrderCommand, OrderEvent] {
+	if d == nil {
+		panic("NewOrderDefinition: d is nil: pass your OrderDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewOrderDefinition: ev is nil: pass your OrderEvolver (Evolve calls SubmittedOnNoteAdded when NoteAdded applies to Submitted)")
+	}
+	return orderDefinition(d, ev)
+}
+
+// orderDefinition is NewOrderDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func orderDefinition(d OrderDecider, ev OrderEvolver) es.Definition[OrderState, OrderCommand, OrderEvent] {
 	return es.Definition[OrderState, OrderCommand, OrderEvent]{
 		Type:    "Order",
 		Initial: func() OrderState { return Draft{} },

@@ -45,7 +45,7 @@ func TestOrderStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestOrderInvalidTransitions(t *testing.T) {
-	def := NewOrderDefinition(nil, nil)
+	def := orderDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range OrderMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -174,7 +174,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 // of the 12 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestOrderEvolve(t *testing.T) {
-	def := NewOrderDefinition(nil, nil)
+	def := orderDefinition(nil, nil)
 	estest.CheckEvolutions(t, def, OrderStateName, orderEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Draft", "OrderSubmitted"}:       true,

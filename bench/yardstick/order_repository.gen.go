@@ -19,9 +19,15 @@ type OrderRepository struct {
 
 // NewOrderRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
+// logger. It panics if d or ev is nil, as NewOrderDefinition does.
 func NewOrderRepository(store es.Store, d OrderDecider, ev OrderEvolver, opts ...es.RepositoryOption) *OrderRepository {
-	return &OrderRepository{repo: es.NewRepository(store, NewOrderDefinition(d, ev), opts...)}
+	if d == nil {
+		panic("NewOrderRepository: d is nil: pass your OrderDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewOrderRepository: ev is nil: pass your OrderEvolver (Evolve calls SubmittedOnNoteAdded when NoteAdded applies to Submitted)")
+	}
+	return &OrderRepository{repo: es.NewRepository(store, orderDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -274,7 +274,7 @@ type Command struct {
 	Body *Body  `parser:"@@?"`
 }
 
-// Event is `event Name [vN] [upcast] [{ fields }]`: one schema version of
+// Event is `event Name [vN] [upcast [: drop f, ...]] [{ fields }]`: one schema version of
 // an event.
 type Event struct {
 	Pos     Position
@@ -514,10 +514,20 @@ type StateFlag struct {
 }
 
 // UpcastMark is the `upcast` marker of an event version whose upcast from
-// the previous version is user code.
+// the previous version is user code, with the fields of the previous
+// version the hook deliberately does not carry: `upcast: drop f, g`.
 type UpcastMark struct {
 	Pos  Position
-	Name string `parser:"@'upcast'"`
+	Name string      `parser:"@'upcast'"`
+	Drop *UpcastDrop `parser:"( ':' @@ )?"`
+}
+
+// UpcastDrop is the `drop f, g` of an upcast marker: fields of the previous
+// version that the next one has under the same name and type, but whose
+// values the upcast hook does not carry over.
+type UpcastDrop struct {
+	Pos    Position
+	Fields []*Ident `parser:"'drop' @@ ( ',' @@ )*"`
 }
 
 // Version is an event version such as `v2`.

@@ -27,9 +27,15 @@ const GraphSubjectPrefix = "graphs"
 
 // NewGraphRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
+// logger. It panics if d or ev is nil, as NewGraphDefinition does.
 func NewGraphRepository(store es.Store, d GraphDecider, ev GraphEvolver, opts ...es.RepositoryOption) *GraphRepository {
-	return &GraphRepository{repo: es.NewRepository(store, NewGraphDefinition(d, ev), opts...)}
+	if d == nil {
+		panic("NewGraphRepository: d is nil: pass your GraphDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewGraphRepository: ev is nil: pass your GraphEvolver (Evolve calls ActiveOnNodeAdded when NodeAdded applies to Active)")
+	}
+	return &GraphRepository{repo: es.NewRepository(store, graphDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

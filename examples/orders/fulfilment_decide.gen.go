@@ -165,8 +165,27 @@ type FulfilmentPaymentOverdueSends struct {
 // NewFulfilmentDefinition returns the definition of the Fulfilment process
 // that a process.Runner runs: its decisions bound to d, and the repositories
 // of Order, Payment and Shipment, which decode the events it reacts to and
-// handle the commands it sends.
+// handle the commands it sends. It panics if any of them is nil: a nil one
+// would fail only where it is first called, in production.
 func NewFulfilmentDefinition(d FulfilmentDecider, orderRepo *OrderRepository, paymentRepo *PaymentRepository, shipmentRepo *ShipmentRepository) process.Definition[FulfilmentState, FulfilmentInput] {
+	if d == nil {
+		panic("NewFulfilmentDefinition: d is nil: pass your FulfilmentDecider (Decide calls it for every input)")
+	}
+	if orderRepo == nil {
+		panic("NewFulfilmentDefinition: orderRepo is nil: pass the OrderRepository (made with NewOrderRepository and your Order code): the process decodes its events and sends it commands")
+	}
+	if paymentRepo == nil {
+		panic("NewFulfilmentDefinition: paymentRepo is nil: pass the PaymentRepository (made with NewPaymentRepository and your Payment code): the process decodes its events and sends it commands")
+	}
+	if shipmentRepo == nil {
+		panic("NewFulfilmentDefinition: shipmentRepo is nil: pass the ShipmentRepository (made with NewShipmentRepository and your Shipment code): the process decodes its events and sends it commands")
+	}
+	return fulfilmentDefinition(d, orderRepo, paymentRepo, shipmentRepo)
+}
+
+// fulfilmentDefinition is NewFulfilmentDefinition without its checks: the
+// generated tests pass nil for the code they must never reach.
+func fulfilmentDefinition(d FulfilmentDecider, orderRepo *OrderRepository, paymentRepo *PaymentRepository, shipmentRepo *ShipmentRepository) process.Definition[FulfilmentState, FulfilmentInput] {
 	codec := fulfilmentStepCodec{
 		orderRepo:    orderRepo.Events(),
 		paymentRepo:  paymentRepo.Events(),

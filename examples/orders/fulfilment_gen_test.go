@@ -13,6 +13,14 @@ import (
 	"github.com/esgen/esgen/runtime/process"
 )
 
+// fulfilmentTestDefinition returns the definition of the Fulfilment process
+// with d, and the OrderRepository, PaymentRepository and ShipmentRepository
+// with no store and no aggregate code: a process test uses only their codecs,
+// for events of their newest versions.
+func fulfilmentTestDefinition(d FulfilmentDecider) process.Definition[FulfilmentState, FulfilmentInput] {
+	return fulfilmentDefinition(d, &OrderRepository{repo: es.NewRepository(nil, orderDefinition(nil))}, &PaymentRepository{repo: es.NewRepository(nil, paymentDefinition(nil))}, &ShipmentRepository{repo: es.NewRepository(nil, shipmentDefinition(nil))})
+}
+
 // TestFulfilmentStateName checks that FulfilmentStateName names every state as
 // declared, and a nil state "".
 func TestFulfilmentStateName(t *testing.T) {
@@ -42,7 +50,7 @@ func TestFulfilmentStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestFulfilmentInvalidInputs(t *testing.T) {
-	def := NewFulfilmentDefinition(nil, NewOrderRepository(nil, nil), NewPaymentRepository(nil, nil), NewShipmentRepository(nil, nil)).Machine
+	def := fulfilmentTestDefinition(nil).Machine
 	for _, tt := range []struct {
 		s  FulfilmentState
 		in FulfilmentInput
@@ -130,7 +138,7 @@ func TestFulfilmentInvalidInputs(t *testing.T) {
 // leads to the state its step names, and that each step survives the step
 // codec with its input, states and sends.
 func TestFulfilmentEvolve(t *testing.T) {
-	def := NewFulfilmentDefinition(nil, NewOrderRepository(nil, nil), NewPaymentRepository(nil, nil), NewShipmentRepository(nil, nil)).Machine
+	def := fulfilmentTestDefinition(nil).Machine
 	for _, tt := range []struct {
 		s  FulfilmentState
 		in FulfilmentInput

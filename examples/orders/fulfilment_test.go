@@ -10,10 +10,10 @@ import (
 )
 
 // fulfilmentUnderTest returns the machine of the Fulfilment process that the
-// cases below exercise. Pass your FulfilmentDecider to NewFulfilmentDefinition
-// (the repositories only lend their codecs here).
+// cases below exercise: FulfilmentRules, with repositories that only lend
+// their codecs (fulfilmentTestDefinition).
 func fulfilmentUnderTest() es.Definition[FulfilmentState, FulfilmentInput, process.Step[FulfilmentInput]] {
-	return validatedSteps(NewFulfilmentDefinition(FulfilmentRules{}, NewOrderRepository(nil, nil), NewPaymentRepository(nil, nil), NewShipmentRepository(nil, nil)).Machine)
+	return validatedSteps(fulfilmentTestDefinition(FulfilmentRules{}).Machine)
 }
 
 // The process of order o-1, whose lines (items, in order_test.go) come to

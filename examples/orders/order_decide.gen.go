@@ -77,8 +77,18 @@ type OrderDecider interface {
 // NewOrderDefinition returns the definition of Order that the runtime runs:
 // the initial state Draft, Decide and Evolve bound to d, the event and state
 // codecs, and a snapshot every 100 events. Submit, which only Draft accepts,
-// is decided on a new aggregate without reading it first.
+// is decided on a new aggregate without reading it first. It panics if d is
+// nil: a nil one would fail only where it is first called, in production.
 func NewOrderDefinition(d OrderDecider) es.Definition[OrderState, OrderCommand, OrderEvent] {
+	if d == nil {
+		panic("NewOrderDefinition: d is nil: pass your OrderDecider (Decide calls it for every command)")
+	}
+	return orderDefinition(d)
+}
+
+// orderDefinition is NewOrderDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func orderDefinition(d OrderDecider) es.Definition[OrderState, OrderCommand, OrderEvent] {
 	return es.Definition[OrderState, OrderCommand, OrderEvent]{
 		Type:    "Order",
 		Initial: func() OrderState { return Draft{} },

@@ -38,8 +38,19 @@ type PaymentDecider interface {
 // NewPaymentDefinition returns the definition of Payment that the runtime
 // runs: the initial state Unrequested, Decide and Evolve bound to d, the event
 // and state codecs, and no snapshots. RequestPayment, which only Unrequested
-// accepts, is decided on a new aggregate without reading it first.
+// accepts, is decided on a new aggregate without reading it first. It panics
+// if d is nil: a nil one would fail only where it is first called, in
+// production.
 func NewPaymentDefinition(d PaymentDecider) es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
+	if d == nil {
+		panic("NewPaymentDefinition: d is nil: pass your PaymentDecider (Decide calls it for every command)")
+	}
+	return paymentDefinition(d)
+}
+
+// paymentDefinition is NewPaymentDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func paymentDefinition(d PaymentDecider) es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
 	return es.Definition[PaymentState, PaymentCommand, PaymentEvent]{
 		Type:    "Payment",
 		Initial: func() PaymentState { return Unrequested{} },

@@ -46,7 +46,7 @@ func TestPaymentStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestPaymentInvalidTransitions(t *testing.T) {
-	def := NewPaymentDefinition(nil)
+	def := paymentDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range PaymentMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -189,7 +189,7 @@ func paymentEvolutions() []estest.Evolution[PaymentState, PaymentEvent] {
 // that each of the 25 (state, event) pairs the machine cannot produce fails
 // with an *es.InvalidEvolutionError.
 func TestPaymentEvolve(t *testing.T) {
-	def := NewPaymentDefinition(nil)
+	def := paymentDefinition(nil)
 	estest.CheckEvolutions(t, def, PaymentStateName, paymentEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Unrequested", "PaymentRequested"}: true,

@@ -18,9 +18,13 @@ type PaymentRepository struct {
 }
 
 // NewPaymentRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
+// the state cache, conflict retries, the clock and the logger. It panics if d
+// is nil, as NewPaymentDefinition does.
 func NewPaymentRepository(store es.Store, d PaymentDecider, opts ...es.RepositoryOption) *PaymentRepository {
-	return &PaymentRepository{repo: es.NewRepository(store, NewPaymentDefinition(d), opts...)}
+	if d == nil {
+		panic("NewPaymentRepository: d is nil: pass your PaymentDecider (Decide calls it for every command)")
+	}
+	return &PaymentRepository{repo: es.NewRepository(store, paymentDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -29,8 +29,19 @@ type ShipmentDecider interface {
 // NewShipmentDefinition returns the definition of Shipment that the runtime
 // runs: the initial state Unplanned, Decide and Evolve bound to d, the event
 // and state codecs, and no snapshots. RequestShipment, which only Unplanned
-// accepts, is decided on a new aggregate without reading it first.
+// accepts, is decided on a new aggregate without reading it first. It panics
+// if d is nil: a nil one would fail only where it is first called, in
+// production.
 func NewShipmentDefinition(d ShipmentDecider) es.Definition[ShipmentState, ShipmentCommand, ShipmentEvent] {
+	if d == nil {
+		panic("NewShipmentDefinition: d is nil: pass your ShipmentDecider (Decide calls it for every command)")
+	}
+	return shipmentDefinition(d)
+}
+
+// shipmentDefinition is NewShipmentDefinition without its checks: the
+// generated tests pass nil for the code they must never reach.
+func shipmentDefinition(d ShipmentDecider) es.Definition[ShipmentState, ShipmentCommand, ShipmentEvent] {
 	return es.Definition[ShipmentState, ShipmentCommand, ShipmentEvent]{
 		Type:    "Shipment",
 		Initial: func() ShipmentState { return Unplanned{} },

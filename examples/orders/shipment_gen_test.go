@@ -43,7 +43,7 @@ func TestShipmentStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestShipmentInvalidTransitions(t *testing.T) {
-	def := NewShipmentDefinition(nil)
+	def := shipmentDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range ShipmentMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -132,7 +132,7 @@ func shipmentEvolutions() []estest.Evolution[ShipmentState, ShipmentEvent] {
 // that each of the 4 (state, event) pairs the machine cannot produce fails
 // with an *es.InvalidEvolutionError.
 func TestShipmentEvolve(t *testing.T) {
-	def := NewShipmentDefinition(nil)
+	def := shipmentDefinition(nil)
 	estest.CheckEvolutions(t, def, ShipmentStateName, shipmentEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Unplanned", "ShipmentRequested"}: true,

@@ -18,9 +18,13 @@ type ShipmentRepository struct {
 }
 
 // NewShipmentRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
+// the state cache, conflict retries, the clock and the logger. It panics if d
+// is nil, as NewShipmentDefinition does.
 func NewShipmentRepository(store es.Store, d ShipmentDecider, opts ...es.RepositoryOption) *ShipmentRepository {
-	return &ShipmentRepository{repo: es.NewRepository(store, NewShipmentDefinition(d), opts...)}
+	if d == nil {
+		panic("NewShipmentRepository: d is nil: pass your ShipmentDecider (Decide calls it for every command)")
+	}
+	return &ShipmentRepository{repo: es.NewRepository(store, shipmentDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -40,7 +40,7 @@ func AggregateUnexported(agg string, eventual bool) []string {
 	if eventual {
 		return []string{RecordingUpcaster(agg)}
 	}
-	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg), EvolutionCases(agg),
+	return []string{Decide(agg), Evolve(agg), RecordingUpcaster(agg), BranchStub(agg), UnderTest(agg), EvolutionCases(agg), UpcastCases(agg), Definition(agg),
 		Unexported(agg + "_timers_decide"), Unexported(agg + "_timers_codec"), Unexported(agg + "_timers_dispatch"), Unexported(agg + "_timers_event")}
 }
 
@@ -54,7 +54,7 @@ func TestFuncs(agg string, eventual bool) []string {
 	}
 	return []string{
 		a + "StateName", a + "InvalidTransitions", a + "BranchGuards", a + "Evolve", a + "EvolveHooks", a + "Timers",
-		a + "StateCodec", a + "EventCodec", a + "Upcasts",
+		a + "StateCodec", a + "EventCodec", a + "Upcasts", a + "UpcastHooks",
 	}
 }
 
@@ -79,6 +79,15 @@ func UnderTest(agg string) string { return Unexported(agg + "_under_test") }
 // EvolutionCases is the function of agg's generated tests returning the
 // cases of its Evolve checks ("orderEvolutions").
 func EvolutionCases(agg string) string { return Unexported(agg + "_evolutions") }
+
+// Definition is the unexported function building agg's definition without
+// the checks of New<Agg>Definition ("orderDefinition"): the generated
+// tests pass nil for the code they must never reach.
+func Definition(agg string) string { return Unexported(agg + "_definition") }
+
+// UpcastCases is the function of agg's generated tests returning the
+// cases of its upcast hook checks ("orderUpcastHooks").
+func UpcastCases(agg string) string { return Unexported(agg + "_upcast_hooks") }
 
 // Imports are the names under which generated code imports packages:
 // the standard library's and esgen's runtime. An .esm import with one of

@@ -32,6 +32,9 @@ type Evolution[S, E any] struct {
 	// Zero are the Go names of the fields of the new state that the .esm
 	// declares zero.
 	Zero []string
+	// Process says the machine is a process: its .esm declares no evolve
+	// clauses, so a failure suggests none.
+	Process bool
 	// Changes are inputs with one field changed, each saying whether the
 	// new state must change with it. Fields whose values a generated test
 	// cannot build (types of the consumer's package, or of imported
@@ -56,9 +59,10 @@ type Change[S, E any] struct {
 	Event E
 	Fill  bool
 	// Same is set when the .esm drops the field: the new state must not
-	// change with it. Otherwise it must: for a hook and a field of the
-	// state left, it must, or the new state's field of that name must
-	// change with the event (the hook replaced it).
+	// change with it. Otherwise it must, for a hook as for generated code:
+	// a field of the state left that the table lists is one the event does
+	// not replace by declaration, whose value the new state must keep or
+	// compute from.
 	Same bool
 }
 
@@ -71,9 +75,14 @@ type Change[S, E any] struct {
 //   - every field of the event that the .esm does not drop reaches the new
 //     state: changing it changes the new state (the values of a bank
 //     deposit cannot be lost);
-//   - for generated evolutions, every field the new state carries over
-//     from the state left does so, a field the .esm drops changes nothing,
-//     an unchanged state is the state left and a zero field is zero.
+//   - every field of the state left that the case lists (for generated
+//     evolutions, those carried over; for hooks, those the new state has
+//     too that the .esm does not declare zero or replaced, evolve ...: hook;
+//     set f, and that an event leading to another state does not set)
+//     matters: changing it alone changes the new state. A hook that
+//     overwrites a running total with the event's amount fails here;
+//   - a field the .esm drops changes nothing, an unchanged state is the
+//     state left and a zero field is zero.
 //
 // stateName names a state as the machine does (OrderStateName). Failures
 // are reported through t, each naming the pair and the field.
@@ -181,14 +190,21 @@ func checkEvolution[S, C, E any](t testing.TB, def es.Definition[S, C, E], state
 			t.Errorf("%s: the .esm drops %s.%s, but changing it changes the new state: %#v, then %#v", pair, what, ch.Field, got, other)
 		case ch.Same || !same:
 		case c.Hook != "" && ch.InState:
-			// A hook may replace the state's field from the event: it is
-			// lost only when it follows neither the state nor the event.
-			if followsEvent(c, ch.GoName, got, evolve) {
+			// The event may set the field too: a hook that overwrites a
+			// running total with the event's amount follows the event, and
+			// still loses the total.
+			if c.Process {
+				t.Errorf("%s: changing %s.%s does not change the state %s returns: the value the state held is lost. Carry it over in %s (s.%s)",
+					pair, c.State, ch.Field, c.Hook, c.Hook, ch.GoName)
 				continue
 			}
-			t.Errorf("%s: field %s of %s is the same in the state %s returns whatever the state left holds and whatever the event says: its value is lost. "+
-				"Carry it over in %s (s.%s), or say in the .esm that it starts at zero: evolve %s on %s: zero %s",
-				pair, ch.Field, c.State, c.Hook, c.Hook, ch.GoName, c.State, c.Event, ch.Field)
+			t.Errorf("%s: changing %s.%s does not change the state %s returns: the value the state held is lost (overwritten or forgotten). "+
+				"Carry it over in %s (compute from s.%s: add to it, subtract from it, keep it); "+
+				"if the event's value is meant to replace it, say so in the .esm: evolve %s on %s: hook; set %s (or zero %s if it starts at zero)",
+				pair, c.State, ch.Field, c.Hook, c.Hook, ch.GoName, c.State, c.Event, ch.Field, ch.Field)
+		case c.Hook != "" && c.Process:
+			t.Errorf("%s: changing %s.%s does not change the state %s returns: its value is lost. Copy it in %s (in.%s) to the new state's field of its name",
+				pair, what, ch.Field, c.Hook, c.Hook, ch.GoName)
 		case c.Hook != "":
 			t.Errorf("%s: changing %s.%s does not change the state %s returns: its value is lost. "+
 				"Use it in %s, or say in the .esm that the state does not need it: evolve %s on %s: drop %s",
@@ -197,31 +213,6 @@ func checkEvolution[S, C, E any](t testing.TB, def es.Definition[S, C, E], state
 			t.Errorf("%s: changing %s.%s does not change the new state %#v: its value is lost", pair, what, ch.Field, got)
 		}
 	}
-}
-
-// followsEvent reports whether field goName of the new state changes with
-// some field of the event: the changes of the event's fields that must
-// reach the state are tried.
-func followsEvent[S, E any](c Evolution[S, E], goName string, got S, evolve func(S, E) (S, bool)) bool {
-	want := fieldOf(got, goName)
-	for _, ch := range c.Changes {
-		if ch.InState || ch.Same {
-			continue
-		}
-		e, ok := c.NewEvent(), true
-		if ch.Fill {
-			e, ok = filled(e, ch.GoName)
-		} else {
-			e = ch.Event
-		}
-		if !ok {
-			continue
-		}
-		if other, ok := evolve(c.NewState(), e); ok && !reflect.DeepEqual(fieldOf(other, goName), want) {
-			return true
-		}
-	}
-	return false
 }
 
 // fieldOf returns the value of field name of v, a struct (or a pointer to

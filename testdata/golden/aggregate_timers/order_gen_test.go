@@ -45,7 +45,7 @@ func TestOrderStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestOrderInvalidTransitions(t *testing.T) {
-	def := NewOrderDefinition(nil)
+	def := orderDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range OrderMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -159,7 +159,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 // of the 8 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestOrderEvolve(t *testing.T) {
-	def := NewOrderDefinition(nil)
+	def := orderDefinition(nil)
 	estest.CheckEvolutions(t, def, OrderStateName, orderEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Draft", "OrderSubmitted"}:     true,
@@ -205,7 +205,7 @@ func TestOrderEvolve(t *testing.T) {
 // the aggregate's state by its events, and each timer sends its command, with
 // the values orders.esm gives it, in the state it waits in and in no other.
 func TestOrderTimers(t *testing.T) {
-	def := NewOrderTimersDefinition(NewOrderRepository(nil, nil)).Machine
+	def := NewOrderTimersDefinition(&OrderRepository{repo: es.NewRepository(nil, orderDefinition(nil))}).Machine
 	ctx := es.ContextWithRef(t.Context(), es.Ref{Type: "OrderTimers", ID: "id-1"})
 	for _, tt := range []struct {
 		from, event, to string

@@ -18,9 +18,13 @@ type OrderRepository struct {
 }
 
 // NewOrderRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
+// the state cache, conflict retries, the clock and the logger. It panics if d
+// is nil, as NewOrderDefinition does.
 func NewOrderRepository(store es.Store, d OrderDecider, opts ...es.RepositoryOption) *OrderRepository {
-	return &OrderRepository{repo: es.NewRepository(store, NewOrderDefinition(d), opts...)}
+	if d == nil {
+		panic("NewOrderRepository: d is nil: pass your OrderDecider (Decide calls it for every command)")
+	}
+	return &OrderRepository{repo: es.NewRepository(store, orderDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -30,8 +30,11 @@ type PaymentEventCodec struct {
 }
 
 // NewPaymentEventCodec returns the event codec of Payment, with up converting
-// the versions that need code.
+// the versions that need code. It panics if up is nil.
 func NewPaymentEventCodec(up PaymentUpcaster) PaymentEventCodec {
+	if up == nil {
+		panic("NewPaymentEventCodec: up is nil: pass your PaymentUpcaster (reading a stored PaymentSettled v1 calls UpcastPaymentSettledV1)")
+	}
 	return PaymentEventCodec{up: up}
 }
 
@@ -75,6 +78,9 @@ func (c PaymentEventCodec) Decode(eventType string, schemaVersion int, data []by
 	case "PaymentSettled":
 		switch schemaVersion {
 		case 1:
+			if c.up == nil {
+				return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: errors.New("the codec has no PaymentUpcaster: build it with NewPaymentEventCodec")}
+			}
 			var v PaymentSettledV1
 			v.readJSON(&r)
 			if r.Err() == nil {

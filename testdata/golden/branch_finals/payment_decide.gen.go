@@ -76,8 +76,24 @@ type PaymentEvolver interface {
 // the event and state codecs, and no snapshots. Settle, which only Pending
 // accepts, is decided on a new aggregate without reading it first. An instance
 // 2160h after it reached a final state may be archived (see
-// es.Repository.Archive).
+// es.Repository.Archive). It panics if d, ev or up is nil: a nil one would
+// fail only where it is first called, in production.
 func NewPaymentDefinition(d PaymentDecider, ev PaymentEvolver, up PaymentUpcaster) es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
+	if d == nil {
+		panic("NewPaymentDefinition: d is nil: pass your PaymentDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewPaymentDefinition: ev is nil: pass your PaymentEvolver (Evolve calls PendingOnPaymentSettled when PaymentSettled applies to Pending)")
+	}
+	if up == nil {
+		panic("NewPaymentDefinition: up is nil: pass your PaymentUpcaster (reading a stored PaymentSettled v1 calls UpcastPaymentSettledV1)")
+	}
+	return paymentDefinition(d, ev, up)
+}
+
+// paymentDefinition is NewPaymentDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func paymentDefinition(d PaymentDecider, ev PaymentEvolver, up PaymentUpcaster) es.Definition[PaymentState, PaymentCommand, PaymentEvent] {
 	return es.Definition[PaymentState, PaymentCommand, PaymentEvent]{
 		Type:    "Payment",
 		Initial: func() PaymentState { return Pending{} },
@@ -91,7 +107,7 @@ func NewPaymentDefinition(d PaymentDecider, ev PaymentEvolver, up PaymentUpcaste
 			_, ok := c.(Settle)
 			return ok
 		},
-		Events: NewPaymentEventCodec(up),
+		Events: PaymentEventCodec{up: up},
 		States: PaymentStateCodec{},
 		Final: func(s PaymentState) bool {
 			switch s.(type) {

@@ -43,7 +43,7 @@ func TestPaymentStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestPaymentInvalidTransitions(t *testing.T) {
-	def := NewPaymentDefinition(nil, nil, nil)
+	def := paymentDefinition(nil, nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range PaymentMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -145,7 +145,7 @@ func paymentEvolutions() []estest.Evolution[PaymentState, PaymentEvent] {
 // that each of the 6 (state, event) pairs the machine cannot produce fails
 // with an *es.InvalidEvolutionError.
 func TestPaymentEvolve(t *testing.T) {
-	def := NewPaymentDefinition(nil, nil, nil)
+	def := paymentDefinition(nil, nil, nil)
 	estest.CheckEvolutions(t, def, PaymentStateName, paymentEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Pending", "PaymentSettled"}: true,
@@ -300,5 +300,22 @@ func TestPaymentUpcasts(t *testing.T) {
 				t.Errorf("hooks called with %#v, want %#v", up.calls, tt.calls)
 			}
 		})
+	}
+}
+
+// paymentUpcastHooks returns every upcast hook of Payment, with a value of the
+// version it reads and, for each field that the next version keeps under the
+// same name and type and payments.esm does not drop, that value with the field
+// changed.
+func paymentUpcastHooks() []estest.Upcast {
+	return []estest.Upcast{
+		{
+			Event:   "PaymentSettled",
+			Version: 1,
+			Hook:    "UpcastPaymentSettledV1",
+			NewOld: func() any {
+				return PaymentSettledV1{Amount: 71}
+			},
+		},
 	}
 }

@@ -20,9 +20,19 @@ type PaymentRepository struct {
 
 // NewPaymentRepository binds the decisions d, the Evolve hooks ev and the
 // upcast hooks up to store. Options set snapshots, the state cache, conflict
-// retries, the clock and the logger.
+// retries, the clock and the logger. It panics if d, ev or up is nil, as
+// NewPaymentDefinition does.
 func NewPaymentRepository(store es.Store, d PaymentDecider, ev PaymentEvolver, up PaymentUpcaster, opts ...es.RepositoryOption) *PaymentRepository {
-	return &PaymentRepository{repo: es.NewRepository(store, NewPaymentDefinition(d, ev, up), opts...)}
+	if d == nil {
+		panic("NewPaymentRepository: d is nil: pass your PaymentDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewPaymentRepository: ev is nil: pass your PaymentEvolver (Evolve calls PendingOnPaymentSettled when PaymentSettled applies to Pending)")
+	}
+	if up == nil {
+		panic("NewPaymentRepository: up is nil: pass your PaymentUpcaster (reading a stored PaymentSettled v1 calls UpcastPaymentSettledV1)")
+	}
+	return &PaymentRepository{repo: es.NewRepository(store, paymentDefinition(d, ev, up), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -14,11 +14,21 @@ func paymentUnderTest() es.Definition[PaymentState, PaymentCommand, PaymentEvent
 }
 
 // TestPaymentEvolveHooks checks your PaymentEvolver (estest.CheckEvolutions):
-// every field of an event that payments.esm does not drop must change the
-// state your hook returns, so that no value is lost, and each hook must be
-// pure and leave its arguments alone.
+// every field of an event that payments.esm does not drop, and every field of
+// the state left that the new state keeps and payments.esm does not declare
+// zero or replaced (set), must change the state your hook returns, so that no
+// value is lost, and each hook must be pure and leave its arguments alone.
 func TestPaymentEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, paymentUnderTest(), PaymentStateName, paymentEvolutions(), true)
+}
+
+// TestPaymentUpcastHooks checks your PaymentUpcaster (estest.CheckUpcasts):
+// every field of an old event version that the next version keeps under the
+// same name and type, and that payments.esm does not drop, must reach the
+// event your hook returns, so that no stored value is lost, and each hook must
+// be pure.
+func TestPaymentUpcastHooks(t *testing.T) {
+	estest.CheckUpcasts(t, paymentUnderTest(), paymentUpcastHooks())
 }
 
 // Settle in Pending moves the Payment to Paid, recording PaymentSettled.

@@ -110,8 +110,21 @@ type ReviewEvolver interface {
 // NewReviewDefinition returns the definition of Review that the runtime runs:
 // the initial state Draft, Decide and Evolve bound to d and ev, the event and
 // state codecs, and no snapshots. Send, which only Draft accepts, is decided
-// on a new aggregate without reading it first.
+// on a new aggregate without reading it first. It panics if d or ev is nil: a
+// nil one would fail only where it is first called, in production.
 func NewReviewDefinition(d ReviewDecider, ev ReviewEvolver) es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
+	if d == nil {
+		panic("NewReviewDefinition: d is nil: pass your ReviewDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewReviewDefinition: ev is nil: pass your ReviewEvolver (Evolve calls DeclinedOnAuthorNotified when AuthorNotified applies to Declined)")
+	}
+	return reviewDefinition(d, ev)
+}
+
+// reviewDefinition is NewReviewDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func reviewDefinition(d ReviewDecider, ev ReviewEvolver) es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
 	return es.Definition[ReviewState, ReviewCommand, ReviewEvent]{
 		Type:    "Review",
 		Initial: func() ReviewState { return Draft{} },

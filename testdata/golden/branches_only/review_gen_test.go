@@ -45,7 +45,7 @@ func TestReviewStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestReviewInvalidTransitions(t *testing.T) {
-	def := NewReviewDefinition(nil, nil)
+	def := reviewDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range ReviewMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -123,7 +123,7 @@ func TestReviewBranchGuards(t *testing.T) {
 		{"Pending", Pending{}, "Conclude", Conclude{}, "ConcludeToDeclinedWithRejectedAuthorNotified", ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "", 2},
 		{"Draft", Draft{}, "Conclude", Conclude{}, "ConcludeToDeclinedWithRejectedAuthorNotified", ConcludeToDeclinedWithRejectedAuthorNotified(Rejected{}, AuthorNotified{}), "Declined", 2},
 	} {
-		def := NewReviewDefinition(reviewBranchStub{tt.branch}, nil)
+		def := reviewDefinition(reviewBranchStub{tt.branch}, nil)
 		events, err := def.Decide(t.Context(), tt.state, tt.command, nil)
 		if tt.rejectedTo == "" {
 			if err != nil || len(events) != tt.events {
@@ -240,7 +240,7 @@ func reviewEvolutions() []estest.Evolution[ReviewState, ReviewEvent] {
 // of the 14 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestReviewEvolve(t *testing.T) {
-	def := NewReviewDefinition(nil, nil)
+	def := reviewDefinition(nil, nil)
 	estest.CheckEvolutions(t, def, ReviewStateName, reviewEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Draft", "SentForReview"}:     true,

@@ -19,9 +19,15 @@ type ReviewRepository struct {
 
 // NewReviewRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
+// logger. It panics if d or ev is nil, as NewReviewDefinition does.
 func NewReviewRepository(store es.Store, d ReviewDecider, ev ReviewEvolver, opts ...es.RepositoryOption) *ReviewRepository {
-	return &ReviewRepository{repo: es.NewRepository(store, NewReviewDefinition(d, ev), opts...)}
+	if d == nil {
+		panic("NewReviewRepository: d is nil: pass your ReviewDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewReviewRepository: ev is nil: pass your ReviewEvolver (Evolve calls DeclinedOnAuthorNotified when AuthorNotified applies to Declined)")
+	}
+	return &ReviewRepository{repo: es.NewRepository(store, reviewDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

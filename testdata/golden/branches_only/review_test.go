@@ -14,9 +14,10 @@ func reviewUnderTest() es.Definition[ReviewState, ReviewCommand, ReviewEvent] {
 }
 
 // TestReviewEvolveHooks checks your ReviewEvolver (estest.CheckEvolutions):
-// every field of an event that review.esm does not drop must change the state
-// your hook returns, so that no value is lost, and each hook must be pure and
-// leave its arguments alone.
+// every field of an event that review.esm does not drop, and every field of
+// the state left that the new state keeps and review.esm does not declare zero
+// or replaced (set), must change the state your hook returns, so that no value
+// is lost, and each hook must be pure and leave its arguments alone.
 func TestReviewEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, reviewUnderTest(), ReviewStateName, reviewEvolutions(), true)
 }

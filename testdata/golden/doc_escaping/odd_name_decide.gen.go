@@ -39,8 +39,22 @@ type OddNameEvolver interface {
 // NewOddNameDefinition returns the definition of OddName that the runtime
 // runs: the initial state StartHere, Decide and Evolve bound to d and ev, the
 // event and state codecs, and no snapshots. DoIt, which only StartHere
-// accepts, is decided on a new aggregate without reading it first.
+// accepts, is decided on a new aggregate without reading it first. It panics
+// if d or ev is nil: a nil one would fail only where it is first called, in
+// production.
 func NewOddNameDefinition(d OddNameDecider, ev OddNameEvolver) es.Definition[OddNameState, OddNameCommand, OddNameEvent] {
+	if d == nil {
+		panic("NewOddNameDefinition: d is nil: pass your OddNameDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewOddNameDefinition: ev is nil: pass your OddNameEvolver (Evolve calls StartHereOnItDone when It_Done applies to Start_Here)")
+	}
+	return oddNameDefinition(d, ev)
+}
+
+// oddNameDefinition is NewOddNameDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func oddNameDefinition(d OddNameDecider, ev OddNameEvolver) es.Definition[OddNameState, OddNameCommand, OddNameEvent] {
 	return es.Definition[OddNameState, OddNameCommand, OddNameEvent]{
 		Type:    "Odd_Name",
 		Initial: func() OddNameState { return StartHere{} },

@@ -42,7 +42,7 @@ func TestOddNameStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestOddNameInvalidTransitions(t *testing.T) {
-	def := NewOddNameDefinition(nil, nil)
+	def := oddNameDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range OddNameMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -112,7 +112,7 @@ func oddNameEvolutions() []estest.Evolution[OddNameState, OddNameEvent] {
 // TestOddNameEvolve checks that each of the 1 (state, event) pairs the machine
 // cannot produce fails with an *es.InvalidEvolutionError.
 func TestOddNameEvolve(t *testing.T) {
-	def := NewOddNameDefinition(nil, nil)
+	def := oddNameDefinition(nil, nil)
 	declared := map[[2]string]bool{
 		{"Start_Here", "It_Done"}: true,
 	}

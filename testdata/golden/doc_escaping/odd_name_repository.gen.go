@@ -19,9 +19,15 @@ type OddNameRepository struct {
 
 // NewOddNameRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
+// logger. It panics if d or ev is nil, as NewOddNameDefinition does.
 func NewOddNameRepository(store es.Store, d OddNameDecider, ev OddNameEvolver, opts ...es.RepositoryOption) *OddNameRepository {
-	return &OddNameRepository{repo: es.NewRepository(store, NewOddNameDefinition(d, ev), opts...)}
+	if d == nil {
+		panic("NewOddNameRepository: d is nil: pass your OddNameDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewOddNameRepository: ev is nil: pass your OddNameEvolver (Evolve calls StartHereOnItDone when It_Done applies to Start_Here)")
+	}
+	return &OddNameRepository{repo: es.NewRepository(store, oddNameDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -14,9 +14,10 @@ func oddNameUnderTest() es.Definition[OddNameState, OddNameCommand, OddNameEvent
 }
 
 // TestOddNameEvolveHooks checks your OddNameEvolver (estest.CheckEvolutions):
-// every field of an event that escape.esm does not drop must change the state
-// your hook returns, so that no value is lost, and each hook must be pure and
-// leave its arguments alone.
+// every field of an event that escape.esm does not drop, and every field of
+// the state left that the new state keeps and escape.esm does not declare zero
+// or replaced (set), must change the state your hook returns, so that no value
+// is lost, and each hook must be pure and leave its arguments alone.
 func TestOddNameEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, oddNameUnderTest(), OddNameStateName, oddNameEvolutions(), true)
 }

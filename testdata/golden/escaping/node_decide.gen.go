@@ -25,8 +25,18 @@ type NodeDecider interface {
 // NewNodeDefinition returns the definition of Node that the runtime runs: the
 // initial state Idle, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots. Start, which only Idle accepts, is decided on a
-// new aggregate without reading it first.
+// new aggregate without reading it first. It panics if d is nil: a nil one
+// would fail only where it is first called, in production.
 func NewNodeDefinition(d NodeDecider) es.Definition[NodeState, NodeCommand, NodeEvent] {
+	if d == nil {
+		panic("NewNodeDefinition: d is nil: pass your NodeDecider (Decide calls it for every command)")
+	}
+	return nodeDefinition(d)
+}
+
+// nodeDefinition is NewNodeDefinition without its checks: the generated tests
+// pass nil for the code they must never reach.
+func nodeDefinition(d NodeDecider) es.Definition[NodeState, NodeCommand, NodeEvent] {
 	return es.Definition[NodeState, NodeCommand, NodeEvent]{
 		Type:    "Node",
 		Initial: func() NodeState { return Idle{} },

@@ -43,7 +43,7 @@ func TestNodeStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestNodeInvalidTransitions(t *testing.T) {
-	def := NewNodeDefinition(nil)
+	def := nodeDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range NodeMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -130,7 +130,7 @@ func nodeEvolutions() []estest.Evolution[NodeState, NodeEvent] {
 // of the 1 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestNodeEvolve(t *testing.T) {
-	def := NewNodeDefinition(nil)
+	def := nodeDefinition(nil)
 	estest.CheckEvolutions(t, def, NodeStateName, nodeEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"idle", "started"}: true,

@@ -18,9 +18,13 @@ type NodeRepository struct {
 }
 
 // NewNodeRepository binds the decisions d to store. Options set snapshots, the
-// state cache, conflict retries, the clock and the logger.
+// state cache, conflict retries, the clock and the logger. It panics if d is
+// nil, as NewNodeDefinition does.
 func NewNodeRepository(store es.Store, d NodeDecider, opts ...es.RepositoryOption) *NodeRepository {
-	return &NodeRepository{repo: es.NewRepository(store, NewNodeDefinition(d), opts...)}
+	if d == nil {
+		panic("NewNodeRepository: d is nil: pass your NodeDecider (Decide calls it for every command)")
+	}
+	return &NodeRepository{repo: es.NewRepository(store, nodeDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -29,8 +29,11 @@ type AuditLogEventCodec struct {
 }
 
 // NewAuditLogEventCodec returns the event codec of AuditLog, with up
-// converting the versions that need code.
+// converting the versions that need code. It panics if up is nil.
 func NewAuditLogEventCodec(up AuditLogUpcaster) AuditLogEventCodec {
+	if up == nil {
+		panic("NewAuditLogEventCodec: up is nil: pass your AuditLogUpcaster (reading a stored ActionLogged v1 calls UpcastActionLoggedV1)")
+	}
 	return AuditLogEventCodec{up: up}
 }
 
@@ -70,6 +73,9 @@ func (c AuditLogEventCodec) Decode(eventType string, schemaVersion int, data []b
 	case "ActionLogged":
 		switch schemaVersion {
 		case 1:
+			if c.up == nil {
+				return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: errors.New("the codec has no AuditLogUpcaster: build it with NewAuditLogEventCodec")}
+			}
 			var v ActionLoggedV1
 			v.readJSON(&r)
 			if r.Err() == nil {

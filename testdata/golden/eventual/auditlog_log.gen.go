@@ -24,7 +24,7 @@ const AuditLogStream = "AUDIT"
 // NewAuditLogLog binds AuditLogLog to store. Of the repository options, the
 // cache size, retries, clock and logger apply.
 func NewAuditLogLog(store es.Store, up AuditLogUpcaster, opts ...es.RepositoryOption) *AuditLogLog {
-	def := es.LogDefinition[AuditLogEvent]{Type: "AuditLog", Events: NewAuditLogEventCodec(up)}
+	def := es.LogDefinition[AuditLogEvent]{Type: "AuditLog", Events: AuditLogEventCodec{up: up}}
 	return &AuditLogLog{log: es.NewLog(store, def, opts...)}
 }
 

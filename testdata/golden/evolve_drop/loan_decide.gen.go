@@ -48,8 +48,18 @@ type LoanDecider interface {
 // NewLoanDefinition returns the definition of Loan that the runtime runs: the
 // initial state Browsing, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots. Request, which only Browsing accepts, is decided
-// on a new aggregate without reading it first.
+// on a new aggregate without reading it first. It panics if d is nil: a nil
+// one would fail only where it is first called, in production.
 func NewLoanDefinition(d LoanDecider) es.Definition[LoanState, LoanCommand, LoanEvent] {
+	if d == nil {
+		panic("NewLoanDefinition: d is nil: pass your LoanDecider (Decide calls it for every command)")
+	}
+	return loanDefinition(d)
+}
+
+// loanDefinition is NewLoanDefinition without its checks: the generated tests
+// pass nil for the code they must never reach.
+func loanDefinition(d LoanDecider) es.Definition[LoanState, LoanCommand, LoanEvent] {
 	return es.Definition[LoanState, LoanCommand, LoanEvent]{
 		Type:    "Loan",
 		Initial: func() LoanState { return Browsing{} },

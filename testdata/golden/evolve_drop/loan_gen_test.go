@@ -44,7 +44,7 @@ func TestLoanStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestLoanInvalidTransitions(t *testing.T) {
-	def := NewLoanDefinition(nil)
+	def := loanDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range LoanMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -202,7 +202,7 @@ func loanEvolutions() []estest.Evolution[LoanState, LoanEvent] {
 // of the 14 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestLoanEvolve(t *testing.T) {
-	def := NewLoanDefinition(nil)
+	def := loanDefinition(nil)
 	estest.CheckEvolutions(t, def, LoanStateName, loanEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Browsing", "BookRequested"}:  true,

@@ -18,9 +18,13 @@ type LoanRepository struct {
 }
 
 // NewLoanRepository binds the decisions d to store. Options set snapshots, the
-// state cache, conflict retries, the clock and the logger.
+// state cache, conflict retries, the clock and the logger. It panics if d is
+// nil, as NewLoanDefinition does.
 func NewLoanRepository(store es.Store, d LoanDecider, opts ...es.RepositoryOption) *LoanRepository {
-	return &LoanRepository{repo: es.NewRepository(store, NewLoanDefinition(d), opts...)}
+	if d == nil {
+		panic("NewLoanRepository: d is nil: pass your LoanDecider (Decide calls it for every command)")
+	}
+	return &LoanRepository{repo: es.NewRepository(store, loanDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

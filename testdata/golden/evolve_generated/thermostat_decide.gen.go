@@ -45,8 +45,18 @@ type ThermostatDecider interface {
 // NewThermostatDefinition returns the definition of Thermostat that the
 // runtime runs: the initial state Boxed, Decide and Evolve bound to d, the
 // event and state codecs, and no snapshots. Install, which only Boxed accepts,
-// is decided on a new aggregate without reading it first.
+// is decided on a new aggregate without reading it first. It panics if d is
+// nil: a nil one would fail only where it is first called, in production.
 func NewThermostatDefinition(d ThermostatDecider) es.Definition[ThermostatState, ThermostatCommand, ThermostatEvent] {
+	if d == nil {
+		panic("NewThermostatDefinition: d is nil: pass your ThermostatDecider (Decide calls it for every command)")
+	}
+	return thermostatDefinition(d)
+}
+
+// thermostatDefinition is NewThermostatDefinition without its checks: the
+// generated tests pass nil for the code they must never reach.
+func thermostatDefinition(d ThermostatDecider) es.Definition[ThermostatState, ThermostatCommand, ThermostatEvent] {
 	return es.Definition[ThermostatState, ThermostatCommand, ThermostatEvent]{
 		Type:    "Thermostat",
 		Initial: func() ThermostatState { return Boxed{} },

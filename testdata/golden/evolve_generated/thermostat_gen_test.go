@@ -44,7 +44,7 @@ func TestThermostatStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestThermostatInvalidTransitions(t *testing.T) {
-	def := NewThermostatDefinition(nil)
+	def := thermostatDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range ThermostatMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -179,7 +179,7 @@ func thermostatEvolutions() []estest.Evolution[ThermostatState, ThermostatEvent]
 // of the 11 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestThermostatEvolve(t *testing.T) {
-	def := NewThermostatDefinition(nil)
+	def := thermostatDefinition(nil)
 	estest.CheckEvolutions(t, def, ThermostatStateName, thermostatEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Boxed", "ThermostatInstalled"}:   true,

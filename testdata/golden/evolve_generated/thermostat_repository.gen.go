@@ -18,9 +18,13 @@ type ThermostatRepository struct {
 }
 
 // NewThermostatRepository binds the decisions d to store. Options set
-// snapshots, the state cache, conflict retries, the clock and the logger.
+// snapshots, the state cache, conflict retries, the clock and the logger. It
+// panics if d is nil, as NewThermostatDefinition does.
 func NewThermostatRepository(store es.Store, d ThermostatDecider, opts ...es.RepositoryOption) *ThermostatRepository {
-	return &ThermostatRepository{repo: es.NewRepository(store, NewThermostatDefinition(d), opts...)}
+	if d == nil {
+		panic("NewThermostatRepository: d is nil: pass your ThermostatDecider (Decide calls it for every command)")
+	}
+	return &ThermostatRepository{repo: es.NewRepository(store, thermostatDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -51,8 +51,22 @@ type AccountEvolver interface {
 // NewAccountDefinition returns the definition of Account that the runtime
 // runs: the initial state Open, Decide and Evolve bound to d and ev, the event
 // and state codecs, and no snapshots. Deposit, Correct or Close, which only
-// Open accepts, is decided on a new aggregate without reading it first.
+// Open accepts, is decided on a new aggregate without reading it first. It
+// panics if d or ev is nil: a nil one would fail only where it is first
+// called, in production.
 func NewAccountDefinition(d AccountDecider, ev AccountEvolver) es.Definition[AccountState, AccountCommand, AccountEvent] {
+	if d == nil {
+		panic("NewAccountDefinition: d is nil: pass your AccountDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewAccountDefinition: ev is nil: pass your AccountEvolver (Evolve calls OpenOnMoneyDeposited when MoneyDeposited applies to Open)")
+	}
+	return accountDefinition(d, ev)
+}
+
+// accountDefinition is NewAccountDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func accountDefinition(d AccountDecider, ev AccountEvolver) es.Definition[AccountState, AccountCommand, AccountEvent] {
 	return es.Definition[AccountState, AccountCommand, AccountEvent]{
 		Type:    "Account",
 		Initial: func() AccountState { return Open{} },

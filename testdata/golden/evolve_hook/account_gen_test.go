@@ -42,7 +42,7 @@ func TestAccountStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestAccountInvalidTransitions(t *testing.T) {
-	def := NewAccountDefinition(nil, nil)
+	def := accountDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range AccountMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -148,7 +148,7 @@ func accountEvolutions() []estest.Evolution[AccountState, AccountEvent] {
 // of the 3 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestAccountEvolve(t *testing.T) {
-	def := NewAccountDefinition(nil, nil)
+	def := accountDefinition(nil, nil)
 	estest.CheckEvolutions(t, def, AccountStateName, accountEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Open", "MoneyDeposited"}:   true,

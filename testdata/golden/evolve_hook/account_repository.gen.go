@@ -19,9 +19,15 @@ type AccountRepository struct {
 
 // NewAccountRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
+// logger. It panics if d or ev is nil, as NewAccountDefinition does.
 func NewAccountRepository(store es.Store, d AccountDecider, ev AccountEvolver, opts ...es.RepositoryOption) *AccountRepository {
-	return &AccountRepository{repo: es.NewRepository(store, NewAccountDefinition(d, ev), opts...)}
+	if d == nil {
+		panic("NewAccountRepository: d is nil: pass your AccountDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewAccountRepository: ev is nil: pass your AccountEvolver (Evolve calls OpenOnMoneyDeposited when MoneyDeposited applies to Open)")
+	}
+	return &AccountRepository{repo: es.NewRepository(store, accountDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

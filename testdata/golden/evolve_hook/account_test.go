@@ -14,9 +14,10 @@ func accountUnderTest() es.Definition[AccountState, AccountCommand, AccountEvent
 }
 
 // TestAccountEvolveHooks checks your AccountEvolver (estest.CheckEvolutions):
-// every field of an event that bank.esm does not drop must change the state
-// your hook returns, so that no value is lost, and each hook must be pure and
-// leave its arguments alone.
+// every field of an event that bank.esm does not drop, and every field of the
+// state left that the new state keeps and bank.esm does not declare zero or
+// replaced (set), must change the state your hook returns, so that no value is
+// lost, and each hook must be pure and leave its arguments alone.
 func TestAccountEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, accountUnderTest(), AccountStateName, accountEvolutions(), true)
 }

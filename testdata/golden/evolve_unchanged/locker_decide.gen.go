@@ -54,8 +54,18 @@ type LockerDecider interface {
 // NewLockerDefinition returns the definition of Locker that the runtime runs:
 // the initial state Free, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots. Rent, which only Free accepts, is decided on a new
-// aggregate without reading it first.
+// aggregate without reading it first. It panics if d is nil: a nil one would
+// fail only where it is first called, in production.
 func NewLockerDefinition(d LockerDecider) es.Definition[LockerState, LockerCommand, LockerEvent] {
+	if d == nil {
+		panic("NewLockerDefinition: d is nil: pass your LockerDecider (Decide calls it for every command)")
+	}
+	return lockerDefinition(d)
+}
+
+// lockerDefinition is NewLockerDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func lockerDefinition(d LockerDecider) es.Definition[LockerState, LockerCommand, LockerEvent] {
 	return es.Definition[LockerState, LockerCommand, LockerEvent]{
 		Type:    "Locker",
 		Initial: func() LockerState { return Free{} },

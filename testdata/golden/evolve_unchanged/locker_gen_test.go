@@ -43,7 +43,7 @@ func TestLockerStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestLockerInvalidTransitions(t *testing.T) {
-	def := NewLockerDefinition(nil)
+	def := lockerDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range LockerMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -148,7 +148,7 @@ func lockerEvolutions() []estest.Evolution[LockerState, LockerEvent] {
 // of the 6 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestLockerEvolve(t *testing.T) {
-	def := NewLockerDefinition(nil)
+	def := lockerDefinition(nil)
 	estest.CheckEvolutions(t, def, LockerStateName, lockerEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Free", "LockerRented"}:    true,

@@ -18,9 +18,13 @@ type LockerRepository struct {
 }
 
 // NewLockerRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
+// the state cache, conflict retries, the clock and the logger. It panics if d
+// is nil, as NewLockerDefinition does.
 func NewLockerRepository(store es.Store, d LockerDecider, opts ...es.RepositoryOption) *LockerRepository {
-	return &LockerRepository{repo: es.NewRepository(store, NewLockerDefinition(d), opts...)}
+	if d == nil {
+		panic("NewLockerRepository: d is nil: pass your LockerDecider (Decide calls it for every command)")
+	}
+	return &LockerRepository{repo: es.NewRepository(store, lockerDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -69,7 +69,21 @@ type GraphEvolver interface {
 // the initial state Nonexistent, Decide and Evolve bound to d and ev, the
 // event and state codecs, and no snapshots. CreateGraph, which only
 // Nonexistent accepts, is decided on a new aggregate without reading it first.
+// It panics if d or ev is nil: a nil one would fail only where it is first
+// called, in production.
 func NewGraphDefinition(d GraphDecider, ev GraphEvolver) es.Definition[GraphState, GraphCommand, GraphEvent] {
+	if d == nil {
+		panic("NewGraphDefinition: d is nil: pass your GraphDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewGraphDefinition: ev is nil: pass your GraphEvolver (Evolve calls ActiveOnNodeAdded when NodeAdded applies to Active)")
+	}
+	return graphDefinition(d, ev)
+}
+
+// graphDefinition is NewGraphDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func graphDefinition(d GraphDecider, ev GraphEvolver) es.Definition[GraphState, GraphCommand, GraphEvent] {
 	return es.Definition[GraphState, GraphCommand, GraphEvent]{
 		Type:    "Graph",
 		Initial: func() GraphState { return Nonexistent{} },

@@ -44,7 +44,7 @@ func TestGraphStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestGraphInvalidTransitions(t *testing.T) {
-	def := NewGraphDefinition(nil, nil)
+	def := graphDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range GraphMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -199,7 +199,7 @@ func graphEvolutions() []estest.Evolution[GraphState, GraphEvent] {
 // of the 10 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestGraphEvolve(t *testing.T) {
-	def := NewGraphDefinition(nil, nil)
+	def := graphDefinition(nil, nil)
 	estest.CheckEvolutions(t, def, GraphStateName, graphEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Nonexistent", "GraphCreated"}:     true,

@@ -14,9 +14,10 @@ func graphUnderTest() es.Definition[GraphState, GraphCommand, GraphEvent] {
 }
 
 // TestGraphEvolveHooks checks your GraphEvolver (estest.CheckEvolutions):
-// every field of an event that graph.esm does not drop must change the state
-// your hook returns, so that no value is lost, and each hook must be pure and
-// leave its arguments alone.
+// every field of an event that graph.esm does not drop, and every field of the
+// state left that the new state keeps and graph.esm does not declare zero or
+// replaced (set), must change the state your hook returns, so that no value is
+// lost, and each hook must be pure and leave its arguments alone.
 func TestGraphEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, graphUnderTest(), GraphStateName, graphEvolutions(), true)
 }

@@ -26,8 +26,18 @@ type SwitchDecider interface {
 // NewSwitchDefinition returns the definition of Switch that the runtime runs:
 // the initial state Idle, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots. Ping, which only Idle accepts, is decided on a new
-// aggregate without reading it first.
+// aggregate without reading it first. It panics if d is nil: a nil one would
+// fail only where it is first called, in production.
 func NewSwitchDefinition(d SwitchDecider) es.Definition[SwitchState, SwitchCommand, SwitchEvent] {
+	if d == nil {
+		panic("NewSwitchDefinition: d is nil: pass your SwitchDecider (Decide calls it for every command)")
+	}
+	return switchDefinition(d)
+}
+
+// switchDefinition is NewSwitchDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func switchDefinition(d SwitchDecider) es.Definition[SwitchState, SwitchCommand, SwitchEvent] {
 	return es.Definition[SwitchState, SwitchCommand, SwitchEvent]{
 		Type:    "Switch",
 		Initial: func() SwitchState { return Idle{} },

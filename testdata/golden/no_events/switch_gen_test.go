@@ -40,7 +40,7 @@ func TestSwitchStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestSwitchInvalidTransitions(t *testing.T) {
-	def := NewSwitchDefinition(nil)
+	def := switchDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range SwitchMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -91,7 +91,7 @@ func switchEvolutions() []estest.Evolution[SwitchState, SwitchEvent] {
 
 // TestSwitchEvolve checks that the machine produces every (state, event) pair.
 func TestSwitchEvolve(t *testing.T) {
-	def := NewSwitchDefinition(nil)
+	def := switchDefinition(nil)
 	declared := map[[2]string]bool{}
 	rejected := 0
 	for _, s := range []struct {

@@ -18,9 +18,13 @@ type SwitchRepository struct {
 }
 
 // NewSwitchRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
+// the state cache, conflict retries, the clock and the logger. It panics if d
+// is nil, as NewSwitchDefinition does.
 func NewSwitchRepository(store es.Store, d SwitchDecider, opts ...es.RepositoryOption) *SwitchRepository {
-	return &SwitchRepository{repo: es.NewRepository(store, NewSwitchDefinition(d), opts...)}
+	if d == nil {
+		panic("NewSwitchRepository: d is nil: pass your SwitchDecider (Decide calls it for every command)")
+	}
+	return &SwitchRepository{repo: es.NewRepository(store, switchDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

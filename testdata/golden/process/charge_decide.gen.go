@@ -32,8 +32,18 @@ type ChargeDecider interface {
 // NewChargeDefinition returns the definition of Charge that the runtime runs:
 // the initial state None, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots. Request, which only None accepts, is decided on a
-// new aggregate without reading it first.
+// new aggregate without reading it first. It panics if d is nil: a nil one
+// would fail only where it is first called, in production.
 func NewChargeDefinition(d ChargeDecider) es.Definition[ChargeState, ChargeCommand, ChargeEvent] {
+	if d == nil {
+		panic("NewChargeDefinition: d is nil: pass your ChargeDecider (Decide calls it for every command)")
+	}
+	return chargeDefinition(d)
+}
+
+// chargeDefinition is NewChargeDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func chargeDefinition(d ChargeDecider) es.Definition[ChargeState, ChargeCommand, ChargeEvent] {
 	return es.Definition[ChargeState, ChargeCommand, ChargeEvent]{
 		Type:    "Charge",
 		Initial: func() ChargeState { return None{} },

@@ -44,7 +44,7 @@ func TestChargeStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestChargeInvalidTransitions(t *testing.T) {
-	def := NewChargeDefinition(nil)
+	def := chargeDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range ChargeMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -150,7 +150,7 @@ func chargeEvolutions() []estest.Evolution[ChargeState, ChargeEvent] {
 // of the 9 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestChargeEvolve(t *testing.T) {
-	def := NewChargeDefinition(nil)
+	def := chargeDefinition(nil)
 	estest.CheckEvolutions(t, def, ChargeStateName, chargeEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"None", "ChargeRequested"}:  true,

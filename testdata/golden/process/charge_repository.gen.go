@@ -18,9 +18,13 @@ type ChargeRepository struct {
 }
 
 // NewChargeRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
+// the state cache, conflict retries, the clock and the logger. It panics if d
+// is nil, as NewChargeDefinition does.
 func NewChargeRepository(store es.Store, d ChargeDecider, opts ...es.RepositoryOption) *ChargeRepository {
-	return &ChargeRepository{repo: es.NewRepository(store, NewChargeDefinition(d), opts...)}
+	if d == nil {
+		panic("NewChargeRepository: d is nil: pass your ChargeDecider (Decide calls it for every command)")
+	}
+	return &ChargeRepository{repo: es.NewRepository(store, chargeDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -31,8 +31,18 @@ type RoomDecider interface {
 // NewRoomDefinition returns the definition of Room that the runtime runs: the
 // initial state Free, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots. Hold, which only Free accepts, is decided on a new
-// aggregate without reading it first.
+// aggregate without reading it first. It panics if d is nil: a nil one would
+// fail only where it is first called, in production.
 func NewRoomDefinition(d RoomDecider) es.Definition[RoomState, RoomCommand, RoomEvent] {
+	if d == nil {
+		panic("NewRoomDefinition: d is nil: pass your RoomDecider (Decide calls it for every command)")
+	}
+	return roomDefinition(d)
+}
+
+// roomDefinition is NewRoomDefinition without its checks: the generated tests
+// pass nil for the code they must never reach.
+func roomDefinition(d RoomDecider) es.Definition[RoomState, RoomCommand, RoomEvent] {
 	return es.Definition[RoomState, RoomCommand, RoomEvent]{
 		Type:    "Room",
 		Initial: func() RoomState { return Free{} },

@@ -44,7 +44,7 @@ func TestRoomStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestRoomInvalidTransitions(t *testing.T) {
-	def := NewRoomDefinition(nil)
+	def := roomDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range RoomMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -144,7 +144,7 @@ func roomEvolutions() []estest.Evolution[RoomState, RoomEvent] {
 // of the 9 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestRoomEvolve(t *testing.T) {
-	def := NewRoomDefinition(nil)
+	def := roomDefinition(nil)
 	estest.CheckEvolutions(t, def, RoomStateName, roomEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Free", "RoomHeld"}:     true,

@@ -18,9 +18,13 @@ type RoomRepository struct {
 }
 
 // NewRoomRepository binds the decisions d to store. Options set snapshots, the
-// state cache, conflict retries, the clock and the logger.
+// state cache, conflict retries, the clock and the logger. It panics if d is
+// nil, as NewRoomDefinition does.
 func NewRoomRepository(store es.Store, d RoomDecider, opts ...es.RepositoryOption) *RoomRepository {
-	return &RoomRepository{repo: es.NewRepository(store, NewRoomDefinition(d), opts...)}
+	if d == nil {
+		panic("NewRoomRepository: d is nil: pass your RoomDecider (Decide calls it for every command)")
+	}
+	return &RoomRepository{repo: es.NewRepository(store, roomDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

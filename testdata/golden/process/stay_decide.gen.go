@@ -87,8 +87,24 @@ func StayPaymentTimedOutToDroppedWithNothing() StayPaymentTimedOutOutcome {
 // NewStayDefinition returns the definition of the Stay process that a
 // process.Runner runs: its decisions bound to d, and the repositories of Room
 // and Charge, which decode the events it reacts to and handle the commands it
-// sends.
+// sends. It panics if any of them is nil: a nil one would fail only where it
+// is first called, in production.
 func NewStayDefinition(d StayDecider, roomRepo *RoomRepository, chargeRepo *ChargeRepository) process.Definition[StayState, StayInput] {
+	if d == nil {
+		panic("NewStayDefinition: d is nil: pass your StayDecider (Decide calls it for every input)")
+	}
+	if roomRepo == nil {
+		panic("NewStayDefinition: roomRepo is nil: pass the RoomRepository (made with NewRoomRepository and your Room code): the process decodes its events and sends it commands")
+	}
+	if chargeRepo == nil {
+		panic("NewStayDefinition: chargeRepo is nil: pass the ChargeRepository (made with NewChargeRepository and your Charge code): the process decodes its events and sends it commands")
+	}
+	return stayDefinition(d, roomRepo, chargeRepo)
+}
+
+// stayDefinition is NewStayDefinition without its checks: the generated tests
+// pass nil for the code they must never reach.
+func stayDefinition(d StayDecider, roomRepo *RoomRepository, chargeRepo *ChargeRepository) process.Definition[StayState, StayInput] {
 	codec := stayStepCodec{
 		roomRepo:   roomRepo.Events(),
 		chargeRepo: chargeRepo.Events(),

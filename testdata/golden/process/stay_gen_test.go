@@ -13,6 +13,13 @@ import (
 	"github.com/esgen/esgen/runtime/process"
 )
 
+// stayTestDefinition returns the definition of the Stay process with d, and
+// the RoomRepository and ChargeRepository with no store and no aggregate code:
+// a process test uses only their codecs, for events of their newest versions.
+func stayTestDefinition(d StayDecider) process.Definition[StayState, StayInput] {
+	return stayDefinition(d, &RoomRepository{repo: es.NewRepository(nil, roomDefinition(nil))}, &ChargeRepository{repo: es.NewRepository(nil, chargeDefinition(nil))})
+}
+
 // TestStayStateName checks that StayStateName names every state as declared,
 // and a nil state "".
 func TestStayStateName(t *testing.T) {
@@ -38,7 +45,7 @@ func TestStayStateName(t *testing.T) {
 // input) pairs the process does not declare with an *es.InvalidTransitionError
 // naming both, without consulting the decider (it is nil here).
 func TestStayInvalidInputs(t *testing.T) {
-	def := NewStayDefinition(nil, NewRoomRepository(nil, nil), NewChargeRepository(nil, nil)).Machine
+	def := stayTestDefinition(nil).Machine
 	for _, tt := range []struct {
 		s  StayState
 		in StayInput
@@ -71,7 +78,7 @@ func TestStayInvalidInputs(t *testing.T) {
 // the state its step names, and that each step survives the step codec with
 // its input, states and sends.
 func TestStayEvolve(t *testing.T) {
-	def := NewStayDefinition(nil, NewRoomRepository(nil, nil), NewChargeRepository(nil, nil)).Machine
+	def := stayTestDefinition(nil).Machine
 	for _, tt := range []struct {
 		s  StayState
 		in StayInput

@@ -9,10 +9,10 @@ import (
 )
 
 // stayUnderTest returns the machine of the Stay process that the cases below
-// exercise. Pass your StayDecider to NewStayDefinition (the repositories only
-// lend their codecs here).
+// exercise. Pass your StayDecider to stayTestDefinition, which gives the
+// process repositories that only lend their codecs.
 func stayUnderTest() es.Definition[StayState, StayInput, process.Step[StayInput]] {
-	return NewStayDefinition(nil, NewRoomRepository(nil, nil), NewChargeRepository(nil, nil)).Machine
+	return stayTestDefinition(nil).Machine
 }
 
 // RoomHeld in Waiting: Waiting -> Charging, sending Charge.Request.

@@ -25,8 +25,18 @@ type ForestDecider interface {
 // NewForestDefinition returns the definition of Forest that the runtime runs:
 // the initial state Empty, Decide and Evolve bound to d, the event and state
 // codecs, and no snapshots. Grow, which only Empty accepts, is decided on a
-// new aggregate without reading it first.
+// new aggregate without reading it first. It panics if d is nil: a nil one
+// would fail only where it is first called, in production.
 func NewForestDefinition(d ForestDecider) es.Definition[ForestState, ForestCommand, ForestEvent] {
+	if d == nil {
+		panic("NewForestDefinition: d is nil: pass your ForestDecider (Decide calls it for every command)")
+	}
+	return forestDefinition(d)
+}
+
+// forestDefinition is NewForestDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func forestDefinition(d ForestDecider) es.Definition[ForestState, ForestCommand, ForestEvent] {
 	return es.Definition[ForestState, ForestCommand, ForestEvent]{
 		Type:    "Forest",
 		Initial: func() ForestState { return Empty{} },

@@ -42,7 +42,7 @@ func TestForestStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestForestInvalidTransitions(t *testing.T) {
-	def := NewForestDefinition(nil)
+	def := forestDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range ForestMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -114,7 +114,7 @@ func forestEvolutions() []estest.Evolution[ForestState, ForestEvent] {
 // of the 1 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestForestEvolve(t *testing.T) {
-	def := NewForestDefinition(nil)
+	def := forestDefinition(nil)
 	estest.CheckEvolutions(t, def, ForestStateName, forestEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Empty", "Grew"}: true,

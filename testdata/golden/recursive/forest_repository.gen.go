@@ -18,9 +18,13 @@ type ForestRepository struct {
 }
 
 // NewForestRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
+// the state cache, conflict retries, the clock and the logger. It panics if d
+// is nil, as NewForestDefinition does.
 func NewForestRepository(store es.Store, d ForestDecider, opts ...es.RepositoryOption) *ForestRepository {
-	return &ForestRepository{repo: es.NewRepository(store, NewForestDefinition(d), opts...)}
+	if d == nil {
+		panic("NewForestRepository: d is nil: pass your ForestDecider (Decide calls it for every command)")
+	}
+	return &ForestRepository{repo: es.NewRepository(store, forestDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -100,8 +100,21 @@ type TicketEvolver interface {
 // NewTicketDefinition returns the definition of Ticket that the runtime runs:
 // the initial state Open, Decide and Evolve bound to d and ev, the event and
 // state codecs, and no snapshots. Triage, which only Open accepts, is decided
-// on a new aggregate without reading it first.
+// on a new aggregate without reading it first. It panics if d or ev is nil: a
+// nil one would fail only where it is first called, in production.
 func NewTicketDefinition(d TicketDecider, ev TicketEvolver) es.Definition[TicketState, TicketCommand, TicketEvent] {
+	if d == nil {
+		panic("NewTicketDefinition: d is nil: pass your TicketDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewTicketDefinition: ev is nil: pass your TicketEvolver (Evolve calls ClosedOnBranch when Branch applies to Closed)")
+	}
+	return ticketDefinition(d, ev)
+}
+
+// ticketDefinition is NewTicketDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func ticketDefinition(d TicketDecider, ev TicketEvolver) es.Definition[TicketState, TicketCommand, TicketEvent] {
 	return es.Definition[TicketState, TicketCommand, TicketEvent]{
 		Type:    "Ticket",
 		Initial: func() TicketState { return Open{} },

@@ -44,7 +44,7 @@ func TestTicketStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestTicketInvalidTransitions(t *testing.T) {
-	def := NewTicketDefinition(nil, nil)
+	def := ticketDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range TicketMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -191,7 +191,7 @@ func ticketEvolutions() []estest.Evolution[TicketState, TicketEvent] {
 // of the 10 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestTicketEvolve(t *testing.T) {
-	def := NewTicketDefinition(nil, nil)
+	def := ticketDefinition(nil, nil)
 	estest.CheckEvolutions(t, def, TicketStateName, ticketEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Open", "Routed"}:      true,

@@ -19,9 +19,15 @@ type TicketRepository struct {
 
 // NewTicketRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
+// logger. It panics if d or ev is nil, as NewTicketDefinition does.
 func NewTicketRepository(store es.Store, d TicketDecider, ev TicketEvolver, opts ...es.RepositoryOption) *TicketRepository {
-	return &TicketRepository{repo: es.NewRepository(store, NewTicketDefinition(d, ev), opts...)}
+	if d == nil {
+		panic("NewTicketRepository: d is nil: pass your TicketDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewTicketRepository: ev is nil: pass your TicketEvolver (Evolve calls ClosedOnBranch when Branch applies to Closed)")
+	}
+	return &TicketRepository{repo: es.NewRepository(store, ticketDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -14,9 +14,10 @@ func ticketUnderTest() es.Definition[TicketState, TicketCommand, TicketEvent] {
 }
 
 // TestTicketEvolveHooks checks your TicketEvolver (estest.CheckEvolutions):
-// every field of an event that ticket.esm does not drop must change the state
-// your hook returns, so that no value is lost, and each hook must be pure and
-// leave its arguments alone.
+// every field of an event that ticket.esm does not drop, and every field of
+// the state left that the new state keeps and ticket.esm does not declare zero
+// or replaced (set), must change the state your hook returns, so that no value
+// is lost, and each hook must be pure and leave its arguments alone.
 func TestTicketEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, ticketUnderTest(), TicketStateName, ticketEvolutions(), true)
 }

@@ -42,8 +42,21 @@ type LampEvolver interface {
 // NewLampDefinition returns the definition of Lamp that the runtime runs: the
 // initial state Lit, Decide and Evolve bound to d and ev, the event and state
 // codecs, and no snapshots. Ping or Paint, which only Lit accepts, is decided
-// on a new aggregate without reading it first.
+// on a new aggregate without reading it first. It panics if d or ev is nil: a
+// nil one would fail only where it is first called, in production.
 func NewLampDefinition(d LampDecider, ev LampEvolver) es.Definition[LampState, LampCommand, LampEvent] {
+	if d == nil {
+		panic("NewLampDefinition: d is nil: pass your LampDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewLampDefinition: ev is nil: pass your LampEvolver (Evolve calls LitOnPainted when Painted applies to Lit)")
+	}
+	return lampDefinition(d, ev)
+}
+
+// lampDefinition is NewLampDefinition without its checks: the generated tests
+// pass nil for the code they must never reach.
+func lampDefinition(d LampDecider, ev LampEvolver) es.Definition[LampState, LampCommand, LampEvent] {
 	return es.Definition[LampState, LampCommand, LampEvent]{
 		Type:    "Lamp",
 		Initial: func() LampState { return Lit{} },

@@ -41,7 +41,7 @@ func TestLampStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestLampInvalidTransitions(t *testing.T) {
-	def := NewLampDefinition(nil, nil)
+	def := lampDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range LampMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -109,7 +109,7 @@ func lampEvolutions() []estest.Evolution[LampState, LampEvent] {
 
 // TestLampEvolve checks that the machine produces every (state, event) pair.
 func TestLampEvolve(t *testing.T) {
-	def := NewLampDefinition(nil, nil)
+	def := lampDefinition(nil, nil)
 	declared := map[[2]string]bool{
 		{"Lit", "Painted"}: true,
 	}

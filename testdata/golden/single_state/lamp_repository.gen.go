@@ -19,9 +19,15 @@ type LampRepository struct {
 
 // NewLampRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
+// logger. It panics if d or ev is nil, as NewLampDefinition does.
 func NewLampRepository(store es.Store, d LampDecider, ev LampEvolver, opts ...es.RepositoryOption) *LampRepository {
-	return &LampRepository{repo: es.NewRepository(store, NewLampDefinition(d, ev), opts...)}
+	if d == nil {
+		panic("NewLampRepository: d is nil: pass your LampDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewLampRepository: ev is nil: pass your LampEvolver (Evolve calls LitOnPainted when Painted applies to Lit)")
+	}
+	return &LampRepository{repo: es.NewRepository(store, lampDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -14,9 +14,10 @@ func lampUnderTest() es.Definition[LampState, LampCommand, LampEvent] {
 }
 
 // TestLampEvolveHooks checks your LampEvolver (estest.CheckEvolutions): every
-// field of an event that lamp.esm does not drop must change the state your
-// hook returns, so that no value is lost, and each hook must be pure and leave
-// its arguments alone.
+// field of an event that lamp.esm does not drop, and every field of the state
+// left that the new state keeps and lamp.esm does not declare zero or replaced
+// (set), must change the state your hook returns, so that no value is lost,
+// and each hook must be pure and leave its arguments alone.
 func TestLampEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, lampUnderTest(), LampStateName, lampEvolutions(), true)
 }

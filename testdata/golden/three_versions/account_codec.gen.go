@@ -15,7 +15,9 @@ import (
 // to the next where the .esm file declares a change that defaults cannot make
 // (a renamed field, a changed type). Each method must be pure.
 type AccountUpcaster interface {
-	// UpcastOwnerRenamedV2 converts version 2 of OwnerRenamed to version 3.
+	// UpcastOwnerRenamedV2 converts version 2 of OwnerRenamed to version 3. It
+	// must carry over currency, which version 3 keeps (the test skeleton's
+	// TestAccountUpcastHooks checks it).
 	UpcastOwnerRenamedV2(old OwnerRenamedV2) OwnerRenamed
 }
 
@@ -29,8 +31,11 @@ type AccountEventCodec struct {
 }
 
 // NewAccountEventCodec returns the event codec of Account, with up converting
-// the versions that need code.
+// the versions that need code. It panics if up is nil.
 func NewAccountEventCodec(up AccountUpcaster) AccountEventCodec {
+	if up == nil {
+		panic("NewAccountEventCodec: up is nil: pass your AccountUpcaster (reading a stored OwnerRenamed v2 calls UpcastOwnerRenamedV2)")
+	}
 	return AccountEventCodec{up: up}
 }
 
@@ -70,12 +75,18 @@ func (c AccountEventCodec) Decode(eventType string, schemaVersion int, data []by
 	case "OwnerRenamed":
 		switch schemaVersion {
 		case 1:
+			if c.up == nil {
+				return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: errors.New("the codec has no AccountUpcaster: build it with NewAccountEventCodec")}
+			}
 			var v OwnerRenamedV1
 			v.readJSON(&r)
 			if r.Err() == nil {
 				e = c.up.UpcastOwnerRenamedV2(c.upcastOwnerRenamedV1(v))
 			}
 		case 2:
+			if c.up == nil {
+				return nil, &es.DecodeError{EventType: eventType, SchemaVersion: schemaVersion, Err: errors.New("the codec has no AccountUpcaster: build it with NewAccountEventCodec")}
+			}
 			var v OwnerRenamedV2
 			v.readJSON(&r)
 			if r.Err() == nil {

@@ -52,8 +52,25 @@ type AccountEvolver interface {
 // NewAccountDefinition returns the definition of Account that the runtime
 // runs: the initial state Open, Decide and Evolve bound to d, ev and up, the
 // event and state codecs, and no snapshots. Rename or Close, which only Open
-// accepts, is decided on a new aggregate without reading it first.
+// accepts, is decided on a new aggregate without reading it first. It panics
+// if d, ev or up is nil: a nil one would fail only where it is first called,
+// in production.
 func NewAccountDefinition(d AccountDecider, ev AccountEvolver, up AccountUpcaster) es.Definition[AccountState, AccountCommand, AccountEvent] {
+	if d == nil {
+		panic("NewAccountDefinition: d is nil: pass your AccountDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewAccountDefinition: ev is nil: pass your AccountEvolver (Evolve calls OpenOnOwnerRenamed when OwnerRenamed applies to Open)")
+	}
+	if up == nil {
+		panic("NewAccountDefinition: up is nil: pass your AccountUpcaster (reading a stored OwnerRenamed v2 calls UpcastOwnerRenamedV2)")
+	}
+	return accountDefinition(d, ev, up)
+}
+
+// accountDefinition is NewAccountDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func accountDefinition(d AccountDecider, ev AccountEvolver, up AccountUpcaster) es.Definition[AccountState, AccountCommand, AccountEvent] {
 	return es.Definition[AccountState, AccountCommand, AccountEvent]{
 		Type:    "Account",
 		Initial: func() AccountState { return Open{} },
@@ -70,7 +87,7 @@ func NewAccountDefinition(d AccountDecider, ev AccountEvolver, up AccountUpcaste
 			}
 			return false
 		},
-		Events: NewAccountEventCodec(up),
+		Events: AccountEventCodec{up: up},
 		States: AccountStateCodec{},
 	}
 }

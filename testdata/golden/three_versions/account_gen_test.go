@@ -43,7 +43,7 @@ func TestAccountStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestAccountInvalidTransitions(t *testing.T) {
-	def := NewAccountDefinition(nil, nil, nil)
+	def := accountDefinition(nil, nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range AccountMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -132,7 +132,7 @@ func accountEvolutions() []estest.Evolution[AccountState, AccountEvent] {
 // TestAccountEvolve checks that each of the 2 (state, event) pairs the machine
 // cannot produce fails with an *es.InvalidEvolutionError.
 func TestAccountEvolve(t *testing.T) {
-	def := NewAccountDefinition(nil, nil, nil)
+	def := accountDefinition(nil, nil, nil)
 	declared := map[[2]string]bool{
 		{"Open", "OwnerRenamed"}:  true,
 		{"Open", "AccountClosed"}: true,
@@ -281,5 +281,25 @@ func TestAccountUpcasts(t *testing.T) {
 				t.Errorf("hooks called with %#v, want %#v", up.calls, tt.calls)
 			}
 		})
+	}
+}
+
+// accountUpcastHooks returns every upcast hook of Account, with a value of the
+// version it reads and, for each field that the next version keeps under the
+// same name and type and accounts.esm does not drop, that value with the field
+// changed.
+func accountUpcastHooks() []estest.Upcast {
+	return []estest.Upcast{
+		{
+			Event:   "OwnerRenamed",
+			Version: 2,
+			Hook:    "UpcastOwnerRenamedV2",
+			NewOld: func() any {
+				return OwnerRenamedV2{Name: "name-70", Currency: "currency-71"}
+			},
+			Changes: []estest.UpcastChange{
+				{Field: "currency", GoName: "Currency", Old: OwnerRenamedV2{Name: "name-70", Currency: "currency-71-changed"}},
+			},
+		},
 	}
 }

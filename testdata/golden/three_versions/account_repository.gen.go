@@ -20,9 +20,19 @@ type AccountRepository struct {
 
 // NewAccountRepository binds the decisions d, the Evolve hooks ev and the
 // upcast hooks up to store. Options set snapshots, the state cache, conflict
-// retries, the clock and the logger.
+// retries, the clock and the logger. It panics if d, ev or up is nil, as
+// NewAccountDefinition does.
 func NewAccountRepository(store es.Store, d AccountDecider, ev AccountEvolver, up AccountUpcaster, opts ...es.RepositoryOption) *AccountRepository {
-	return &AccountRepository{repo: es.NewRepository(store, NewAccountDefinition(d, ev, up), opts...)}
+	if d == nil {
+		panic("NewAccountRepository: d is nil: pass your AccountDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewAccountRepository: ev is nil: pass your AccountEvolver (Evolve calls OpenOnOwnerRenamed when OwnerRenamed applies to Open)")
+	}
+	if up == nil {
+		panic("NewAccountRepository: up is nil: pass your AccountUpcaster (reading a stored OwnerRenamed v2 calls UpcastOwnerRenamedV2)")
+	}
+	return &AccountRepository{repo: es.NewRepository(store, accountDefinition(d, ev, up), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

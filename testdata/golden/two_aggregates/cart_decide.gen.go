@@ -41,8 +41,21 @@ type CartEvolver interface {
 // NewCartDefinition returns the definition of Cart that the runtime runs: the
 // initial state Open, Decide and Evolve bound to d and ev, the event and state
 // codecs, and no snapshots. AddItem or CheckOut, which only Open accepts, is
-// decided on a new aggregate without reading it first.
+// decided on a new aggregate without reading it first. It panics if d or ev is
+// nil: a nil one would fail only where it is first called, in production.
 func NewCartDefinition(d CartDecider, ev CartEvolver) es.Definition[CartState, CartCommand, CartEvent] {
+	if d == nil {
+		panic("NewCartDefinition: d is nil: pass your CartDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewCartDefinition: ev is nil: pass your CartEvolver (Evolve calls OpenOnItemAdded when ItemAdded applies to Open)")
+	}
+	return cartDefinition(d, ev)
+}
+
+// cartDefinition is NewCartDefinition without its checks: the generated tests
+// pass nil for the code they must never reach.
+func cartDefinition(d CartDecider, ev CartEvolver) es.Definition[CartState, CartCommand, CartEvent] {
 	return es.Definition[CartState, CartCommand, CartEvent]{
 		Type:    "Cart",
 		Initial: func() CartState { return Open{} },

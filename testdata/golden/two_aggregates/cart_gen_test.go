@@ -42,7 +42,7 @@ func TestCartStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestCartInvalidTransitions(t *testing.T) {
-	def := NewCartDefinition(nil, nil)
+	def := cartDefinition(nil, nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range CartMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -130,7 +130,7 @@ func cartEvolutions() []estest.Evolution[CartState, CartEvent] {
 // of the 2 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestCartEvolve(t *testing.T) {
-	def := NewCartDefinition(nil, nil)
+	def := cartDefinition(nil, nil)
 	estest.CheckEvolutions(t, def, CartStateName, cartEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Open", "ItemAdded"}:  true,

@@ -19,9 +19,15 @@ type CartRepository struct {
 
 // NewCartRepository binds the decisions d and the Evolve hooks ev to store.
 // Options set snapshots, the state cache, conflict retries, the clock and the
-// logger.
+// logger. It panics if d or ev is nil, as NewCartDefinition does.
 func NewCartRepository(store es.Store, d CartDecider, ev CartEvolver, opts ...es.RepositoryOption) *CartRepository {
-	return &CartRepository{repo: es.NewRepository(store, NewCartDefinition(d, ev), opts...)}
+	if d == nil {
+		panic("NewCartRepository: d is nil: pass your CartDecider (Decide calls it for every command)")
+	}
+	if ev == nil {
+		panic("NewCartRepository: ev is nil: pass your CartEvolver (Evolve calls OpenOnItemAdded when ItemAdded applies to Open)")
+	}
+	return &CartRepository{repo: es.NewRepository(store, cartDefinition(d, ev), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events

@@ -14,9 +14,10 @@ func cartUnderTest() es.Definition[CartState, CartCommand, CartEvent] {
 }
 
 // TestCartEvolveHooks checks your CartEvolver (estest.CheckEvolutions): every
-// field of an event that shop.esm does not drop must change the state your
-// hook returns, so that no value is lost, and each hook must be pure and leave
-// its arguments alone.
+// field of an event that shop.esm does not drop, and every field of the state
+// left that the new state keeps and shop.esm does not declare zero or replaced
+// (set), must change the state your hook returns, so that no value is lost,
+// and each hook must be pure and leave its arguments alone.
 func TestCartEvolveHooks(t *testing.T) {
 	estest.CheckEvolutions(t, cartUnderTest(), CartStateName, cartEvolutions(), true)
 }

@@ -26,8 +26,18 @@ type InvoiceDecider interface {
 // NewInvoiceDefinition returns the definition of Invoice that the runtime
 // runs: the initial state Unpaid, Decide and Evolve bound to d, the event and
 // state codecs, and no snapshots. Pay, which only Unpaid accepts, is decided
-// on a new aggregate without reading it first.
+// on a new aggregate without reading it first. It panics if d is nil: a nil
+// one would fail only where it is first called, in production.
 func NewInvoiceDefinition(d InvoiceDecider) es.Definition[InvoiceState, InvoiceCommand, InvoiceEvent] {
+	if d == nil {
+		panic("NewInvoiceDefinition: d is nil: pass your InvoiceDecider (Decide calls it for every command)")
+	}
+	return invoiceDefinition(d)
+}
+
+// invoiceDefinition is NewInvoiceDefinition without its checks: the generated
+// tests pass nil for the code they must never reach.
+func invoiceDefinition(d InvoiceDecider) es.Definition[InvoiceState, InvoiceCommand, InvoiceEvent] {
 	return es.Definition[InvoiceState, InvoiceCommand, InvoiceEvent]{
 		Type:    "Invoice",
 		Initial: func() InvoiceState { return Unpaid{} },

@@ -42,7 +42,7 @@ func TestInvoiceStateName(t *testing.T) {
 // *es.InvalidTransitionError naming both, without consulting the decider (it
 // is nil here).
 func TestInvoiceInvalidTransitions(t *testing.T) {
-	def := NewInvoiceDefinition(nil)
+	def := invoiceDefinition(nil)
 	declared := map[[2]string]bool{}
 	for _, tr := range InvoiceMachine().Transitions {
 		declared[[2]string{tr.From, tr.Command}] = true
@@ -114,7 +114,7 @@ func invoiceEvolutions() []estest.Evolution[InvoiceState, InvoiceEvent] {
 // of the 1 (state, event) pairs the machine cannot produce fails with an
 // *es.InvalidEvolutionError.
 func TestInvoiceEvolve(t *testing.T) {
-	def := NewInvoiceDefinition(nil)
+	def := invoiceDefinition(nil)
 	estest.CheckEvolutions(t, def, InvoiceStateName, invoiceEvolutions(), false)
 	declared := map[[2]string]bool{
 		{"Unpaid", "InvoicePaid"}: true,

@@ -18,9 +18,13 @@ type InvoiceRepository struct {
 }
 
 // NewInvoiceRepository binds the decisions d to store. Options set snapshots,
-// the state cache, conflict retries, the clock and the logger.
+// the state cache, conflict retries, the clock and the logger. It panics if d
+// is nil, as NewInvoiceDefinition does.
 func NewInvoiceRepository(store es.Store, d InvoiceDecider, opts ...es.RepositoryOption) *InvoiceRepository {
-	return &InvoiceRepository{repo: es.NewRepository(store, NewInvoiceDefinition(d), opts...)}
+	if d == nil {
+		panic("NewInvoiceRepository: d is nil: pass your InvoiceDecider (Decide calls it for every command)")
+	}
+	return &InvoiceRepository{repo: es.NewRepository(store, invoiceDefinition(d), opts...)}
 }
 
 // Handle decides c on the current state of aggregate id and appends the events
