@@ -214,20 +214,3 @@ func checkEvolution[S, C, E any](t testing.TB, def es.Definition[S, C, E], state
 		}
 	}
 }
-
-// fieldOf returns the value of field name of v, a struct (or a pointer to
-// one) in an interface, or nil.
-func fieldOf(v any, name string) any {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer {
-		rv = rv.Elem()
-	}
-	if rv.Kind() != reflect.Struct {
-		return nil
-	}
-	f := rv.FieldByName(name)
-	if !f.IsValid() || !f.CanInterface() {
-		return nil
-	}
-	return f.Interface()
-}
