@@ -195,6 +195,9 @@ func (w *walker) member(m ast.Member) {
 		if m.Version != nil {
 			w.add(m.Version.Pos, len(m.Version.Text), "version")
 		}
+		if m.Upcast != nil && m.Upcast.Drop != nil {
+			w.idents(m.Upcast.Drop.Fields, "field")
+		}
 		w.body(m.Body)
 	case *ast.Transition:
 		w.ident(m.Command, "command")
