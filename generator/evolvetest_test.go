@@ -190,7 +190,7 @@ func TestHooks(t *testing.T) {
 	}
 	const overwritten = "Open/BalanceCorrected: changing Open.balance_cents does not change the state OpenOnBalanceCorrected returns: " +
 		"the value the state held is lost (overwritten or forgotten). Carry it over in OpenOnBalanceCorrected (compute from s.BalanceCents: add to it, subtract from it, keep it); " +
-		"if the event's value is meant to replace it, say so in the .esm: evolve Open on BalanceCorrected: hook; set balance_cents (or zero balance_cents if it starts at zero)"
+		"if the hook replaces it (with the event's value, or one it computes from other fields), say so in the .esm: evolve Open on BalanceCorrected: hook; set balance_cents (or zero balance_cents if it starts at zero)"
 	if !strings.Contains(text, "FAIL\tesgen.test/evolvechecks/hookoverwrite") || !strings.Contains(text, overwritten) {
 		t.Errorf("a hook that overwrites the balance: want the failure %q", overwritten)
 	}

@@ -43,7 +43,11 @@ func TestProcessHookTestCatchesLostFields(t *testing.T) {
 			kept = append(kept, f)
 		}
 	}
-	user := func(body string) map[string][]byte {
+	user := func(body string, notKept ...string) map[string][]byte {
+		cases := "stayEvolutions()"
+		for _, f := range notKept {
+			cases = "estest.NotKept(t, " + cases + `, "Charging/ChargeSettled", "` + f + `")`
+		}
 		return map[string][]byte{"user_test.go": []byte(`package booking
 
 import (
@@ -59,7 +63,7 @@ func (evolver) ChargingOnChargeSettledToConfirmed(s StayCharging, in ChargeSettl
 }
 
 func TestStayEvolveHooks(t *testing.T) {
-	estest.CheckEvolutions(t, stayTestDefinition(nil, evolver{}).Machine, StayStateName, stayEvolutions(), true)
+	estest.CheckEvolutions(t, stayTestDefinition(nil, evolver{}).Machine, StayStateName, ` + cases + `, true)
 }
 `)}
 	}
@@ -67,11 +71,18 @@ func TestStayEvolveHooks(t *testing.T) {
 	mod.writePackage(t, "noguest", kept, user(`StayConfirmed{BookingID: in.BookingID, Receipt: "r"}`))
 	mod.writePackage(t, "nobooking", kept, user(`StayConfirmed{Guest: s.Guest, Receipt: "r"}`))
 	mod.writePackage(t, "right", kept, user(`StayConfirmed{Guest: s.Guest, BookingID: in.BookingID, Receipt: "r"}`))
+	// The guest deliberately not kept, and the test saying so.
+	mod.writePackage(t, "reset", kept, user(`StayConfirmed{BookingID: in.BookingID, Receipt: "r"}`, "guest"))
+	// A field NotKept does not know fails the test: no typo is silently unchecked.
+	mod.writePackage(t, "typo", kept, user(`StayConfirmed{Guest: s.Guest, BookingID: in.BookingID, Receipt: "r"}`, "gest"))
 	out, _ := mod.run("test", "-count=1", "-run", "^TestStayEvolveHooks$", "./...")
 	text := string(out)
 	for _, c := range []struct{ pkg, want string }{
 		{"noguest", "Charging/ChargeSettled: changing Charging.guest does not change the state ChargingOnChargeSettledToConfirmed returns: " +
-			"the value the state held is lost. Carry it over in ChargingOnChargeSettledToConfirmed (s.Guest)"},
+			"the value the state held is lost. Carry it over in ChargingOnChargeSettledToConfirmed (s.Guest); " +
+			"if the new state deliberately does not keep it (a count reset, a value the input replaces), say so in this test: " +
+			`cases = estest.NotKept(t, cases, "Charging/ChargeSettled", "guest")`},
+		{"typo", "NotKept: Charging/ChargeSettled: gest is not a field of Charging that the new state must keep"},
 		{"nobooking", "Charging/ChargeSettled: changing ChargeSettled.booking_id does not change the state ChargingOnChargeSettledToConfirmed returns: " +
 			"its value is lost. Copy it in ChargingOnChargeSettledToConfirmed (in.BookingID) to the new state's field of its name"},
 	} {
@@ -79,8 +90,10 @@ func TestStayEvolveHooks(t *testing.T) {
 			t.Errorf("%s: want its package to fail saying %q", c.pkg, c.want)
 		}
 	}
-	if !strings.Contains(text, "ok  \tesgen.test/processhooks/right") {
-		t.Errorf("the right hook fails")
+	for _, pkg := range []string{"right", "reset"} {
+		if !strings.Contains(text, "ok  \tesgen.test/processhooks/"+pkg) {
+			t.Errorf("%s: the hook fails", pkg)
+		}
 	}
 	if t.Failed() || testing.Verbose() {
 		t.Logf("go test output:\n%s", text)

@@ -194,13 +194,16 @@ func checkEvolution[S, C, E any](t testing.TB, def es.Definition[S, C, E], state
 			// running total with the event's amount follows the event, and
 			// still loses the total.
 			if c.Process {
-				t.Errorf("%s: changing %s.%s does not change the state %s returns: the value the state held is lost. Carry it over in %s (s.%s)",
-					pair, c.State, ch.Field, c.Hook, c.Hook, ch.GoName)
+				t.Errorf("%s: changing %s.%s does not change the state %s returns: the value the state held is lost. Carry it over in %s (s.%s); "+
+					"if the new state deliberately does not keep it (a count reset, a value the input replaces), say so in this test: "+
+					"cases = estest.NotKept(t, cases, %q, %q)",
+					pair, c.State, ch.Field, c.Hook, c.Hook, ch.GoName, pair, ch.Field)
 				continue
 			}
 			t.Errorf("%s: changing %s.%s does not change the state %s returns: the value the state held is lost (overwritten or forgotten). "+
 				"Carry it over in %s (compute from s.%s: add to it, subtract from it, keep it); "+
-				"if the event's value is meant to replace it, say so in the .esm: evolve %s on %s: hook; set %s (or zero %s if it starts at zero)",
+				"if the hook replaces it (with the event's value, or one it computes from other fields), say so in the .esm: "+
+				"evolve %s on %s: hook; set %s (or zero %s if it starts at zero)",
 				pair, c.State, ch.Field, c.Hook, c.Hook, ch.GoName, c.State, c.Event, ch.Field, ch.Field)
 		case c.Hook != "" && c.Process:
 			t.Errorf("%s: changing %s.%s does not change the state %s returns: its value is lost. Copy it in %s (in.%s) to the new state's field of its name",

@@ -319,7 +319,7 @@ func goodHive(s hiveState, e hiveEvent) (hiveState, error) {
 func lostInHoney(field, goName string) string {
 	return "Active/HoneyAdded: changing Active." + field + " does not change the state ActiveOnHoneyAdded returns: the value the state held is lost (overwritten or forgotten). " +
 		"Carry it over in ActiveOnHoneyAdded (compute from s." + goName + ": add to it, subtract from it, keep it); " +
-		"if the event's value is meant to replace it, say so in the .esm: evolve Active on HoneyAdded: hook; set " + field + " (or zero " + field + " if it starts at zero)"
+		"if the hook replaces it (with the event's value, or one it computes from other fields), say so in the .esm: evolve Active on HoneyAdded: hook; set " + field + " (or zero " + field + " if it starts at zero)"
 }
 
 // logRecorder records logs too.
