@@ -435,8 +435,10 @@ func (c *checker) versions(s *aggScope, ev *Event) {
 }
 
 // upcastDropped returns the fields of version prev that an upcast hook to
-// version cur need not carry, as d (upcast: drop f, g) lists them: each a
-// field of prev that cur has under the same name and type.
+// version cur deliberately does not use, as d (upcast: drop f, g) lists
+// them: a field cur keeps under its name and type that the hook does not
+// carry, or one cur renames or converts that the hook computes nothing
+// from.
 func (c *checker) upcastDropped(ev *Event, prev, cur *EventVersion, d *ast.UpcastDrop) []*Field {
 	if d == nil {
 		return nil
@@ -450,9 +452,6 @@ func (c *checker) upcastDropped(ev *Event, prev, cur *EventVersion, d *ast.Upcas
 				"event %s v%d, which v%d is upcast from, has no field %s", ev.Name, prev.Number, cur.Number, id.Name)
 		case slices.Contains(out, f):
 			c.report(id.Pos, codeDuplicate, "", "field %s is already listed in this drop", id.Name)
-		case findField(cur.Fields, f) == nil:
-			c.report(id.Pos, codeNeedlessUpcastDrop, "remove it from the drop list: only a field v"+strconv.Itoa(cur.Number)+" keeps needs declaring",
-				"drop %s: event %s v%d has no field %s %s, so the upcast hook has no value of it to carry", id.Name, ev.Name, cur.Number, f.Name, f.Type)
 		default:
 			out = append(out, f)
 		}

@@ -53,7 +53,6 @@ const (
 	codeAlwaysRefused      = "E047"
 	codeArchiveNeverFinal  = "E048"
 	codeArchiveTooSoon     = "E049"
-	codeNeedlessUpcastDrop = "E050"
 
 	codeUnusedCommand  = "W001"
 	codeUnusedEvent    = "W002"
@@ -159,7 +158,6 @@ var codeTable = []CodeInfo{
 	{codeAlwaysRefused, "command-always-refused", SeverityError, "a command a process sends to the aggregate it follows by id where that aggregate can no longer accept it"},
 	{codeArchiveNeverFinal, "archive-never-final", SeverityError, "an aggregate archived after it ends that has no final state, so none of its instances would ever be archived"},
 	{codeArchiveTooSoon, "archive-too-soon", SeverityError, "a retention period (archive after) shorter than an hour"},
-	{codeNeedlessUpcastDrop, "needless-upcast-drop", SeverityError, "a field listed in upcast: drop that the new version does not have under the same name and type: the hook has no value of it to carry"},
 
 	{codeUnusedCommand, "unused-command", SeverityWarning, "a command that no transition handles"},
 	{codeUnusedEvent, "unused-event", SeverityWarning, "an event that no transition emits"},

@@ -715,6 +715,19 @@ func carriedFields(st *upcastStep) []*dsl.Field {
 	return out
 }
 
+// computedFields are the other fields of the version an upcast hook reads
+// that the .esm does not drop: renamed or converted by the version it
+// makes, whose fields that replace them the hook must compute from them.
+func computedFields(st *upcastStep) []*dsl.Field {
+	var out []*dsl.Field
+	for _, f := range st.from.Fields {
+		if findField(st.to.Fields, f) == nil && !slices.Contains(st.to.Dropped, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // survives reports whether a value of field f of the version steps[0]
 // reads, carried by that step, reaches the newest version through the
 // steps after it: each keeps a field of its name and type, and no hook
@@ -724,6 +737,17 @@ func survives(steps []*upcastStep, f *dsl.Field) bool {
 	for _, st := range steps[1:] {
 		g := findField(st.from.Fields, f)
 		if g == nil || findField(st.to.Fields, g) == nil || st.hook != "" && slices.Contains(st.to.Dropped, g) {
+			return false
+		}
+	}
+	return true
+}
+
+// allSurvive reports whether every field of fs, fields of the version
+// steps[0] makes, reaches the newest version (survives).
+func allSurvive(steps []*upcastStep, fs []*dsl.Field) bool {
+	for _, f := range fs {
+		if !survives(steps, f) {
 			return false
 		}
 	}
@@ -748,17 +772,30 @@ func (ag *aggGen) upcastHookCases(jf *jen.File) {
 				field("NewOld", jen.Func().Params().Any().Block(jen.Return(ag.sampleStruct(old, st.from.Fields, seedOld)))),
 			}
 			var changes []jen.Code
-			for _, f := range carriedFields(st) {
-				if !survives(c.steps[i:], f) {
-					continue
-				}
+			change := func(f *dsl.Field, computed bool) {
 				ch := []jen.Code{field("Field", jen.Lit(f.Name)), field("GoName", jen.Lit(goname.Exported(f.Name)))}
 				if perturbable(f.Type, 0) {
 					ch = append(ch, field("Old", ag.changedStruct(old, st.from.Fields, seedOld, f)))
 				} else {
 					ch = append(ch, field("Fill", jen.True()))
 				}
+				if computed {
+					ch = append(ch, field("Computed", jen.True()))
+				}
 				changes = append(changes, jen.Values(ch...))
+			}
+			for _, f := range st.from.Fields {
+				switch {
+				case slices.Contains(carriedFields(st), f):
+					if survives(c.steps[i:], f) {
+						change(f, false)
+					}
+				case slices.Contains(computedFields(st), f) && allSurvive(c.steps[i:], st.to.Fields):
+					// What the hook computes from a renamed or converted
+					// field shows in the decoded event when every field
+					// of the version it makes reaches the newest.
+					change(f, true)
+				}
 			}
 			if len(changes) > 0 {
 				row = append(row, field("Changes", jen.Index().Qual(pathESTest, "UpcastChange").Add(keyed(changes...))))
@@ -777,15 +814,29 @@ func (ag *aggGen) upcastHookCases(jf *jen.File) {
 // upcastHookNote is the part of an upcast hook's doc comment that says
 // which fields it must carry, and which test checks it.
 func (ag *aggGen) upcastHookNote(st *upcastStep) string {
-	carried := carriedFields(st)
-	if len(carried) == 0 {
+	names := func(fs []*dsl.Field) string {
+		out := make([]string, len(fs))
+		for i, f := range fs {
+			out[i] = f.Name
+		}
+		return strings.Join(out, ", ")
+	}
+	carried, computed := carriedFields(st), computedFields(st)
+	var parts []string
+	if len(carried) > 0 {
+		parts = append(parts, fmt.Sprintf("carry over %s, which version %d keeps", names(carried), st.to.Number))
+	}
+	if len(computed) > 0 {
+		what := "it"
+		if len(computed) > 1 {
+			what = "them"
+		}
+		parts = append(parts, fmt.Sprintf("compute from %s what replaces %s in version %d", names(computed), what, st.to.Number))
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	names := make([]string, len(carried))
-	for i, f := range carried {
-		names[i] = f.Name
-	}
-	text := fmt.Sprintf(" It must carry over %s, which version %d keeps", strings.Join(names, ", "), st.to.Number)
+	text := " It must " + strings.Join(parts, ", and ")
 	if ag.a.Eventual {
 		return text + "."
 	}

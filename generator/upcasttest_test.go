@@ -130,13 +130,17 @@ func TestNilHooks(t *testing.T) {
 	mod.writePackage(t, "impure", noSkeleton, user(`return OwnerRenamed{Owner: old.Name, Currency: old.Currency, At: time.Unix(int64(calls), 0)}`))
 	mod.writePackage(t, "right", noSkeleton, user(`return OwnerRenamed{Owner: old.Name, Currency: old.Currency}`))
 	mod.writePackage(t, "declared", droppedNoSkeleton, user(forgets))
+	mod.writePackage(t, "renameforgotten", noSkeleton, user(`return OwnerRenamed{Currency: old.Currency}`))
 	out, _ := mod.run("test", "-count=1", "-run", "^(TestAccountUpcastHooks|TestNilHooks)$", "./...")
 	text := string(out)
 	const lost = "OwnerRenamed v2: UpcastOwnerRenamedV2: changing field currency of OwnerRenamed v2 does not change the event UpcastOwnerRenamedV2 returns: " +
 		"every stored OwnerRenamed v2 would load with its currency lost. Copy it in UpcastOwnerRenamedV2 (Currency: old.Currency), " +
 		"or, if the new version deliberately does not carry it, say so in the .esm: event OwnerRenamed v3 upcast: drop currency"
 	const impure = "OwnerRenamed v2: UpcastOwnerRenamedV2: UpcastOwnerRenamedV2 is not pure: the same OwnerRenamed v2 gave"
-	for _, c := range []struct{ pkg, want string }{{"forgets", lost}, {"impure", impure}} {
+	const renamed = "OwnerRenamed v2: UpcastOwnerRenamedV2: changing field name of OwnerRenamed v2 does not change the event UpcastOwnerRenamedV2 returns: " +
+		"every stored OwnerRenamed v2 would load without what its name held. Compute from it (old.Name) the field of v3 that replaces it, " +
+		"or, if the new version deliberately does not use it, say so in the .esm: event OwnerRenamed v3 upcast: drop name"
+	for _, c := range []struct{ pkg, want string }{{"forgets", lost}, {"impure", impure}, {"renameforgotten", renamed}} {
 		if !strings.Contains(text, "FAIL\tesgen.test/upcastchecks/"+c.pkg) || !strings.Contains(text, c.want) {
 			t.Errorf("%s: want its package to fail saying %q", c.pkg, c.want)
 		}

@@ -39,6 +39,10 @@ type UpcastChange struct {
 	// a field it cannot fill is logged as not checked.
 	Old  any
 	Fill bool
+	// Computed says the next version has no field of this name and type
+	// (it renames or converts it): the hook computes the fields that
+	// replace it from it.
+	Computed bool
 }
 
 // CheckUpcasts checks, on every case, what an upcast hook promises. A
@@ -48,14 +52,15 @@ type UpcastChange struct {
 //
 //   - decoding succeeds;
 //   - the hook is pure: the same payload decodes to the same event again;
-//   - every field of the old version that the next version has under the
-//     same name and type, and that the .esm does not drop
-//     (upcast: drop f), reaches the result: changing it changes the
-//     decoded event. A hook that forgets it would load every stored event
-//     of that version with the field zero.
+//   - every field of the old version that the .esm does not drop
+//     (upcast: drop f) reaches the result: changing it changes the
+//     decoded event. A field the next version has under the same name and
+//     type must be carried; one it renames or converts (Computed) must be
+//     used to compute what replaces it. A hook that forgets either would
+//     load every stored event of that version without it.
 //
-// Fields new in the next version, or whose type changes, are the hook's
-// to compute and are not checked. Failures are reported through t, each
+// Fields new in the next version are the hook's to fill and are not
+// checked. Failures are reported through t, each
 // naming the hook and the field.
 func CheckUpcasts[S, C, E any](t testing.TB, def es.Definition[S, C, E], cases []Upcast) {
 	t.Helper()
@@ -112,6 +117,13 @@ func checkUpcast[E any](t testing.TB, codec es.EventCodec[E], c Upcast) {
 		}
 		other, ok := decode(old)
 		if !ok {
+			continue
+		}
+		if reflect.DeepEqual(other, got) && ch.Computed {
+			t.Errorf("%s: changing field %s of %s v%d does not change the event %s returns: every stored %s v%d would load without what its %s held. "+
+				"Compute from it (old.%s) the field of v%d that replaces it, or, if the new version deliberately does not use it, say so in the .esm: event %s v%d upcast: drop %s",
+				name, ch.Field, c.Event, c.Version, c.Hook, c.Event, c.Version, ch.Field,
+				ch.GoName, c.Version+1, c.Event, c.Version+1, ch.Field)
 			continue
 		}
 		if reflect.DeepEqual(other, got) {

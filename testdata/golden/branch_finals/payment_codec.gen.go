@@ -16,7 +16,9 @@ import (
 // the next where the .esm file declares a change that defaults cannot make (a
 // renamed field, a changed type). Each method must be pure.
 type PaymentUpcaster interface {
-	// UpcastPaymentSettledV1 converts version 1 of PaymentSettled to version 2.
+	// UpcastPaymentSettledV1 converts version 1 of PaymentSettled to version 2. It
+	// must compute from amount what replaces it in version 2 (the test skeleton's
+	// TestPaymentUpcastHooks checks it).
 	UpcastPaymentSettledV1(old PaymentSettledV1) PaymentSettledV2
 }
 

@@ -316,6 +316,9 @@ func paymentUpcastHooks() []estest.Upcast {
 			NewOld: func() any {
 				return PaymentSettledV1{Amount: 71}
 			},
+			Changes: []estest.UpcastChange{
+				{Field: "amount", GoName: "Amount", Old: PaymentSettledV1{Amount: 72}, Computed: true},
+			},
 		},
 	}
 }

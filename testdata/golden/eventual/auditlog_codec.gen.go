@@ -15,7 +15,8 @@ import (
 // to the next where the .esm file declares a change that defaults cannot make
 // (a renamed field, a changed type). Each method must be pure.
 type AuditLogUpcaster interface {
-	// UpcastActionLoggedV1 converts version 1 of ActionLogged to version 2.
+	// UpcastActionLoggedV1 converts version 1 of ActionLogged to version 2. It
+	// must compute from who what replaces it in version 2.
 	UpcastActionLoggedV1(old ActionLoggedV1) ActionLogged
 }
 

@@ -16,8 +16,9 @@ import (
 // (a renamed field, a changed type). Each method must be pure.
 type AccountUpcaster interface {
 	// UpcastOwnerRenamedV2 converts version 2 of OwnerRenamed to version 3. It
-	// must carry over currency, which version 3 keeps (the test skeleton's
-	// TestAccountUpcastHooks checks it).
+	// must carry over currency, which version 3 keeps, and compute from name what
+	// replaces it in version 3 (the test skeleton's TestAccountUpcastHooks checks
+	// it).
 	UpcastOwnerRenamedV2(old OwnerRenamedV2) OwnerRenamed
 }
 

@@ -298,6 +298,7 @@ func accountUpcastHooks() []estest.Upcast {
 				return OwnerRenamedV2{Name: "name-70", Currency: "currency-71"}
 			},
 			Changes: []estest.UpcastChange{
+				{Field: "name", GoName: "Name", Old: OwnerRenamedV2{Name: "name-70-changed", Currency: "currency-71"}, Computed: true},
 				{Field: "currency", GoName: "Currency", Old: OwnerRenamedV2{Name: "name-70", Currency: "currency-71-changed"}},
 			},
 		},
