@@ -66,18 +66,25 @@ func (g *gen) sampleIn(t *dsl.TypeExpr, label string, seed, depth int, elided, a
 		if isBytes(t) {
 			return jen.Index().Byte().Call(jen.Lit(sampleText(label, seed, alt)))
 		}
+		// Two elements: a hook that keeps only one of them loses the other.
 		e := g.sampleIn(t.Elem, label, seed+1, depth+1, true, alt)
 		if e == nil {
 			return nil
 		}
-		return g.typ(t).Values(e)
+		return g.typ(t).Values(e, g.sampleIn(t.Elem, label, seed+2, depth+1, true, alt))
 	case dsl.TypeMap:
 		k := g.sampleIn(t.Key, label+"-key", seed, depth+1, false, alt)
 		e := g.sampleIn(t.Elem, label, seed+1, depth+1, true, alt)
 		if e == nil {
 			return nil
 		}
-		return g.typ(t).Values(jen.Add(k).Op(":").Add(e))
+		entries := []jen.Code{jen.Add(k).Op(":").Add(e)}
+		if t.Key.Kind != dsl.TypeBuiltin || t.Key.Name != "bool" {
+			// Two entries, as for slices; a bool key has one value to spare.
+			k2 := g.sampleIn(t.Key, label+"-key", seed+2, depth+1, false, alt)
+			entries = append(entries, jen.Add(k2).Op(":").Add(g.sampleIn(t.Elem, label, seed+3, depth+1, true, alt)))
+		}
+		return g.typ(t).Values(entries...)
 	case dsl.TypePointer:
 		e := g.sampleIn(t.Elem, label, seed, depth, false, alt)
 		if e == nil {

@@ -104,21 +104,21 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 				return Draft{}
 			},
 			NewEvent: func() OrderEvent {
-				return OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}
+				return OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}
 			},
 			To:   "Submitted",
 			Zero: []string{"Notes"},
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "items", GoName: "Items", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410-changed", Qty: 13, PriceCents: 14}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
-				{Field: "total_cents", GoName: "TotalCents", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, TotalCents: 43, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
-				{Field: "submitted_at", GoName: "SubmittedAt", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 500000042, time.UTC)}},
+				{Field: "items", GoName: "Items", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410-changed", Qty: 13, PriceCents: 14}, {SKU: "sku-420-changed", Qty: 23, PriceCents: 24}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
+				{Field: "total_cents", GoName: "TotalCents", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, TotalCents: 43, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
+				{Field: "submitted_at", GoName: "SubmittedAt", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 500000042, time.UTC)}},
 			},
 		},
 		{
 			State: "Submitted",
 			Event: "PaymentValidated",
 			NewState: func() OrderState {
-				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}
+				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}
 			},
 			NewEvent: func() OrderEvent {
 				return PaymentValidated{PaymentID: "payment_id-40"}
@@ -126,17 +126,17 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			To: "Validated",
 			Changes: []estest.Change[OrderState, OrderEvent]{
 				{Field: "payment_id", GoName: "PaymentID", Event: PaymentValidated{PaymentID: "payment_id-40-changed"}},
-				{Field: "items", GoName: "Items", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20-changed", Qty: 23, PriceCents: 24}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "total_cents", GoName: "TotalCents", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 4, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "notes", GoName: "Notes", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 5, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "submitted_at", GoName: "SubmittedAt", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 500000004, time.UTC)}},
+				{Field: "items", GoName: "Items", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20-changed", Qty: 23, PriceCents: 24}, {SKU: "sku-30-changed", Qty: 33, PriceCents: 34}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "total_cents", GoName: "TotalCents", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 4, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "notes", GoName: "Notes", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 5, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "submitted_at", GoName: "SubmittedAt", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 500000004, time.UTC)}},
 			},
 		},
 		{
 			State: "Submitted",
 			Event: "NoteAdded",
 			NewState: func() OrderState {
-				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}
+				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}
 			},
 			NewEvent: func() OrderEvent {
 				return NoteAdded{Author: "author-40", Text: "text-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}
@@ -144,17 +144,17 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			To:   "Submitted",
 			Hook: "SubmittedOnNoteAdded",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "items", GoName: "Items", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20-changed", Qty: 23, PriceCents: 24}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "total_cents", GoName: "TotalCents", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 4, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "notes", GoName: "Notes", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 5, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
-				{Field: "submitted_at", GoName: "SubmittedAt", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 500000004, time.UTC)}},
+				{Field: "items", GoName: "Items", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20-changed", Qty: 23, PriceCents: 24}, {SKU: "sku-30-changed", Qty: 33, PriceCents: 34}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "total_cents", GoName: "TotalCents", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 4, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "notes", GoName: "Notes", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 5, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)}},
+				{Field: "submitted_at", GoName: "SubmittedAt", InState: true, State: Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 500000004, time.UTC)}},
 			},
 		},
 		{
 			State: "Validated",
 			Event: "OrderFulfilled",
 			NewState: func() OrderState {
-				return Validated{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC), PaymentID: "payment_id-5"}
+				return Validated{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC), PaymentID: "payment_id-5"}
 			},
 			NewEvent: func() OrderEvent {
 				return OrderFulfilled{Tracking: "tracking-40"}
@@ -223,8 +223,8 @@ func TestOrderStateCodec(t *testing.T) {
 	var codec OrderStateCodec
 	for _, s := range []OrderState{
 		Draft{},
-		Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)},
-		Validated{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC), PaymentID: "payment_id-5"},
+		Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC)},
+		Validated{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, TotalCents: 3, Notes: 4, SubmittedAt: time.Date(2028, time.May, 5, 4, 4, 4, 4, time.UTC), PaymentID: "payment_id-5"},
 		Fulfilled{Tracking: "tracking-1"},
 	} {
 		data, err := codec.EncodeState(s)
@@ -251,7 +251,7 @@ func TestOrderEventCodec(t *testing.T) {
 		version int
 		event   OrderEvent
 	}{
-		{1, OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
+		{1, OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, TotalCents: 42, SubmittedAt: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},
 		{1, PaymentValidated{PaymentID: "payment_id-40"}},
 		{1, OrderFulfilled{Tracking: "tracking-40"}},
 		{1, NoteAdded{Author: "author-40", Text: "text-41", At: time.Date(2026, time.July, 15, 18, 42, 42, 42, time.UTC)}},

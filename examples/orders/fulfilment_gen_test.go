@@ -144,7 +144,7 @@ func TestFulfilmentEvolve(t *testing.T) {
 		in FulfilmentInput
 		to string
 	}{
-		{FulfilmentIdle{}, OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}, "Paying"},
+		{FulfilmentIdle{}, OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}, "Paying"},
 		{FulfilmentPaying{}, FulfilmentRequestPaymentRejected{ID: "id-1", Command: RequestPayment{OrderID: "order_id-40", AmountCents: 42}, Reason: "refused"}, "Abandoned"},
 		{FulfilmentPaying{}, PaymentCaptured{OrderID: "order_id-40", AmountCents: 42, ProviderRef: "provider_ref-42"}, "Validating"},
 		{FulfilmentVoiding{}, PaymentCaptured{OrderID: "order_id-40", AmountCents: 42, ProviderRef: "provider_ref-42"}, "Abandoned"},
@@ -166,7 +166,7 @@ func TestFulfilmentEvolve(t *testing.T) {
 		}
 	}
 	for _, in := range []FulfilmentInput{
-		OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"},
+		OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"},
 		FulfilmentRequestPaymentRejected{ID: "id-1", Command: RequestPayment{OrderID: "order_id-40", AmountCents: 42}, Reason: "refused"},
 		PaymentCaptured{OrderID: "order_id-40", AmountCents: 42, ProviderRef: "provider_ref-42"},
 		PaymentDeclined{OrderID: "order_id-40", Reason: "reason-41"},

@@ -106,13 +106,13 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 				return Draft{}
 			},
 			NewEvent: func() OrderEvent {
-				return OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}
+				return OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}
 			},
 			To: "Submitted",
 			Changes: []estest.Change[OrderState, OrderEvent]{
-				{Field: "items", GoName: "Items", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410-changed", Qty: 13, PriceCents: 14}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}},
-				{Field: "submitted_at", GoName: "SubmittedAt", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 500000041, time.UTC), Channel: "channel-42"}},
-				{Field: "channel", GoName: "Channel", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42-changed"}, Same: true},
+				{Field: "items", GoName: "Items", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410-changed", Qty: 13, PriceCents: 14}, {SKU: "sku-420-changed", Qty: 23, PriceCents: 24}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}},
+				{Field: "submitted_at", GoName: "SubmittedAt", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 500000041, time.UTC), Channel: "channel-42"}},
+				{Field: "channel", GoName: "Channel", Event: OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42-changed"}, Same: true},
 			},
 		},
 		{
@@ -133,7 +133,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			State: "Submitted",
 			Event: "PaymentValidated",
 			NewState: func() OrderState {
-				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}
+				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}
 			},
 			NewEvent: func() OrderEvent {
 				return PaymentValidated{PaymentID: "payment_id-40"}
@@ -147,7 +147,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			State: "Submitted",
 			Event: "PaymentRejected",
 			NewState: func() OrderState {
-				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}
+				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}
 			},
 			NewEvent: func() OrderEvent {
 				return PaymentRejected{Reason: "reason-40"}
@@ -161,7 +161,7 @@ func orderEvolutions() []estest.Evolution[OrderState, OrderEvent] {
 			State: "Submitted",
 			Event: "OrderCancelled",
 			NewState: func() OrderState {
-				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}
+				return Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)}
 			},
 			NewEvent: func() OrderEvent {
 				return OrderCancelled{Reason: "reason-40"}
@@ -263,7 +263,7 @@ func TestOrderStateCodec(t *testing.T) {
 	var codec OrderStateCodec
 	for _, s := range []OrderState{
 		Draft{},
-		Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)},
+		Submitted{Items: []LineItem{{SKU: "sku-20", Qty: 22, PriceCents: 23}, {SKU: "sku-30", Qty: 32, PriceCents: 33}}, SubmittedAt: time.Date(2026, time.March, 3, 2, 2, 2, 2, time.UTC)},
 		Validated{PaymentID: "payment_id-1"},
 		Fulfilled{Tracking: "tracking-1"},
 		Cancelled{Reason: "reason-1"},
@@ -292,7 +292,7 @@ func TestOrderEventCodec(t *testing.T) {
 		version int
 		event   OrderEvent
 	}{
-		{2, OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}},
+		{2, OrderSubmitted{Items: []LineItem{{SKU: "sku-410", Qty: 12, PriceCents: 13}, {SKU: "sku-420", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2025, time.June, 14, 17, 41, 41, 41, time.UTC), Channel: "channel-42"}},
 		{1, PaymentValidated{PaymentID: "payment_id-40"}},
 		{1, PaymentRejected{Reason: "reason-40"}},
 		{1, OrderFulfilled{Tracking: "tracking-40"}},
@@ -346,7 +346,7 @@ func TestOrderUpcasts(t *testing.T) {
 		old       any
 		want      OrderEvent
 	}{
-		{"OrderSubmitted/v1", "OrderSubmitted", 1, OrderSubmittedV1{Items: []LineItem{{SKU: "sku-710", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.December, 16, 23, 11, 11, 71, time.UTC)}, OrderSubmitted{Items: []LineItem{{SKU: "sku-710", Qty: 12, PriceCents: 13}}, SubmittedAt: time.Date(2025, time.December, 16, 23, 11, 11, 71, time.UTC), Channel: "web"}},
+		{"OrderSubmitted/v1", "OrderSubmitted", 1, OrderSubmittedV1{Items: []LineItem{{SKU: "sku-710", Qty: 12, PriceCents: 13}, {SKU: "sku-720", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2025, time.December, 16, 23, 11, 11, 71, time.UTC)}, OrderSubmitted{Items: []LineItem{{SKU: "sku-710", Qty: 12, PriceCents: 13}, {SKU: "sku-720", Qty: 22, PriceCents: 23}}, SubmittedAt: time.Date(2025, time.December, 16, 23, 11, 11, 71, time.UTC), Channel: "web"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			data, err := json.Marshal(tt.old)

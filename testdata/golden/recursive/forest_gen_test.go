@@ -97,11 +97,11 @@ func forestEvolutions() []estest.Evolution[ForestState, ForestEvent] {
 				return Empty{}
 			},
 			NewEvent: func() ForestEvent {
-				return Grew{Root: Node{Label: "label-400", Children: []Node{{Label: "label-4020", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020", Children: []Node{{}}, Parent: &Node{Label: "label-40220", Children: []Node{{}}, Parent: &Node{}}}}}
+				return Grew{Root: Node{Label: "label-400", Children: []Node{{Label: "label-4020", Children: []Node{{}, {}}, Parent: &Node{}}, {Label: "label-4030", Children: []Node{{}, {}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020", Children: []Node{{}, {}}, Parent: &Node{Label: "label-40220", Children: []Node{{}, {}}, Parent: &Node{}}}}}
 			},
 			To: "Grown",
 			Changes: []estest.Change[ForestState, ForestEvent]{
-				{Field: "root", GoName: "Root", Event: Grew{Root: Node{Label: "label-400-changed", Children: []Node{{Label: "label-4020-changed", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020-changed", Children: []Node{{}}, Parent: &Node{Label: "label-40220-changed", Children: []Node{{}}, Parent: &Node{}}}}}},
+				{Field: "root", GoName: "Root", Event: Grew{Root: Node{Label: "label-400-changed", Children: []Node{{Label: "label-4020-changed", Children: []Node{{}, {}}, Parent: &Node{}}, {Label: "label-4030-changed", Children: []Node{{}, {}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020-changed", Children: []Node{{}, {}}, Parent: &Node{Label: "label-40220-changed", Children: []Node{{}, {}}, Parent: &Node{}}}}}},
 			},
 		},
 	}
@@ -155,7 +155,7 @@ func TestForestStateCodec(t *testing.T) {
 	var codec ForestStateCodec
 	for _, s := range []ForestState{
 		Empty{},
-		Grown{Root: Node{Label: "label-10", Children: []Node{{Label: "label-120", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-120", Children: []Node{{}}, Parent: &Node{Label: "label-1220", Children: []Node{{}}, Parent: &Node{}}}}},
+		Grown{Root: Node{Label: "label-10", Children: []Node{{Label: "label-120", Children: []Node{{}, {}}, Parent: &Node{}}, {Label: "label-130", Children: []Node{{}, {}}, Parent: &Node{}}}, Parent: &Node{Label: "label-120", Children: []Node{{}, {}}, Parent: &Node{Label: "label-1220", Children: []Node{{}, {}}, Parent: &Node{}}}}},
 	} {
 		data, err := codec.EncodeState(s)
 		if err != nil {
@@ -181,7 +181,7 @@ func TestForestEventCodec(t *testing.T) {
 		version int
 		event   ForestEvent
 	}{
-		{1, Grew{Root: Node{Label: "label-400", Children: []Node{{Label: "label-4020", Children: []Node{{}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020", Children: []Node{{}}, Parent: &Node{Label: "label-40220", Children: []Node{{}}, Parent: &Node{}}}}}},
+		{1, Grew{Root: Node{Label: "label-400", Children: []Node{{Label: "label-4020", Children: []Node{{}, {}}, Parent: &Node{}}, {Label: "label-4030", Children: []Node{{}, {}}, Parent: &Node{}}}, Parent: &Node{Label: "label-4020", Children: []Node{{}, {}}, Parent: &Node{Label: "label-40220", Children: []Node{{}, {}}, Parent: &Node{}}}}}},
 	} {
 		raw, err := codec.Encode(nil, tt.event)
 		if err != nil {
