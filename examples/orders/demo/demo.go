@@ -328,17 +328,7 @@ func (d *demo) projection(ctx context.Context, c *conn, logger *slog.Logger) err
 	if err := p.Rebuild(ctx); err != nil {
 		return err
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- p.Run(runCtx) }()
-	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err = p.CaughtUp(waitCtx)
-	cancel()
-	stop()
-	if runErr := <-done; err == nil {
-		err = runErr
-	}
-	if err != nil {
+	if err := catchUp(ctx, p); err != nil {
 		return err
 	}
 	d.p.printf("   %s caught up: checkpoint at stream sequence %d, %d orders\n", p.Name(), p.Checkpoint(), model.Len())
@@ -360,4 +350,21 @@ func shorten(ids []string) []string {
 		return ids
 	}
 	return append(slices.Clip(ids[:8]), fmt.Sprintf("(+%d more)", len(ids)-8))
+}
+
+// catchUp runs p until it has caught up with its stream (at most 30 s),
+// then stops it. When it returns, the batch p had in hand is handled, its
+// span (if traced) ended.
+func catchUp(ctx context.Context, p *projection.Projection) error {
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(runCtx) }()
+	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	err := p.CaughtUp(waitCtx)
+	cancel()
+	stop()
+	if runErr := <-done; err == nil {
+		err = runErr
+	}
+	return err
 }

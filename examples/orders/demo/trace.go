@@ -109,18 +109,7 @@ func (d *demo) traceCommand(ctx context.Context, c *conn, logger *slog.Logger, t
 	if err != nil {
 		return err
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- p.Run(runCtx) }()
-	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err = p.CaughtUp(waitCtx)
-	cancel()
-	// Run returns once the batch in hand is handled: its span has ended.
-	stop()
-	if runErr := <-done; err == nil {
-		err = runErr
-	}
-	if err != nil {
+	if err := catchUp(ctx, p); err != nil { // the batch's span has ended
 		return err
 	}
 	o, ok := model.Order(id)
