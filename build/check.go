@@ -27,9 +27,7 @@ func Check(ctx context.Context, srcs []dsl.Source, opt Options) (dsl.Diagnostics
 		if dir == "" {
 			dir = filepath.Dir(s.Name)
 		}
-		if abs, err := filepath.Abs(dir); err == nil {
-			dir = abs
-		}
+		dir = absPath(dir)
 		if _, ok := groups[dir]; !ok {
 			dirs = append(dirs, dir)
 		}

@@ -24,7 +24,7 @@ import (
 // directive of goFile (an absolute path), has yet to read: Apply empties
 // them instead of removing them (Output.Emptied).
 func (p *goPackage) emptyUnread(goFile, pkg string) {
-	if goFile == "" || !samePath(filepath.Dir(goFile), p.dir) {
+	if goFile == "" || absPath(filepath.Dir(goFile)) != absPath(p.dir) {
 		return
 	}
 	for _, in := range p.inputs {
@@ -88,13 +88,6 @@ func packageClause(path string) string {
 		return ""
 	}
 	return f.Name.Name
-}
-
-// samePath reports whether a and b name one directory.
-func samePath(a, b string) bool {
-	a, errA := filepath.Abs(a)
-	b, errB := filepath.Abs(b)
-	return errA == nil && errB == nil && a == b
 }
 
 // orphanSkeletons warns of the test skeletons (<name>_test.go, the user's)

@@ -187,6 +187,15 @@ func relSource(dir, name string) string {
 	return filepath.ToSlash(name)
 }
 
+// absPath is p made absolute, or cleaned when it cannot be: the key under
+// which two spellings of one directory compare equal.
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
+}
+
 // checkOutputNames refuses two inputs that would write files of one name
 // (ignoring case, as macOS and Windows do) into one directory, naming both
 // inputs and what each writes the file for. The checker has already
@@ -198,10 +207,7 @@ func checkOutputNames(inputs []*Input) error {
 	}
 	seen := map[[2]string]use{}
 	for _, in := range inputs {
-		dir := in.Dir
-		if abs, err := filepath.Abs(dir); err == nil {
-			dir = abs
-		}
+		dir := absPath(in.Dir)
 		for _, f := range in.Outputs {
 			key := [2]string{dir, outname.Key(f.Name)}
 			prev, ok := seen[key]

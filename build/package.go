@@ -36,10 +36,7 @@ func packages(inputs []*Input) []*goPackage {
 	var out []*goPackage
 	index := map[string]*goPackage{}
 	for _, in := range inputs {
-		key := in.Dir
-		if abs, err := filepath.Abs(key); err == nil {
-			key = abs
-		}
+		key := absPath(in.Dir)
 		p := index[key]
 		if p == nil {
 			p = &goPackage{dir: in.Dir}

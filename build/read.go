@@ -60,16 +60,10 @@ func Read(r io.Reader, name string) ([]byte, error) {
 // files). overlay is keyed by path; paths are compared absolute and
 // cleaned. A missing dir holds only overlay's files.
 func ReadDir(dir string, overlay map[string][]byte) ([]dsl.Source, error) {
-	abs := func(p string) string {
-		if a, err := filepath.Abs(p); err == nil {
-			return a
-		}
-		return filepath.Clean(p)
-	}
 	over := map[string][]byte{} // by base name, of the files of dir
-	absDir := abs(dir)
+	absDir := absPath(dir)
 	for p, data := range overlay {
-		if a := abs(p); filepath.Dir(a) == absDir && strings.HasSuffix(a, ".esm") {
+		if a := absPath(p); filepath.Dir(a) == absDir && strings.HasSuffix(a, ".esm") {
 			over[filepath.Base(a)] = data
 		}
 	}
