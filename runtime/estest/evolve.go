@@ -234,14 +234,7 @@ func mattersWhenConsistent[S, E any](from S, event E, s S, ch Change[S, E], evol
 	changed := base
 	if !ch.InState {
 		// The event's field changed from its consistent value.
-		v := reflect.ValueOf(any(base))
-		cp := reflect.New(v.Type()).Elem()
-		cp.Set(v)
-		f := cp.FieldByName(ch.GoName)
-		if !f.IsValid() || !change(f, 0) {
-			return false
-		}
-		if changed, ok = cp.Interface().(E); !ok {
+		if changed, ok = filled(base, ch.GoName); !ok {
 			return false
 		}
 		s = from
