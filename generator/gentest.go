@@ -784,13 +784,14 @@ func (ag *aggGen) upcastHookCases(jf *jen.File) {
 				}
 				changes = append(changes, jen.Values(ch...))
 			}
+			carried, computed := carriedFields(st), computedFields(st)
 			for _, f := range st.from.Fields {
 				switch {
-				case slices.Contains(carriedFields(st), f):
+				case slices.Contains(carried, f):
 					if survives(c.steps[i:], f) {
 						change(f, false)
 					}
-				case slices.Contains(computedFields(st), f) && allSurvive(c.steps[i:], st.to.Fields):
+				case slices.Contains(computed, f) && allSurvive(c.steps[i:], st.to.Fields):
 					// What the hook computes from a renamed or converted
 					// field shows in the decoded event when every field
 					// of the version it makes reaches the newest.
