@@ -298,7 +298,8 @@ attempts:
 		req.CausationID = o.causationID
 		req.Actor = o.actor
 		req.Traceparent = o.traceparent
-		if req.Traceparent == "" {
+		if req.Traceparent == "" && (r.tel == nil || r.tel.tracer == nil) {
+			// With a tracer, observedAppend stores the append span's.
 			req.Traceparent = r.spans.traceparent(ctx)
 		}
 		for i, e := range events {

@@ -121,13 +121,27 @@ func TombstoneSubject(prefix string, ref es.Ref) string {
 	return prefix + ".archived." + ref.Type + "." + ref.ID
 }
 
-// archiveObject names ref's object in the archive.
-func archiveObject(stream string, ref es.Ref) string { return ArchiveObject(stream, ref) }
-
 // ArchiveObject returns the name of the archive object that holds the
 // events of ref, archived from stream: "<stream>/<type>/<id>".
 func ArchiveObject(stream string, ref es.Ref) string {
 	return stream + "/" + ref.Type + "/" + ref.ID
+}
+
+// IsTombstone reports whether a message of a stream whose subject prefix
+// is prefix is a tombstone: its payload a JSON object (an envelope starts
+// with the byte 0xE5, never with '{'), its subject
+// "<prefix>.archived.<type>.<id>". The events of an aggregate whose type
+// is "archived" are not tombstones.
+func IsTombstone(prefix, subject string, data []byte) bool {
+	if len(data) == 0 || data[0] != '{' {
+		return false
+	}
+	rest, ok := strings.CutPrefix(subject, prefix)
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, ".archived.")
+	return ok && strings.Count(rest, ".") == 1
 }
 
 // ParseTombstone returns the aggregate and the tombstone of a message of
@@ -136,14 +150,10 @@ func ArchiveObject(stream string, ref es.Ref) string {
 // payload is not a JSON object). A tombstone whose JSON does not decode
 // fails with a *CorruptMessageError.
 func ParseTombstone(prefix, subject string, sequence uint64, data []byte) (es.Ref, Tombstone, bool, error) {
-	rest, ok := strings.CutPrefix(subject, prefix+".archived.")
-	if !ok || len(data) == 0 || data[0] != '{' {
+	if !IsTombstone(prefix, subject, data) {
 		return es.Ref{}, Tombstone{}, false, nil
 	}
-	typ, id, ok := strings.Cut(rest, ".")
-	if !ok || strings.Contains(id, ".") {
-		return es.Ref{}, Tombstone{}, false, nil
-	}
+	typ, id, _ := strings.Cut(subject[len(prefix)+len(".archived."):], ".")
 	var t Tombstone
 	if err := json.Unmarshal(data, &t); err != nil {
 		return es.Ref{}, Tombstone{}, false, &CorruptMessageError{Subject: subject, Sequence: sequence, Reason: "tombstone: " + err.Error()}
@@ -155,7 +165,7 @@ func ParseTombstone(prefix, subject string, sequence uint64, data []byte) (es.Re
 // tombstone t, from archive a: checked against the tombstone's digest
 // (a changed object fails with es.ErrCorruptEvent), in version order.
 func ReadArchive(ctx context.Context, a Archive, stream string, ref es.Ref, t Tombstone) ([]es.Record, error) {
-	name := archiveObject(stream, ref)
+	name := ArchiveObject(stream, ref)
 	data, err := a.Get(ctx, name)
 	if err == nil && digest(data) != t.Digest {
 		err = fmt.Errorf("%s does not match its tombstone's digest: %w", name, es.ErrCorruptEvent)
@@ -198,11 +208,11 @@ func (s *Store) tombstone(ctx context.Context, ref es.Ref) (t Tombstone, ok bool
 // message on its subject), and purges ref's subject. An aggregate with a tombstone already
 // only has its subject purged. See es.Archiver.
 func (s *Store) ArchiveAggregate(ctx context.Context, ref es.Ref, snap es.Snapshot) error {
-	if s.cfg.archive == nil {
-		return es.ErrNoArchive
-	}
 	if err := es.ValidateRef(ref); err != nil {
 		return fmt.Errorf("jsstore: archive: %w", err)
+	}
+	if s.cfg.archive == nil {
+		return fmt.Errorf("jsstore: archive %s %q: %w", ref.Type, ref.ID, es.ErrNoArchive)
 	}
 	if _, ok, err := s.tombstone(ctx, ref); err != nil {
 		return fmt.Errorf("jsstore: archive %s %q: %w", ref.Type, ref.ID, err)
@@ -212,7 +222,7 @@ func (s *Store) ArchiveAggregate(ctx context.Context, ref es.Ref, snap es.Snapsh
 	var recs []es.Record
 	for rec, err := range s.Read(ctx, ref, es.Position{}) {
 		if err != nil {
-			return err
+			return fmt.Errorf("jsstore: archive %s %q: %w", ref.Type, ref.ID, err)
 		}
 		recs = append(recs, rec)
 	}
@@ -226,9 +236,9 @@ func (s *Store) ArchiveAggregate(ctx context.Context, ref es.Ref, snap es.Snapsh
 	}
 	data, err := json.Marshal(recs)
 	if err != nil {
-		return err
+		return fmt.Errorf("jsstore: archive %s %q: encode the events: %w", ref.Type, ref.ID, err)
 	}
-	name := archiveObject(s.cfg.stream, ref)
+	name := ArchiveObject(s.cfg.stream, ref)
 	if err := s.cfg.archive.Put(ctx, name, data); err != nil {
 		return fmt.Errorf("jsstore: archive %s %q: write %s: %w", ref.Type, ref.ID, name, err)
 	}
@@ -241,7 +251,7 @@ func (s *Store) ArchiveAggregate(ctx context.Context, ref es.Ref, snap es.Snapsh
 	}
 	tomb, err := json.Marshal(Tombstone{Version: last.Version, Sequence: last.Sequence, Digest: digest(data), Schema: snap.SchemaVersion, State: snap.Data})
 	if err != nil {
-		return err
+		return fmt.Errorf("jsstore: archive %s %q: encode the tombstone: %w", ref.Type, ref.ID, err)
 	}
 	msg := nats.NewMsg(TombstoneSubject(s.cfg.prefix, ref))
 	msg.Data = tomb

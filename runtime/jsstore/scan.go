@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"strings"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -91,7 +90,7 @@ func (s *Store) scanAll(ctx context.Context, after uint64, yield func(es.Record,
 			}
 			return err
 		}
-		if strings.HasPrefix(msg.Subject(), s.cfg.prefix+".archived.") {
+		if IsTombstone(s.cfg.prefix, msg.Subject(), msg.Data()) {
 			// A tombstone holds no events (see ArchiveAggregate).
 			if meta, err := msg.Metadata(); err == nil && meta.Sequence.Stream >= last {
 				return nil

@@ -183,8 +183,11 @@ func notFound(ctx context.Context, js jetstream.JetStream, stream string) error 
 // jsstore.Tombstone), which holds no events: an envelope starts with
 // the byte 0xE5, never with '{'.
 func isTombstone(subject string, data []byte) bool {
+	if len(data) == 0 || data[0] != '{' {
+		return false
+	}
 	toks := strings.Split(subject, ".")
-	return len(toks) >= 4 && toks[len(toks)-3] == "archived" && len(data) > 0 && data[0] == '{'
+	return len(toks) >= 4 && toks[len(toks)-3] == "archived"
 }
 
 // tombstoneFilter returns the filter of the tombstones of the aggregates
