@@ -138,3 +138,13 @@ func TestErrorMessages(t *testing.T) {
 		t.Error("typed errors match the wrong sentinels")
 	}
 }
+
+func TestCommandIDOf(t *testing.T) {
+	for _, id := range []string{"submit-order-21", "c", "Lending.l-2.in:Loan.l-2.x-1-1.1"} {
+		for i := range 3 {
+			if got := es.CommandIDOf(es.EventID(id, i)); got != id {
+				t.Errorf("CommandIDOf(EventID(%q, %d)) = %q", id, i, got)
+			}
+		}
+	}
+}

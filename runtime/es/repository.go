@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -724,6 +725,15 @@ func (r *Repository[S, C, E]) maybeSnapshot(ctx context.Context, ref Ref, before
 // EventID returns the id of event number i (0-based) of a command: stable
 // across retries of the same command id.
 func EventID(commandID string, i int) string { return commandID + "-" + strconv.Itoa(i+1) }
+
+// CommandIDOf returns the id of the command that stored the event with id
+// eventID: the inverse of EventID, eventID without its "-<n>".
+func CommandIDOf(eventID string) string {
+	if i := strings.LastIndexByte(eventID, '-'); i > 0 {
+		return eventID[:i]
+	}
+	return eventID
+}
 
 // Definition returns the aggregate definition the repository runs: its
 // codecs decode the aggregate's stored events for others (a process

@@ -280,7 +280,7 @@ func (ins *Inspector) archivedCause(ctx context.Context, l link) (link, bool) {
 		if err != nil {
 			return link{}, false
 		}
-		if rec.EventID == l.Causation || commandID(rec.EventID) == l.Causation {
+		if rec.EventID == l.Causation || es.CommandIDOf(rec.EventID) == l.Causation {
 			return linkOf(&rec), true
 		}
 	}
@@ -348,7 +348,7 @@ func (ins *Inspector) instance(r *http.Request) (any, error) {
 			payload, _ = json.Marshal(string(rec.Data))
 		}
 		e := eventJSON{
-			Version: rec.Version, Sequence: rec.Sequence, EventID: rec.EventID, CommandID: commandID(rec.EventID),
+			Version: rec.Version, Sequence: rec.Sequence, EventID: rec.EventID, CommandID: es.CommandIDOf(rec.EventID),
 			EventType: rec.EventType, SchemaVersion: rec.SchemaVersion, Time: rec.Time,
 			CorrelationID: rec.CorrelationID, CausationID: rec.CausationID, Actor: rec.Actor, Traceparent: rec.Traceparent,
 			Payload: payload, From: state, State: to, Odd: !ok,
@@ -408,7 +408,7 @@ func (ins *Inspector) trailOf(r *http.Request) (any, error) {
 	out := make([]record, len(recs))
 	for i, l := range recs {
 		out[i].link = l
-		if l.Causation != commandID(l.EventID) {
+		if l.Causation != es.CommandIDOf(l.EventID) {
 			if c, ok := ins.x.cause(id, l); ok {
 				out[i].Cause = &c
 			}

@@ -95,15 +95,6 @@ func linkOf(r *es.Record) link {
 	}
 }
 
-// commandID is the id of the command that stored the event with id eventID
-// (see es.EventID).
-func commandID(eventID string) string {
-	if i := strings.LastIndexByte(eventID, '-'); i > 0 {
-		return eventID[:i]
-	}
-	return eventID
-}
-
 // index is the Inspector's view of the stream, built from every record in
 // order.
 type index struct {
@@ -253,7 +244,7 @@ func (x *index) cause(corr string, l link) (link, bool) {
 		if scoped && (c.Type != scope.Type || c.ID != scope.ID) {
 			continue
 		}
-		if c.EventID == l.Causation || commandID(c.EventID) == l.Causation {
+		if c.EventID == l.Causation || es.CommandIDOf(c.EventID) == l.Causation {
 			return c, true
 		}
 	}
@@ -272,7 +263,7 @@ func (x *index) cause(corr string, l link) (link, bool) {
 // Aggregate types and ids never hold a ".", so the tokens are exact; an
 // id cut to es.MaxCommandIDLength keeps its beginning.
 func causeScope(l link) (es.Ref, bool) {
-	cmd := commandID(l.EventID)
+	cmd := es.CommandIDOf(l.EventID)
 	if l.Actor == "" {
 		return es.Ref{}, false
 	}

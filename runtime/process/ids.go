@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/esgen/esgen/runtime/es"
@@ -53,13 +52,4 @@ func boundedID(id string) string {
 		keep--
 	}
 	return id[:keep] + "~" + h
-}
-
-// commandOf returns the command id of a stored event: its event id
-// without the "-<n>" es.EventID adds.
-func commandOf(eventID string) string {
-	if i := strings.LastIndexByte(eventID, '-'); i > 0 {
-		return eventID[:i]
-	}
-	return eventID
 }

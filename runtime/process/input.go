@@ -169,7 +169,7 @@ func newStepRecord[I any](rec es.Record, step Step[I]) *stepRecord {
 		corr = rec.EventID
 	}
 	return &stepRecord{
-		inputID:     commandOf(rec.EventID),
+		inputID:     es.CommandIDOf(rec.EventID),
 		eventID:     rec.EventID,
 		version:     rec.Version,
 		time:        rec.Time,

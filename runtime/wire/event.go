@@ -3,7 +3,6 @@ package wire
 import (
 	"encoding/base64"
 	"encoding/json"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -50,11 +49,7 @@ type Event struct {
 func ArchivedEvents(a *Archived, recs []es.Record) []Event {
 	out := make([]Event, len(recs))
 	for i, r := range recs {
-		cmd := r.EventID
-		if j := strings.LastIndexByte(cmd, '-'); j > 0 {
-			cmd = cmd[:j]
-		}
-		out[i] = NewEvent(a.Subject, cmd, r)
+		out[i] = NewEvent(a.Subject, es.CommandIDOf(r.EventID), r)
 		out[i].Archived = true
 	}
 	return out
