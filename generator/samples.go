@@ -78,13 +78,11 @@ func (g *gen) sampleIn(t *dsl.TypeExpr, label string, seed, depth int, elided, a
 		if e == nil {
 			return nil
 		}
-		entries := []jen.Code{jen.Add(k).Op(":").Add(e)}
-		if t.Key.Kind != dsl.TypeBuiltin || t.Key.Name != "bool" {
-			// Two entries, as for slices; a bool key has one value to spare.
-			k2 := g.sampleIn(t.Key, label+"-key", seed+2, depth+1, false, alt)
-			entries = append(entries, jen.Add(k2).Op(":").Add(g.sampleIn(t.Elem, label, seed+3, depth+1, true, alt)))
-		}
-		return g.typ(t).Values(entries...)
+		// Two entries, as for slices (keys are strings, integers or
+		// types the tests leave alone: never two equal constants).
+		k2 := g.sampleIn(t.Key, label+"-key", seed+2, depth+1, false, alt)
+		e2 := g.sampleIn(t.Elem, label, seed+3, depth+1, true, alt)
+		return g.typ(t).Values(jen.Add(k).Op(":").Add(e), jen.Add(k2).Op(":").Add(e2))
 	case dsl.TypePointer:
 		e := g.sampleIn(t.Elem, label, seed, depth, false, alt)
 		if e == nil {
